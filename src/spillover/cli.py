@@ -1,0 +1,266 @@
+"""The ``spillover`` command line.  Every command is a thin layer over a function of the package."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from spillover.config import default_store_path
+
+app = typer.Typer(
+    help="spillover: evidence-backed assessments of armed groups from public conflict-event data.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+data_app = typer.Typer(help="Get data and load it into the store.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="DuckDB store file [default: $SPILLOVER_STORE or the user data dir]",
+                 show_default=False),
+]
+
+
+def _store_path(store: Path | None) -> Path:
+    return store if store is not None else default_store_path()
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+def _table(title: str, frame, columns: list[str] | None = None, limit: int | None = None) -> Table:  # noqa: ANN001
+    table = Table(title=title, title_justify="left")
+    cols = columns or list(frame.columns)
+    for c in cols:
+        table.add_column(c, justify="right" if str(frame[c].dtype).startswith(("int", "float")) else "left",
+                         overflow="fold")
+    for _, row in (frame.head(limit) if limit else frame).iterrows():
+        table.add_row(*[_fmt(row[c]) for c in cols])
+    return table
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")  # type: ignore[union-attr]
+    return "" if value is None else str(value)
+
+
+# --- data --------------------------------------------------------------------------------------------
+
+def _ingest_with_progress(store_path: Path, paths: list[Path], **options: object) -> list[dict[str, object]]:
+    from spillover.store import Store
+
+    reports = []
+    with Store(store_path) as store, Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+    ) as progress:
+        for path in paths:
+            task = progress.add_task(f"{path.name}: starting", total=None)
+
+            def on_step(msg: str, task: int = task, name: str = path.name) -> None:
+                progress.update(task, description=f"{name}: {msg}")
+
+            report = store.ingest(path, on_step=on_step, **options)  # type: ignore[arg-type]
+            progress.remove_task(task)
+            reports.append(report.as_dict())
+            _print_report(report.as_dict())
+    return reports
+
+
+def _print_report(r: dict[str, object]) -> None:
+    name = Path(str(r["path"])).name
+    if r["status"] != "ingested":
+        console.print(f"[yellow]{name}[/]: {r['status']} (sha256 {str(r['file_id'])[:12]}…), nothing added")
+        return
+    console.print(
+        f"[green]{name}[/]: {r['source']} · {r['layout_description']} · {r['rows']:,} rows → "
+        f"{r['events_added']:,} new events, {r['events_known']:,} already in the store, "
+        f"{r['rows_quarantined']:,} rows quarantined"
+    )
+    for reason, n in dict(r["quarantine_reasons"]).items():  # type: ignore[call-overload]
+        console.print(f"    quarantined {n:,} × {reason}")
+    if r["absent_columns"]:
+        console.print(f"    recorded as unknown (absent columns): {len(r['absent_columns']):,}")  # type: ignore[arg-type]
+
+
+@data_app.command("add")
+def data_add(
+    paths: Annotated[list[Path], typer.Argument(help="Event files (CSV, CSV.gz or XLSX)")],
+    source: Annotated[str | None, typer.Option(help="ged, gtd, acled or rand [default: detected]")] = None,
+    country: Annotated[str | None, typer.Option(help="Country of every row, for files with no country column")] = None,
+    allow_extra_columns: Annotated[bool, typer.Option(help="Keep unknown extra columns in the raw row only")] = False,
+    store: StoreOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the ingest reports as JSON")] = False,
+) -> None:
+    """Load local event files into the store (idempotent: a file already loaded adds nothing)."""
+    from spillover.sources.layouts import LayoutError
+
+    provided = {"country": country} if country else {}
+    try:
+        reports = _ingest_with_progress(_store_path(store), paths, source=source, allow_extra=allow_extra_columns,
+                                        provided=provided)
+    except (LayoutError, FileNotFoundError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        console.print_json(json.dumps(reports, default=str))
+
+
+@data_app.command("list")
+def data_list() -> None:
+    """Datasets spillover knows, where they come from, and whether they can be downloaded."""
+    from spillover.config import local_data_dir
+    from spillover.sources.catalogue import catalogue
+
+    mirror = local_data_dir()
+    table = Table(title="Datasets (spillover data fetch NAME)", title_justify="left")
+    for col in ("name", "kind", "download", "in mirror", "licence"):
+        table.add_column(col)
+    for ds in catalogue().values():
+        download = "yes" if ds.url else ("registration" if not ds.open else "manual")
+        here = "yes" if mirror and (mirror / ds.file).is_file() else "-"
+        table.add_row(ds.name, ds.kind, download, here, ds.licence[:60])
+    console.print(table)
+
+
+@data_app.command("fetch")
+def data_fetch(
+    names: Annotated[list[str] | None, typer.Argument(help="Dataset names (see `spillover data list`)")] = None,
+    all_events: Annotated[bool, typer.Option("--all-events", help="Every event dataset of the catalogue")] = False,
+    load: Annotated[bool, typer.Option(help="Also load event datasets into the store")] = True,
+    store: StoreOpt = None,
+) -> None:
+    """Get datasets, checked against their pinned sha256 (local mirror in $SPILLOVER_DATA_DIR, else download)."""
+    from spillover.sources.catalogue import FetchError, catalogue, dataset, fetch
+
+    chosen = list(names or [])
+    if all_events:
+        chosen += [d.name for d in catalogue().values() if d.kind == "events"]
+    if not chosen:
+        raise _fail("name a dataset, or pass --all-events (see `spillover data list`)")
+    try:
+        for name in chosen:
+            ds = dataset(name)
+            path = fetch(name)
+            console.print(f"[green]{name}[/]: {path} (sha256 verified)")
+            if load and ds.kind == "events":
+                opts = ds.load_options
+                _ingest_with_progress(_store_path(store), [path], allow_extra=bool(opts.get("allow_extra", False)),
+                                      provided=dict(opts.get("provided", {})))
+    except FetchError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@data_app.command("files")
+def data_files(store: StoreOpt = None) -> None:
+    """Files loaded into the store, with their row accounting."""
+    from spillover.store import Store
+
+    with Store(_store_path(store), read_only=True) as s:
+        frame = s.files()
+    frame["file_id"] = frame["file_id"].str[:12]
+    console.print(_table("Loaded files", frame, ["name", "source", "layout", "rows", "events_added", "events_known",
+                                                 "rows_quarantined", "file_id"]))
+
+
+@data_app.command("quarantine")
+def data_quarantine(
+    limit: Annotated[int, typer.Option(help="Rows to show")] = 50,
+    store: StoreOpt = None,
+) -> None:
+    """Rows that were not loaded, with file, row number, field and reason."""
+    from spillover.store import Store
+
+    with Store(_store_path(store), read_only=True) as s:
+        frame = s.quarantined()
+    console.print(_table(f"Quarantined rows ({len(frame):,})", frame, limit=limit))
+
+
+@data_app.command("export")
+def data_export(directory: Path, store: StoreOpt = None) -> None:
+    """Write every table of the store as Parquet."""
+    from spillover.store import Store
+
+    with Store(_store_path(store), read_only=True) as s:
+        for path in s.export_parquet(directory):
+            console.print(str(path))
+
+
+# --- analysis ----------------------------------------------------------------------------------------
+
+@app.command("profile")
+def profile_cmd(
+    group: Annotated[str, typer.Argument(help="Group name (matched against raw actor names, case-insensitive)")],
+    store: StoreOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the profile as JSON")] = False,
+) -> None:
+    """A group's activity: events and fatalities by year and country, first/last event per country, tactics."""
+    from spillover.analysis.profile import UnknownGroup, profile
+    from spillover.store import Store
+
+    try:
+        with Store(_store_path(store), read_only=True) as s:
+            with console.status(f"profiling {group}…"):
+                p = profile(s, group)
+    except (UnknownGroup, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        payload = {k: getattr(p, k).to_dict(orient="records") for k in ("by_year", "by_country", "tactics",
+                                                                         "matched_names", "by_source")}
+        console.print_json(json.dumps({"group": p.group, "events": p.events, "fatalities": p.fatalities, **payload},
+                                      default=str))
+        return
+    console.print(f"[bold]{p.group}[/]: {p.events:,} events, {p.fatalities:,.0f} fatalities")
+    console.print(_table("Matched actor names", p.matched_names, limit=15))
+    console.print(_table("By source", p.by_source))
+    console.print(_table("By year", p.by_year))
+    console.print(_table("By country", p.by_country))
+    console.print(_table("Tactics", p.tactics, ["tactic", "events", "share", "fatalities"]))
+
+
+# --- reference ---------------------------------------------------------------------------------------
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """The event schema every source is normalised into."""
+    from rich.markdown import Markdown
+
+    from spillover.schema import schema_markdown
+
+    console.print(Markdown(schema_markdown()))
+
+
+@app.command("cite")
+def cite_cmd() -> None:
+    """How to cite the datasets spillover reads (cite them in your work)."""
+    from spillover.sources import LOADERS
+    from spillover.sources.catalogue import catalogue
+
+    for loader in LOADERS.values():
+        console.print(f"[bold]{loader.source}[/]: {loader.citation}")
+    seen = set()
+    for ds in catalogue().values():
+        if ds.licence not in seen:
+            seen.add(ds.licence)
+            console.print(f"[dim]{ds.name}[/]: {ds.licence}")
+
+
+def main() -> None:  # pragma: no cover - console script entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,20 @@
+"""Loaders: one per dataset family, each mapping the dataset's official layouts into the event schema.
+
+``LOADERS`` is the registry; :func:`spillover.sources.stage.stage_file` detects the source and layout of
+a file and normalises it; :mod:`spillover.store` commits the result.
+"""
+
+from __future__ import annotations
+
+from spillover.sources.acled import ACLEDLoader
+from spillover.sources.base import Loader
+from spillover.sources.ged import GEDLoader
+from spillover.sources.gtd import GTDLoader
+from spillover.sources.layouts import Layout, LayoutError
+from spillover.sources.rand import RANDLoader
+
+LOADERS: dict[str, Loader] = {
+    loader.source: loader for loader in (GEDLoader(), GTDLoader(), ACLEDLoader(), RANDLoader())
+}
+
+__all__ = ["LOADERS", "Layout", "LayoutError", "Loader"]

@@ -1,0 +1,170 @@
+"""What a loader is: pinned layouts plus SQL expressions that map a source's columns to the event schema.
+
+Loaders are declarative on purpose: each one says, per schema column, which SQL expression over the
+source's own (text) columns produces it, which checks make a row impossible, and which columns name
+actors.  The staging code (:mod:`spillover.sources.stage`) runs them in DuckDB; because they are plain
+SQL over text columns, the same logic can run on another SQL engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from spillover.sources.layouts import Layout
+
+
+def q(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(value: str | None) -> str:
+    """A SQL string literal (or NULL)."""
+    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+def txt(col: str) -> str:
+    """The column's trimmed text, NULL when empty."""
+    return f"NULLIF(trim({q(col)}), '')"
+
+
+def num(col: str) -> str:
+    """The column as a number, NULL when empty or not a number."""
+    return f"TRY_CAST({txt(col)} AS DOUBLE)"
+
+
+def not_a_number(col: str) -> str:
+    """True where the column holds text that is not a number (an impossible count)."""
+    return f"({txt(col)} IS NOT NULL AND {num(col)} IS NULL)"
+
+
+def count(col: str, unknown_codes: tuple[int, ...] = ()) -> str:
+    """A count: NULL when empty, when it is one of the source's 'unknown' codes, or when not a whole number."""
+    n = num(col)
+    unknown = f"{n} IN ({', '.join(map(str, unknown_codes))}) OR " if unknown_codes else ""
+    return f"CASE WHEN {unknown}{n} <> floor({n}) OR {n} < 0 THEN NULL ELSE {n} END"
+
+
+def fractional(col: str) -> str:
+    """True where a count is not a whole number (e.g. mean-imputed by whoever exported the file)."""
+    return f"({num(col)} IS NOT NULL AND {num(col)} <> floor({num(col)}))"
+
+
+def case_map(expr: str, mapping: Mapping[str, str], default: str = "NULL") -> str:
+    """CASE expression mapping source codes to normalised values (a pinned table, in SQL)."""
+    whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in mapping.items())
+    return f"CASE {expr} {whens} ELSE {default} END"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A condition that makes a row impossible: it goes to quarantine with ``field`` and ``reason``."""
+
+    field: str
+    bad: str  # SQL condition, true when the row is impossible
+    reason: str
+    value: str  # SQL expression giving the offending value as text
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A data-quality note on an event that is kept (the value concerned is set to unknown)."""
+
+    name: str
+    when: str  # SQL condition
+
+
+@dataclass(frozen=True)
+class ActorColumn:
+    """A column naming an actor, with its role and whether the attribution is uncertain."""
+
+    role: str
+    ordinal: int
+    name: str  # SQL expression
+    uncertain: str = "false"  # SQL condition
+    #: Separator between several names in one cell (ACLED's associated actors: '; ').
+    separator: str = "\x1f"
+
+
+@dataclass
+class Context:
+    """What a loader knows about the file being loaded."""
+
+    layout: Layout
+    present: set[str]
+    provided: dict[str, str] = field(default_factory=dict)
+    #: Number of columns in the file (its raw row width).
+    width: int = 0
+
+    def has(self, col: str) -> bool:
+        return col in self.present or col in self.provided
+
+    def text(self, col: str) -> str:
+        """Trimmed text of a column, or the file-wide value the user provided for it."""
+        return lit(self.provided[col]) if col in self.provided else txt(col)
+
+
+class Loader:
+    """Base class: subclasses fill in the class attributes and the three methods."""
+
+    source: str = ""
+    layouts: tuple[Layout, ...] = ()
+    #: Canonical column that holds the source's own event id (None: ids are content hashes).
+    id_columns: tuple[str, ...] = ()
+    citation: str = ""
+
+    def fields(self, ctx: Context) -> dict[str, str]:
+        """Schema column → SQL expression (columns not returned are NULL)."""
+        raise NotImplementedError
+
+    def checks(self, ctx: Context) -> list[Check]:
+        return []
+
+    def flags(self, ctx: Context) -> list[Flag]:
+        return []
+
+    def actors(self, ctx: Context) -> list[ActorColumn]:
+        raise NotImplementedError
+
+    def sniff(self, header: list[str]) -> bool:
+        """Does this header look like this source at all (used to guess the source)?"""
+        cols = set(header)
+        return any(len(cols & set(layout.canonical(header)) & set(layout.columns)) >= 3 for layout in self.layouts)
+
+
+# --- checks shared by several loaders -------------------------------------------------------------
+
+def coordinate_checks(lat: str = "latitude", lon: str = "longitude") -> list[Check]:
+    return [
+        Check(lat, f"{not_a_number(lat)} OR abs({num(lat)}) > 90", "latitude not a number in [-90, 90]", txt(lat)),
+        Check(lon, f"{not_a_number(lon)} OR abs({num(lon)}) > 180", "longitude not a number in [-180, 180]", txt(lon)),
+    ]
+
+
+def count_checks(*cols: str) -> list[Check]:
+    return [Check(c, not_a_number(c), "count is not a number", txt(c)) for c in cols]
+
+
+def split_uncertain(name_sql: str) -> str:
+    """SQL list of the candidate names in an 'A and/or B' attribution (ACLED's convention)."""
+    return f"string_split({name_sql}, ' and/or ')"
+
+
+# Keyword rules for sources that describe an event in free text but do not code its tactic finely
+# (RAND, ACLED before 2019).  Pinned and tested; applied to the description only.
+DESCRIPTION_TACTIC_RULES: tuple[tuple[str, str], ...] = (
+    ("suicide_attack", r"(?i)\bsuicide[- ]?(bomb|attack|car|truck|vest|belt|operation|bomber)"),
+    ("kidnapping", r"(?i)\b(kidnap|abduct|hostage|taken captive)"),
+    ("assassination", r"(?i)\bassassinat"),
+    ("hijacking", r"(?i)\bhijack"),
+)
+
+
+def description_tactics(description_sql: str) -> str:
+    """SQL list of the tactics that the keyword rules find in a description."""
+    parts = [
+        f"CASE WHEN regexp_matches(coalesce({description_sql}, ''), {lit(rx)}) THEN {lit(t)} END"
+        for t, rx in DESCRIPTION_TACTIC_RULES
+    ]
+    return f"list_filter([{', '.join(parts)}], lambda x: x IS NOT NULL)"

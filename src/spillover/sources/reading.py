@@ -1,0 +1,133 @@
+"""Reading a delimited file as text, exactly as written, into an Arrow table.
+
+Every value is read as a string (empty fields stay empty strings) so that the original row can be kept
+losslessly, and only then normalised in SQL.  pyarrow's CSV reader is multithreaded, handles quoted
+newlines, gzip and the encodings that occur in the real files (GTD ships Windows-1252/Latin-1 text).
+Columns are named ``c1 … cN`` by position; the header as written is kept separately, so odd or repeated
+header names cannot collide.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_CHUNK = 1 << 22
+
+
+def raw_column(i: int) -> str:
+    """Name of the i-th (1-based) original value of a row, in staging and in the store's raw tables."""
+    return f"c{i}"
+
+
+def raw_columns(width: int, prefix: str = "") -> str:
+    """``c1, c2, …, cN`` as SQL."""
+    return ", ".join(prefix + raw_column(i) for i in range(1, width + 1))
+
+
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+def open_bytes(path: Path) -> io.BufferedIOBase:
+    """Open a file for binary reading, decompressing gzip transparently."""
+    return gzip.open(path, "rb") if _is_gzip(path) else path.open("rb")  # type: ignore[return-value]
+
+
+def sha256_of(path: Path) -> str:
+    """Hash of the file as stored (compressed bytes if it is compressed): its identity in the store."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8' if the whole file decodes as UTF-8; else 'cp1252' (GTD's encoding) if that decodes it;
+    else 'latin-1', which maps every byte to a character, so nothing is ever lost.
+
+    Checks the whole file, because a single accented name deep in a file decides it.
+    """
+    for encoding in ("utf-8", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open_bytes(path) as fh:
+                while chunk := fh.read(_CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"
+
+
+def read_header(path: Path, encoding: str) -> list[str]:
+    """The header row, parsed by the csv module (so quoted names with commas are right)."""
+    with open_bytes(path) as fh:
+        row = next(csv.reader(io.TextIOWrapper(fh, encoding=encoding, newline="")), None)
+    if not row:
+        raise ValueError(f"{path}: the file is empty (no header row)")
+    if row[0].startswith("\ufeff"):
+        row[0] = row[0][1:]
+    return row
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Header names made unique and non-empty (for matching layouts; the header itself is kept as is)."""
+    seen: dict[str, int] = {}
+    names = []
+    for i, name in enumerate(header):
+        name = name if name.strip() else f"_column{i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    return names
+
+
+def _with_row_numbers(table: pa.Table) -> pa.Table:
+    return table.append_column("_row", pa.array(range(1, table.num_rows + 1), pa.int64()))
+
+
+def read_csv_text(path: Path, width: int, encoding: str) -> pa.Table:
+    """Every record of a CSV as text, columns ``c1 … cN`` plus ``_row`` (1-based record number)."""
+    names = [raw_column(i) for i in range(1, width + 1)]
+    source = pa.input_stream(str(path), compression="gzip" if _is_gzip(path) else None)
+    try:
+        table = pacsv.read_csv(
+            source,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, encoding=encoding, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise ValueError(f"{path}: not a well-formed CSV file: {exc}") from exc
+    return _with_row_numbers(table)
+
+
+def read_spreadsheet(path: Path) -> tuple[list[str], pa.Table]:
+    """Header and rows of the first sheet of an .xlsx file, every cell as text (GTD is distributed as XLSX too)."""
+    import pandas as pd
+
+    frame: pd.DataFrame = pd.read_excel(path, dtype=str, engine="calamine", keep_default_na=False)
+    header = [str(c) for c in frame.columns]
+    frame.columns = [raw_column(i) for i in range(1, len(header) + 1)]
+    return header, _with_row_numbers(pa.Table.from_pandas(frame, preserve_index=False))

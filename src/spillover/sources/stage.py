@@ -1,0 +1,337 @@
+"""Staging: one file → normalised events, actor names, raw rows and quarantined rows, in temp tables.
+
+Nothing here touches the store's permanent tables; :mod:`spillover.store` moves the staged tables in
+one transaction, so an ingest interrupted at any point leaves the store as it was.
+
+Staged tables (all TEMP, replaced at each call):
+
+* ``_stage_events``  — the event schema, one row per event;
+* ``_stage_actors``  — ``event_id, role, ordinal, name, uncertain``;
+* ``_stage_raw``     — ``row_number, event_id``: every row, linked to its event (NULL when quarantined);
+and ``Staged.table`` holds the original values (``c1 … cN``, named by ``Staged.header``) as an Arrow table;
+* ``_stage_quarantine`` — ``row_number, field, value, reason`` for rows that were not loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from spillover._duck import scalar
+import pandas as pd
+import pyarrow as pa
+
+from spillover.countries import to_iso3
+from spillover.schema import EVENT_COLUMNS
+from spillover.sources.base import ActorColumn, Context, Loader, lit, q
+from spillover.sources.layouts import LayoutError, Match, match_layout
+from spillover.sources.reading import (
+    detect_encoding,
+    raw_columns,
+    read_csv_text,
+    read_header,
+    read_spreadsheet,
+    unique_names,
+)
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+@dataclass
+class Staged:
+    """What a file produced, before it is committed to the store."""
+
+    path: Path
+    source: str
+    layout: str
+    layout_description: str
+    encoding: str
+    rows: int
+    events: int
+    quarantined_rows: int
+    absent_columns: tuple[str, ...]
+    extra_columns: tuple[str, ...]
+    #: The file's header as written: the keys of every raw row (stored once per file).
+    header: tuple[str, ...] = ()
+    #: The raw rows (``c1 … cN`` and ``_row``), as read.
+    table: pa.Table | None = None
+    provided: dict[str, str] = field(default_factory=dict)
+
+
+def _loaders() -> Sequence[Loader]:
+    from spillover.sources import LOADERS
+
+    return list(LOADERS.values())
+
+
+def choose_loader(
+    header: list[str], filename: str, source: str | None, allow_extra: bool, provided: Mapping[str, str]
+) -> tuple[Loader, Match]:
+    """The loader and layout for a header; with no ``source`` given, every loader is tried."""
+    from spillover.sources import LOADERS
+
+    if source is not None:
+        if source not in LOADERS:
+            raise ValueError(f"unknown source {source!r}; known sources: {', '.join(LOADERS)}")
+        loader = LOADERS[source]
+        return loader, match_layout(header, loader.layouts, filename=filename, allow_extra=allow_extra,
+                                    provided=list(provided))
+    errors = []
+    for loader in _loaders():
+        try:
+            return loader, match_layout(header, loader.layouts, filename=filename, allow_extra=allow_extra,
+                                        provided=list(provided))
+        except LayoutError as exc:
+            if loader.sniff(header):
+                errors.append(str(exc))
+    if errors:
+        raise LayoutError(" | ".join(errors))
+    raise LayoutError(
+        f"{filename}: the columns match no known source ({', '.join(l.source for l in _loaders())}); "
+        f"first columns: {', '.join(header[:8])}. Fix: pass --source NAME if you know the dataset."
+    )
+
+
+def _source_view_sql(loader: Loader, match: Match, names: list[str]) -> str:
+    """SELECT over the raw table ``_file`` giving every column any layout of the source knows (absent ones
+    NULL), by its canonical name, beside the raw values ``c1 … cN``.
+
+    Every known column exists, so a loader's SQL can name any of them whatever the file's layout.
+    """
+    canonical = match.layout.canonical(names)
+    known = set(match.layout.columns)
+    cols = [f"c{i} AS {q(canon)}" for i, canon in enumerate(canonical, start=1) if canon in known]
+    present = {canon for canon in canonical if canon in known}
+    every = dict.fromkeys(c for layout in loader.layouts for c in layout.columns)
+    cols += [f"NULL::VARCHAR AS {q(c)}" for c in every if c not in present]
+    return f"SELECT _row, {', '.join(cols)}, {raw_columns(len(names))} FROM _file"
+
+
+def _problems_sql(loader: Loader, ctx: Context) -> str:
+    items = [
+        f"CASE WHEN coalesce({c.bad}, false) THEN {{'field': {lit(c.field)}, 'value': ({c.value})::VARCHAR, "
+        f"'reason': {lit(c.reason)}}} END"
+        for c in loader.checks(ctx)
+    ]
+    return f"list_filter([{', '.join(items)}], lambda x: x IS NOT NULL)" if items else "[]"
+
+
+def _flags_sql(loader: Loader, ctx: Context) -> str:
+    items = [f"CASE WHEN coalesce({f.when}, false) THEN {lit(f.name)} END" for f in loader.flags(ctx)]
+    return f"list_filter([{', '.join(items)}]::VARCHAR[], lambda x: x IS NOT NULL)" if items else "[]::VARCHAR[]"
+
+
+def _source_id_sql(loader: Loader, ctx: Context) -> str:
+    """The source's own id, or a content hash of the raw row for files without ids."""
+    ids = [c for c in loader.id_columns if ctx.has(c)]
+    if ids:
+        # '15960.0' (ids written as floats by R/pandas exports) → '15960'
+        return " || '-' || ".join(f"regexp_replace({ctx.text(c)}, '\\.0+$', '')" for c in ids)
+    return f"'h' || substr(md5(concat_ws(chr(31), {raw_columns(ctx.width)})), 1, 16)"
+
+
+def _normalised_sql(loader: Loader, ctx: Context) -> str:
+    fields = loader.fields(ctx)
+    unknown = set(fields) - {c.name for c in EVENT_COLUMNS}
+    if unknown:
+        raise AssertionError(f"loader {loader.source} maps unknown schema columns {unknown}")
+    generic = {"event_id", "source", "source_id", "file_id", "row_number", "flags", "attribution"}
+    exprs = [f"({fields.get(c.name, 'NULL')})::{c.duckdb_type} AS {c.name}" for c in EVENT_COLUMNS
+             if c.name not in generic]
+    actors = [f"({a.name})::VARCHAR AS _actor{i}, ({a.uncertain})::BOOLEAN AS _actor{i}_unc"
+              for i, a in enumerate(loader.actors(ctx))]
+    return f"""
+        SELECT _row, {_source_id_sql(loader, ctx)} AS _sid,
+               {_problems_sql(loader, ctx)} AS _problems, {_flags_sql(loader, ctx)} AS _flags,
+               {', '.join(exprs + actors)}
+        FROM _src
+    """
+
+
+def _actors_sql(columns: Sequence[ActorColumn], monadic: bool) -> str:
+    """One row per actor name; 'A and/or B' gives both names, each flagged uncertain."""
+    parts = []
+    for i, col in enumerate(columns):
+        role = lit(col.role)
+        if monadic:  # the n-th row of an event names its n-th actor: row 1 → side A, row 2 → side B
+            role = f"CASE WHEN _rank = 1 THEN {lit(col.role)} ELSE {lit(col.role.replace('_a', '_b'))} END"
+        parts.append(
+            f"""SELECT event_id, {role} AS role, {col.ordinal} + (_rank - 1) * 100 AS ordinal,
+                       unnest(string_split(_actor{i}, {lit(col.separator)})) AS _piece, _actor{i}_unc AS _unc
+                FROM _n WHERE _ok AND _actor{i} IS NOT NULL"""
+        )
+    union = " UNION ALL ".join(parts)
+    return f"""
+        WITH pieces AS ({union}),
+        candidates AS (
+            SELECT event_id, role, ordinal, _unc,
+                   unnest(string_split(_piece, ' and/or ')) AS name,
+                   len(string_split(_piece, ' and/or ')) > 1 AS _split
+            FROM pieces
+        )
+        SELECT DISTINCT event_id, role, ordinal, trim(name) AS name, coalesce(_unc, false) OR _split AS uncertain
+        FROM candidates WHERE trim(name) <> ''
+    """
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    source: str | None = None,
+    allow_extra: bool = False,
+    provided: Mapping[str, str] | None = None,
+) -> Staged:
+    """Read, validate and normalise one file into the ``_stage_*`` temp tables."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    provided = dict(provided or {})
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        header_original, table = read_spreadsheet(path)
+        encoding = "xlsx"
+        names = unique_names(header_original)
+        loader, match = choose_loader(names, path.name, source, allow_extra, provided)
+    else:
+        encoding = detect_encoding(path)
+        header_original = read_header(path, encoding)
+        names = unique_names(header_original)
+        loader, match = choose_loader(names, path.name, source, allow_extra, provided)
+        table = read_csv_text(path, len(names), encoding)
+    rows = table.num_rows
+    canonical_present = {c for c in match.layout.canonical(names)} & set(match.layout.columns)
+    ctx = Context(layout=match.layout, present=canonical_present, provided=provided, width=len(names))
+    # the raw rows stay in Arrow, registered as _file until the commit (read in place, never copied)
+    con.register("_file", table)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {_source_view_sql(loader, match, names)}")
+    _stage_normalised(con, loader, ctx, match.layout.monadic, path.name)
+    con.execute("DROP VIEW _src")
+    events = scalar(con, "SELECT count(*) FROM _stage_events")
+    quarantined = scalar(con, "SELECT count(DISTINCT row_number) FROM _stage_quarantine")
+    return Staged(
+        path=path, source=loader.source, layout=match.layout.name, layout_description=match.layout.description,
+        encoding=encoding, rows=rows, events=events, quarantined_rows=quarantined,
+        absent_columns=match.absent, extra_columns=match.extra, header=tuple(header_original), table=table, provided=provided,
+    )
+
+
+def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool, filename: str) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _n0 AS {_normalised_sql(loader, ctx)}")
+    # Ids: a missing id is a problem; a repeated id is a duplicate (except in monadic files, where the
+    # rows of one event share its id); identical id-less rows get an occurrence suffix.  Ranks are computed
+    # on a narrow table and joined back, so the wide table is copied once.
+    has_ids = any(ctx.has(c) for c in loader.id_columns)
+    dup_problem = (
+        "CASE WHEN _rank > 1 THEN [{'field': 'id', 'value': _sid, 'reason': 'duplicate id (first seen in row ' "
+        "|| _first || ')'}] ELSE [] END" if has_ids and not monadic else "[]"
+    )
+    missing_id = (
+        "CASE WHEN _sid IS NULL THEN [{'field': 'id', 'value': NULL::VARCHAR, 'reason': 'missing id'}] ELSE [] END"
+        if has_ids else "[]"
+    )
+    suffix = "" if has_ids else " || CASE WHEN r._rank > 1 THEN '-' || r._rank ELSE '' END"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _ranks AS
+        SELECT _row, {lit(loader.source)} || ':' || _sid AS _eid, len(_problems) = 0 AS _valid,
+               row_number() OVER (PARTITION BY _sid ORDER BY _row) AS _rank,
+               min(_row) OVER (PARTITION BY _sid) AS _first
+        FROM _n0
+    """)
+    if monadic:  # an event is loaded only if every one of its rows is valid
+        ok = "r._eid NOT IN (SELECT _eid FROM _ranks WHERE NOT _valid OR _eid IS NULL)"
+    else:
+        ok = f"len(list_concat(n._problems, {dup_problem}, {missing_id})) = 0"
+    mapping = _country_codes(con)
+    con.register("_iso_map", mapping)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _n AS
+        SELECT n.* EXCLUDE (_problems, country_iso3), r._rank, r._first,
+               r._eid{suffix} AS event_id,
+               coalesce(n.country_iso3, m.iso3) AS country_iso3,
+               list_concat(n._problems, {dup_problem}, {missing_id}) AS _problems,
+               coalesce({ok}, false) AS _ok
+        FROM _n0 n JOIN _ranks r USING (_row) LEFT JOIN _iso_map m USING (country)
+    """)
+    con.unregister("_iso_map")
+    con.execute("DROP TABLE _ranks")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _stage_quarantine AS
+        SELECT _row AS row_number, p.field AS field, p.value AS value, p.reason AS reason
+        FROM (SELECT _row, unnest(_problems) AS p FROM _n)
+        UNION ALL
+        SELECT _row, 'event', NULL, 'another row of the same event was quarantined'
+        FROM _n WHERE NOT _ok AND len(_problems) = 0
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP VIEW _stage_raw AS
+        SELECT _row AS row_number, CASE WHEN _ok THEN event_id END AS event_id FROM _n
+    """)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_actors AS {_actors_sql(loader.actors(ctx), monadic)}")
+    _stage_events(con, loader, ctx, monadic)
+
+
+def _country_codes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """ISO3 codes for the distinct country names, through country_converter."""
+    names = [r[0] for r in con.execute("SELECT DISTINCT country FROM _n0 WHERE country IS NOT NULL").fetchall()]
+    return pd.DataFrame(list(to_iso3(names).items()), columns=["country", "iso3"], dtype="object")
+
+
+def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool) -> None:
+    present = set(con.execute("SELECT * FROM _n LIMIT 0").fetchdf().columns)
+    select = []
+    for c in EVENT_COLUMNS:
+        if c.name == "event_id":
+            select.append("event_id")
+        elif c.name == "source":
+            select.append(f"{lit(loader.source)} AS source")
+        elif c.name == "source_id":
+            select.append("_sid AS source_id")
+        elif c.name == "file_id":
+            select.append("NULL::VARCHAR AS file_id")
+        elif c.name == "row_number":
+            select.append("_row AS row_number")
+        elif c.name == "flags":
+            select.append("_flags AS flags")
+        elif c.name == "attribution":
+            select.append("NULL::VARCHAR AS attribution")
+        elif c.name in present:
+            select.append(c.name)
+        else:
+            select.append(f"NULL::{c.duckdb_type} AS {c.name}")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _stage_events AS
+        SELECT {', '.join(select)} FROM _n WHERE _ok {"AND _rank = 1" if monadic else ""}
+    """)
+    if monadic:  # side B of a monadic event is the actor named on its second row
+        con.execute("""
+            UPDATE _stage_events e SET side_b = a.name
+            FROM (SELECT event_id, string_agg(name, '; ' ORDER BY ordinal) AS name FROM _stage_actors
+                  WHERE role = 'side_b' GROUP BY event_id) a
+            WHERE e.event_id = a.event_id
+        """)
+    # Attribution from the actor names: several perpetrators → joint; any 'and/or' or 'suspected' → uncertain.
+    main_role = "perpetrator" if any(a.role == "perpetrator" for a in loader.actors(ctx)) else "side_a"
+    con.execute(f"""
+        UPDATE _stage_events e SET attribution = a.attribution
+        FROM (SELECT event_id,
+                     CASE WHEN bool_or(uncertain) THEN 'uncertain'
+                          WHEN count(DISTINCT name) > 1 THEN 'joint' ELSE 'single' END AS attribution
+              FROM _stage_actors WHERE role = {lit(main_role)} AND NOT regexp_matches(name, '^(Unknown|Unidentified)')
+              GROUP BY event_id) a
+        WHERE e.event_id = a.event_id
+    """)
+    con.execute("UPDATE _stage_events SET attribution = 'none' WHERE attribution IS NULL")
+
+
+def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
+    """Free the staging tables once they are committed (or abandoned)."""
+    con.execute("DROP VIEW IF EXISTS _stage_raw")
+    try:
+        con.unregister("_file")
+    except duckdb.Error:
+        pass
+    for table in ("_stage_events", "_stage_actors", "_stage_quarantine", "_n", "_n0"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -1,0 +1,57 @@
+"""Shared fixtures: where the real data lives, and a store loaded with every real event file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def data_dir() -> Path:
+    """The folder of real data: $SPILLOVER_DATA_DIR, else ../shared/data beside the repository."""
+    return Path(os.environ.get("SPILLOVER_DATA_DIR", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    folder = data_dir()
+    if not (folder / "MANIFEST.md").is_file():
+        pytest.skip(f"real data not found in {folder} (set SPILLOVER_DATA_DIR)")
+    return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never touch the user's real store or cache, and read data from the mirror."""
+    base = tmp_path_factory.mktemp("user")
+    os.environ.setdefault("SPILLOVER_STORE", str(base / "default.duckdb"))
+    os.environ.setdefault("SPILLOVER_CACHE", str(base / "cache"))
+    os.environ.setdefault("SPILLOVER_DATA_DIR", str(data_dir()))
+
+
+def event_datasets():  # noqa: ANN201 - list of catalogue entries
+    from spillover.sources.catalogue import catalogue
+
+    return [d for d in catalogue().values() if d.kind == "events"]
+
+
+def load_kwargs(ds) -> dict:  # noqa: ANN001
+    opts = ds.load_options
+    return {"allow_extra": bool(opts.get("allow_extra", False)), "provided": dict(opts.get("provided", {}))}
+
+
+@pytest.fixture(scope="session")
+def loaded_store(real_data: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """A store holding every real event file of the catalogue (built once per test session)."""
+    from spillover.store import Store
+
+    path = tmp_path_factory.mktemp("store") / "all.duckdb"
+    with Store(path) as store:
+        for ds in event_datasets():
+            store.ingest(real_data / ds.file, **load_kwargs(ds))
+    store = Store(path, read_only=True)
+    yield store
+    store.close()

@@ -1,0 +1,203 @@
+"""Bad input gets a clear error naming the file, row and field, and nothing is lost."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from spillover.sources.gtd import COLUMNS_0718
+from spillover.sources.layouts import LayoutError
+from spillover.store import Store
+
+GTD_ROW = {c: "" for c in COLUMNS_0718}
+GTD_ROW.update({"eventid": "201001010001", "iyear": "2010", "imonth": "3", "iday": "14", "country": "4",
+                "country_txt": "Algeria", "provstate": "Tizi Ouzou", "city": "Azazga", "latitude": "36.74",
+                "longitude": "4.37", "specificity": "1", "gname": "Al-Qaida in the Islamic Maghreb (AQIM)",
+                "attacktype1": "3", "attacktype1_txt": "Bombing/Explosion", "suicide": "0", "nkill": "2",
+                "nwound": "5", "natlty1_txt": "Algeria", "targtype1_txt": "Military", "guncertain1": "0"})
+
+
+def write_gtd(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", columns=COLUMNS_0718) -> Path:  # noqa: ANN001
+    with path.open("w", newline="", encoding=encoding) as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def gtd_row(**changes: str) -> dict[str, str]:
+    row = dict(GTD_ROW)
+    row.update(changes)
+    return row
+
+
+@pytest.fixture
+def store(tmp_path: Path):  # noqa: ANN201
+    with Store(tmp_path / "store.duckdb") as s:
+        yield s
+
+
+def test_missing_required_columns_names_file_and_columns(tmp_path: Path, store: Store) -> None:
+    cols = [c for c in COLUMNS_0718 if c not in ("gname",)]
+    path = write_gtd(tmp_path / "nogroup.csv", [gtd_row()], columns=cols)
+    with pytest.raises(LayoutError, match=r"nogroup\.csv.*missing required column\(s\): gname"):
+        store.ingest(path, source="gtd")
+    assert store.counts()["events"] == 0
+
+
+def test_unknown_layout_lists_what_differs(tmp_path: Path, store: Store) -> None:
+    cols = list(COLUMNS_0718) + ["my_notes"]
+    path = write_gtd(tmp_path / "extra.csv", [gtd_row()], columns=cols)
+    with pytest.raises(LayoutError, match=r"extra\.csv.*unknown to every pinned layout: 'my_notes'.*--allow-extra"):
+        store.ingest(path)
+    report = store.ingest(path, allow_extra=True)
+    assert report.events_added == 1 and report.extra_columns == ("my_notes",)
+
+
+def test_file_of_no_known_source_is_refused(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "shopping.csv"
+    path.write_text("item,price\napples,3\n")
+    with pytest.raises(LayoutError, match=r"shopping\.csv.*match no known source"):
+        store.ingest(path)
+
+
+def test_empty_file_is_refused(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    with pytest.raises(ValueError, match=r"empty\.csv.*empty"):
+        store.ingest(path)
+
+
+def test_gtd_day_and_month_zero_keep_their_uncertainty(tmp_path: Path, store: Store) -> None:
+    path = write_gtd(tmp_path / "zeros.csv", [
+        gtd_row(eventid="1", iday="0"), gtd_row(eventid="2", imonth="0", iday="0"), gtd_row(eventid="3")])
+    store.ingest(path)
+    ev = store.query("SELECT source_id, date_start::VARCHAR s, date_end::VARCHAR e, date_precision p FROM events "
+                     "ORDER BY source_id")
+    assert ev.values.tolist() == [
+        ["1", "2010-03-01", "2010-03-31", "month"],
+        ["2", "2010-01-01", "2010-12-31", "year"],
+        ["3", "2010-03-14", "2010-03-14", "day"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"latitude": "136.2"}, "latitude", "latitude not a number in [-90, 90]"),
+        ({"longitude": "east"}, "longitude", "longitude not a number in [-180, 180]"),
+        ({"imonth": "2", "iday": "30"}, "iday", "date does not exist"),
+        ({"imonth": "13"}, "imonth", "month not in 0–12"),
+        ({"nkill": "many"}, "nkill", "count is not a number"),
+        ({"iyear": ""}, "iyear", "year missing"),
+    ],
+)
+def test_impossible_values_are_quarantined_with_row_and_field(tmp_path: Path, store: Store, changes, field, reason) -> None:  # noqa: ANN001
+    path = write_gtd(tmp_path / "bad.csv", [gtd_row(eventid="1"), gtd_row(eventid="2", **changes), gtd_row(eventid="3")])
+    report = store.ingest(path)
+    assert report.rows == 3 and report.events_added == 2 and report.rows_quarantined == 1
+    q = store.quarantined()
+    assert q[["file", "row_number", "field"]].values.tolist()[0] == ["bad.csv", 2, field]
+    assert reason in q["reason"].iloc[0]
+    # nothing is lost: the quarantined row is still in raw_rows, unlinked
+    raw = store.query("SELECT event_id FROM raw_rows WHERE row_number = 2")
+    assert raw["event_id"].isna().item()
+    file_id = store.files()["file_id"].item()
+    assert store.raw_rows(file_id, [2])[2]["eventid"] == "2"
+
+
+def test_duplicate_ids_are_quarantined(tmp_path: Path, store: Store) -> None:
+    path = write_gtd(tmp_path / "dup.csv", [gtd_row(eventid="7"), gtd_row(eventid="8"), gtd_row(eventid="7", nkill="9")])
+    report = store.ingest(path)
+    assert report.events_added == 2 and report.rows_quarantined == 1
+    q = store.quarantined()
+    assert q["row_number"].tolist() == [3] and "duplicate id (first seen in row 1)" in q["reason"].item()
+
+
+def test_fractional_counts_are_flagged_not_trusted(tmp_path: Path, store: Store) -> None:
+    path = write_gtd(tmp_path / "imputed.csv", [gtd_row(nkill="2.9603626943005183")])
+    store.ingest(path)
+    ev = store.query("SELECT fatalities, flags FROM events")
+    assert pd.isna(ev["fatalities"].item()) and list(ev["flags"].item()) == ["fatalities_not_integer"]
+
+
+def test_gtd_unknown_codes_become_null(tmp_path: Path, store: Store) -> None:
+    path = write_gtd(tmp_path / "codes.csv", [gtd_row(nhostkid="-99", ransom="-9", ransomamt="-99", nkill="-99")])
+    store.ingest(path)
+    ev = store.query("SELECT hostages, ransom_demanded, ransom_amount, fatalities FROM events")
+    assert ev.isna().all(axis=None)
+
+
+def test_windows_1252_text_loads_correctly(tmp_path: Path, store: Store) -> None:
+    path = write_gtd(tmp_path / "latin.csv", [gtd_row(city="Tébessa", summary="Attaque près de Béjaïa – “guillemets”")],
+                     encoding="cp1252")
+    report = store.ingest(path)
+    assert report.encoding == "cp1252"
+    ev = store.query("SELECT location, description FROM events")
+    assert ev.values.tolist() == [["Tébessa", "Attaque près de Béjaïa – “guillemets”"]]
+
+
+def test_gtd_spreadsheet_loads_like_csv(tmp_path: Path, store: Store) -> None:
+    rows = [gtd_row(eventid=str(i), nkill=str(i)) for i in range(1, 6)]
+    xlsx = tmp_path / "gtd.xlsx"
+    pd.DataFrame(rows, columns=list(COLUMNS_0718)).to_excel(xlsx, index=False)
+    report = store.ingest(xlsx)
+    assert report.layout == "gtd-0718" and report.events_added == 5
+    assert store.query("SELECT sum(fatalities) s FROM events")["s"].item() == 15
+    assert store.raw_row("gtd:3")[0]["nkill"] == "3"
+
+
+def test_file_without_country_needs_one(tmp_path: Path, store: Store) -> None:
+    cols = [c for c in COLUMNS_0718 if c not in ("country", "country_txt")]
+    path = write_gtd(tmp_path / "one_country.csv", [gtd_row()], columns=cols)
+    with pytest.raises(LayoutError, match="--country"):
+        store.ingest(path)
+    store.ingest(path, provided={"country": "Somalia"})
+    assert store.query("SELECT country, country_iso3 FROM events").values.tolist() == [["Somalia", "SOM"]]
+
+
+def test_acled_current_export_layout_is_recognised(tmp_path: Path, store: Store) -> None:
+    from spillover.sources.acled import COLUMNS_2023
+
+    row = {c: "" for c in COLUMNS_2023}
+    row.update({"event_id_cnty": "MLI30000", "event_date": "2023-05-02", "year": "2023", "time_precision": "1",
+                "event_type": "Violence against civilians", "sub_event_type": "Abduction/forced disappearance",
+                "actor1": "JNIM: Group for Support of Islam and Muslims", "inter1": "2", "actor2": "Civilians (Mali)",
+                "inter2": "7", "country": "Mali", "latitude": "14.1", "longitude": "-3.2", "geo_precision": "1",
+                "fatalities": "0"})
+    path = tmp_path / "acled2023.csv"
+    pd.DataFrame([row], columns=list(COLUMNS_2023)).to_csv(path, index=False)
+    report = store.ingest(path)
+    assert report.layout == "acled-2023"
+    assert store.query("SELECT tactic, target_type, country_iso3 FROM events").values.tolist() == [
+        ["kidnapping", "Civilians", "MLI"]]
+
+
+def test_acled_date_that_disagrees_with_year_is_quarantined(tmp_path: Path, store: Store) -> None:
+    from spillover.sources.acled import COLUMNS_2019
+
+    base = {c: "" for c in COLUMNS_2019}
+    base.update({"event_date": "2012-03-22", "year": "2012", "actor1": "MNLA", "country": "Mali"})
+    rows = [dict(base, event_id_cnty="MLI1"), dict(base, event_id_cnty="MLI2", year="2021")]
+    path = tmp_path / "acled.csv"
+    pd.DataFrame(rows, columns=list(COLUMNS_2019)).to_csv(path, index=False)
+    report = store.ingest(path)
+    assert report.events_added == 1
+    assert "disagrees with the year" in store.quarantined()["reason"].item()
+
+
+def test_reingest_adds_nothing(tmp_path: Path, store: Store) -> None:
+    path = write_gtd(tmp_path / "g.csv", [gtd_row(eventid=str(i)) for i in range(10)])
+    first = store.ingest(path)
+    before = store.counts()
+    again = store.ingest(path)
+    assert first.status == "ingested" and again.status == "already ingested"
+    assert store.counts() == before
+    # a different file with the same events adds raw rows but no events twice
+    copy = write_gtd(tmp_path / "g2.csv", [gtd_row(eventid=str(i)) for i in range(12)])
+    report = store.ingest(copy)
+    assert (report.events_added, report.events_known) == (2, 10)
+    assert store.counts()["events"] == 12

@@ -1,0 +1,49 @@
+"""``spillover profile`` returns the years and countries that the raw files show for a group."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from spillover.analysis.profile import UnknownGroup, profile
+from spillover.store import Store
+
+
+def test_profile_matches_raw_gtd_file(real_data, tmp_path) -> None:  # noqa: ANN001
+    path = real_data / "events/gtd_lgcpspde_2010_2017_subset.csv.gz"
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    mine = raw[raw["gname"].str.contains("Islamic Maghreb", case=False)]
+    with Store(tmp_path / "s.duckdb") as store:
+        store.ingest(path)
+        p = profile(store, "islamic maghreb")
+    assert p.events == len(mine)
+    assert set(p.by_year["year"].astype(int)) == set(mine["iyear"].astype(int))
+    assert set(p.by_country["country"]) == set(mine["country"])
+    parts = mine[["iyear", "imonth", "iday"]].astype(int).set_axis(["year", "month", "day"], axis=1)
+    parts["day"] = parts["day"].where(parts["day"] > 0, 1)  # GTD day 0 = unknown: the period starts on the 1st
+    expected_first = mine.assign(d=pd.to_datetime(parts)).groupby("country")["d"].min()
+    got_first = p.by_country.set_index("country")["first_event"]
+    for country, first in expected_first.items():
+        assert pd.Timestamp(got_first[country]) == first
+    assert p.matched_names["name"].tolist() == ["Al-Qaida in the Islamic Maghreb (AQIM)"]
+    assert p.fatalities == pytest.approx(pd.to_numeric(mine["nkill"], errors="coerce").fillna(0).sum())
+
+
+def test_profile_of_acled_group_counts_every_role(real_data, tmp_path) -> None:  # noqa: ANN001
+    path = real_data / "events/acled_hdx_mali_1997_2020.csv.gz"
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    cols = ["actor1", "actor2", "assoc_actor_1", "assoc_actor_2"]
+    mine = raw[raw[cols].apply(lambda c: c.str.contains("AQIM", case=False)).any(axis=1)]
+    with Store(tmp_path / "s.duckdb") as store:
+        store.ingest(path)
+        p = profile(store, "AQIM")
+    assert p.events == len(mine)
+    assert dict(zip(p.by_year["year"].astype(int), p.by_year["events"], strict=True)) == \
+        mine["year"].astype(int).value_counts().sort_index().to_dict()
+
+
+def test_unknown_group_gets_suggestions(real_data, tmp_path) -> None:  # noqa: ANN001
+    with Store(tmp_path / "s.duckdb") as store:
+        store.ingest(real_data / "events/acled_hdx_niger_1997_2020.csv.gz")
+        with pytest.raises(UnknownGroup, match="Did you mean"):
+            profile(store, "Islamic State Greater Sahar")
