@@ -13,20 +13,27 @@ import pytest
 
 from spillover.store import TABLES, Store
 
-INGEST = "import sys; from spillover.store import Store; Store(sys.argv[1]).ingest(sys.argv[2]); print('done')"
+INGEST = (
+    "import sys; from spillover.store import Store; Store(sys.argv[1]).ingest(sys.argv[2]); print('done')"
+)
 
 
 def _snapshot(path: Path) -> dict[str, object]:
     with Store(path, read_only=True) as s:
-        sums = {t: s.con.execute(f"SELECT count(*), hash(string_agg(md5(x::VARCHAR), '' ORDER BY md5(x::VARCHAR))) "
-                                 f"FROM {t} x").fetchall()[0] for t in TABLES}
+        sums = {
+            t: s.con.execute(
+                f"SELECT count(*), hash(string_agg(md5(x::VARCHAR), '' ORDER BY md5(x::VARCHAR))) FROM {t} x"
+            ).fetchall()[0]
+            for t in TABLES
+        }
     return sums
 
 
 @pytest.fixture(scope="module")
 def big_file(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """RAND's 40k rows four times over: big enough that a kill lands mid-ingest."""
-    lines = gzip.open(real_data / "events/rand_rdwti_1968_2009_exdex.csv.gz", "rt", encoding="utf-8").read().splitlines()
+    with gzip.open(real_data / "events/rand_rdwti_1968_2009_exdex.csv.gz", "rt", encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
     path = tmp_path_factory.mktemp("big") / "rand_x4.csv"
     path.write_text("\n".join([lines[0]] + lines[1:] * 4) + "\n", encoding="utf-8")
     return path
@@ -39,8 +46,11 @@ def test_killed_ingest_leaves_store_unchanged(real_data: Path, big_file: Path, t
     before = _snapshot(store_path)
     killed_midway = 0
     for delay in (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0):
-        proc = subprocess.Popen([sys.executable, "-c", INGEST, str(store_path), str(big_file)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", INGEST, str(store_path), str(big_file)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         time.sleep(delay)
         still_running = proc.poll() is None
         proc.send_signal(signal.SIGKILL)

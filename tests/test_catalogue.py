@@ -29,7 +29,9 @@ def test_tampered_mirror_is_refused(real_data: Path, tmp_path: Path, monkeypatch
         fetch(ds.name)
 
 
-def test_restricted_dataset_without_mirror_explains_registration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restricted_dataset_without_mirror_explains_registration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SPILLOVER_DATA_DIR", str(tmp_path))
     with pytest.raises(FetchError, match=r"may not be redistributed.*start\.umd\.edu"):
         fetch("gtd1993_0615dist")

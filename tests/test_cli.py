@@ -30,7 +30,9 @@ def test_add_profile_and_files(real_data: Path, tmp_path: Path) -> None:
 
 def test_unknown_group_exits_with_suggestion(real_data: Path, tmp_path: Path) -> None:
     store = str(tmp_path / "cli.duckdb")
-    runner.invoke(app, ["data", "add", str(real_data / "events/acled_hdx_niger_1997_2020.csv.gz"), "--store", store])
+    runner.invoke(
+        app, ["data", "add", str(real_data / "events/acled_hdx_niger_1997_2020.csv.gz"), "--store", store]
+    )
     result = runner.invoke(app, ["profile", "Islamic Stat (Greater Sahar)", "--store", store])
     assert result.exit_code == 1
     assert "Did you mean" in result.output

@@ -13,11 +13,30 @@ from spillover.sources.layouts import LayoutError
 from spillover.store import Store
 
 GTD_ROW = {c: "" for c in COLUMNS_0718}
-GTD_ROW.update({"eventid": "201001010001", "iyear": "2010", "imonth": "3", "iday": "14", "country": "4",
-                "country_txt": "Algeria", "provstate": "Tizi Ouzou", "city": "Azazga", "latitude": "36.74",
-                "longitude": "4.37", "specificity": "1", "gname": "Al-Qaida in the Islamic Maghreb (AQIM)",
-                "attacktype1": "3", "attacktype1_txt": "Bombing/Explosion", "suicide": "0", "nkill": "2",
-                "nwound": "5", "natlty1_txt": "Algeria", "targtype1_txt": "Military", "guncertain1": "0"})
+GTD_ROW.update(
+    {
+        "eventid": "201001010001",
+        "iyear": "2010",
+        "imonth": "3",
+        "iday": "14",
+        "country": "4",
+        "country_txt": "Algeria",
+        "provstate": "Tizi Ouzou",
+        "city": "Azazga",
+        "latitude": "36.74",
+        "longitude": "4.37",
+        "specificity": "1",
+        "gname": "Al-Qaida in the Islamic Maghreb (AQIM)",
+        "attacktype1": "3",
+        "attacktype1_txt": "Bombing/Explosion",
+        "suicide": "0",
+        "nkill": "2",
+        "nwound": "5",
+        "natlty1_txt": "Algeria",
+        "targtype1_txt": "Military",
+        "guncertain1": "0",
+    }
+)
 
 
 def write_gtd(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", columns=COLUMNS_0718) -> Path:  # noqa: ANN001
@@ -51,7 +70,9 @@ def test_missing_required_columns_names_file_and_columns(tmp_path: Path, store: 
 def test_unknown_layout_lists_what_differs(tmp_path: Path, store: Store) -> None:
     cols = list(COLUMNS_0718) + ["my_notes"]
     path = write_gtd(tmp_path / "extra.csv", [gtd_row()], columns=cols)
-    with pytest.raises(LayoutError, match=r"extra\.csv.*unknown to every pinned layout: 'my_notes'.*--allow-extra"):
+    with pytest.raises(
+        LayoutError, match=r"extra\.csv.*unknown to every pinned layout: 'my_notes'.*--allow-extra"
+    ):
         store.ingest(path)
     report = store.ingest(path, allow_extra=True)
     assert report.events_added == 1 and report.extra_columns == ("my_notes",)
@@ -72,11 +93,15 @@ def test_empty_file_is_refused(tmp_path: Path, store: Store) -> None:
 
 
 def test_gtd_day_and_month_zero_keep_their_uncertainty(tmp_path: Path, store: Store) -> None:
-    path = write_gtd(tmp_path / "zeros.csv", [
-        gtd_row(eventid="1", iday="0"), gtd_row(eventid="2", imonth="0", iday="0"), gtd_row(eventid="3")])
+    path = write_gtd(
+        tmp_path / "zeros.csv",
+        [gtd_row(eventid="1", iday="0"), gtd_row(eventid="2", imonth="0", iday="0"), gtd_row(eventid="3")],
+    )
     store.ingest(path)
-    ev = store.query("SELECT source_id, date_start::VARCHAR s, date_end::VARCHAR e, date_precision p FROM events "
-                     "ORDER BY source_id")
+    ev = store.query(
+        "SELECT source_id, date_start::VARCHAR s, date_end::VARCHAR e, date_precision p FROM events "
+        "ORDER BY source_id"
+    )
     assert ev.values.tolist() == [
         ["1", "2010-03-01", "2010-03-31", "month"],
         ["2", "2010-01-01", "2010-12-31", "year"],
@@ -95,8 +120,12 @@ def test_gtd_day_and_month_zero_keep_their_uncertainty(tmp_path: Path, store: St
         ({"iyear": ""}, "iyear", "year missing"),
     ],
 )
-def test_impossible_values_are_quarantined_with_row_and_field(tmp_path: Path, store: Store, changes, field, reason) -> None:  # noqa: ANN001
-    path = write_gtd(tmp_path / "bad.csv", [gtd_row(eventid="1"), gtd_row(eventid="2", **changes), gtd_row(eventid="3")])
+def test_impossible_values_are_quarantined_with_row_and_field(
+    tmp_path: Path, store: Store, changes, field, reason
+) -> None:  # noqa: ANN001
+    path = write_gtd(
+        tmp_path / "bad.csv", [gtd_row(eventid="1"), gtd_row(eventid="2", **changes), gtd_row(eventid="3")]
+    )
     report = store.ingest(path)
     assert report.rows == 3 and report.events_added == 2 and report.rows_quarantined == 1
     q = store.quarantined()
@@ -110,7 +139,9 @@ def test_impossible_values_are_quarantined_with_row_and_field(tmp_path: Path, st
 
 
 def test_duplicate_ids_are_quarantined(tmp_path: Path, store: Store) -> None:
-    path = write_gtd(tmp_path / "dup.csv", [gtd_row(eventid="7"), gtd_row(eventid="8"), gtd_row(eventid="7", nkill="9")])
+    path = write_gtd(
+        tmp_path / "dup.csv", [gtd_row(eventid="7"), gtd_row(eventid="8"), gtd_row(eventid="7", nkill="9")]
+    )
     report = store.ingest(path)
     assert report.events_added == 2 and report.rows_quarantined == 1
     q = store.quarantined()
@@ -125,15 +156,20 @@ def test_fractional_counts_are_flagged_not_trusted(tmp_path: Path, store: Store)
 
 
 def test_gtd_unknown_codes_become_null(tmp_path: Path, store: Store) -> None:
-    path = write_gtd(tmp_path / "codes.csv", [gtd_row(nhostkid="-99", ransom="-9", ransomamt="-99", nkill="-99")])
+    path = write_gtd(
+        tmp_path / "codes.csv", [gtd_row(nhostkid="-99", ransom="-9", ransomamt="-99", nkill="-99")]
+    )
     store.ingest(path)
     ev = store.query("SELECT hostages, ransom_demanded, ransom_amount, fatalities FROM events")
     assert ev.isna().all(axis=None)
 
 
 def test_windows_1252_text_loads_correctly(tmp_path: Path, store: Store) -> None:
-    path = write_gtd(tmp_path / "latin.csv", [gtd_row(city="Tébessa", summary="Attaque près de Béjaïa – “guillemets”")],
-                     encoding="cp1252")
+    path = write_gtd(
+        tmp_path / "latin.csv",
+        [gtd_row(city="Tébessa", summary="Attaque près de Béjaïa – “guillemets”")],
+        encoding="cp1252",
+    )
     report = store.ingest(path)
     assert report.encoding == "cp1252"
     ev = store.query("SELECT location, description FROM events")
@@ -163,17 +199,55 @@ def test_acled_current_export_layout_is_recognised(tmp_path: Path, store: Store)
     from spillover.sources.acled import COLUMNS_2023
 
     row = {c: "" for c in COLUMNS_2023}
-    row.update({"event_id_cnty": "MLI30000", "event_date": "2023-05-02", "year": "2023", "time_precision": "1",
-                "event_type": "Violence against civilians", "sub_event_type": "Abduction/forced disappearance",
-                "actor1": "JNIM: Group for Support of Islam and Muslims", "inter1": "2", "actor2": "Civilians (Mali)",
-                "inter2": "7", "country": "Mali", "latitude": "14.1", "longitude": "-3.2", "geo_precision": "1",
-                "fatalities": "0"})
+    row.update(
+        {
+            "event_id_cnty": "MLI30000",
+            "event_date": "2023-05-02",
+            "year": "2023",
+            "time_precision": "1",
+            "event_type": "Violence against civilians",
+            "sub_event_type": "Abduction/forced disappearance",
+            "actor1": "JNIM: Group for Support of Islam and Muslims",
+            "inter1": "2",
+            "actor2": "Civilians (Mali)",
+            "inter2": "7",
+            "country": "Mali",
+            "latitude": "14.1",
+            "longitude": "-3.2",
+            "geo_precision": "1",
+            "fatalities": "0",
+        }
+    )
     path = tmp_path / "acled2023.csv"
     pd.DataFrame([row], columns=list(COLUMNS_2023)).to_csv(path, index=False)
     report = store.ingest(path)
     assert report.layout == "acled-2023"
-    assert store.query("SELECT tactic, target_type, country_iso3 FROM events").values.tolist() == [
-        ["kidnapping", "Civilians", "MLI"]]
+    assert store.query("SELECT tactic, target_type, target_nationality, country_iso3 FROM events").values.tolist() == [
+        ["kidnapping", "Civilians", "Mali", "MLI"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("actor2", "nationality"),
+    [
+        ("Military Forces of France (2017-)", "France"),
+        ("Police Forces of Niger (2011-2021)", "Niger"),
+        ("Civilians (United States)", "United States"),
+        ("Military Forces of Mali", "Mali"),
+        ("JNIM: Group for Support of Islam and Muslims", None),
+        ("Unidentified Armed Group (2013-)", None),
+    ],
+)
+def test_acled_target_nationality_from_actor_names(tmp_path: Path, store: Store, actor2: str, nationality) -> None:  # noqa: ANN001
+    from spillover.sources.acled import COLUMNS_2019
+
+    row = {c: "" for c in COLUMNS_2019}
+    row.update({"event_id_cnty": "X1", "event_date": "2019-01-01", "year": "2019", "actor1": "A", "actor2": actor2,
+                "country": "Mali"})
+    path = tmp_path / "a.csv"
+    pd.DataFrame([row], columns=list(COLUMNS_2019)).to_csv(path, index=False)
+    store.ingest(path)
+    assert store.query("SELECT target_nationality FROM events")["target_nationality"].item() == nationality
 
 
 def test_acled_date_that_disagrees_with_year_is_quarantined(tmp_path: Path, store: Store) -> None:

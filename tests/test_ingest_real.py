@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import event_datasets
+
 from spillover.sources.reading import sha256_of
 
 DATASETS = event_datasets()
@@ -24,12 +24,21 @@ def test_every_row_is_accounted_for(ds, real_data, loaded_store) -> None:  # noq
     raw = _raw_frame(path)
     file_id = sha256_of(path)
     (rows, added, known, quarantined, layout) = loaded_store.con.execute(
-        "SELECT rows, events_added, events_known, rows_quarantined, layout FROM files WHERE file_id = ?", [file_id]
+        "SELECT rows, events_added, events_known, rows_quarantined, layout FROM files WHERE file_id = ?",
+        [file_id],
     ).fetchall()[0]
     assert rows == len(raw), "the store must see every row pandas sees"
-    assert loaded_store.con.execute("SELECT count(*) FROM raw_rows WHERE file_id = ?", [file_id]).fetchall()[0][0] == rows
+    assert (
+        loaded_store.con.execute("SELECT count(*) FROM raw_rows WHERE file_id = ?", [file_id]).fetchall()[0][
+            0
+        ]
+        == rows
+    )
     if layout == "acled-monadic":  # one event per id, several rows each
-        assert added + known == raw["event_id_cnty"].nunique() - raw.loc[raw["event_id_cnty"] == "", "event_id_cnty"].size
+        assert (
+            added + known
+            == raw["event_id_cnty"].nunique() - raw.loc[raw["event_id_cnty"] == "", "event_id_cnty"].size
+        )
     else:
         assert added + known + quarantined == rows
     reasons = loaded_store.quarantined(file_id)
@@ -50,8 +59,13 @@ def test_quarantined_row_is_explained_with_file_row_and_field(real_data, loaded_
 
 @pytest.mark.parametrize(
     "name",
-    ["gtd_0718dist_sample_2000_2017", "rand_rdwti_1968_2009_exdex", "acled_hdx_mali_1997_2020",
-     "ucdp_ged_v19_1_syria", "acled_boko_haram_lake_chad_2009_2019"],
+    [
+        "gtd_0718dist_sample_2000_2017",
+        "rand_rdwti_1968_2009_exdex",
+        "acled_hdx_mali_1997_2020",
+        "ucdp_ged_v19_1_syria",
+        "acled_boko_haram_lake_chad_2009_2019",
+    ],
 )
 def test_round_trip_of_100_rows(name, real_data, loaded_store) -> None:  # noqa: ANN001
     """100 rows drawn at random come back from the store exactly as the file has them."""
@@ -75,7 +89,8 @@ def test_gtd_unknown_day_keeps_its_precision(real_data, loaded_store) -> None:  
     assert len(day0) > 0
     ev = loaded_store.query(
         "SELECT source_id, date_start, date_end, date_precision FROM events WHERE source = 'gtd' AND source_id IN "
-        "(SELECT unnest(?))", [day0["eventid"].tolist()]
+        "(SELECT unnest(?))",
+        [day0["eventid"].tolist()],
     )
     assert len(ev) == len(day0)
     assert (ev["date_precision"] == "month").all()
@@ -94,7 +109,9 @@ def test_gtd_perpetrators_are_all_kept(real_data, loaded_store) -> None:  # noqa
         )
         expected = [n for n in (row["gname"], row["gname2"], row["gname3"]) if n.strip()]
         assert names["name"].tolist() == expected
-        assert names["uncertain"].tolist() == [row[f"guncertain{i}"] == "1" for i in range(1, len(expected) + 1)]
+        assert names["uncertain"].tolist() == [
+            row[f"guncertain{i}"] == "1" for i in range(1, len(expected) + 1)
+        ]
 
 
 def test_acled_and_or_attribution_gives_both_candidates(real_data, loaded_store) -> None:  # noqa: ANN001
@@ -108,8 +125,9 @@ def test_acled_and_or_attribution_gives_both_candidates(real_data, loaded_store)
     )
     assert sorted(names["name"]) == sorted(row["actor1"].split(" and/or "))
     assert names["uncertain"].all()
-    attribution = loaded_store.query("SELECT attribution FROM events WHERE event_id = ?",
-                                     [f"acled:{row['event_id_cnty']}"])["attribution"].item()
+    attribution = loaded_store.query(
+        "SELECT attribution FROM events WHERE event_id = ?", [f"acled:{row['event_id_cnty']}"]
+    )["attribution"].item()
     assert attribution == "uncertain"
 
 
@@ -118,7 +136,9 @@ def test_monadic_rows_become_one_event_with_both_sides(real_data, loaded_store) 
     pairs = raw.groupby("event_id_cnty")["actor1"].agg(list)
     two = pairs[pairs.str.len() == 2].iloc[-1:]
     eid, (first, second) = two.index[0], two.iloc[0]
-    roles = loaded_store.query("SELECT role, name FROM event_actors WHERE event_id = ? AND role LIKE 'side%'",
-                               [f"acled:{eid}"])
-    assert set(map(tuple, roles.values.tolist())) >= {("side_a", first), ("side_b", second)} or \
-        set(map(tuple, roles.values.tolist())) >= {("side_a", second), ("side_b", first)}
+    roles = loaded_store.query(
+        "SELECT role, name FROM event_actors WHERE event_id = ? AND role LIKE 'side%'", [f"acled:{eid}"]
+    )
+    assert set(map(tuple, roles.values.tolist())) >= {("side_a", first), ("side_b", second)} or set(
+        map(tuple, roles.values.tolist())
+    ) >= {("side_a", second), ("side_b", first)}

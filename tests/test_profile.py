@@ -20,7 +20,9 @@ def test_profile_matches_raw_gtd_file(real_data, tmp_path) -> None:  # noqa: ANN
     assert set(p.by_year["year"].astype(int)) == set(mine["iyear"].astype(int))
     assert set(p.by_country["country"]) == set(mine["country"])
     parts = mine[["iyear", "imonth", "iday"]].astype(int).set_axis(["year", "month", "day"], axis=1)
-    parts["day"] = parts["day"].where(parts["day"] > 0, 1)  # GTD day 0 = unknown: the period starts on the 1st
+    parts["day"] = parts["day"].where(
+        parts["day"] > 0, 1
+    )  # GTD day 0 = unknown: the period starts on the 1st
     expected_first = mine.assign(d=pd.to_datetime(parts)).groupby("country")["d"].min()
     got_first = p.by_country.set_index("country")["first_event"]
     for country, first in expected_first.items():
@@ -38,8 +40,10 @@ def test_profile_of_acled_group_counts_every_role(real_data, tmp_path) -> None: 
         store.ingest(path)
         p = profile(store, "AQIM")
     assert p.events == len(mine)
-    assert dict(zip(p.by_year["year"].astype(int), p.by_year["events"], strict=True)) == \
-        mine["year"].astype(int).value_counts().sort_index().to_dict()
+    assert (
+        dict(zip(p.by_year["year"].astype(int), p.by_year["events"], strict=True))
+        == mine["year"].astype(int).value_counts().sort_index().to_dict()
+    )
 
 
 def test_unknown_group_gets_suggestions(real_data, tmp_path) -> None:  # noqa: ANN001

@@ -26,8 +26,11 @@ err = Console(stderr=True, soft_wrap=True)
 
 StoreOpt = Annotated[
     Path | None,
-    typer.Option("--store", help="DuckDB store file [default: $SPILLOVER_STORE or the user data dir]",
-                 show_default=False),
+    typer.Option(
+        "--store",
+        help="DuckDB store file [default: $SPILLOVER_STORE or the user data dir]",
+        show_default=False,
+    ),
 ]
 
 
@@ -44,8 +47,11 @@ def _table(title: str, frame, columns: list[str] | None = None, limit: int | Non
     table = Table(title=title, title_justify="left")
     cols = columns or list(frame.columns)
     for c in cols:
-        table.add_column(c, justify="right" if str(frame[c].dtype).startswith(("int", "float")) else "left",
-                         overflow="fold")
+        table.add_column(
+            c,
+            justify="right" if str(frame[c].dtype).startswith(("int", "float")) else "left",
+            overflow="fold",
+        )
     for _, row in (frame.head(limit) if limit else frame).iterrows():
         table.add_row(*[_fmt(row[c]) for c in cols])
     return table
@@ -61,13 +67,21 @@ def _fmt(value: object) -> str:
 
 # --- data --------------------------------------------------------------------------------------------
 
+
 def _ingest_with_progress(store_path: Path, paths: list[Path], **options: object) -> list[dict[str, object]]:
     from spillover.store import Store
 
     reports = []
-    with Store(store_path) as store, Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
-    ) as progress:
+    with (
+        Store(store_path) as store,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as progress,
+    ):
         for path in paths:
             task = progress.add_task(f"{path.name}: starting", total=None)
 
@@ -101,8 +115,12 @@ def _print_report(r: dict[str, object]) -> None:
 def data_add(
     paths: Annotated[list[Path], typer.Argument(help="Event files (CSV, CSV.gz or XLSX)")],
     source: Annotated[str | None, typer.Option(help="ged, gtd, acled or rand [default: detected]")] = None,
-    country: Annotated[str | None, typer.Option(help="Country of every row, for files with no country column")] = None,
-    allow_extra_columns: Annotated[bool, typer.Option(help="Keep unknown extra columns in the raw row only")] = False,
+    country: Annotated[
+        str | None, typer.Option(help="Country of every row, for files with no country column")
+    ] = None,
+    allow_extra_columns: Annotated[
+        bool, typer.Option(help="Keep unknown extra columns in the raw row only")
+    ] = False,
     store: StoreOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the ingest reports as JSON")] = False,
 ) -> None:
@@ -111,8 +129,9 @@ def data_add(
 
     provided = {"country": country} if country else {}
     try:
-        reports = _ingest_with_progress(_store_path(store), paths, source=source, allow_extra=allow_extra_columns,
-                                        provided=provided)
+        reports = _ingest_with_progress(
+            _store_path(store), paths, source=source, allow_extra=allow_extra_columns, provided=provided
+        )
     except (LayoutError, FileNotFoundError, ValueError) as exc:
         raise _fail(str(exc)) from exc
     if as_json:
@@ -138,8 +157,12 @@ def data_list() -> None:
 
 @data_app.command("fetch")
 def data_fetch(
-    names: Annotated[list[str] | None, typer.Argument(help="Dataset names (see `spillover data list`)")] = None,
-    all_events: Annotated[bool, typer.Option("--all-events", help="Every event dataset of the catalogue")] = False,
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Dataset names (see `spillover data list`)")
+    ] = None,
+    all_events: Annotated[
+        bool, typer.Option("--all-events", help="Every event dataset of the catalogue")
+    ] = False,
     load: Annotated[bool, typer.Option(help="Also load event datasets into the store")] = True,
     store: StoreOpt = None,
 ) -> None:
@@ -158,8 +181,12 @@ def data_fetch(
             console.print(f"[green]{name}[/]: {path} (sha256 verified)")
             if load and ds.kind == "events":
                 opts = ds.load_options
-                _ingest_with_progress(_store_path(store), [path], allow_extra=bool(opts.get("allow_extra", False)),
-                                      provided=dict(opts.get("provided", {})))
+                _ingest_with_progress(
+                    _store_path(store),
+                    [path],
+                    allow_extra=bool(opts.get("allow_extra", False)),
+                    provided=dict(opts.get("provided", {})),
+                )
     except FetchError as exc:
         raise _fail(str(exc)) from exc
 
@@ -172,8 +199,22 @@ def data_files(store: StoreOpt = None) -> None:
     with Store(_store_path(store), read_only=True) as s:
         frame = s.files()
     frame["file_id"] = frame["file_id"].str[:12]
-    console.print(_table("Loaded files", frame, ["name", "source", "layout", "rows", "events_added", "events_known",
-                                                 "rows_quarantined", "file_id"]))
+    console.print(
+        _table(
+            "Loaded files",
+            frame,
+            [
+                "name",
+                "source",
+                "layout",
+                "rows",
+                "events_added",
+                "events_known",
+                "rows_quarantined",
+                "file_id",
+            ],
+        )
+    )
 
 
 @data_app.command("quarantine")
@@ -201,9 +242,12 @@ def data_export(directory: Path, store: StoreOpt = None) -> None:
 
 # --- analysis ----------------------------------------------------------------------------------------
 
+
 @app.command("profile")
 def profile_cmd(
-    group: Annotated[str, typer.Argument(help="Group name (matched against raw actor names, case-insensitive)")],
+    group: Annotated[
+        str, typer.Argument(help="Group name (matched against raw actor names, case-insensitive)")
+    ],
     store: StoreOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the profile as JSON")] = False,
 ) -> None:
@@ -212,16 +256,20 @@ def profile_cmd(
     from spillover.store import Store
 
     try:
-        with Store(_store_path(store), read_only=True) as s:
-            with console.status(f"profiling {group}…"):
-                p = profile(s, group)
+        with Store(_store_path(store), read_only=True) as s, console.status(f"profiling {group}…"):
+            p = profile(s, group)
     except (UnknownGroup, FileNotFoundError) as exc:
         raise _fail(str(exc)) from exc
     if as_json:
-        payload = {k: getattr(p, k).to_dict(orient="records") for k in ("by_year", "by_country", "tactics",
-                                                                         "matched_names", "by_source")}
-        console.print_json(json.dumps({"group": p.group, "events": p.events, "fatalities": p.fatalities, **payload},
-                                      default=str))
+        payload = {
+            k: getattr(p, k).to_dict(orient="records")
+            for k in ("by_year", "by_country", "tactics", "matched_names", "by_source")
+        }
+        console.print_json(
+            json.dumps(
+                {"group": p.group, "events": p.events, "fatalities": p.fatalities, **payload}, default=str
+            )
+        )
         return
     console.print(f"[bold]{p.group}[/]: {p.events:,} events, {p.fatalities:,.0f} fatalities")
     console.print(_table("Matched actor names", p.matched_names, limit=15))
@@ -232,6 +280,7 @@ def profile_cmd(
 
 
 # --- reference ---------------------------------------------------------------------------------------
+
 
 @app.command("schema")
 def schema_cmd() -> None:

@@ -66,7 +66,11 @@ class Column:
 
 #: Columns of the ``events`` table, in order.
 EVENT_COLUMNS: tuple[Column, ...] = (
-    Column("event_id", "VARCHAR", "Stable id, source-prefixed: 'ged:123', 'gtd:197001000001', 'acled:MLI4111', 'rand:…'"),
+    Column(
+        "event_id",
+        "VARCHAR",
+        "Stable id, source-prefixed: 'ged:123', 'gtd:197001000001', 'acled:MLI4111', 'rand:…'",
+    ),
     Column("source", "VARCHAR", "Dataset family: ged, gtd, acled, rand"),
     Column("source_id", "VARCHAR", "The source's own id (or a content hash where the file has none)"),
     Column("file_id", "VARCHAR", "sha256 of the file the event was first loaded from"),
@@ -75,7 +79,11 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("date_end", "DATE", "Last day the event may have happened"),
     Column("date_precision", "VARCHAR", "day / week / month / year"),
     Column("year", "INTEGER", "Year of date_start"),
-    Column("country_iso3", "VARCHAR", "ISO 3166-1 alpha-3 (NULL when the name has no ISO code, e.g. 'Soviet Union')"),
+    Column(
+        "country_iso3",
+        "VARCHAR",
+        "ISO 3166-1 alpha-3 (NULL when the name has no ISO code, e.g. 'Soviet Union')",
+    ),
     Column("country", "VARCHAR", "Country name as the source gives it"),
     Column("admin1", "VARCHAR", "First-level administrative unit"),
     Column("location", "VARCHAR", "Place name (city, village, site)"),
@@ -90,9 +98,17 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("tactic", "VARCHAR", "Primary tactic in the normalised taxonomy (TACTICS)"),
     Column("tactics", "VARCHAR[]", "Every tactic the source names for the event"),
     Column("suicide", "BOOLEAN", "Suicide attack flag where the source codes it"),
-    Column("target_type", "VARCHAR", "Target type as the source words it (GTD targtype1_txt, ACLED actor2 category)"),
+    Column(
+        "target_type",
+        "VARCHAR",
+        "Target type as the source words it (GTD targtype1_txt, ACLED actor2 category)",
+    ),
     Column("target_nationality", "VARCHAR", "Nationality of the (first) target, source wording"),
-    Column("fatalities", "DOUBLE", "Best estimate of deaths (GED best, GTD nkill, ACLED fatalities, RAND Fatalities)"),
+    Column(
+        "fatalities",
+        "DOUBLE",
+        "Best estimate of deaths (GED best, GTD nkill, ACLED fatalities, RAND Fatalities)",
+    ),
     Column("fatalities_low", "DOUBLE", "Low estimate where given"),
     Column("fatalities_high", "DOUBLE", "High estimate where given"),
     Column("wounded", "DOUBLE", "Injured where given"),

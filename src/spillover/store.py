@@ -145,19 +145,45 @@ class Store:
         try:
             known = self._commit_staged(file_id)
             report = IngestReport(
-                path=str(path), file_id=file_id, status="ingested", source=staged.source, layout=staged.layout,
-                layout_description=staged.layout_description, encoding=staged.encoding, rows=staged.rows,
-                events_added=staged.events - known, events_known=known, rows_quarantined=staged.quarantined_rows,
-                absent_columns=staged.absent_columns, extra_columns=staged.extra_columns,
+                path=str(path),
+                file_id=file_id,
+                status="ingested",
+                source=staged.source,
+                layout=staged.layout,
+                layout_description=staged.layout_description,
+                encoding=staged.encoding,
+                rows=staged.rows,
+                events_added=staged.events - known,
+                events_known=known,
+                rows_quarantined=staged.quarantined_rows,
+                absent_columns=staged.absent_columns,
+                extra_columns=staged.extra_columns,
                 quarantine_reasons=self._quarantine_reasons(file_id),
             )
             self.con.execute(
                 "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [file_id, str(path.resolve()), path.name, path.stat().st_size, staged.source, staged.layout,
-                 staged.layout_description, staged.encoding, staged.rows, report.events_added, known,
-                 staged.quarantined_rows, list(staged.absent_columns), list(staged.extra_columns),
-                 list(staged.header), raw_file.name, json.dumps({"source": source, "allow_extra": allow_extra, "provided": dict(provided or {})}),
-                 datetime.now(UTC).replace(tzinfo=None)],
+                [
+                    file_id,
+                    str(path.resolve()),
+                    path.name,
+                    path.stat().st_size,
+                    staged.source,
+                    staged.layout,
+                    staged.layout_description,
+                    staged.encoding,
+                    staged.rows,
+                    report.events_added,
+                    known,
+                    staged.quarantined_rows,
+                    list(staged.absent_columns),
+                    list(staged.extra_columns),
+                    list(staged.header),
+                    raw_file.name,
+                    json.dumps(
+                        {"source": source, "allow_extra": allow_extra, "provided": dict(provided or {})}
+                    ),
+                    datetime.now(UTC).replace(tzinfo=None),
+                ],
             )
             self.con.execute("COMMIT")
         except BaseException:
@@ -176,7 +202,9 @@ class Store:
         self.raw_dir.mkdir(parents=True, exist_ok=True)
         target = self.raw_dir / f"{file_id}.parquet"
         tmp = target.with_suffix(".parquet.tmp")
-        table = staged.table.rename_columns(["row_number" if c == "_row" else c for c in staged.table.column_names])
+        table = staged.table.rename_columns(
+            ["row_number" if c == "_row" else c for c in staged.table.column_names]
+        )
         pq.write_table(table, tmp, compression="zstd")
         os.replace(tmp, target)
         return target
@@ -188,17 +216,21 @@ class Store:
             SELECT s.event_id FROM _stage_events s SEMI JOIN events e ON s.event_id = e.event_id
         """)
         known = scalar(self.con, "SELECT count(*) FROM _known")
-        self.con.execute("""
+        self.con.execute(
+            """
             INSERT INTO events SELECT * REPLACE (? AS file_id) FROM _stage_events
             WHERE event_id NOT IN (SELECT event_id FROM _known)
-        """, [file_id])
+        """,
+            [file_id],
+        )
         self.con.execute("""
             INSERT INTO event_actors SELECT event_id, role, ordinal, name, uncertain FROM _stage_actors
             WHERE event_id NOT IN (SELECT event_id FROM _known)
         """)
         self.con.execute("INSERT INTO raw_rows SELECT ?, row_number, event_id FROM _stage_raw", [file_id])
         self.con.execute(
-            "INSERT INTO quarantine SELECT ?, row_number, field, value, reason FROM _stage_quarantine", [file_id]
+            "INSERT INTO quarantine SELECT ?, row_number, field, value, reason FROM _stage_quarantine",
+            [file_id],
         )
         self.con.execute("DROP TABLE _known")
         return int(known)
@@ -224,7 +256,8 @@ class Store:
     def raw_row(self, event_id: str) -> list[dict[str, str]]:
         """The original row(s) an event was loaded from, as the source wrote them (header → value)."""
         located = self.con.execute(
-            "SELECT file_id, row_number FROM raw_rows WHERE event_id = ? ORDER BY file_id, row_number", [event_id]
+            "SELECT file_id, row_number FROM raw_rows WHERE event_id = ? ORDER BY file_id, row_number",
+            [event_id],
         ).fetchall()
         return [self.raw_rows(file_id, [n])[n] for file_id, n in located]
 
@@ -235,7 +268,8 @@ class Store:
         ).fetchall()[0]
         rows = self.con.execute(
             f"SELECT row_number, {raw_columns(len(header))} FROM read_parquet(?) "
-            "WHERE row_number IN (SELECT unnest(?))", [str(self.raw_dir / raw_file), row_numbers]
+            "WHERE row_number IN (SELECT unnest(?))",
+            [str(self.raw_dir / raw_file), row_numbers],
         ).fetchall()
         return {int(r[0]): dict(zip(header, r[1:], strict=True)) for r in rows}
 

@@ -70,24 +70,40 @@ def summarise(group: str, names: pd.DataFrame, events: pd.DataFrame) -> Profile:
     """Aggregate a group's events (kept separate from the query so that any event frame can be profiled)."""
     fat = events["fatalities"].fillna(0)
     ev = events.assign(fatalities=fat, year=events["year"].astype("Int64"))
-    by_year = ev.groupby("year", as_index=False).agg(events=("event_id", "size"), fatalities=("fatalities", "sum"))
+    by_year = ev.groupby("year", as_index=False).agg(
+        events=("event_id", "size"), fatalities=("fatalities", "sum")
+    )
     by_country = (
         ev.assign(country_iso3=ev["country_iso3"].fillna("—"))
         .groupby("country_iso3", as_index=False)
-        .agg(country=("country", "first"), events=("event_id", "size"), fatalities=("fatalities", "sum"),
-             first_event=("date_start", "min"), last_event=("date_start", "max"))
+        .agg(
+            country=("country", "first"),
+            events=("event_id", "size"),
+            fatalities=("fatalities", "sum"),
+            first_event=("date_start", "min"),
+            last_event=("date_start", "max"),
+        )
         .sort_values("events", ascending=False, ignore_index=True)
     )
     by_source = ev.groupby("source", as_index=False).agg(
-        events=("event_id", "size"), first=("date_start", "min"), last=("date_start", "max"))
+        events=("event_id", "size"), first=("date_start", "min"), last=("date_start", "max")
+    )
     tactics = (
-        ev.groupby("tactic", as_index=False).agg(events=("event_id", "size"), fatalities=("fatalities", "sum"))
+        ev.groupby("tactic", as_index=False)
+        .agg(events=("event_id", "size"), fatalities=("fatalities", "sum"))
         .sort_values("events", ascending=False, ignore_index=True)
     )
     tactics["share"] = tactics["events"] / max(len(ev), 1)
     return Profile(
-        group=group, matched_names=names, events=len(ev), fatalities=float(fat.sum()), by_year=by_year,
-        by_country=by_country, by_source=by_source, tactics=tactics, event_ids=ev["event_id"].tolist(),
+        group=group,
+        matched_names=names,
+        events=len(ev),
+        fatalities=float(fat.sum()),
+        by_year=by_year,
+        by_country=by_country,
+        by_source=by_source,
+        tactics=tactics,
+        event_ids=ev["event_id"].tolist(),
     )
 
 

@@ -41,14 +41,34 @@ COLUMNS_2023: tuple[str, ...] = tuple(
     "inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
     "location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp".split(",")
 )
-COLUMNS_MONADIC: tuple[str, ...] = tuple(c for c in COLUMNS_2019 if c not in ("actor2", "assoc_actor_2", "inter2"))
+COLUMNS_MONADIC: tuple[str, ...] = tuple(
+    c for c in COLUMNS_2019 if c not in ("actor2", "assoc_actor_2", "inter2")
+)
 V7_RENAME: dict[str, str] = {
-    "GWNO": "gwno", "EVENT_ID_CNTY": "event_id_cnty", "EVENT_ID_NO_CNTY": "event_id_no_cnty",
-    "EVENT_DATE": "event_date", "YEAR": "year", "TIME_PRECISION": "time_precision", "EVENT_TYPE": "event_type",
-    "ACTOR1": "actor1", "ALLY_ACTOR_1": "assoc_actor_1", "INTER1": "inter1", "ACTOR2": "actor2",
-    "ALLY_ACTOR_2": "assoc_actor_2", "INTER2": "inter2", "INTERACTION": "interaction", "COUNTRY": "country",
-    "ADMIN1": "admin1", "ADMIN2": "admin2", "ADMIN3": "admin3", "LOCATION": "location", "LATITUDE": "latitude",
-    "LONGITUDE": "longitude", "GEO_PRECISION": "geo_precision", "SOURCE": "source", "NOTES": "notes",
+    "GWNO": "gwno",
+    "EVENT_ID_CNTY": "event_id_cnty",
+    "EVENT_ID_NO_CNTY": "event_id_no_cnty",
+    "EVENT_DATE": "event_date",
+    "YEAR": "year",
+    "TIME_PRECISION": "time_precision",
+    "EVENT_TYPE": "event_type",
+    "ACTOR1": "actor1",
+    "ALLY_ACTOR_1": "assoc_actor_1",
+    "INTER1": "inter1",
+    "ACTOR2": "actor2",
+    "ALLY_ACTOR_2": "assoc_actor_2",
+    "INTER2": "inter2",
+    "INTERACTION": "interaction",
+    "COUNTRY": "country",
+    "ADMIN1": "admin1",
+    "ADMIN2": "admin2",
+    "ADMIN3": "admin3",
+    "LOCATION": "location",
+    "LATITUDE": "latitude",
+    "LONGITUDE": "longitude",
+    "GEO_PRECISION": "geo_precision",
+    "SOURCE": "source",
+    "NOTES": "notes",
     "FATALITIES": "fatalities",
 }
 COLUMNS_V7: tuple[str, ...] = tuple(V7_RENAME.values())
@@ -56,43 +76,97 @@ COLUMNS_V7: tuple[str, ...] = tuple(V7_RENAME.values())
 _REQUIRED = (("event_date",), ("country",), ("actor1",))
 
 LAYOUTS: tuple[Layout, ...] = (
-    Layout("acled", "acled-2019", "ACLED export 2019–2022 / HDX country files, 31 columns", COLUMNS_2019, _REQUIRED),
-    Layout("acled", "acled-2023", "ACLED export 2023– (disorder_type, civilian_targeting, tags)", COLUMNS_2023, _REQUIRED),
-    Layout("acled", "acled-monadic", "ACLED monadic export: one row per actor per event, 28 columns",
-           COLUMNS_MONADIC, _REQUIRED, monadic=True),
-    Layout("acled", "acled-v7", "ACLED version 7 and earlier (upper-case columns, ALLY_ACTOR_*)", COLUMNS_V7,
-           _REQUIRED, rename=V7_RENAME),
+    Layout(
+        "acled",
+        "acled-2019",
+        "ACLED export 2019–2022 / HDX country files, 31 columns",
+        COLUMNS_2019,
+        _REQUIRED,
+    ),
+    Layout(
+        "acled",
+        "acled-2023",
+        "ACLED export 2023– (disorder_type, civilian_targeting, tags)",
+        COLUMNS_2023,
+        _REQUIRED,
+    ),
+    Layout(
+        "acled",
+        "acled-monadic",
+        "ACLED monadic export: one row per actor per event, 28 columns",
+        COLUMNS_MONADIC,
+        _REQUIRED,
+        monadic=True,
+    ),
+    Layout(
+        "acled",
+        "acled-v7",
+        "ACLED version 7 and earlier (upper-case columns, ALLY_ACTOR_*)",
+        COLUMNS_V7,
+        _REQUIRED,
+        rename=V7_RENAME,
+    ),
 )
 
 #: ACLED sub-event types (2019 codebook) → normalised tactic.
 SUB_EVENT_TACTIC: dict[str, str] = {
-    "Armed clash": "battle", "Government regains territory": "battle",
+    "Armed clash": "battle",
+    "Government regains territory": "battle",
     "Non-state actor overtakes territory": "battle",
-    "Air/drone strike": "remote_violence", "Shelling/artillery/missile attack": "remote_violence",
-    "Suicide bomb": "suicide_attack", "Remote explosive/landmine/IED": "bombing", "Grenade": "bombing",
+    "Air/drone strike": "remote_violence",
+    "Shelling/artillery/missile attack": "remote_violence",
+    "Suicide bomb": "suicide_attack",
+    "Remote explosive/landmine/IED": "bombing",
+    "Grenade": "bombing",
     "Chemical weapon": "other",
-    "Attack": "armed_assault", "Abduction/forced disappearance": "kidnapping", "Sexual violence": "other",
-    "Violent demonstration": "other", "Mob violence": "other", "Excessive force against protesters": "other",
-    "Peaceful protest": "non_violent", "Protest with intervention": "non_violent",
+    "Attack": "armed_assault",
+    "Abduction/forced disappearance": "kidnapping",
+    "Sexual violence": "other",
+    "Violent demonstration": "other",
+    "Mob violence": "other",
+    "Excessive force against protesters": "other",
+    "Peaceful protest": "non_violent",
+    "Protest with intervention": "non_violent",
     "Looting/property destruction": "looting",
-    "Agreement": "non_violent", "Arrests": "non_violent", "Change to group/activity": "non_violent",
-    "Disrupted weapons use": "non_violent", "Headquarters or base established": "non_violent",
-    "Non-violent transfer of territory": "non_violent", "Other": "non_violent",
+    "Agreement": "non_violent",
+    "Arrests": "non_violent",
+    "Change to group/activity": "non_violent",
+    "Disrupted weapons use": "non_violent",
+    "Headquarters or base established": "non_violent",
+    "Non-violent transfer of territory": "non_violent",
+    "Other": "non_violent",
 }
 #: Pre-2019 event types → normalised tactic (refined by the description rules, see base).
 EVENT_TYPE_TACTIC: dict[str, str] = {
-    "Battle-No change of territory": "battle", "Battle-Government regains territory": "battle",
-    "Battle-Non-state actor overtakes territory": "battle", "Violence against civilians": "armed_assault",
-    "Remote violence": "remote_violence", "Riots/Protests": "other", "Strategic development": "non_violent",
-    "Non-violent transfer of territory": "non_violent", "Headquarters or base established": "non_violent",
+    "Battle-No change of territory": "battle",
+    "Battle-Government regains territory": "battle",
+    "Battle-Non-state actor overtakes territory": "battle",
+    "Violence against civilians": "armed_assault",
+    "Remote violence": "remote_violence",
+    "Riots/Protests": "other",
+    "Strategic development": "non_violent",
+    "Non-violent transfer of territory": "non_violent",
+    "Headquarters or base established": "non_violent",
 }
 TIME_PRECISION: dict[str, str] = {"1": "day", "2": "week", "3": "month"}
 GEO_PRECISION: dict[str, str] = {"1": "point", "2": "near", "3": "admin2"}
 INTER: dict[str, str] = {
-    "0": "None", "1": "State forces", "2": "Rebel groups", "3": "Political militias", "4": "Identity militias",
-    "5": "Rioters", "6": "Protesters", "7": "Civilians", "8": "External/Other forces",
+    "0": "None",
+    "1": "State forces",
+    "2": "Rebel groups",
+    "3": "Political militias",
+    "4": "Identity militias",
+    "5": "Rioters",
+    "6": "Protesters",
+    "7": "Civilians",
+    "8": "External/Other forces",
 }
 #: Tried in order; two-digit years before four-digit ones, so that '9-May-20' is 2020, not year 20.
+#: ACLED names state forces "Military Forces of Mali (2012-2013)" and other actors "Civilians (Mali)": the
+#: country so named is the target's nationality.  Pinned, tested rules, applied to actor 2 (the target).
+NATIONALITY_OF_FORCES = r"(?:Forces|Government|Police|Military) of ([A-Z][A-Za-z' .-]+?)(?: \(|$)"
+NATIONALITY_IN_PARENS = r"\(([A-Z][A-Za-z' .-]+)\)$"
+
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y", "%d-%B-%y", "%d-%b-%Y", "%d-%B-%Y", "%d/%m/%Y")
 
 
@@ -109,8 +183,10 @@ class ACLEDLoader(Loader):
     source = "acled"
     layouts = LAYOUTS
     id_columns = ("event_id_cnty",)
-    citation = ("Raleigh, C., Linke, A., Hegre, H. & Karlsen, J. (2010). Introducing ACLED: An Armed Conflict "
-                "Location and Event Dataset. Journal of Peace Research 47(5): 651–660. https://acleddata.com")
+    citation = (
+        "Raleigh, C., Linke, A., Hegre, H. & Karlsen, J. (2010). Introducing ACLED: An Armed Conflict "
+        "Location and Event Dataset. Journal of Peace Research 47(5): 651–660. https://acleddata.com"
+    )
 
     def _tactic(self, ctx: Context) -> tuple[str, str]:
         """(primary tactic, list of tactics) SQL."""
@@ -148,6 +224,8 @@ class ACLEDLoader(Loader):
             "tactic": primary,
             "tactics": tactics,
             "suicide": f"{primary} = 'suicide_attack'",
+            "target_nationality": f"coalesce(NULLIF(regexp_extract({txt('actor2')}, {lit(NATIONALITY_OF_FORCES)}, 1), ''), "
+            f"NULLIF(regexp_extract({txt('actor2')}, {lit(NATIONALITY_IN_PARENS)}, 1), ''))",
             "target_type": case_map(f"regexp_replace({txt('inter2')}, '\\.0+$', '')", INTER),
             "fatalities": count("fatalities"),
             "description": txt("notes"),
@@ -155,18 +233,30 @@ class ACLEDLoader(Loader):
 
     def checks(self, ctx: Context) -> list[Check]:
         return [
-            Check("event_date", f"{_date(ctx)} IS NULL", "date missing, not in a known format, or does not exist",
-                  txt("event_date")),
-            Check("event_date", f"year({_date(ctx)}) <> {num('year')}", "date disagrees with the year column",
-                  f"concat_ws(' / ', {txt('event_date')}, {txt('year')})"),
+            Check(
+                "event_date",
+                f"{_date(ctx)} IS NULL",
+                "date missing, not in a known format, or does not exist",
+                txt("event_date"),
+            ),
+            Check(
+                "event_date",
+                f"year({_date(ctx)}) <> {num('year')}",
+                "date disagrees with the year column",
+                f"concat_ws(' / ', {txt('event_date')}, {txt('year')})",
+            ),
             *coordinate_checks(),
             *count_checks("fatalities"),
         ]
 
     def actors(self, ctx: Context) -> list[ActorColumn]:
-        cols = [ActorColumn("side_a", 1, txt("actor1")),
-                ActorColumn("assoc_a", 1, txt("assoc_actor_1"), separator="; ")]
+        cols = [
+            ActorColumn("side_a", 1, txt("actor1")),
+            ActorColumn("assoc_a", 1, txt("assoc_actor_1"), separator="; "),
+        ]
         if not ctx.layout.monadic:
-            cols += [ActorColumn("side_b", 1, txt("actor2")),
-                     ActorColumn("assoc_b", 1, txt("assoc_actor_2"), separator="; ")]
+            cols += [
+                ActorColumn("side_b", 1, txt("actor2")),
+                ActorColumn("assoc_b", 1, txt("assoc_actor_2"), separator="; "),
+            ]
         return cols

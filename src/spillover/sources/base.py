@@ -130,15 +130,28 @@ class Loader:
     def sniff(self, header: list[str]) -> bool:
         """Does this header look like this source at all (used to guess the source)?"""
         cols = set(header)
-        return any(len(cols & set(layout.canonical(header)) & set(layout.columns)) >= 3 for layout in self.layouts)
+        return any(
+            len(cols & set(layout.canonical(header)) & set(layout.columns)) >= 3 for layout in self.layouts
+        )
 
 
 # --- checks shared by several loaders -------------------------------------------------------------
 
+
 def coordinate_checks(lat: str = "latitude", lon: str = "longitude") -> list[Check]:
     return [
-        Check(lat, f"{not_a_number(lat)} OR abs({num(lat)}) > 90", "latitude not a number in [-90, 90]", txt(lat)),
-        Check(lon, f"{not_a_number(lon)} OR abs({num(lon)}) > 180", "longitude not a number in [-180, 180]", txt(lon)),
+        Check(
+            lat,
+            f"{not_a_number(lat)} OR abs({num(lat)}) > 90",
+            "latitude not a number in [-90, 90]",
+            txt(lat),
+        ),
+        Check(
+            lon,
+            f"{not_a_number(lon)} OR abs({num(lon)}) > 180",
+            "longitude not a number in [-180, 180]",
+            txt(lon),
+        ),
     ]
 
 

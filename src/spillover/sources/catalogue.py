@@ -53,7 +53,9 @@ def dataset(name: str) -> Dataset:
         from rapidfuzz import process
 
         close = [m[0] for m in process.extract(name, list(datasets), limit=3)]
-        raise FetchError(f"unknown dataset {name!r}. Did you mean: {', '.join(close)}? (`spillover data list`)")
+        raise FetchError(
+            f"unknown dataset {name!r}. Did you mean: {', '.join(close)}? (`spillover data list`)"
+        )
     return datasets[name]
 
 
@@ -77,8 +79,11 @@ def fetch(name: str, *, progress: bool = True) -> Path:
     if ds.url and ds.url_sha256:
         return Path(
             pooch.retrieve(
-                ds.url, known_hash=f"sha256:{ds.url_sha256}", fname=Path(ds.file).name.removesuffix(".gz"),
-                path=cache_dir() / "downloads", progressbar=progress,
+                ds.url,
+                known_hash=f"sha256:{ds.url_sha256}",
+                fname=Path(ds.file).name.removesuffix(".gz"),
+                path=cache_dir() / "downloads",
+                progressbar=progress,
             )
         )
     where = f" (looked in {mirror})" if mirror else " (SPILLOVER_DATA_DIR is not set)"

@@ -48,19 +48,30 @@ COLUMNS_41: tuple[str, ...] = tuple(
 )
 
 #: GED per-country exports on the Humanitarian Data Exchange: the 49 columns + start_year, end_year, iso3.
-COLUMNS_HDX: tuple[str, ...] = COLUMNS_49[:3] + ("start_year", "end_year") + COLUMNS_49[3:31] + ("iso3",) + COLUMNS_49[31:]
+COLUMNS_HDX: tuple[str, ...] = (
+    COLUMNS_49[:3] + ("start_year", "end_year") + COLUMNS_49[3:31] + ("iso3",) + COLUMNS_49[31:]
+)
 
 _REQUIRED = (("date_start",), ("country",), ("side_a", "side_b"))
 
 LAYOUTS: tuple[Layout, ...] = (
     Layout("ged", "ged-49", "UCDP GED 20.1–25.1, 49 columns", COLUMNS_49, _REQUIRED),
-    Layout("ged", "ged-41", "UCDP GED 17.1–19.1 (incl. Syria special release), 41 columns", COLUMNS_41, _REQUIRED),
+    Layout(
+        "ged", "ged-41", "UCDP GED 17.1–19.1 (incl. Syria special release), 41 columns", COLUMNS_41, _REQUIRED
+    ),
     Layout("ged", "ged-hdx", "UCDP GED per-country export from HDX, 52 columns", COLUMNS_HDX, _REQUIRED),
 )
 
 DATE_PREC: dict[str, str] = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
-WHERE_PREC: dict[str, str] = {"1": "point", "2": "near", "3": "admin2", "4": "admin1", "5": "country",
-                              "6": "country", "7": "none"}
+WHERE_PREC: dict[str, str] = {
+    "1": "point",
+    "2": "near",
+    "3": "admin2",
+    "4": "admin1",
+    "5": "country",
+    "6": "country",
+    "7": "none",
+}
 VIOLENCE: dict[str, str] = {"1": "state-based", "2": "non-state", "3": "one-sided"}
 VIOLENCE_TACTIC: dict[str, str] = {"1": "battle", "2": "battle", "3": "unknown"}
 
@@ -78,8 +89,10 @@ class GEDLoader(Loader):
     source = "ged"
     layouts = LAYOUTS
     id_columns = ("id",)
-    citation = ("Sundberg, R. & Melander, E. (2013). Introducing the UCDP Georeferenced Event Dataset. "
-                "Journal of Peace Research 50(4): 523–532. https://ucdp.uu.se/downloads/ (CC BY 4.0)")
+    citation = (
+        "Sundberg, R. & Melander, E. (2013). Introducing the UCDP Georeferenced Event Dataset. "
+        "Journal of Peace Research 50(4): 523–532. https://ucdp.uu.se/downloads/ (CC BY 4.0)"
+    )
 
     def fields(self, ctx: Context) -> dict[str, str]:
         return {
@@ -105,16 +118,30 @@ class GEDLoader(Loader):
             "fatalities_low": count("low"),
             "fatalities_high": count("high"),
             "description": f"coalesce({txt('source_headline')}, {txt('where_description')})"
-            if ctx.has("where_description") else txt("source_headline"),
+            if ctx.has("where_description")
+            else txt("source_headline"),
         }
 
     def checks(self, ctx: Context) -> list[Check]:
         return [
-            Check("date_start", f"{_date('date_start')} IS NULL", "date missing or does not exist", txt("date_start")),
-            Check("date_end", f"{txt('date_end')} IS NOT NULL AND {_date('date_end')} IS NULL",
-                  "date does not exist", txt("date_end")),
-            Check("date_end", f"{_date('date_end')} < {_date('date_start')}", "end date before start date",
-                  txt("date_end")),
+            Check(
+                "date_start",
+                f"{_date('date_start')} IS NULL",
+                "date missing or does not exist",
+                txt("date_start"),
+            ),
+            Check(
+                "date_end",
+                f"{txt('date_end')} IS NOT NULL AND {_date('date_end')} IS NULL",
+                "date does not exist",
+                txt("date_end"),
+            ),
+            Check(
+                "date_end",
+                f"{_date('date_end')} < {_date('date_start')}",
+                "end date before start date",
+                txt("date_end"),
+            ),
             *coordinate_checks(),
             *count_checks("best", "low", "high"),
         ]

@@ -66,38 +66,83 @@ COLUMNS_0718: tuple[str, ...] = tuple(
 
 #: A GTD extract with readable column names (as circulated in analysis notebooks); mapped back to GTD names.
 RENAMED_EXTRACT: dict[str, str] = {
-    "year": "iyear", "month": "imonth", "day": "iday", "State": "provstate", "City": "city",
-    "criteria_1": "crit1", "criteria_2": "crit2", "criteria_3": "crit3", "doubt_terrorism": "doubtterr",
-    "Attack Type": "attacktype1", "Attack Name": "attacktype1_txt", "Target Type": "targtype1",
-    "Target Name": "targtype1_txt", "Group Name": "gname", "Weapon Type": "weaptype1",
-    "Weapon Name": "weaptype1_txt", "Hostage/Kidnapped": "ishostkid", "Property Value": "propvalue",
-    "Fatalities": "nkill", "Offender Fatalities": "nkillter", "Wounded": "nwound", "Date": "date_ymd",
+    "year": "iyear",
+    "month": "imonth",
+    "day": "iday",
+    "State": "provstate",
+    "City": "city",
+    "criteria_1": "crit1",
+    "criteria_2": "crit2",
+    "criteria_3": "crit3",
+    "doubt_terrorism": "doubtterr",
+    "Attack Type": "attacktype1",
+    "Attack Name": "attacktype1_txt",
+    "Target Type": "targtype1",
+    "Target Name": "targtype1_txt",
+    "Group Name": "gname",
+    "Weapon Type": "weaptype1",
+    "Weapon Name": "weaptype1_txt",
+    "Hostage/Kidnapped": "ishostkid",
+    "Property Value": "propvalue",
+    "Fatalities": "nkill",
+    "Offender Fatalities": "nkillter",
+    "Wounded": "nwound",
+    "Date": "date_ymd",
 }
 
 _REQUIRED = (("iyear",), ("country_txt", "country"), ("gname",))
 
 LAYOUTS: tuple[Layout, ...] = (
     Layout("gtd", "gtd-0718", "GTD 2017–2022 distributions, 135 columns", COLUMNS_0718, _REQUIRED),
-    Layout("gtd", "gtd-0615", "GTD 2015 distributions (and the 1993 file), 123 columns", COLUMNS_0615, _REQUIRED),
     Layout(
-        "gtd", "gtd-renamed", "GTD extract with readable column names (year, Group Name, Fatalities, …)",
-        tuple(dict.fromkeys(list(RENAMED_EXTRACT.values()) + ["extended", "latitude", "longitude", "specificity",
-                                                              "vicinity", "multiple", "success", "suicide", "property", "guncertain1"])),
-        _REQUIRED, rename=RENAMED_EXTRACT,
+        "gtd", "gtd-0615", "GTD 2015 distributions (and the 1993 file), 123 columns", COLUMNS_0615, _REQUIRED
+    ),
+    Layout(
+        "gtd",
+        "gtd-renamed",
+        "GTD extract with readable column names (year, Group Name, Fatalities, …)",
+        tuple(
+            dict.fromkeys(
+                list(RENAMED_EXTRACT.values())
+                + [
+                    "extended",
+                    "latitude",
+                    "longitude",
+                    "specificity",
+                    "vicinity",
+                    "multiple",
+                    "success",
+                    "suicide",
+                    "property",
+                    "guncertain1",
+                ]
+            )
+        ),
+        _REQUIRED,
+        rename=RENAMED_EXTRACT,
     ),
 )
 
 #: GTD attack types (codebook §2.4) → normalised tactic.  Keys are both the code and its text.
 ATTACK_TYPES: dict[str, str] = {
-    "1": "assassination", "Assassination": "assassination",
-    "2": "armed_assault", "Armed Assault": "armed_assault",
-    "3": "bombing", "Bombing/Explosion": "bombing",
-    "4": "hijacking", "Hijacking": "hijacking",
-    "5": "kidnapping", "Hostage Taking (Barricade Incident)": "kidnapping",
-    "6": "kidnapping", "Hostage Taking (Kidnapping)": "kidnapping",
-    "7": "facility_attack", "Facility/Infrastructure Attack": "facility_attack",
-    "8": "unarmed_assault", "Unarmed Assault": "unarmed_assault",
-    "9": "unknown", "Unknown": "unknown",
+    "1": "assassination",
+    "Assassination": "assassination",
+    "2": "armed_assault",
+    "Armed Assault": "armed_assault",
+    "3": "bombing",
+    "Bombing/Explosion": "bombing",
+    "4": "hijacking",
+    "Hijacking": "hijacking",
+    "5": "kidnapping",
+    "Hostage Taking (Barricade Incident)": "kidnapping",
+    "6": "kidnapping",
+    "Hostage Taking (Kidnapping)": "kidnapping",
+    "7": "facility_attack",
+    "Facility/Infrastructure Attack": "facility_attack",
+    "8": "unarmed_assault",
+    "Unarmed Assault": "unarmed_assault",
+    "9": "unknown",
+    "Unknown": "unknown",
 }
 
 #: GTD ``specificity`` → normalised geo precision (1 = the city's own coordinates … 5 = country only).
@@ -112,7 +157,9 @@ class GTDLoader(Loader):
     source = "gtd"
     layouts = LAYOUTS
     id_columns = ("eventid",)
-    citation = "START (2022). Global Terrorism Database. University of Maryland. https://www.start.umd.edu/gtd"
+    citation = (
+        "START (2022). Global Terrorism Database. University of Maryland. https://www.start.umd.edu/gtd"
+    )
 
     def _date_parts(self) -> tuple[str, str, str]:
         return num("iyear"), num("imonth"), num("iday")
@@ -122,9 +169,15 @@ class GTDLoader(Loader):
         ymd = f"TRY_CAST(printf('%04d-%02d-%02d', {y}::BIGINT, {m}::BIGINT, {d}::BIGINT) AS DATE)"
         month1 = f"TRY_CAST(printf('%04d-%02d-01', {y}::BIGINT, {m}::BIGINT) AS DATE)"
         # country: country_txt in official files; some subsets put the name in `country`.
-        country = ctx.text("country_txt") if ctx.has("country_txt") else (
-            f"CASE WHEN {num('country')} IS NULL THEN {ctx.text('country')} END"
-            if "country" not in ctx.provided else ctx.text("country"))
+        country = (
+            ctx.text("country_txt")
+            if ctx.has("country_txt")
+            else (
+                f"CASE WHEN {num('country')} IS NULL THEN {ctx.text('country')} END"
+                if "country" not in ctx.provided
+                else ctx.text("country")
+            )
+        )
         suicide = f"{txt('suicide')} IN ('1', 'True', 'TRUE', 'true')"
         attacks = [_attack(ctx, i) for i in (1, 2, 3)]
         return {
@@ -164,15 +217,31 @@ class GTDLoader(Loader):
         y, m, d = self._date_parts()
         ymd = f"TRY_CAST(printf('%04d-%02d-%02d', {y}::BIGINT, {m}::BIGINT, {d}::BIGINT) AS DATE)"
         return [
-            Check("iyear", f"{y} IS NULL OR {y} <> floor({y}) OR {y} < 1900 OR {y} > 2100",
-                  "year missing or not a year", txt("iyear")),
-            Check("imonth", f"{m} IS NOT NULL AND ({m} < 0 OR {m} > 12 OR {m} <> floor({m}))",
-                  "month not in 0–12 (0 = unknown)", txt("imonth")),
-            Check("iday", f"{d} IS NOT NULL AND ({d} < 0 OR {d} > 31 OR {d} <> floor({d}))",
-                  "day not in 0–31 (0 = unknown)", txt("iday")),
-            Check("iday", f"{y} IS NOT NULL AND coalesce({m}, 0) BETWEEN 1 AND 12 AND coalesce({d}, 0) BETWEEN 1 AND 31 "
-                  f"AND {ymd} IS NULL", "date does not exist",
-                  f"printf('%s-%s-%s', {txt('iyear')}, {txt('imonth')}, {txt('iday')})"),
+            Check(
+                "iyear",
+                f"{y} IS NULL OR {y} <> floor({y}) OR {y} < 1900 OR {y} > 2100",
+                "year missing or not a year",
+                txt("iyear"),
+            ),
+            Check(
+                "imonth",
+                f"{m} IS NOT NULL AND ({m} < 0 OR {m} > 12 OR {m} <> floor({m}))",
+                "month not in 0–12 (0 = unknown)",
+                txt("imonth"),
+            ),
+            Check(
+                "iday",
+                f"{d} IS NOT NULL AND ({d} < 0 OR {d} > 31 OR {d} <> floor({d}))",
+                "day not in 0–31 (0 = unknown)",
+                txt("iday"),
+            ),
+            Check(
+                "iday",
+                f"{y} IS NOT NULL AND coalesce({m}, 0) BETWEEN 1 AND 12 AND coalesce({d}, 0) BETWEEN 1 AND 31 "
+                f"AND {ymd} IS NULL",
+                "date does not exist",
+                f"printf('%s-%s-%s', {txt('iyear')}, {txt('imonth')}, {txt('iday')})",
+            ),
             *coordinate_checks(),
             *count_checks("nkill", "nwound", "nhostkid"),
         ]
@@ -185,6 +254,11 @@ class GTDLoader(Loader):
 
     def actors(self, ctx: Context) -> list[ActorColumn]:
         return [
-            ActorColumn("perpetrator", i, txt(f"gname{'' if i == 1 else i}"), f"coalesce({txt(f'guncertain{i}')} = '1', false)")
+            ActorColumn(
+                "perpetrator",
+                i,
+                txt(f"gname{'' if i == 1 else i}"),
+                f"coalesce({txt(f'guncertain{i}')} = '1', false)",
+            )
             for i in (1, 2, 3)
         ]

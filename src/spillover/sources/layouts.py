@@ -93,8 +93,10 @@ def match_layout(
         )
     hint = []
     if best.extra and not missing:
-        hint.append("if the extra columns were added by whoever exported the file, pass --allow-extra-columns "
-                    "to keep them in the raw row only")
+        hint.append(
+            "if the extra columns were added by whoever exported the file, pass --allow-extra-columns "
+            "to keep them in the raw row only"
+        )
     if any("country" in m for m in missing):
         hint.append("if the whole file is about one country, pass --country NAME")
     raise LayoutError(

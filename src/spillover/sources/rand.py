@@ -28,17 +28,38 @@ from spillover.sources.base import (
 )
 from spillover.sources.layouts import Layout
 
-COLUMNS: tuple[str, ...] = ("Date", "City", "Country", "Perpetrator", "Weapon", "Injuries", "Fatalities", "Description")
+COLUMNS: tuple[str, ...] = (
+    "Date",
+    "City",
+    "Country",
+    "Perpetrator",
+    "Weapon",
+    "Injuries",
+    "Fatalities",
+    "Description",
+)
 
 LAYOUTS: tuple[Layout, ...] = (
-    Layout("rand", "rand-rdwti", "RAND RDWTI download, 8 columns", COLUMNS, (("Date",), ("Country",), ("Perpetrator",))),
+    Layout(
+        "rand",
+        "rand-rdwti",
+        "RAND RDWTI download, 8 columns",
+        COLUMNS,
+        (("Date",), ("Country",), ("Perpetrator",)),
+    ),
 )
 
 WEAPON_TACTIC: dict[str, str] = {
-    "Explosives": "bombing", "Remote-detonated explosive": "bombing", "Bombing": "bombing",
-    "Firearms": "armed_assault", "Knives & sharp objects": "armed_assault",
-    "Fire or Firebomb": "facility_attack", "Chemical Agent": "other", "Biological Agent": "other",
-    "Other": "other", "Unknown": "unknown",
+    "Explosives": "bombing",
+    "Remote-detonated explosive": "bombing",
+    "Bombing": "bombing",
+    "Firearms": "armed_assault",
+    "Knives & sharp objects": "armed_assault",
+    "Fire or Firebomb": "facility_attack",
+    "Chemical Agent": "other",
+    "Biological Agent": "other",
+    "Other": "other",
+    "Unknown": "unknown",
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d-%b-%y", "%d-%b-%Y", "%m/%d/%Y", "%d %B %Y")
 
@@ -54,8 +75,10 @@ class RANDLoader(Loader):
     source = "rand"
     layouts = LAYOUTS
     id_columns = ()
-    citation = ("RAND Corporation. RAND Database of Worldwide Terrorism Incidents (RDWTI), 1968–2009. "
-                "https://www.rand.org/nsrd/projects/terrorism-incidents.html")
+    citation = (
+        "RAND Corporation. RAND Database of Worldwide Terrorism Incidents (RDWTI), 1968–2009. "
+        "https://www.rand.org/nsrd/projects/terrorism-incidents.html"
+    )
 
     def fields(self, ctx: Context) -> dict[str, str]:
         weapon = case_map(txt("Weapon"), WEAPON_TACTIC, lit("other"))
@@ -80,7 +103,12 @@ class RANDLoader(Loader):
 
     def checks(self, ctx: Context) -> list[Check]:
         return [
-            Check("Date", f"{_date()} IS NULL", "date missing, not in a known format, or does not exist", txt("Date")),
+            Check(
+                "Date",
+                f"{_date()} IS NULL",
+                "date missing, not in a known format, or does not exist",
+                txt("Date"),
+            ),
             *count_checks("Fatalities", "Injuries"),
         ]
 

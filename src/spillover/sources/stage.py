@@ -14,16 +14,16 @@ and ``Staged.table`` holds the original values (``c1 … cN``, named by ``Staged
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-
-from spillover._duck import scalar
 import pandas as pd
 import pyarrow as pa
 
+from spillover._duck import scalar
 from spillover.countries import to_iso3
 from spillover.schema import EVENT_COLUMNS
 from spillover.sources.base import ActorColumn, Context, Loader, lit, q
@@ -77,20 +77,22 @@ def choose_loader(
         if source not in LOADERS:
             raise ValueError(f"unknown source {source!r}; known sources: {', '.join(LOADERS)}")
         loader = LOADERS[source]
-        return loader, match_layout(header, loader.layouts, filename=filename, allow_extra=allow_extra,
-                                    provided=list(provided))
+        return loader, match_layout(
+            header, loader.layouts, filename=filename, allow_extra=allow_extra, provided=list(provided)
+        )
     errors = []
     for loader in _loaders():
         try:
-            return loader, match_layout(header, loader.layouts, filename=filename, allow_extra=allow_extra,
-                                        provided=list(provided))
+            return loader, match_layout(
+                header, loader.layouts, filename=filename, allow_extra=allow_extra, provided=list(provided)
+            )
         except LayoutError as exc:
             if loader.sniff(header):
                 errors.append(str(exc))
     if errors:
         raise LayoutError(" | ".join(errors))
     raise LayoutError(
-        f"{filename}: the columns match no known source ({', '.join(l.source for l in _loaders())}); "
+        f"{filename}: the columns match no known source ({', '.join(x.source for x in _loaders())}); "
         f"first columns: {', '.join(header[:8])}. Fix: pass --source NAME if you know the dataset."
     )
 
@@ -121,7 +123,9 @@ def _problems_sql(loader: Loader, ctx: Context) -> str:
 
 def _flags_sql(loader: Loader, ctx: Context) -> str:
     items = [f"CASE WHEN coalesce({f.when}, false) THEN {lit(f.name)} END" for f in loader.flags(ctx)]
-    return f"list_filter([{', '.join(items)}]::VARCHAR[], lambda x: x IS NOT NULL)" if items else "[]::VARCHAR[]"
+    return (
+        f"list_filter([{', '.join(items)}]::VARCHAR[], lambda x: x IS NOT NULL)" if items else "[]::VARCHAR[]"
+    )
 
 
 def _source_id_sql(loader: Loader, ctx: Context) -> str:
@@ -139,14 +143,19 @@ def _normalised_sql(loader: Loader, ctx: Context) -> str:
     if unknown:
         raise AssertionError(f"loader {loader.source} maps unknown schema columns {unknown}")
     generic = {"event_id", "source", "source_id", "file_id", "row_number", "flags", "attribution"}
-    exprs = [f"({fields.get(c.name, 'NULL')})::{c.duckdb_type} AS {c.name}" for c in EVENT_COLUMNS
-             if c.name not in generic]
-    actors = [f"({a.name})::VARCHAR AS _actor{i}, ({a.uncertain})::BOOLEAN AS _actor{i}_unc"
-              for i, a in enumerate(loader.actors(ctx))]
+    exprs = [
+        f"({fields.get(c.name, 'NULL')})::{c.duckdb_type} AS {c.name}"
+        for c in EVENT_COLUMNS
+        if c.name not in generic
+    ]
+    actors = [
+        f"({a.name})::VARCHAR AS _actor{i}, ({a.uncertain})::BOOLEAN AS _actor{i}_unc"
+        for i, a in enumerate(loader.actors(ctx))
+    ]
     return f"""
         SELECT _row, {_source_id_sql(loader, ctx)} AS _sid,
                {_problems_sql(loader, ctx)} AS _problems, {_flags_sql(loader, ctx)} AS _flags,
-               {', '.join(exprs + actors)}
+               {", ".join(exprs + actors)}
         FROM _src
     """
 
@@ -212,13 +221,25 @@ def stage_file(
     events = scalar(con, "SELECT count(*) FROM _stage_events")
     quarantined = scalar(con, "SELECT count(DISTINCT row_number) FROM _stage_quarantine")
     return Staged(
-        path=path, source=loader.source, layout=match.layout.name, layout_description=match.layout.description,
-        encoding=encoding, rows=rows, events=events, quarantined_rows=quarantined,
-        absent_columns=match.absent, extra_columns=match.extra, header=tuple(header_original), table=table, provided=provided,
+        path=path,
+        source=loader.source,
+        layout=match.layout.name,
+        layout_description=match.layout.description,
+        encoding=encoding,
+        rows=rows,
+        events=events,
+        quarantined_rows=quarantined,
+        absent_columns=match.absent,
+        extra_columns=match.extra,
+        header=tuple(header_original),
+        table=table,
+        provided=provided,
     )
 
 
-def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool, filename: str) -> None:
+def _stage_normalised(
+    con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool, filename: str
+) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE _n0 AS {_normalised_sql(loader, ctx)}")
     # Ids: a missing id is a problem; a repeated id is a duplicate (except in monadic files, where the
     # rows of one event share its id); identical id-less rows get an occurrence suffix.  Ranks are computed
@@ -226,11 +247,14 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
     has_ids = any(ctx.has(c) for c in loader.id_columns)
     dup_problem = (
         "CASE WHEN _rank > 1 THEN [{'field': 'id', 'value': _sid, 'reason': 'duplicate id (first seen in row ' "
-        "|| _first || ')'}] ELSE [] END" if has_ids and not monadic else "[]"
+        "|| _first || ')'}] ELSE [] END"
+        if has_ids and not monadic
+        else "[]"
     )
     missing_id = (
         "CASE WHEN _sid IS NULL THEN [{'field': 'id', 'value': NULL::VARCHAR, 'reason': 'missing id'}] ELSE [] END"
-        if has_ids else "[]"
+        if has_ids
+        else "[]"
     )
     suffix = "" if has_ids else " || CASE WHEN r._rank > 1 THEN '-' || r._rank ELSE '' END"
     con.execute(f"""
@@ -275,7 +299,9 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
 
 def _country_codes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """ISO3 codes for the distinct country names, through country_converter."""
-    names = [r[0] for r in con.execute("SELECT DISTINCT country FROM _n0 WHERE country IS NOT NULL").fetchall()]
+    names = [
+        r[0] for r in con.execute("SELECT DISTINCT country FROM _n0 WHERE country IS NOT NULL").fetchall()
+    ]
     return pd.DataFrame(list(to_iso3(names).items()), columns=["country", "iso3"], dtype="object")
 
 
@@ -303,7 +329,7 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
             select.append(f"NULL::{c.duckdb_type} AS {c.name}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _stage_events AS
-        SELECT {', '.join(select)} FROM _n WHERE _ok {"AND _rank = 1" if monadic else ""}
+        SELECT {", ".join(select)} FROM _n WHERE _ok {"AND _rank = 1" if monadic else ""}
     """)
     if monadic:  # side B of a monadic event is the actor named on its second row
         con.execute("""
@@ -329,9 +355,7 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
 def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
     """Free the staging tables once they are committed (or abandoned)."""
     con.execute("DROP VIEW IF EXISTS _stage_raw")
-    try:
+    with contextlib.suppress(duckdb.Error):
         con.unregister("_file")
-    except duckdb.Error:
-        pass
     for table in ("_stage_events", "_stage_actors", "_stage_quarantine", "_n", "_n0"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
