@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from realdata import event_datasets, load_kwargs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,17 +31,6 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault("SPILLOVER_STORE", str(base / "default.duckdb"))
     os.environ.setdefault("SPILLOVER_CACHE", str(base / "cache"))
     os.environ.setdefault("SPILLOVER_DATA_DIR", str(data_dir()))
-
-
-def event_datasets():  # noqa: ANN201 - list of catalogue entries
-    from spillover.sources.catalogue import catalogue
-
-    return [d for d in catalogue().values() if d.kind == "events"]
-
-
-def load_kwargs(ds) -> dict:  # noqa: ANN001
-    opts = ds.load_options
-    return {"allow_extra": bool(opts.get("allow_extra", False)), "provided": dict(opts.get("provided", {}))}
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import event_datasets
+from realdata import event_datasets
 
 from spillover.sources.reading import sha256_of
 

@@ -1,0 +1,441 @@
+"""Where a group (or a family of groups) spread: per-country presence, dated entries, yearly spread.
+
+A single attack is not an expansion: a country counts as *entered* only when the group shows
+**sustained presence** there, at least ``min_events`` events within ``window_months`` months (defaults 3
+in 12).  The entry date is the date of the first event of the first window that qualifies, and the
+events of that window are kept as evidence, so every entry can be traced back to source rows.
+
+Input is a DataFrame with the event schema columns (:mod:`spillover.schema`); at least ``country_iso3``
+and ``date_start`` are needed, ``event_id``, ``admin1``, ``latitude``, ``longitude``, ``geo_precision``,
+``fatalities``, ``date_precision`` and ``country`` are used when present.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import shapely
+import shapely.geometry
+
+from spillover.analysis import geo
+
+#: Default sustained-presence rule: at least this many events ...
+MIN_EVENTS = 3
+#: ... within this many months.
+WINDOW_MONTHS = 12
+
+#: Locations too coarse to place a point on a map or in a hull (the coordinates are a country centroid).
+COARSE_GEO_PRECISIONS = frozenset({"country", "none"})
+
+
+class InsufficientData(ValueError):
+    """Too few usable events for the analysis; ``count`` says how many there were."""
+
+    def __init__(self, message: str, count: int):
+        super().__init__(message)
+        self.count = count
+
+
+@dataclass(frozen=True)
+class SustainedPresence:
+    """The rule that turns events into an entry: ``min_events`` within ``window_months``."""
+
+    min_events: int = MIN_EVENTS
+    window_months: int = WINDOW_MONTHS
+
+    def __post_init__(self) -> None:
+        if self.min_events < 1 or self.window_months < 1:
+            raise ValueError("min_events and window_months must be at least 1")
+
+    def describe(self) -> str:
+        return f"at least {self.min_events} events within {self.window_months} months"
+
+
+@dataclass
+class ExpansionResult:
+    """Expansion of one group or family.
+
+    ``countries``: one row per country with any event (first/last event, events, fatalities, admin1
+    units, ``entered`` = date of sustained presence or NaT, ``is_origin``).
+    ``expansions``: one row per entered country, oldest first (``date``, ``window_end``,
+    ``window_events``, ``evidence_event_ids``, ``is_origin``, ``order``).
+    ``spread``: one row per year (events, countries and admin1 units active, countries entered so far,
+    activity centroid, its distance from the origin centroid, convex-hull area).
+    """
+
+    status: str
+    message: str
+    rule: SustainedPresence
+    group: str | None
+    origin_iso3: str | None
+    n_events: int
+    n_dropped: int
+    countries: pd.DataFrame
+    expansions: pd.DataFrame
+    spread: pd.DataFrame
+    events: pd.DataFrame = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+# ---------------------------------------------------------------------------------------------
+# Preparing events
+# ---------------------------------------------------------------------------------------------
+
+
+def prepare_events(events: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Events with a usable date and country, sorted, with the optional columns filled in.
+
+    Returns the frame and the number of rows dropped for lacking a date or an ISO3 country.
+    """
+    missing = {"country_iso3", "date_start"} - set(events.columns)
+    if missing:
+        raise ValueError(f"events lack required columns: {sorted(missing)}")
+    frame = events.copy()
+    frame["date_start"] = pd.to_datetime(frame["date_start"], errors="coerce")
+    usable = frame["date_start"].notna() & frame["country_iso3"].notna() & (frame["country_iso3"] != "")
+    frame = frame[usable].copy()
+    defaults = {
+        "event_id": None,
+        "country": None,
+        "admin1": None,
+        "latitude": np.nan,
+        "longitude": np.nan,
+        "geo_precision": None,
+        "date_precision": None,
+        "fatalities": np.nan,
+    }
+    for column, value in defaults.items():
+        if column not in frame:
+            frame[column] = value
+    if frame["event_id"].isna().any():
+        generated = pd.Series([f"row:{i}" for i in frame.index], index=frame.index)
+        frame["event_id"] = frame["event_id"].fillna(generated)
+    frame["latitude"] = pd.to_numeric(frame["latitude"], errors="coerce")
+    frame["longitude"] = pd.to_numeric(frame["longitude"], errors="coerce")
+    frame["fatalities"] = pd.to_numeric(frame["fatalities"], errors="coerce")
+    frame = frame.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
+    return frame, int((~usable).sum())
+
+
+def locatable(frame: pd.DataFrame) -> pd.Series:
+    """Events whose coordinates place them (not missing, not a country or unknown location)."""
+    coarse = frame["geo_precision"].isin(COARSE_GEO_PRECISIONS)
+    return frame["latitude"].notna() & frame["longitude"].notna() & ~coarse
+
+
+# ---------------------------------------------------------------------------------------------
+# Sustained presence and entries
+# ---------------------------------------------------------------------------------------------
+
+
+def first_sustained_window(dates: pd.Series, rule: SustainedPresence) -> tuple[int, int] | None:
+    """Positions [start, stop) of the first window of ``rule.min_events`` events within
+    ``rule.window_months`` months in sorted ``dates``; None when there is none.
+
+    The window opening at event *i* runs to (not including) the same day ``window_months`` later; it
+    qualifies if event *i + k - 1* falls inside it.  All events inside it are the evidence.
+    """
+    values = pd.DatetimeIndex(dates)
+    k = rule.min_events
+    if len(values) < k:
+        return None
+    ends = values + pd.DateOffset(months=rule.window_months)
+    qualifies = values[k - 1 :] < ends[: len(values) - k + 1]
+    if not qualifies.any():
+        return None
+    start = int(np.argmax(qualifies))
+    stop = int(values.searchsorted(ends[start], side="left"))
+    return start, stop
+
+
+def _entries(frame: pd.DataFrame, rule: SustainedPresence) -> pd.DataFrame:
+    rows = []
+    for code, group in frame.groupby("country_iso3", sort=False):
+        window = first_sustained_window(group["date_start"], rule)
+        if window is None:
+            continue
+        start, stop = window
+        evidence = group.iloc[start:stop]
+        rows.append(
+            {
+                "country_iso3": code,
+                "date": evidence["date_start"].iloc[0],
+                "window_end": evidence["date_start"].iloc[0] + pd.DateOffset(months=rule.window_months),
+                "window_events": len(evidence),
+                "evidence_event_ids": tuple(evidence["event_id"].astype(str)),
+                "first_event": group["date_start"].iloc[0],
+            }
+        )
+    columns = ["country_iso3", "date", "window_end", "window_events", "evidence_event_ids", "first_event"]
+    entries = pd.DataFrame(rows, columns=columns)
+    for column in ("date", "window_end", "first_event"):
+        entries[column] = pd.to_datetime(entries[column])
+    entries["window_events"] = entries["window_events"].astype(int)
+    return entries.sort_values(["date", "first_event", "country_iso3"], kind="stable").reset_index(drop=True)
+
+
+def _country_table(frame: pd.DataFrame, entries: pd.DataFrame, origin: str | None) -> pd.DataFrame:
+    grouped = frame.groupby("country_iso3")
+    table = pd.DataFrame(
+        {
+            "country": grouped["country"].first(),
+            "first_event": grouped["date_start"].min(),
+            "last_event": grouped["date_start"].max(),
+            "events": grouped.size(),
+            "fatalities": grouped["fatalities"].sum(min_count=1),
+            "admin1_units": grouped["admin1"].nunique(),
+        }
+    )
+    table["entered"] = entries.set_index("country_iso3")["date"].reindex(table.index)
+    table["is_origin"] = table.index == origin
+    return (
+        table.reset_index().sort_values(["first_event", "country_iso3"], kind="stable").reset_index(drop=True)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Spread per year
+# ---------------------------------------------------------------------------------------------
+
+
+def _origin_centroid(frame: pd.DataFrame, origin: str | None) -> tuple[float, float]:
+    if origin is None:
+        return (np.nan, np.nan)
+    located = frame[(frame["country_iso3"] == origin) & locatable(frame)]
+    return geo.spherical_centroid(located["latitude"], located["longitude"])
+
+
+def _spread_by_year(frame: pd.DataFrame, entries: pd.DataFrame, origin: str | None) -> pd.DataFrame:
+    origin_lat, origin_lon = _origin_centroid(frame, origin)
+    placed = locatable(frame)
+    entry_years = entries["date"].dt.year
+    rows = []
+    for year, group in frame.groupby(frame["date_start"].dt.year):
+        points = group[placed.loc[group.index]]
+        lat, lon = geo.spherical_centroid(points["latitude"], points["longitude"])
+        distance = (
+            float(geo.geodesic_km(origin_lat, origin_lon, lat, lon))
+            if np.isfinite([lat, origin_lat]).all()
+            else np.nan
+        )
+        rows.append(
+            {
+                "year": int(year),
+                "events": len(group),
+                "countries_active": group["country_iso3"].nunique(),
+                "admin1_active": group[["country_iso3", "admin1"]].dropna().drop_duplicates().shape[0],
+                "countries_entered": int((entry_years <= year).sum()),
+                "located_events": len(points),
+                "centroid_lat": lat,
+                "centroid_lon": lon,
+                "distance_from_origin_km": distance,
+                "hull_area_km2": geo.convex_hull_area_km2(points["latitude"], points["longitude"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------------
+
+
+def measure_expansion(
+    events: pd.DataFrame,
+    *,
+    min_events: int = MIN_EVENTS,
+    window_months: int = WINDOW_MONTHS,
+    origin: str | None = None,
+    group: str | None = None,
+) -> ExpansionResult:
+    """Per-country presence, dated entries and yearly spread of one group's (or family's) events.
+
+    ``origin`` (ISO3) overrides the default, the country of the earliest sustained activity.  Raises
+    :class:`InsufficientData` when no event has both a date and an ISO3 country; when no country reaches
+    sustained presence the result's ``status`` is ``"insufficient_data"`` and ``message`` says why.
+    """
+    rule = SustainedPresence(min_events, window_months)
+    frame, dropped = prepare_events(events)
+    if frame.empty:
+        raise InsufficientData(
+            f"no usable events ({len(events)} rows, {dropped} without a date or ISO3 country)", count=0
+        )
+    entries = _entries(frame, rule)
+    if origin is None and not entries.empty:
+        origin = str(entries["country_iso3"].iloc[0])
+    entries["is_origin"] = entries["country_iso3"] == origin
+    entries["order"] = np.arange(1, len(entries) + 1)
+    entries = entries.drop(columns="first_event")
+    if entries.empty:
+        status = "insufficient_data"
+        message = f"{len(frame)} event(s); no country reaches sustained presence ({rule.describe()})"
+    else:
+        status = "ok"
+        message = f"{len(entries)} countries entered ({rule.describe()}), origin {origin}"
+    return ExpansionResult(
+        status=status,
+        message=message,
+        rule=rule,
+        group=group,
+        origin_iso3=origin,
+        n_events=len(frame),
+        n_dropped=dropped,
+        countries=_country_table(frame, entries, origin),
+        expansions=entries,
+        spread=_spread_by_year(frame, entries, origin),
+        events=frame,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Map
+# ---------------------------------------------------------------------------------------------
+
+
+def _main_part_bounds(geometry: shapely.Geometry) -> tuple[float, float, float, float]:
+    """Bounds of a country's largest polygon (France without French Guiana, for framing the map)."""
+    parts = getattr(geometry, "geoms", [geometry])
+    return max(parts, key=lambda part: part.area).bounds
+
+
+def _map_view(
+    result: ExpansionResult, countries: geo.Countries, padding_deg: float
+) -> tuple[float, ...] | None:
+    active = [c for c in result.countries["country_iso3"] if c in countries]
+    boxes = [_main_part_bounds(countries.geometries[c]) for c in active]
+    points = result.events[locatable(result.events)]
+    if len(points):
+        boxes.append(
+            (
+                points["longitude"].min(),
+                points["latitude"].min(),
+                points["longitude"].max(),
+                points["latitude"].max(),
+            )
+        )
+    if not boxes:
+        return None
+    corners = np.array(boxes, dtype=float)
+    minx, miny = corners[:, 0].min() - padding_deg, corners[:, 1].min() - padding_deg
+    maxx, maxy = corners[:, 2].max() + padding_deg, corners[:, 3].max() + padding_deg
+    return (max(minx, -180.0), max(miny, -90.0), min(maxx, 180.0), min(maxy, 90.0))
+
+
+def _basemap_features(result: ExpansionResult, countries: geo.Countries, padding_deg: float) -> list[dict]:
+    """Country outlines clipped to the area of activity, tagged with the year the group entered.
+
+    Rings are re-oriented clockwise after clipping, as d3-geo (used by Vega) requires.
+    """
+    view = _map_view(result, countries, padding_deg)
+    if view is None:
+        return []
+    entered = result.expansions.set_index("country_iso3")["date"].dt.year.to_dict()
+    active = set(result.countries["country_iso3"])
+    frame = shapely.box(*view)
+    features = []
+    for code, geometry in countries.geometries.items():
+        if not geometry.intersects(frame):
+            continue
+        clipped = shapely.orient_polygons(shapely.clip_by_rect(geometry, *view), exterior_cw=True)
+        if clipped.is_empty:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(clipped),
+                "properties": {
+                    "iso3": code,
+                    "name": countries.names.get(code, code),
+                    "entry_year": entered.get(code),
+                    "active": code in active,
+                },
+            }
+        )
+    return features
+
+
+def expansion_map(
+    result: ExpansionResult,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    basemap: str | os.PathLike[str] | None = None,
+    title: str | None = None,
+    padding_deg: float = 4.0,
+    width: int = 640,
+    height: int = 480,
+) -> alt.LayerChart:
+    """Map of countries shaded by year of entry with the group's events as points coloured by year.
+
+    All data (outlines and points) are inlined, so the chart renders offline.  With ``path`` the chart
+    is saved by suffix: ``.html`` (self-contained, JavaScript inlined), ``.png``, ``.svg``, ``.pdf`` or
+    ``.json`` (rendered by vl-convert).
+    """
+    countries = geo.load_countries(basemap)
+    features = _basemap_features(result, countries, padding_deg)
+    shapes = alt.Data(values=features)
+    base = (
+        alt.Chart(shapes)
+        .mark_geoshape(stroke="white", strokeWidth=0.5)
+        .encode(
+            color=alt.Color(
+                "properties.entry_year:O",
+                title="Year of entry",
+                scale=alt.Scale(scheme="oranges"),
+                legend=alt.Legend(orient="right"),
+            ),
+            tooltip=[
+                alt.Tooltip("properties.name:N", title="Country"),
+                alt.Tooltip("properties.entry_year:O", title="Entered"),
+            ],
+        )
+    )
+    unentered = alt.Chart(shapes).mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.5)
+    points = result.events[locatable(result.events)]
+    point_data = pd.DataFrame(
+        {
+            "latitude": points["latitude"].astype(float),
+            "longitude": points["longitude"].astype(float),
+            "year": points["date_start"].dt.year.astype(int),
+            "date": points["date_start"].dt.strftime("%Y-%m-%d"),
+            "country": points["country_iso3"].astype(str),
+            "event_id": points["event_id"].astype(str),
+        }
+    )
+    dots = (
+        alt.Chart(alt.Data(values=point_data.to_dict(orient="records")))
+        .mark_circle(size=22, opacity=0.8, stroke="black", strokeWidth=0.3)
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            color=alt.Color(
+                "year:Q", title="Event year", scale=alt.Scale(scheme="viridis"), legend=alt.Legend(format="d")
+            ),
+            tooltip=["date:N", "country:N", "event_id:N"],
+        )
+    )
+    label = title or f"Expansion of {result.group or 'the group'} ({result.rule.describe()})"
+    chart = (
+        alt.layer(unentered, base.transform_filter("datum.properties.entry_year != null"), dots)
+        .resolve_scale(color="independent")
+        .project(type="equalEarth")  # fitted by Vega-Lite to the (cropped) outlines
+        .properties(width=width, height=height, title=label)
+    )
+    if path is not None:
+        save_chart(chart, path)
+    return chart
+
+
+def save_chart(chart: alt.TopLevelMixin, path: str | os.PathLike[str]) -> None:
+    """Save a chart by file suffix; HTML has its JavaScript inlined so that it works offline."""
+    path = os.fspath(path)
+    if path.endswith(".html"):
+        chart.save(path, inline=True)
+    else:
+        chart.save(path)

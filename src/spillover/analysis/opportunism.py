@@ -1,0 +1,855 @@
+"""Did a group enter countries right after they became unstable, more often than chance would give?
+
+The claim tested: "the group expands opportunistically into countries in turmoil".  For each entry
+(first sustained presence in a country, :mod:`spillover.analysis.expansion`) we look for the most recent
+instability onset in that country before it (:mod:`spillover.instability`).  The statistic is the share
+of entries that follow an *exploitable* onset within ``W`` months.  Onsets are not all alike:
+
+* a foreign intervention directed against the group itself (its id among the onset's ``target_groups``)
+  in the country, or by the country, makes the entry **retaliation**, not opportunism;
+* a war onset whose non-state side is the group itself is the group's **own conflict**, not an
+  opportunity it exploited (UCDP codes a conflict once the group fights there);
+* every other onset is **exploitable**.
+
+How likely is the observed share by chance?  Three null models keep part of the group's behaviour and
+break its link to instability:
+
+* ``permute``: the group's entry dates are shuffled among its entry countries (exact over all orderings
+  when there are few entries) — keeps when it expanded and where, not which date went with which place;
+* ``uniform``: entry dates are drawn uniformly within the group's active period, countries kept;
+* ``neighbours``: entry countries are drawn (without replacement) from the countries the group was active
+  in and their neighbours (sharing a border or within ``neighbour_km``), dates kept.
+
+p-values are the share of null draws with a statistic at least the observed one, with the +1
+correction for Monte Carlo draws (:func:`scipy.stats.permutation_test`,
+:func:`scipy.stats.monte_carlo_test`).  Every draw is seeded from ``seed`` and the cell it belongs to, so
+results are reproducible and one cell does not depend on which others were run.
+
+The origin country is left out by default: the date a group "enters" the country it was founded in is
+set by where the data start, not by a choice to expand.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from spillover.analysis import geo
+from spillover.analysis.expansion import (
+    MIN_EVENTS,
+    WINDOW_MONTHS,
+    ExpansionResult,
+    InsufficientData,
+    measure_expansion,
+    prepare_events,
+)
+from spillover.instability.registry import slugify
+
+#: Windows (months) of the sensitivity table.
+WINDOWS: tuple[int, ...] = (6, 12, 24)
+#: Null models, in the order they are reported.
+NULLS: tuple[str, ...] = ("permute", "uniform", "neighbours")
+#: Average month length used to turn lags into months.
+DAYS_PER_MONTH = 365.25 / 12
+#: Default distance that makes a country a neighbour for the ``neighbours`` null and the event study.
+NEIGHBOUR_KM = 500.0
+#: Date precisions precise enough for the robustness variant.
+PRECISE_DATES = frozenset({"day", "week"})
+
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def _days(dates) -> np.ndarray:
+    """Days since 1970 as floats (vectorised)."""
+    return (pd.to_datetime(pd.Series(dates)).to_numpy(dtype="datetime64[D]") - _EPOCH).astype(float)
+
+
+def _cell_rng(seed: int, *labels: object) -> np.random.Generator:
+    """A generator seeded by ``seed`` and the cell's labels, so each cell is reproducible on its own."""
+    keys = [zlib.crc32(str(label).encode()) for label in labels]
+    return np.random.default_rng([seed, *keys])
+
+
+# ---------------------------------------------------------------------------------------------
+# Which onsets are exploitable for this group
+# ---------------------------------------------------------------------------------------------
+
+
+def onset_relation(onsets: pd.DataFrame, group_ids: Iterable[str]) -> pd.Series:
+    """Per onset: ``retaliation`` (intervention against the group), ``own_conflict`` (a conflict the
+    group itself fights) or ``exogenous``."""
+    ids = {slugify(g) for g in group_ids}
+    targets = (
+        onsets["target_groups"]
+        if "target_groups" in onsets
+        else pd.Series([()] * len(onsets), index=onsets.index)
+    )
+    hits = pd.Series([bool(ids & set(t or ())) for t in targets], index=onsets.index)
+    relation = pd.Series("exogenous", index=onsets.index)
+    relation[hits & (onsets["kind"] == "foreign_intervention")] = "retaliation"
+    relation[hits & (onsets["kind"] != "foreign_intervention")] = "own_conflict"
+    return relation
+
+
+@dataclass(frozen=True)
+class OnsetIndex:
+    """Sorted onset days per country, by relation to the group (fast look-ups for the null draws)."""
+
+    exploitable: dict[str, np.ndarray]
+    retaliation: dict[str, np.ndarray]
+    own_conflict: dict[str, np.ndarray]
+
+    @staticmethod
+    def build(
+        onsets: pd.DataFrame, group_ids: Iterable[str], kinds: Iterable[str] | None = None
+    ) -> OnsetIndex:
+        onsets = onsets.dropna(subset=["country_iso3", "date"])
+        relation = onset_relation(onsets, group_ids)
+        exploitable = onsets[relation == "exogenous"]
+        if kinds is not None:
+            exploitable = exploitable[exploitable["kind"].isin(list(kinds))]
+        own = onsets[relation == "own_conflict"]
+        targeted = onsets[relation == "retaliation"]
+        # An intervention against the group counts where it happened and in every intervening country.
+        interveners = targeted.get("interveners", pd.Series([()] * len(targeted), index=targeted.index))
+        by_intervener = [
+            (code, when)
+            for when, codes in zip(targeted["date"], interveners, strict=True)
+            for code in (codes or ())
+        ]
+        retaliation = pd.concat(
+            [
+                targeted[["country_iso3", "date"]],
+                pd.DataFrame(by_intervener, columns=["country_iso3", "date"]),
+            ],
+            ignore_index=True,
+        )
+        return OnsetIndex(_by_country(exploitable), _by_country(retaliation), _by_country(own))
+
+
+def _by_country(onsets: pd.DataFrame) -> dict[str, np.ndarray]:
+    if onsets.empty:
+        return {}
+    days = _days(onsets["date"])
+    return {code: np.sort(days[mask]) for code, mask in _country_masks(onsets["country_iso3"].to_numpy())}
+
+
+def _country_masks(codes: np.ndarray):
+    for code in pd.unique(codes):
+        yield code, codes == code
+
+
+def _followed_within(onset_days: np.ndarray | None, days: np.ndarray, window_days: float) -> np.ndarray:
+    """For each day: is there an onset on or before it, at most ``window_days`` earlier?"""
+    if onset_days is None or onset_days.size == 0:
+        return np.zeros(np.shape(days), dtype=bool)
+    position = np.searchsorted(onset_days, days, side="right") - 1
+    found = position >= 0
+    lag = days - onset_days[np.clip(position, 0, None)]
+    return found & (lag <= window_days)
+
+
+def opportunistic(index: OnsetIndex, country: str, days: np.ndarray, window_months: float) -> np.ndarray:
+    """Entries into ``country`` on ``days`` that follow an exploitable onset within the window and no
+    intervention against the group (vectorised over ``days`` of any shape)."""
+    window = window_months * DAYS_PER_MONTH
+    follows = _followed_within(index.exploitable.get(country), days, window)
+    retaliates = _followed_within(index.retaliation.get(country), days, window)
+    return follows & ~retaliates
+
+
+# ---------------------------------------------------------------------------------------------
+# Null models
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NullOutcome:
+    observed: float
+    expected: float
+    p_value: float
+    n_draws: int
+    exact: bool
+    note: str = ""
+
+
+def _permute_null(index, countries, days, window, n_draws, rng) -> NullOutcome:
+    n = len(countries)
+    # matrix[i, j]: would an entry into country i on entry date j be opportunistic?
+    matrix = np.vstack([opportunistic(index, c, days, window) for c in countries]).astype(float)
+    rows = np.arange(n)
+    if n == 1:  # one entry has one ordering: the null is the observation itself
+        observed = float(matrix[0, 0])
+        return NullOutcome(observed, observed, 1.0, 1, True)
+
+    def statistic(order, axis=-1):
+        return matrix[rows, np.asarray(order, dtype=int)].mean(axis=-1)
+
+    test = stats.permutation_test(
+        (np.arange(n),),
+        statistic,
+        permutation_type="pairings",
+        vectorized=True,
+        n_resamples=n_draws,
+        alternative="greater",
+        rng=rng,
+    )
+    exact = math.factorial(n) <= n_draws  # scipy enumerates every ordering then
+    return NullOutcome(
+        float(test.statistic),
+        float(np.mean(test.null_distribution)),
+        float(test.pvalue),
+        len(test.null_distribution),
+        bool(exact),
+    )
+
+
+def _uniform_null(index, countries, days, window, n_draws, rng, period) -> NullOutcome:
+    n = len(countries)
+    low, high = period
+
+    def statistic(sample, axis=-1):
+        sample = np.asarray(sample)
+        hits = np.stack(
+            [opportunistic(index, countries[i], sample[..., i], window) for i in range(n)], axis=-1
+        )
+        return hits.mean(axis=-1)
+
+    def draw(size):
+        return rng.uniform(low, high, size=size)
+
+    test = stats.monte_carlo_test(
+        days, draw, statistic, vectorized=True, n_resamples=n_draws, alternative="greater"
+    )
+    return NullOutcome(
+        float(test.statistic), float(np.mean(test.null_distribution)), float(test.pvalue), n_draws, False
+    )
+
+
+def _neighbour_null(index, countries, days, window, n_draws, rng, pool) -> NullOutcome:
+    n = len(countries)
+    pool = list(dict.fromkeys([*countries, *sorted(pool)]))
+    if len(pool) < n:
+        return NullOutcome(np.nan, np.nan, np.nan, 0, False, "fewer candidate countries than entries")
+    matrix = np.vstack([opportunistic(index, c, days, window) for c in pool]).astype(float)
+    columns = np.arange(n)
+    observed = np.array([pool.index(c) for c in countries], dtype=float)
+
+    def statistic(sample, axis=-1):
+        return matrix[np.asarray(sample, dtype=int), columns].mean(axis=-1)
+
+    def draw(size):
+        batch = size[0] if len(size) > 1 else 1
+        picks = rng.random((batch, len(pool))).argsort(axis=1)[:, :n]
+        return picks.reshape(size)
+
+    test = stats.monte_carlo_test(
+        observed, draw, statistic, vectorized=True, n_resamples=n_draws, alternative="greater"
+    )
+    note = f"{len(pool)} candidate countries"
+    return NullOutcome(
+        float(test.statistic),
+        float(np.mean(test.null_distribution)),
+        float(test.pvalue),
+        n_draws,
+        False,
+        note,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Result
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class OpportunismResult:
+    """Outcome of :func:`assess_opportunism`.
+
+    ``entries``: one row per tested entry with the most recent onset before it (kind, date, detail,
+    source, relation, lag in months), the kinds of exploitable onsets within the primary window and the
+    entry's ``classification`` (opportunism / retaliation / own_conflict / none).
+    ``sensitivity``: one row per window × null model.  ``by_kind``: the ``permute`` test with only one
+    kind of onset counted as exploitable, per kind and window.
+    """
+
+    status: str
+    message: str
+    group_ids: tuple[str, ...]
+    origin_iso3: str | None
+    include_origin: bool
+    primary_window: int
+    primary_null: str
+    n_draws: int
+    seed: int
+    rule: str
+    n_events: int
+    n_expansions: int
+    entries: pd.DataFrame
+    sensitivity: pd.DataFrame
+    by_kind: pd.DataFrame
+    expansion: ExpansionResult | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def primary(self) -> pd.Series | None:
+        """The sensitivity row of the primary window and null model."""
+        table = self.sensitivity
+        if table.empty:
+            return None
+        row = table[(table["window_months"] == self.primary_window) & (table["null"] == self.primary_null)]
+        return None if row.empty else row.iloc[0]
+
+
+SENSITIVITY_COLUMNS = [
+    "window_months",
+    "null",
+    "n_expansions",
+    "observed_count",
+    "observed_share",
+    "expected_share",
+    "effect",
+    "p_value",
+    "n_draws",
+    "exact",
+    "note",
+]
+
+
+def _effect(observed: float, expected: float) -> float:
+    if not np.isfinite(expected) or expected == 0:
+        return np.inf if observed > 0 else np.nan
+    return observed / expected
+
+
+def _sensitivity_row(window, null, n, outcome: NullOutcome) -> dict:
+    return {
+        "window_months": window,
+        "null": null,
+        "n_expansions": n,
+        "observed_count": int(round(outcome.observed * n)) if np.isfinite(outcome.observed) else 0,
+        "observed_share": outcome.observed,
+        "expected_share": outcome.expected,
+        "effect": _effect(outcome.observed, outcome.expected),
+        "p_value": outcome.p_value,
+        "n_draws": outcome.n_draws,
+        "exact": outcome.exact,
+        "note": outcome.note,
+    }
+
+
+def _describe_entries(
+    entries: pd.DataFrame, onsets: pd.DataFrame, index: OnsetIndex, group_ids, window: int
+) -> pd.DataFrame:
+    """Each entry with the most recent onset before it and its classification."""
+    onsets = onsets.dropna(subset=["country_iso3", "date"]).assign(relation=onset_relation(onsets, group_ids))
+    rows = []
+    for entry in entries.itertuples(index=False):
+        prior = onsets[(onsets["country_iso3"] == entry.country_iso3) & (onsets["date"] <= entry.date)]
+        latest = prior.iloc[-1] if not prior.empty else None
+        days = _days([entry.date])
+        window_days = window * DAYS_PER_MONTH
+        recent = prior[(entry.date - prior["date"]).dt.days <= window_days]
+        if _followed_within(index.retaliation.get(entry.country_iso3), days, window_days)[0]:
+            classification = "retaliation"
+        elif opportunistic(index, entry.country_iso3, days, window)[0]:
+            classification = "opportunism"
+        elif _followed_within(index.own_conflict.get(entry.country_iso3), days, window_days)[0]:
+            classification = "own_conflict"
+        else:
+            classification = "none"
+        rows.append(
+            {
+                "country_iso3": entry.country_iso3,
+                "date": entry.date,
+                "evidence_event_ids": entry.evidence_event_ids,
+                "onsets_in_country": int((onsets["country_iso3"] == entry.country_iso3).sum()),
+                "last_onset_date": None if latest is None else latest["date"],
+                "last_onset_kind": None if latest is None else latest["kind"],
+                "last_onset_relation": None if latest is None else latest["relation"],
+                "last_onset_detail": None if latest is None else latest["detail"],
+                "last_onset_source": None if latest is None else latest["source"],
+                "lag_months": np.nan
+                if latest is None
+                else (entry.date - latest["date"]).days / DAYS_PER_MONTH,
+                "exploitable_kinds_in_window": tuple(
+                    sorted(set(recent.loc[recent["relation"] == "exogenous", "kind"]))
+                ),
+                "classification": classification,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame["last_onset_date"] = pd.to_datetime(frame["last_onset_date"])
+    return frame
+
+
+def _run_nulls(
+    index: OnsetIndex,
+    countries: list[str],
+    days: np.ndarray,
+    window: int,
+    nulls: Sequence[str],
+    n_draws: int,
+    seed: int,
+    period: tuple[float, float],
+    pool: set[str] | None,
+    pool_note: str,
+    label: str = "",
+) -> list[dict]:
+    rows = []
+    for null in nulls:
+        rng = _cell_rng(seed, window, null, label)
+        if null == "permute":
+            outcome = _permute_null(index, countries, days, window, n_draws, rng)
+        elif null == "uniform":
+            outcome = _uniform_null(index, countries, days, window, n_draws, rng, period)
+        elif null == "neighbours":
+            if pool is None:
+                observed = float(
+                    np.mean(
+                        [opportunistic(index, c, days[i : i + 1], window)[0] for i, c in enumerate(countries)]
+                    )
+                )
+                outcome = NullOutcome(observed, np.nan, np.nan, 0, False, pool_note)
+            else:
+                outcome = _neighbour_null(index, countries, days, window, n_draws, rng, pool)
+        else:
+            raise ValueError(f"unknown null model {null!r}; one of {NULLS}")
+        rows.append(_sensitivity_row(window, null, len(countries), outcome))
+    return rows
+
+
+def _neighbour_pool(
+    expansion: ExpansionResult, neighbour_km: float, basemap, include_origin: bool
+) -> tuple[set[str] | None, str]:
+    active = set(expansion.countries["country_iso3"])
+    try:
+        pool = active | geo.neighbours(active, within_km=neighbour_km, basemap=basemap)
+    except geo.MissingDataFile as exc:
+        return None, f"skipped: {exc}"
+    if not include_origin and expansion.origin_iso3:
+        pool.discard(expansion.origin_iso3)
+    return pool, ""
+
+
+def normalise_onsets(onsets: pd.DataFrame) -> pd.DataFrame:
+    """Onsets with parsed dates and every registry column (so a hand-made frame with just
+    ``country_iso3``, ``date`` and ``kind`` works too)."""
+    missing = {"country_iso3", "date", "kind"} - set(onsets.columns)
+    if missing:
+        raise ValueError(f"onsets lack required columns: {sorted(missing)}")
+    frame = onsets.copy()
+    frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+    for column in ("detail", "source", "date_precision"):
+        if column not in frame:
+            frame[column] = None
+    for column in ("target_groups", "interveners"):
+        values = frame[column] if column in frame else pd.Series([()] * len(frame), index=frame.index)
+        frame[column] = [tuple(v) if isinstance(v, list | tuple) else () for v in values]
+    return (
+        frame.dropna(subset=["country_iso3", "date"])
+        .sort_values("date", kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def assess_opportunism(
+    expansion: ExpansionResult | pd.DataFrame,
+    onsets: pd.DataFrame,
+    *,
+    group_ids: Iterable[str] = (),
+    windows: Sequence[int] = WINDOWS,
+    primary_window: int = 12,
+    nulls: Sequence[str] = NULLS,
+    primary_null: str = "permute",
+    n_draws: int = 10_000,
+    seed: int = 0,
+    include_origin: bool = False,
+    neighbour_km: float = NEIGHBOUR_KM,
+    basemap: str | os.PathLike[str] | None = None,
+    by_kind: bool = True,
+    min_events: int = MIN_EVENTS,
+    window_months: int = WINDOW_MONTHS,
+) -> OpportunismResult:
+    """Test whether a group's entries followed instability onsets more often than chance.
+
+    ``expansion`` is a :class:`ExpansionResult` or the group's events (then measured with
+    ``min_events``/``window_months``).  ``group_ids`` are the group's id and its family members' ids
+    (slugs, e.g. ``["aqim", "gspc", "gia"]``), used to tell retaliation and the group's own wars from
+    exploitable onsets.  Returns a result whose ``status`` is ``"insufficient_data"`` (with the counts in
+    ``message``) when there is no entry to test.
+    """
+    if primary_window not in windows:
+        windows = (*windows, primary_window)
+    if isinstance(expansion, pd.DataFrame):
+        expansion = measure_expansion(expansion, min_events=min_events, window_months=window_months)
+    group_ids = tuple(slugify(g) for g in group_ids)
+    onsets = normalise_onsets(onsets)
+    entries = expansion.expansions
+    if not include_origin:
+        entries = entries[~entries["is_origin"]]
+    entries = entries.reset_index(drop=True)
+    index = OnsetIndex.build(onsets, group_ids)
+    described = _describe_entries(entries, onsets, index, group_ids, primary_window)
+    base = dict(
+        group_ids=group_ids,
+        origin_iso3=expansion.origin_iso3,
+        include_origin=include_origin,
+        primary_window=primary_window,
+        primary_null=primary_null,
+        n_draws=n_draws,
+        seed=seed,
+        rule=expansion.rule.describe(),
+        n_events=expansion.n_events,
+        n_expansions=len(entries),
+        entries=described,
+        expansion=expansion,
+    )
+    if entries.empty:
+        origin_note = "" if include_origin else f" besides the origin ({expansion.origin_iso3})"
+        message = (
+            f"insufficient data: {expansion.n_events} event(s), {len(expansion.expansions)} countries with "
+            f"sustained presence ({expansion.rule.describe()}), no entry to test{origin_note}"
+        )
+        empty = pd.DataFrame(columns=SENSITIVITY_COLUMNS)
+        return OpportunismResult(
+            status="insufficient_data", message=message, sensitivity=empty, by_kind=empty, **base
+        )
+
+    countries = entries["country_iso3"].astype(str).tolist()
+    days = _days(entries["date"])
+    period = (
+        float(_days([expansion.events["date_start"].min()])[0]),
+        float(_days([expansion.events["date_start"].max()])[0]),
+    )
+    pool, pool_note = (None, "")
+    if "neighbours" in nulls:
+        pool, pool_note = _neighbour_pool(expansion, neighbour_km, basemap, include_origin)
+    rows = []
+    for window in windows:
+        rows += _run_nulls(index, countries, days, window, nulls, n_draws, seed, period, pool, pool_note)
+    sensitivity = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
+
+    kind_rows = []
+    if by_kind:
+        for kind in sorted(onsets["kind"].dropna().unique()):
+            kind_index = OnsetIndex.build(onsets, group_ids, kinds=[kind])
+            for window in windows:
+                for row in _run_nulls(
+                    kind_index, countries, days, window, ["permute"], n_draws, seed, period, None, "", kind
+                ):
+                    kind_rows.append({"kind": kind, **row})
+    kinds_table = pd.DataFrame(kind_rows, columns=["kind", *SENSITIVITY_COLUMNS])
+    message = f"{len(entries)} entries tested ({expansion.rule.describe()})"
+    return OpportunismResult(
+        status="ok", message=message, sensitivity=sensitivity, by_kind=kinds_table, **base
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Summary sentence
+# ---------------------------------------------------------------------------------------------
+
+
+def _format_p(p: float, exact: bool, n_draws: int) -> str:
+    if not np.isfinite(p):
+        return "p not computed"
+    text = f"p = {p:.3f}" if p >= 0.001 else f"p = {p:.4f}"
+    if exact:
+        how = f"exact over all {n_draws:,} orderings" if n_draws > 1 else "a single entry has one ordering"
+    else:
+        how = f"{n_draws:,} null draws"
+    return f"{text}, {how}"
+
+
+def describe_opportunism(result: OpportunismResult) -> str:
+    """One sentence with the primary numbers, or the reason there are none."""
+    if not result.ok:
+        return f"Opportunism not assessed: {result.message}."
+    row = result.primary()
+    if row is None:
+        return f"Opportunism assessed, but no result for a {result.primary_window}-month window and the {result.primary_null} null."
+    n = int(row["n_expansions"])
+    share = row["observed_share"]
+    expected = row["expected_share"]
+    effect = row["effect"]
+    effect_text = "n/a" if not np.isfinite(effect) else f"{effect:.1f}×"
+    null_name = {"permute": "permutations", "uniform": "uniform-date draws", "neighbours": "neighbour draws"}
+    how = _format_p(row["p_value"], bool(row["exact"]), int(row["n_draws"])).replace(
+        "null draws", null_name.get(result.primary_null, "null draws")
+    )
+    sentence = (
+        f"{int(row['observed_count'])} of {n} expansions ({share:.0%}) followed an instability onset within "
+        f"{result.primary_window} months, against {expected:.0%} expected under the null "
+        f"(effect {effect_text}, {how})"
+    )
+    retaliation = int((result.entries["classification"] == "retaliation").sum())
+    if retaliation:
+        sentence += f"; {retaliation} more followed an intervention against the group itself (retaliation)"
+    if not result.include_origin and result.origin_iso3:
+        sentence += f"; origin {result.origin_iso3} excluded"
+    return sentence + "."
+
+
+# ---------------------------------------------------------------------------------------------
+# Robustness: precise dates and locations only
+# ---------------------------------------------------------------------------------------------
+
+
+def _variants(events: pd.DataFrame) -> dict[str, pd.Series]:
+    frame = events
+    precise_date = (
+        frame["date_precision"].isin(PRECISE_DATES)
+        if "date_precision" in frame
+        else pd.Series(False, index=frame.index)
+    )
+    coarse_place = (
+        frame["geo_precision"].isin({"country", "none"})
+        if "geo_precision" in frame
+        else pd.Series(False, index=frame.index)
+    )
+    return {
+        "all events": pd.Series(True, index=frame.index),
+        "precise dates (day/week)": precise_date,
+        "precise locations (not country/none)": ~coarse_place,
+        "precise dates and locations": precise_date & ~coarse_place,
+    }
+
+
+def opportunism_robustness(
+    events: pd.DataFrame,
+    onsets: pd.DataFrame,
+    *,
+    group_ids: Iterable[str] = (),
+    window: int = 12,
+    null: str = "permute",
+    n_draws: int = 10_000,
+    seed: int = 0,
+    min_events: int = MIN_EVENTS,
+    window_months: int = WINDOW_MONTHS,
+    origin: str | None = None,
+    basemap: str | os.PathLike[str] | None = None,
+) -> pd.DataFrame:
+    """The primary test on subsets of the events (precise dates, precise locations, both) and with the
+    origin included, so that a result that hangs on imprecise rows or on the origin shows it."""
+    frame, _ = prepare_events(events)
+    rows = []
+    variants = {name: (mask, False) for name, mask in _variants(frame).items()}
+    variants["all events, origin included"] = (pd.Series(True, index=frame.index), True)
+    for name, (mask, include_origin) in variants.items():
+        subset = frame[mask]
+        row = {"variant": name, "n_events": len(subset)}
+        try:
+            expansion = measure_expansion(
+                subset, min_events=min_events, window_months=window_months, origin=origin
+            )
+        except InsufficientData:
+            rows.append({**row, "status": "insufficient_data", "n_expansions": 0})
+            continue
+        result = assess_opportunism(
+            expansion,
+            onsets,
+            group_ids=group_ids,
+            windows=(window,),
+            primary_window=window,
+            nulls=(null,),
+            primary_null=null,
+            n_draws=n_draws,
+            seed=seed,
+            include_origin=include_origin,
+            basemap=basemap,
+            by_kind=False,
+        )
+        primary = result.primary()
+        entered = ", ".join(
+            f"{c} {d:%Y-%m}"
+            for c, d in zip(
+                result.entries.get("country_iso3", []), result.entries.get("date", []), strict=True
+            )
+        )
+        rows.append(
+            {
+                **row,
+                "status": result.status,
+                "n_expansions": result.n_expansions,
+                "entries": entered,
+                **(
+                    {}
+                    if primary is None
+                    else primary[
+                        ["observed_count", "observed_share", "expected_share", "effect", "p_value"]
+                    ].to_dict()
+                ),
+            }
+        )
+    columns = [
+        "variant", "status", "n_events", "n_expansions", "observed_count", "observed_share",
+        "expected_share", "effect", "p_value", "entries",
+    ]  # fmt: skip
+    return pd.DataFrame(rows).reindex(columns=columns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Event study
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class EventStudyResult:
+    """Group's monthly events around onsets, treated country vs comparable countries.
+
+    ``table``: relative_month, treated_mean, control_mean, difference, n_onsets, n_controls.
+    ``treated``: the onsets studied; ``controls``: one row per (onset, control country).
+    """
+
+    table: pd.DataFrame
+    treated: pd.DataFrame
+    controls: pd.DataFrame
+    months: int
+
+
+def _month_number(dates) -> np.ndarray:
+    stamps = pd.DatetimeIndex(pd.to_datetime(dates))
+    return (stamps.year * 12 + stamps.month - 1).to_numpy()
+
+
+def _comparables(
+    comparables: str | Iterable[str], country: str, events: pd.DataFrame, neighbour_km: float, basemap
+) -> set[str]:
+    if isinstance(comparables, str) and comparables == "active":
+        return set(events["country_iso3"])
+    if isinstance(comparables, str) and comparables == "neighbours":
+        return geo.neighbours([country], within_km=neighbour_km, basemap=basemap)
+    if isinstance(comparables, str):
+        raise ValueError("comparables must be 'active', 'neighbours' or a list of ISO3 codes")
+    return set(comparables)
+
+
+def event_study(
+    events: pd.DataFrame,
+    onsets: pd.DataFrame,
+    *,
+    registry: pd.DataFrame | None = None,
+    months: int = 24,
+    comparables: str | Iterable[str] = "active",
+    neighbour_km: float = NEIGHBOUR_KM,
+    basemap: str | os.PathLike[str] | None = None,
+) -> EventStudyResult:
+    """Group's monthly event count in a country from ``months`` before to ``months`` after each onset,
+    against the same calendar months in comparable countries with no onset within ``months`` of it.
+
+    ``onsets`` are the onsets to study (e.g. one coup); ``registry`` (default ``onsets``) is used to
+    exclude comparables that had an onset of their own in the window.  ``comparables`` is ``"active"``
+    (countries where the group was ever active), ``"neighbours"`` or a list of ISO3 codes.
+    """
+    frame, _ = prepare_events(events)
+    onsets = normalise_onsets(onsets)
+    registry = onsets if registry is None else normalise_onsets(registry)
+    counts = pd.Series(
+        1, index=pd.MultiIndex.from_arrays([frame["country_iso3"], _month_number(frame["date_start"])])
+    )
+    counts = counts.groupby(level=[0, 1]).sum()
+    registry_months = pd.DataFrame(
+        {"country_iso3": registry["country_iso3"], "month": _month_number(registry["date"])}
+    )
+    relative = np.arange(-months, months + 1)
+
+    def series(country: str, start: int) -> np.ndarray:
+        if country not in counts.index.get_level_values(0):
+            return np.zeros(len(relative))
+        return counts.loc[country].reindex(start + relative, fill_value=0).to_numpy(dtype=float)
+
+    treated_rows, control_rows, treated_counts, control_counts = [], [], [], []
+    for onset in onsets.dropna(subset=["country_iso3", "date"]).itertuples(index=False):
+        start = int(_month_number([onset.date])[0])
+        busy = set(registry_months.loc[(registry_months["month"] - start).abs() <= months, "country_iso3"])
+        pool = _comparables(comparables, onset.country_iso3, frame, neighbour_km, basemap)
+        controls = sorted(pool - busy - {onset.country_iso3})
+        treated_rows.append(
+            {
+                "country_iso3": onset.country_iso3,
+                "date": onset.date,
+                "kind": onset.kind,
+                "n_controls": len(controls),
+            }
+        )
+        control_rows += [{"onset": len(treated_rows) - 1, "country_iso3": c} for c in controls]
+        treated_counts.append(series(onset.country_iso3, start))
+        control_counts.append(
+            np.mean([series(c, start) for c in controls], axis=0)
+            if controls
+            else np.full(len(relative), np.nan)
+        )
+    if not treated_counts:
+        raise InsufficientData("no onset to study", count=0)
+    treated_mean = np.mean(treated_counts, axis=0)
+    with np.errstate(invalid="ignore"):
+        control_stack = np.vstack(control_counts)
+        has_control = ~np.isnan(control_stack).all(axis=1)
+        control_mean = (
+            control_stack[has_control].mean(axis=0) if has_control.any() else np.full(len(relative), np.nan)
+        )
+    table = pd.DataFrame(
+        {
+            "relative_month": relative,
+            "treated_mean": treated_mean,
+            "control_mean": control_mean,
+            "difference": treated_mean - control_mean,
+            "n_onsets": len(treated_counts),
+            "n_controls": float(np.mean([r["n_controls"] for r in treated_rows])),
+        }
+    )
+    return EventStudyResult(
+        table=table,
+        treated=pd.DataFrame(treated_rows),
+        controls=pd.DataFrame(control_rows, columns=["onset", "country_iso3"]),
+        months=months,
+    )
+
+
+def event_study_chart(study: EventStudyResult | pd.DataFrame, title: str | None = None) -> alt.LayerChart:
+    """Lines of treated and control mean monthly events by month relative to the onset."""
+    table = study.table if isinstance(study, EventStudyResult) else study
+    long = table.melt(
+        id_vars="relative_month",
+        value_vars=["treated_mean", "control_mean"],
+        var_name="series",
+        value_name="events",
+    )
+    long["series"] = long["series"].map(
+        {"treated_mean": "country with onset", "control_mean": "comparable countries"}
+    )
+    lines = (
+        alt.Chart(alt.Data(values=long.to_dict(orient="records")))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "relative_month:Q",
+                title="Months relative to onset",
+                scale=alt.Scale(
+                    domain=[int(table["relative_month"].min()), int(table["relative_month"].max())],
+                    nice=False,
+                ),
+            ),
+            y=alt.Y("events:Q", title="Group events per month (mean)"),
+            color=alt.Color("series:N", title=None),
+            tooltip=["relative_month:Q", "series:N", alt.Tooltip("events:Q", format=".2f")],
+        )
+    )
+    onset_rule = (
+        alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(strokeDash=[4, 4], color="gray").encode(x="x:Q")
+    )
+    return alt.layer(lines, onset_rule).properties(
+        width=560, height=280, title=title or "Event study around onset"
+    )

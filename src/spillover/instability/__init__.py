@@ -1,0 +1,27 @@
+"""Registry of dated instability onsets (coups, war onsets, regime collapses, foreign interventions)."""
+
+from spillover.instability.registry import (
+    CITATIONS,
+    ONSET_COLUMNS,
+    ONSET_KINDS,
+    SOURCES,
+    UnknownCountry,
+    country_iso3,
+    load_onsets,
+    onsets_for,
+    read_onsets_yaml,
+    slugify,
+)
+
+__all__ = [
+    "CITATIONS",
+    "ONSET_COLUMNS",
+    "ONSET_KINDS",
+    "SOURCES",
+    "UnknownCountry",
+    "country_iso3",
+    "load_onsets",
+    "onsets_for",
+    "read_onsets_yaml",
+    "slugify",
+]
