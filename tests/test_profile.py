@@ -15,7 +15,7 @@ def test_profile_matches_raw_gtd_file(real_data, tmp_path) -> None:  # noqa: ANN
     mine = raw[raw["gname"].str.contains("Islamic Maghreb", case=False)]
     with Store(tmp_path / "s.duckdb") as store:
         store.ingest(path)
-        p = profile(store, "islamic maghreb")
+        p = profile(store, "islamic maghreb", raw_names=True)
     assert p.events == len(mine)
     assert set(p.by_year["year"].astype(int)) == set(mine["iyear"].astype(int))
     assert set(p.by_country["country"]) == set(mine["country"])
@@ -38,7 +38,7 @@ def test_profile_of_acled_group_counts_every_role(real_data, tmp_path) -> None: 
     mine = raw[raw[cols].apply(lambda c: c.str.contains("AQIM", case=False)).any(axis=1)]
     with Store(tmp_path / "s.duckdb") as store:
         store.ingest(path)
-        p = profile(store, "AQIM")
+        p = profile(store, "AQIM", raw_names=True)
     assert p.events == len(mine)
     assert (
         dict(zip(p.by_year["year"].astype(int), p.by_year["events"], strict=True))
@@ -51,3 +51,35 @@ def test_unknown_group_gets_suggestions(real_data, tmp_path) -> None:  # noqa: A
         store.ingest(real_data / "events/acled_hdx_niger_1997_2020.csv.gz")
         with pytest.raises(UnknownGroup, match="Did you mean"):
             profile(store, "Islamic State Greater Sahar")
+
+
+def test_profile_through_registry_counts_every_alias_once(real_data, tmp_path) -> None:  # noqa: ANN001
+    """Through the registry, 'AQIM' means GTD's, RAND's and ACLED's spellings at once, each event once."""
+    files = [
+        "events/gtd_lgcpspde_2010_2017_subset.csv.gz",
+        "events/rand_rdwti_1968_2009_exdex.csv.gz",
+        "events/acled_hdx_mali_1997_2020.csv.gz",
+    ]
+    expected = 0
+    for f in files:
+        raw = pd.read_csv(real_data / f, dtype=str, keep_default_na=False)
+        cols = [
+            c
+            for c in ("gname", "Perpetrator", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+            if c in raw
+        ]
+        hit = (
+            raw[cols]
+            .apply(lambda c: c.str.contains("Islamic Maghreb|^AQIM", case=False, regex=True))
+            .any(axis=1)
+        )
+        expected += int(hit.sum())
+    with Store(tmp_path / "s.duckdb") as store:
+        for f in files:
+            store.ingest(real_data / f)
+        p = profile(store, "AQIM")
+        with_pred = profile(store, "AQIM", include=("predecessors",))
+    assert p.events == expected
+    assert set(p.by_source["source"]) == {"gtd", "rand", "acled"}
+    assert with_pred.events > p.events  # GSPC and GIA events join
+    assert set(with_pred.matched_names["group_id"]) == {"aqim", "gspc", "gia"}

@@ -246,8 +246,14 @@ def data_export(directory: Path, store: StoreOpt = None) -> None:
 @app.command("profile")
 def profile_cmd(
     group: Annotated[
-        str, typer.Argument(help="Group name (matched against raw actor names, case-insensitive)")
+        str, typer.Argument(help="Group name, alias or registry id; other text matches raw actor names")
     ],
+    with_predecessors: Annotated[
+        bool, typer.Option(help="Include the group's predecessors (registry lineage)")
+    ] = False,
+    raw_names: Annotated[
+        bool, typer.Option(help="Match raw actor names by substring, bypassing the registry")
+    ] = False,
     store: StoreOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the profile as JSON")] = False,
 ) -> None:
@@ -257,7 +263,7 @@ def profile_cmd(
 
     try:
         with Store(_store_path(store), read_only=True) as s, console.status(f"profiling {group}…"):
-            p = profile(s, group)
+            p = profile(s, group, include=("predecessors",) if with_predecessors else (), raw_names=raw_names)
     except (UnknownGroup, FileNotFoundError) as exc:
         raise _fail(str(exc)) from exc
     if as_json:
@@ -277,6 +283,25 @@ def profile_cmd(
     console.print(_table("By year", p.by_year))
     console.print(_table("By country", p.by_country))
     console.print(_table("Tactics", p.tactics, ["tactic", "events", "share", "fatalities"]))
+
+
+def _mount_commands() -> None:
+    """Commands that live beside the code they drive (analysis, actors, instability)."""
+    from spillover.actors import cli as actors_cli
+    from spillover.actors.cli import app as actors_app
+    from spillover.analysis import cli as analysis_cli
+    from spillover.instability import cli as instability_cli
+
+    app.add_typer(
+        actors_app, name="actors", help="The actor registry: aliases, lineage, resolution coverage."
+    )
+    for name in ("expansion", "tactics", "autonomy", "theatres"):
+        app.command(name)(getattr(analysis_cli, name))
+    app.command("instability")(instability_cli.instability)
+    app.command("lineage")(actors_cli.lineage)
+
+
+_mount_commands()
 
 
 # --- reference ---------------------------------------------------------------------------------------

@@ -107,8 +107,25 @@ def summarise(group: str, names: pd.DataFrame, events: pd.DataFrame) -> Profile:
     )
 
 
-def profile(store: Store, group: str) -> Profile:
-    """Profile a group from the store; raises :class:`UnknownGroup` with suggestions when nothing matches."""
+def profile(store: Store, group: str, *, include: tuple[str, ...] = (), raw_names: bool = False) -> Profile:
+    """Profile a group from the store.
+
+    A group the actor registry knows (any alias of any dataset, or its id) is profiled through the registry,
+    with the family members named in ``include`` (e.g. ``("predecessors",)``); any other name, or
+    ``raw_names=True``, matches raw actor names by case-insensitive substring.  Raises
+    :class:`UnknownGroup` with suggestions when nothing matches.
+    """
+    if not raw_names:
+        from spillover.analysis.selection import resolve_group, select_group
+
+        try:
+            resolve_group(group)
+        except UnknownGroup:
+            pass
+        else:
+            selection = select_group(store, group, include=include)
+            names = selection.names[["source", "name", "group_id", "events"]]
+            return summarise(selection.name, names, selection.events)
     names = matching_names(store, group)
     if names.empty:
         raise UnknownGroup(_unknown_message(store, group))

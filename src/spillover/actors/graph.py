@@ -1,0 +1,304 @@
+"""The registry as a graph: networkx for analysis and export, a matplotlib timeline, a rich tree.
+
+The timeline puts time on the x axis and one lane per group (from founding to dissolution), with each
+dated relation drawn as an arrow from one lane to the other at its date, so successions, pledges and
+memberships read left to right as they happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import date2num
+from matplotlib.figure import Figure
+from rich.tree import Tree
+
+from spillover.actors.dates import to_date
+from spillover.actors.lineage import FAMILY_PARTS, _incoming, _reg, family
+from spillover.actors.models import Group
+from spillover.actors.registry import Registry
+
+RELATION_COLOURS = {
+    "renamed_to": "#1b9e77",
+    "merged_into": "#d95f02",
+    "split_from": "#e7298a",
+    "pledged_allegiance_to": "#7570b3",
+    "affiliate_of": "#66a61e",
+    "rival_of": "#a6761d",
+    "component_of": "#1f78b4",
+}
+
+
+def _node_attrs(g: Group) -> dict[str, Any]:
+    return {
+        "name": g.name,
+        "kind": g.kind,
+        "country": g.country or "",
+        "origin": g.origin,
+        "founded": str(g.founded) if g.founded else "",
+        "dissolved": str(g.dissolved) if g.dissolved else "",
+    }
+
+
+def lineage_graph(registry: Registry | None = None, groups: Iterable[str] | None = None) -> nx.MultiDiGraph:
+    """Every group as a node and every relation as an edge keyed by its type (optionally only among
+    ``groups``).  Attributes are strings so the graph exports to GraphML as is."""
+    reg = _reg(registry)
+    keep = {reg.canonical_id(g) for g in groups} if groups is not None else set(reg.groups)
+    graph = nx.MultiDiGraph()
+    for gid in keep:
+        graph.add_node(gid, **_node_attrs(reg.groups[gid]))
+    for gid in keep:
+        for r in reg.groups[gid].relations:
+            if r.target not in keep:
+                continue
+            graph.add_edge(
+                gid,
+                r.target,
+                key=r.type,
+                type=r.type,
+                start=str(r.start) if r.start else "",
+                end=str(r.end) if r.end else "",
+                start_precision=r.start.precision if r.start else "",
+                sources="; ".join(reg.cite(s).short() for s in r.sources),
+                note=r.note or "",
+            )
+    return graph
+
+
+def write_graphml(graph: nx.MultiDiGraph, path: Path | str) -> Path:
+    nx.write_graphml(graph, str(path))
+    return Path(path)
+
+
+def write_node_link(graph: nx.MultiDiGraph, path: Path | str) -> Path:
+    data = nx.node_link_data(graph, edges="edges")
+    Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    return Path(path)
+
+
+def lineage_members(group_id: str, registry: Registry | None = None, limit: int = 24) -> list[str]:
+    """Lanes of a lineage picture, oldest first: the group's predecessors and successors, then the rest of
+    its family and the groups it pledged or belonged to; groups without any date come last and are the
+    first dropped when there are more than ``limit``."""
+    reg = _reg(registry)
+    root = reg.canonical_id(group_id)
+    core = family(root, include=("predecessors", "successors"), registry=reg)
+    fam = family(root, include=FAMILY_PARTS, registry=reg)
+    others = [g for g in fam if g not in core] + [
+        r.target for r in reg.groups[root].relations if r.target not in fam
+    ]
+
+    def rank(gid: str) -> tuple[int, int, str]:
+        return (_lane_start(reg, gid) is None, len(fam.get(gid, ())), gid)
+
+    ordered = list(dict.fromkeys(sorted(core, key=rank) + sorted(others, key=rank)))[:limit]
+    return sorted(ordered, key=lambda g: (_lane_start(reg, g) or dt.date.max, g))
+
+
+def _lane_start(reg: Registry, gid: str) -> dt.date | None:
+    """When a lane begins: the founding date, else the earliest dated relation of the group."""
+    g = reg.groups[gid]
+    if g.founded is not None:
+        return g.founded.first
+    starts = [r.start.first for r in g.relations if r.start is not None]
+    return min(starts) if starts else None
+
+
+def _lane_end(reg: Registry, g: Group) -> dt.date | None:
+    """When a lane ends: dissolution, else the day the group was renamed or merged into another."""
+    if g.dissolved is not None:
+        return g.dissolved.last
+    ends = [
+        r.start.first for r in g.relations if r.type in ("renamed_to", "merged_into") and r.start is not None
+    ]
+    return min(ends) if ends else None
+
+
+def render_lineage(
+    group_id: str,
+    path: Path | str,
+    date_range: tuple[Any, Any] | None = None,
+    registry: Registry | None = None,
+) -> list[Path]:
+    """Draw the lineage timeline of ``group_id``; writes ``path`` as .svg and .png and returns both paths.
+
+    Time runs left to right; each group is a lane from founding to dissolution (dashed where the founding
+    date is unknown); each dated relation is an arrow at its date from the group that holds it to its
+    target, labelled with its type and date.
+    """
+    reg = _reg(registry)
+    root = reg.canonical_id(group_id)
+    members = lineage_members(root, reg)
+    lo, hi = _time_span(reg, members, date_range)
+    lanes = {gid: i for i, gid in enumerate(members)}
+    fig = Figure(figsize=(13, 1.5 + 0.5 * len(members)), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    for gid, y in lanes.items():
+        _draw_lane(ax, reg, reg.groups[gid], y, lo, hi, highlight=gid == root)
+    used: set[str] = set()
+    drawn: dict[dt.date, int] = {}
+    for gid in members:
+        for r in reg.groups[gid].relations:
+            if r.target in lanes and r.start is not None and lo <= r.start.first <= hi:
+                nudge = drawn.get(r.start.first, 0)
+                drawn[r.start.first] = nudge + 1
+                when = r.start.first + dt.timedelta(days=45 * nudge)
+                _draw_relation(ax, when, lanes[gid], lanes[r.target], r.type, str(r.start))
+                used.add(r.type)
+    ax.set_yticks(range(len(members)), [f"{reg.groups[g].name} [{g}]" for g in members], fontsize=8)
+    ax.set_ylim(len(members) - 0.5, -1.0)
+    ax.set_xlim(date2num(lo), date2num(hi))
+    ax.xaxis_date()
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title(
+        f"Lineage of {reg.groups[root].name}: groups as lanes, dated relations as arrows", fontsize=10
+    )
+    handles = [
+        ax.plot([], [], color=RELATION_COLOURS[t], lw=2, label=t.replace("_", " "))[0] for t in sorted(used)
+    ]
+    if handles:
+        ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=True, ncols=min(4, len(handles)))
+    base = Path(path)
+    out = [base.with_suffix(".svg"), base.with_suffix(".png")]
+    base.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out[0])
+    fig.savefig(out[1], dpi=110)
+    return out
+
+
+def _time_span(
+    reg: Registry, members: list[str], date_range: tuple[Any, Any] | None
+) -> tuple[dt.date, dt.date]:
+    if date_range is not None:
+        return to_date(date_range[0]), to_date(date_range[1])
+    dates = [d for d in (_lane_start(reg, g) for g in members) if d is not None]
+    for gid in members:
+        dates += [
+            r.start.first for r in reg.groups[gid].relations if r.start is not None and r.target in members
+        ]
+    if not dates:
+        return dt.date(1990, 1, 1), dt.date.today()
+    return dt.date(min(dates).year - 1, 1, 1), min(dt.date(max(dates).year + 3, 1, 1), dt.date.today())
+
+
+def _draw_lane(ax: Any, reg: Registry, g: Group, y: int, lo: dt.date, hi: dt.date, highlight: bool) -> None:
+    begin = _lane_start(reg, g.id) or lo
+    start = max(begin, lo)
+    end = min(_lane_end(reg, g) or hi, hi)
+    ax.plot([date2num(lo), date2num(hi)], [y, y], color="#eeeeee", lw=1, zorder=1)
+    if end >= start:
+        ax.plot(
+            [date2num(start), date2num(end)],
+            [y, y],
+            color="#222222" if highlight else "#8a8a8a",
+            lw=7 if highlight else 4,
+            solid_capstyle="butt",
+            zorder=2,
+            linestyle="-" if g.founded is not None else (0, (2, 1)),
+        )
+
+
+def _draw_relation(ax: Any, when: dt.date, y_from: int, y_to: int, kind: str, label: str) -> None:
+    x = date2num(when)
+    colour = RELATION_COLOURS.get(kind, "black")
+    ax.annotate(
+        "",
+        xy=(x, y_to),
+        xytext=(x, y_from),
+        zorder=3,
+        arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.3, "shrinkA": 3, "shrinkB": 3},
+    )
+    offset = -0.28 if y_to > y_from else 0.28
+    ax.text(
+        x,
+        y_from + offset,
+        f" {kind.replace('_', ' ')} {label}",
+        fontsize=6,
+        color=colour,
+        va="center",
+        ha="left",
+        zorder=4,
+        bbox={"facecolor": "white", "alpha": 0.7, "pad": 0.5, "lw": 0},
+    )
+
+
+def export_lineage(group_id: str, out_dir: Path | str, registry: Registry | None = None) -> list[Path]:
+    """SVG + PNG timeline, GraphML and node-link JSON of a group's lineage, written into ``out_dir``."""
+    reg = _reg(registry)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    gid = reg.canonical_id(group_id)
+    files = render_lineage(gid, out / f"lineage-{gid}", registry=reg)
+    graph = lineage_graph(reg, lineage_members(gid, reg))
+    files.append(write_graphml(graph, out / f"lineage-{gid}.graphml"))
+    files.append(write_node_link(graph, out / f"lineage-{gid}.json"))
+    return files
+
+
+def lineage_tree_text(group_id: str, registry: Registry | None = None) -> Tree:
+    """A terminal tree: predecessors (recursively), successors and splinters, memberships, components."""
+    reg = _reg(registry)
+    gid = reg.canonical_id(group_id)
+    g = reg.group(gid)
+    tree = Tree(f"[bold]{g.name}[/] [dim]({gid}{_span(g)})[/]")
+    incoming = _incoming(reg)
+    _add_predecessors(tree.add("[bold]predecessors[/]"), reg, gid, incoming, {gid})
+    after = tree.add("[bold]successors and splinters[/]")
+    for r in g.relations:
+        if r.type in ("renamed_to", "merged_into"):
+            after.add(_line(reg, r.target, f"{gid} {r.type} it", r.start, r.end))
+    for src, r in incoming.get(gid, []):
+        if r.type == "split_from":
+            after.add(_line(reg, src, f"split_from → {gid}", r.start, r.end))
+    links = tree.add("[bold]member of, pledged or affiliated to, rivals[/]")
+    for r in g.relations:
+        if r.type in ("component_of", "pledged_allegiance_to", "affiliate_of", "rival_of"):
+            links.add(_line(reg, r.target, f"{gid} {r.type} it", r.start, r.end))
+    below = tree.add("[bold]components and affiliates[/]")
+    for src, r in incoming.get(gid, []):
+        if r.type in ("component_of", "affiliate_of", "pledged_allegiance_to"):
+            below.add(_line(reg, src, f"{r.type} → {gid}", r.start, r.end))
+    if g.leaders:
+        leaders = tree.add("[bold]leaders[/]")
+        for leader in g.leaders:
+            kind = f", {leader.kind}" if leader.kind else ""
+            leaders.add(f"{leader.name} [dim]({leader.start or '?'}–{leader.end or ''}{kind})[/]")
+    return tree
+
+
+def _add_predecessors(node: Tree, reg: Registry, gid: str, incoming: dict, seen: set[str]) -> None:
+    for src, r in incoming.get(gid, []):
+        if r.type in ("renamed_to", "merged_into") and src not in seen:
+            seen.add(src)
+            _add_predecessors(
+                node.add(_line(reg, src, f"{r.type} → {gid}", r.start, r.end)), reg, src, incoming, seen
+            )
+    for r in reg.groups[gid].relations:
+        if r.type == "split_from" and r.target not in seen:
+            seen.add(r.target)
+            _add_predecessors(
+                node.add(_line(reg, r.target, f"{gid} split_from it", r.start, r.end)),
+                reg,
+                r.target,
+                incoming,
+                seen,
+            )
+
+
+def _span(g: Group) -> str:
+    if not g.founded and not g.dissolved:
+        return ""
+    return f", {g.founded or '?'}–{g.dissolved or ''}"
+
+
+def _line(reg: Registry, gid: str, how: str, start: Any, end: Any) -> str:
+    when = f"{start or '?'}" + (f"–{end}" if end else "")
+    return f"{reg.groups[gid].name} [dim]({gid})[/] — {how} [cyan]{when}[/]"

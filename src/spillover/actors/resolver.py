@@ -1,0 +1,285 @@
+"""From a dataset's actor name to registry groups, never guessing.
+
+Order of tests for one name: (1) a rule says the name identifies no one ("Unknown", "Unidentified Armed
+Group (Mali)") → unresolved, category ``unknown``; (2) exact alias or canonical name, compared normalised
+→ resolved, or ambiguous when several groups claim it for overlapping periods; (3) a rule says the name is a
+generic description ("Muslim extremists") → ambiguous, category ``generic``; (4) a pattern rule generates an
+entry ("Military Forces of Mali (2013-)" → ``state-MLI``); (5) a compound name ("A and/or B", "A; B",
+UCDP's "A, B") is split and each part resolved; "and/or" marks every part uncertain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import pandas as pd
+from rapidfuzz import fuzz, process, utils
+
+from spillover.actors.dates import to_date, within
+from spillover.actors.registry import AliasClaim, Registry
+from spillover.actors.text import normalise
+
+Status = Literal["resolved", "ambiguous", "unresolved"]
+Category = Literal["named", "unknown", "generic"]
+
+#: Source names used by the event store (and common spellings) → alias dataset keys.
+DATASET_OF_SOURCE = {
+    "ged": "ucdp",
+    "ucdp": "ucdp",
+    "gtd": "gtd",
+    "acled": "acled",
+    "rand": "rand",
+    "rdwti": "rand",
+}
+
+_AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
+
+
+def dataset_key(source: str | None) -> str | None:
+    """The alias dataset of an event source ('ged' → 'ucdp'); None when unknown."""
+    if source is None:
+        return None
+    return DATASET_OF_SOURCE.get(str(source).strip().lower().split(":")[0].split("_")[0])
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One actor name inside a compound name."""
+
+    name: str
+    uncertain: bool = False  # one of several alternatives ("A and/or B")
+    joint: bool = False  # one of several actors acting together ("A; B", UCDP "A, B")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    name: str
+    status: Status
+    group_ids: tuple[str, ...] = ()
+    matched_alias: str | None = None
+    via: str = "none"  # alias | pattern:<rule> | generic | unknown | split | none
+    category: Category = "named"
+    uncertain: bool = False
+    joint: bool = False
+    parts: tuple[Resolution, ...] = field(default=(), repr=False)
+    date_sensitive: bool = False
+
+    @property
+    def group_id(self) -> str | None:
+        """The single group, when the name resolves to exactly one."""
+        return self.group_ids[0] if self.status == "resolved" and len(self.group_ids) == 1 else None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    alias: str
+    group_id: str
+    group_name: str
+    score: float
+
+
+def split_candidates(name: str, dataset: str | None = None) -> list[Candidate]:
+    """The actor names inside ``name``: "A and/or B" → A, B (uncertain); "A; B" → A, B (joint); UCDP
+    coalition sides "A, B" → A, B (joint).  A plain name gives itself."""
+    pieces = [p.strip() for p in name.split(";") if p.strip()]
+    joint = len(pieces) > 1
+    out: list[Candidate] = []
+    for piece in pieces:
+        alternatives = [a.strip() for a in _AND_OR.split(piece) if a.strip()]
+        uncertain = len(alternatives) > 1
+        for alt in alternatives:
+            commas = [c.strip() for c in alt.split(",") if c.strip()] if dataset in (None, "ucdp") else [alt]
+            for part in commas:
+                out.append(Candidate(part, uncertain=uncertain, joint=joint or len(commas) > 1))
+    return out or [Candidate(name.strip())]
+
+
+class Resolver:
+    """Resolves names against one registry.  Build it once; it indexes every alias."""
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        if registry is None:
+            from spillover.actors.lineage import default_registry
+
+            registry = default_registry()
+        self.registry = registry
+        self._claims: dict[str, list[AliasClaim]] = defaultdict(list)
+        self._weak: dict[str, list[AliasClaim]] = defaultdict(list)
+        for claim in registry.alias_claims():
+            (self._weak if claim.weak else self._claims)[claim.norm].append(claim)
+        self._cache: dict[tuple[str, str | None, dt.date | None], Resolution] = {}
+        self._choices: list[tuple[str, str]] | None = None
+
+    # --- one name -------------------------------------------------------------------------------------
+
+    def resolve(self, name: str, source: str | None = None, date: Any = None) -> Resolution:
+        """Resolve one name as written by ``source`` (gtd, ged/ucdp, acled, rand) on ``date``."""
+        dataset = dataset_key(source)
+        day = to_date(date) if date is not None and not _is_missing(date) else None
+        key = (name, dataset, day)
+        if key not in self._cache:
+            self._cache[key] = self._resolve(str(name).strip(), dataset, day)
+        return self._cache[key]
+
+    def _resolve(self, name: str, dataset: str | None, day: dt.date | None) -> Resolution:
+        if not name:
+            return Resolution(name, "unresolved", category="unknown", via="unknown")
+        rule = self.registry.name_rule(name, dataset)
+        if rule is not None and rule.category == "unknown":
+            return Resolution(name, "unresolved", category="unknown", via="unknown")
+        by_alias = self._by_alias(name, dataset, day)
+        if by_alias is not None:
+            return by_alias
+        if rule is not None:
+            cands = tuple(self.registry.canonical_id(c) for c in rule.candidates)
+            return Resolution(name, "ambiguous", cands, category="generic", via="generic")
+        generated = self.registry.match_pattern(name, dataset)
+        if generated is not None:
+            group, pattern = generated
+            return Resolution(name, "resolved", (group.id,), name, via=f"pattern:{pattern.name}")
+        parts = split_candidates(name, dataset)
+        if len(parts) > 1:
+            return self._combine(name, parts, dataset, day)
+        return Resolution(name, "unresolved")
+
+    def _by_alias(self, name: str, dataset: str | None, day: dt.date | None) -> Resolution | None:
+        claims = self._claims.get(normalise(name), [])
+        if not claims:
+            return None
+        if dataset is not None:
+            preferred = [c for c in claims if c.dataset in (dataset, "other")]
+            claims = preferred or claims
+        curated = [c for c in claims if c.layer == "curated"]
+        claims = curated or claims
+        dated = any(c.dated for c in claims)
+        if day is not None:
+            claims = [c for c in claims if within(day, c.start, c.end)] or []
+            if not claims:
+                return Resolution(name, "unresolved", via="alias-out-of-period", date_sensitive=True)
+        ids = tuple(dict.fromkeys(self.registry.canonical_id(c.group_id) for c in claims))
+        status: Status = "resolved" if len(ids) == 1 else "ambiguous"
+        return Resolution(name, status, ids, claims[0].alias, via="alias", date_sensitive=dated)
+
+    def _combine(
+        self, name: str, parts: list[Candidate], dataset: str | None, day: dt.date | None
+    ) -> Resolution:
+        results = [
+            replace(self.resolve(p.name, dataset, day), uncertain=p.uncertain, joint=p.joint) for p in parts
+        ]
+        named = [r for r in results if r.category == "named"]
+        if not named:
+            return Resolution(name, "unresolved", category="unknown", via="unknown", parts=tuple(results))
+        if any(r.status == "unresolved" for r in named):
+            status: Status = "unresolved"
+        elif any(r.status == "ambiguous" for r in results):
+            status = "ambiguous"
+        else:
+            status = "resolved"
+        ids = tuple(dict.fromkeys(g for r in results if r.category == "named" for g in r.group_ids))
+        return Resolution(
+            name,
+            status,
+            ids,
+            None,
+            via="split",
+            uncertain=any(p.uncertain for p in parts),
+            joint=any(p.joint for p in parts),
+            parts=tuple(results),
+            date_sensitive=any(r.date_sensitive for r in results),
+        )
+
+    # --- suggestions ----------------------------------------------------------------------------------
+
+    def suggest(self, name: str, limit: int = 5) -> list[Suggestion]:
+        """ "Did you mean": groups whose names or aliases are closest to ``name``."""
+        if self._choices is None:
+            seen: dict[tuple[str, str], None] = {}
+            for claims in (*self._claims.values(), *self._weak.values()):
+                for c in claims:
+                    seen[(c.alias, self.registry.canonical_id(c.group_id))] = None
+            self._choices = list(seen)
+        # very short aliases ('IS', 'SLA') match anything partially; offer them only for short queries
+        labels = [alias if len(alias) >= 4 or len(name) <= 6 else "" for alias, _ in self._choices]
+        hits = process.extract(
+            name,
+            labels,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=limit * 4,
+            score_cutoff=50,
+        )
+        out: list[Suggestion] = []
+        taken: set[str] = set()
+        for _, score, index in hits:
+            alias, gid = self._choices[index]
+            if gid in taken:
+                continue
+            taken.add(gid)
+            out.append(Suggestion(alias, gid, self.registry.group(gid).name, float(score)))
+            if len(out) == limit:
+                break
+        return out
+
+    def lookup(self, name_or_id: str) -> str:
+        """A group id from an id or any name a user types; KeyError with suggestions when unknown."""
+        if name_or_id in self.registry:
+            return self.registry.canonical_id(name_or_id)
+        result = self.resolve(name_or_id)
+        if result.status == "resolved" and len(result.group_ids) == 1:
+            return result.group_ids[0]
+        close = ", ".join(f"{s.group_id} ({s.alias})" for s in self.suggest(name_or_id))
+        if result.status == "ambiguous":
+            raise KeyError(f"{name_or_id!r} is ambiguous: {', '.join(result.group_ids)}")
+        raise KeyError(f"unknown group {name_or_id!r}; did you mean: {close}?")
+
+    # --- many names -----------------------------------------------------------------------------------
+
+    def resolve_names(
+        self,
+        frame: pd.DataFrame,
+        name_col: str = "name",
+        source_col: str | None = "source",
+        date_col: str | None = None,
+    ) -> pd.DataFrame:
+        """``frame`` with resolution columns added; each distinct (source, name) is resolved once (and again
+        per date only for names whose aliases are dated)."""
+        out = frame.copy()
+        sources = out[source_col] if source_col and source_col in out else pd.Series(None, index=out.index)
+        keys = pd.DataFrame(
+            {"name": out[name_col].astype("string").fillna(""), "source": sources.astype("object")}
+        )
+        distinct = keys.drop_duplicates()
+        resolved = {
+            (r.name, r.source): self.resolve(r.name, r.source) for r in distinct.itertuples(index=False)
+        }
+        results = [resolved[(n, s)] for n, s in zip(keys["name"], keys["source"], strict=True)]
+        if date_col is not None and date_col in out:
+            results = [
+                self.resolve(r.name, s, d) if r.date_sensitive else r
+                for r, s, d in zip(results, keys["source"], out[date_col], strict=True)
+            ]
+        out["status"] = [r.status for r in results]
+        out["group_ids"] = [list(r.group_ids) for r in results]
+        out["group_id"] = [r.group_id for r in results]
+        out["matched_alias"] = [r.matched_alias for r in results]
+        out["via"] = [r.via for r in results]
+        out["category"] = [r.category for r in results]
+        out["uncertain"] = [r.uncertain for r in results]
+        out["joint"] = [r.joint for r in results]
+        return out
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def resolve_names(frame: pd.DataFrame, resolver: Resolver | None = None, **columns: Any) -> pd.DataFrame:
+    """Module-level shortcut for :meth:`Resolver.resolve_names` on the default registry."""
+    return (resolver or Resolver()).resolve_names(frame, **columns)

@@ -1,0 +1,291 @@
+"""Analysis commands over the store: expansion and opportunism, tactics, autonomy, theatres.
+
+Each command selects the group's events through the actor registry (every alias of every dataset,
+optionally with its family), runs the analysis functions and prints their tables and one-sentence
+summaries; charts and maps are written to ``--out``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from spillover.config import default_store_path
+
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="DuckDB store file", show_default=False)]
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder for charts and maps")]
+FamilyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include",
+        help="Family members to include: predecessors, successors, affiliates, splinters, "
+        "components [default: predecessors]",
+    ),
+]
+
+
+def _table(title: str, frame: pd.DataFrame, columns: list[str] | None = None, limit: int = 30) -> Table:
+    table = Table(title=title, title_justify="left")
+    cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for _, row in frame.head(limit).iterrows():
+        table.add_row(*[_fmt(row[c]) for c in cols])
+    return table
+
+
+def _fmt(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value[:6])) + (" …" if len(value) > 6 else "")
+    return str(value)
+
+
+def _select(store: Path | None, group: str, include: list[str] | None):  # noqa: ANN202 - GroupSelection
+    from spillover.analysis.profile import UnknownGroup
+    from spillover.analysis.selection import select_group
+    from spillover.store import Store
+
+    try:
+        with Store(store or default_store_path(), read_only=True) as s:
+            return select_group(
+                s, group, include=tuple(include) if include is not None else ("predecessors",)
+            )
+    except (UnknownGroup, FileNotFoundError) as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+
+
+def expansion(
+    group: Annotated[str, typer.Argument(help="Group name, alias or registry id")],
+    include: FamilyOpt = None,
+    min_events: Annotated[int, typer.Option(help="Sustained presence: at least this many events …")] = 3,
+    window_months: Annotated[int, typer.Option(help="… within this many months")] = 12,
+    draws: Annotated[int, typer.Option(help="Null-model draws")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed (results are reproducible)")] = 0,
+    out: OutOpt = Path("out"),
+    store: StoreOpt = None,
+) -> None:
+    """Where the group spread and when, and whether its entries followed instability onsets (vs a null model)."""
+    from spillover.analysis.expansion import expansion_map, measure_expansion
+    from spillover.analysis.opportunism import assess_opportunism, describe_opportunism
+    from spillover.instability import load_onsets
+
+    sel = _select(store, group, include)
+    with console.status("measuring expansion and testing against the null models…"):
+        result = measure_expansion(
+            sel.events, min_events=min_events, window_months=window_months, group=sel.name
+        )
+        if result.status != "ok":
+            console.print(f"{sel.name}: {result.message}")
+            raise typer.Exit(0)
+        test = assess_opportunism(result, load_onsets(), group_ids=sel.family.ids, n_draws=draws, seed=seed)
+    console.print(f"[bold]{sel.name}[/] ({', '.join(sorted(sel.family.ids))}): {len(sel.events):,} events")
+    console.print(
+        _table(
+            "Countries",
+            result.countries,
+            [
+                "country_iso3",
+                "country",
+                "events",
+                "fatalities",
+                "first_event",
+                "last_event",
+                "entered",
+                "admin1_units",
+            ],
+        )
+    )
+    console.print(
+        _table(
+            "Expansion events (first sustained activity in a new country)",
+            result.expansions,
+            ["order", "country_iso3", "date", "window_events", "is_origin"],
+        )
+    )
+    console.print(
+        _table(
+            "Entries and the onsets before them",
+            test.entries,
+            [
+                "country_iso3",
+                "date",
+                "last_onset_date",
+                "last_onset_kind",
+                "last_onset_detail",
+                "lag_months",
+                "classification",
+            ],
+        )
+    )
+    console.print(
+        _table(
+            "Sensitivity (window × null model)",
+            test.sensitivity,
+            [
+                "window_months",
+                "null",
+                "n_expansions",
+                "observed_share",
+                "expected_share",
+                "effect",
+                "p_value",
+                "n_draws",
+            ],
+        )
+    )
+    console.print(describe_opportunism(test))
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{sel.group_id}-expansion.html"
+    expansion_map(result, path)
+    console.print(f"map: {path}")
+
+
+def tactics(
+    group: Annotated[str, typer.Argument(help="Group name, alias or registry id")],
+    include: FamilyOpt = None,
+    out: OutOpt = Path("out"),
+    store: StoreOpt = None,
+) -> None:
+    """Tactic mix over time, change points aligned to organisational events, first use of suicide attacks."""
+    from spillover.analysis.context import org_events
+    from spillover.analysis.tactics import (
+        describe_tactics,
+        save_chart,
+        tactic_adoption,
+        tactic_changes,
+        tactic_chart,
+        tactic_profile,
+    )
+
+    sel = _select(store, group, include)
+    if sel.events.empty:
+        console.print(f"{sel.name}: no events in the store")
+        raise typer.Exit(0)
+    orgs = org_events(sel.family.ids)
+    prof = tactic_profile(sel.events)
+    changes = tactic_changes(sel.events, orgs, signal="counts")
+    predecessors = [g for g in sel.family.ids if g != sel.group_id]
+    adoption = tactic_adoption(sel.group_id, sel.events, predecessors=predecessors, org_events=orgs)
+    console.print(
+        _table(
+            "Tactics",
+            prof.totals.reset_index(),
+            ["tactic", "events", "share", "fatalities", "first_date", "first_event_id"],
+        )
+    )
+    console.print(
+        _table(
+            "Change points",
+            changes.changes,
+            [
+                "month",
+                "tactic_up",
+                "delta_up",
+                "tactic_down",
+                "delta_down",
+                "org_date",
+                "org_kind",
+                "lag_months",
+            ],
+        )
+    )
+    console.print(describe_tactics(prof, changes, adoption))
+    out.mkdir(parents=True, exist_ok=True)
+    path = save_chart(tactic_chart(prof, title=f"{sel.name}: tactics"), out / f"{sel.group_id}-tactics.html")
+    console.print(f"chart: {path}")
+
+
+def autonomy(
+    group: Annotated[str, typer.Argument(help="Group name, alias or registry id")],
+    parent: Annotated[str, typer.Option("--parent", help="The parent organisation")],
+    store: StoreOpt = None,
+) -> None:
+    """Autonomy of a group from its parent: each component with its evidence, and the rank among peers."""
+    from spillover.actors import default_registry, family
+    from spillover.analysis.autonomy import autonomy_index, describe_autonomy
+    from spillover.analysis.context import leaders
+    from spillover.analysis.selection import select_group
+    from spillover.store import Store
+
+    sel = _select(store, group, ["predecessors"])
+    par = _select(store, parent, [])
+    peers = {}
+    with Store(store or default_store_path(), read_only=True) as s:
+        for peer in sorted(family(par.group_id, include=("affiliates",)).ids - {par.group_id, sel.group_id}):
+            events = select_group(s, peer, include=()).events
+            if len(events):
+                peers[default_registry().group(peer).name] = events
+    # the autonomy index names groups by display name: the family's leaders count for the group
+    family_leaders = leaders(sel.family.ids).assign(group_id=sel.name)
+    index = autonomy_index(
+        sel.events, par.events, group=sel.name, parent=par.name, peers=peers, leaders=family_leaders
+    )
+    rows = [
+        {
+            "component": c.name,
+            "status": c.status,
+            "value": c.value,
+            "n": c.n,
+            "how to read": c.how_to_read,
+            "peer rank": c.peer_rank,
+        }
+        for c in index.components.values()
+    ]
+    console.print(_table(f"Autonomy of {sel.name} from {par.name}", pd.DataFrame(rows)))
+    console.print(describe_autonomy(index))
+
+
+def theatres(
+    group: Annotated[str, typer.Argument(help="Group name, alias or registry id")],
+    include: FamilyOpt = None,
+    eps_km: Annotated[
+        float, typer.Option(help="Neighbourhood radius of the density clustering (km)")
+    ] = 300.0,
+    min_samples: Annotated[int, typer.Option(help="Events needed to form a theatre")] = 5,
+    store: StoreOpt = None,
+) -> None:
+    """Distinct theatres of operation per year (density clustering), and when one became several."""
+    from spillover.analysis.context import factions
+    from spillover.analysis.fragmentation import describe_fragmentation
+    from spillover.analysis.fragmentation import theatres as find_theatres
+
+    sel = _select(store, group, include)
+    frag = find_theatres(
+        sel.events, eps_km=eps_km, min_samples=min_samples, factions=factions(sel.family.ids)
+    )
+    console.print(
+        _table("Theatres per year", frag.theatres, ["start", "n_events", "n_theatres", "n_noise"], limit=60)
+    )
+    console.print(
+        _table(
+            "Theatres",
+            frag.clusters,
+            [
+                "period",
+                "theatre",
+                "n_events",
+                "countries",
+                "admin1",
+                "radius_km",
+                "faction",
+                "faction_leader",
+            ],
+            limit=60,
+        )
+    )
+    console.print(describe_fragmentation(frag))
