@@ -78,7 +78,9 @@ def attribute_events(
     found = pd.DataFrame(rows)
     found["certainty"] = _certainty(found)
     if with_rollup:
-        found = pd.concat([found, _rollups(found, resolver)], ignore_index=True)
+        rolled = _rollups(found, resolver)
+        if len(rolled):
+            found = pd.concat([found, rolled], ignore_index=True)
     found["_c"] = found["certainty"].map(CERTAINTY_RANK)
     found["_r"] = found["role"].map(ROLE_RANK).fillna(len(ROLE_RANK))
     found["_v"] = found["via"].str.startswith("rollup:").astype(int)
