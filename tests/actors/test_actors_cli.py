@@ -59,10 +59,10 @@ def store(tmp_path: Path) -> Path:
 
 
 def test_coverage_reads_the_store(store: Path) -> None:
-    result = run("coverage", str(store))
+    result = run("coverage", "--store", str(store))
     assert result.exit_code == 0, result.output
     assert "acled" in result.output and "Nobody Known Here" in result.output
-    as_json = run("coverage", str(store), "--json")
+    as_json = run("coverage", "--store", str(store), "--json")
     assert as_json.exit_code == 0
     import json
 
@@ -74,7 +74,7 @@ def test_coverage_reads_the_store(store: Path) -> None:
 
 
 def test_coverage_without_store_fails_clearly(tmp_path: Path) -> None:
-    result = run("coverage", str(tmp_path / "missing.duckdb"))
+    result = run("coverage", "--store", str(tmp_path / "missing.duckdb"))
     assert result.exit_code == 1 and "no store" in result.output
 
 

@@ -76,7 +76,9 @@ def _table(title: str, frame: pd.DataFrame) -> Table:
 
 @app.command()
 def coverage(
-    store: Annotated[Path, typer.Argument(help="DuckDB store file with events and event_actors tables")],
+    store: Annotated[
+        Path | None, typer.Option("--store", help="DuckDB store [default: $SPILLOVER_STORE or the user data dir]")
+    ] = None,
     top: Annotated[int, typer.Option(help="Unresolved names to list per source")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
     registry: RegistryOpt = None,
@@ -85,6 +87,9 @@ def coverage(
     """Share of each source's named-perpetrator events and fatalities the registry resolves."""
     import duckdb
 
+    from spillover.config import default_store_path
+
+    store = store or default_store_path()
     if not store.is_file():
         raise _fail(f"no store at {store}")
     with duckdb.connect(str(store), read_only=True) as con:
