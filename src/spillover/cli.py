@@ -290,6 +290,7 @@ def _mount_commands() -> None:
     from spillover.actors import cli as actors_cli
     from spillover.actors.cli import app as actors_app
     from spillover.analysis import cli as analysis_cli
+    from spillover.fusion.cli import sources as fusion_sources
     from spillover.instability import cli as instability_cli
 
     app.add_typer(
@@ -299,6 +300,7 @@ def _mount_commands() -> None:
         app.command(name)(getattr(analysis_cli, name))
     app.command("instability")(instability_cli.instability)
     app.command("lineage")(actors_cli.lineage)
+    app.command("sources")(fusion_sources)
 
 
 _mount_commands()

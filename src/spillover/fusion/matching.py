@@ -1,0 +1,649 @@
+"""Cross-source event matching: which events of different datasets are one real-world event.
+
+GED, ACLED, GTD and RAND often report the same attack.  Counting both doubles it; so before any count we
+look for *links*: pairs of events from different sources (or from different files of one source, e.g. two
+ACLED exports numbered differently) that are likely the same event.  Four components are compared:
+
+* **date** — the events' ``[date_start, date_end]`` intervals (which already span the week or month of a
+  coarse date) must overlap once widened by a tolerance (±1 day: a night attack is dated on either side of
+  midnight).  Intervals wider than ``max_interval_days`` (a year-precision GED row is a yearly tally, not an
+  event) are never matched.
+* **place** — with coordinates on both sides, the haversine distance must be within a tolerance that grows
+  with the coarser side's geo precision (point 10 km … admin1 150 km).  When a side has no usable
+  coordinates (RAND gives city names only) the normalised place names are compared with ``rapidfuzz``:
+  the city against the other side's location (full credit) or admin1 (partial credit).  Two different
+  place names, or coordinates too far apart, veto the pair.  Country-level places are compatible but weak.
+* **actor** — the armed groups of each event after actor resolution (:mod:`spillover.actors`): sharing a
+  registry id is best, being of one family (predecessor, successor, component, splinter) is next, a side
+  without a named armed group ("Unknown") is compatible but scores lower, two different groups veto.
+* **toll** — fatalities, compared by relative difference; unknown on a side scores in the middle.  Tolls
+  never veto: a disagreement in tolls is exactly what the coverage report wants to show.
+
+Blocking is done in DuckDB SQL on (country, month) so that only events of one country and month meet;
+scoring is vectorised in pandas/numpy.  :func:`decide_merges` applies the merge rule (see its docstring)
+and the links are kept in the store table ``event_links`` (appended, never overwritten).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from spillover._duck import scalar
+from spillover.actors import FAMILY_PARTS, Resolver, family
+from spillover.actors.registry import Registry
+from spillover.store import Store
+
+#: Version of the matching rule written with every link; bump it whenever scores or decisions change.
+RULE_VERSION = "fusion-1"
+
+#: Registry kinds that are not a perpetrator worth comparing: victims, bystanders, states, communities.
+NON_PERPETRATOR_KINDS = frozenset(
+    {
+        "state",
+        "international",
+        "civilians",
+        "protesters",
+        "rioters",
+        "social-group",
+        "political",
+        "supporters",
+        "identity-group",
+        "identity-militia",
+        "other",
+    }
+)
+
+#: Family links that make two groups "compatible perpetrators": datasets disagree exactly there (GED's
+#: "Jama'atu Ahlis Sunna" vs ACLED's "Islamic State (West Africa)", GTD's AQIM vs ACLED's JNIM).
+FAMILY_LINKS = FAMILY_PARTS
+
+#: Coordinates of these precisions locate nothing (a country centroid, or none at all).
+COARSE_GEO = ("country", "none")
+
+LINK_COLUMNS = [
+    "event_id_a",
+    "event_id_b",
+    "score",
+    "reason",
+    "rule_version",
+    "merged",
+    "scope",
+    "linked_at",
+]
+
+_LINKS_DDL = """CREATE TABLE IF NOT EXISTS event_links (
+    event_id_a VARCHAR, event_id_b VARCHAR, score DOUBLE, reason VARCHAR, rule_version VARCHAR,
+    merged BOOLEAN, scope VARCHAR, linked_at TIMESTAMP)"""
+
+_PLACE_WORDS = re.compile(
+    r"\b(town|city|village|villages|district|state|province|lga|local government area|region|wilaya|"
+    r"governorate|prefecture|department|county|area|camp|commune|cercle|near|outskirts|of|the)\b"
+)
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _frozen(mapping: Mapping[str, float]) -> Mapping[str, float]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class MatchRule:
+    """Every threshold of the matcher in one place, so that a link can say which rule made it."""
+
+    #: Days by which each side's interval is widened before testing overlap, by date precision.
+    date_tolerance_days: Mapping[str, float] = field(
+        default_factory=lambda: _frozen({"day": 1, "week": 1, "month": 0, "year": 0})
+    )
+    #: Intervals longer than this (days) are tallies, not events, and are never matched.
+    max_interval_days: int = 31
+    #: Distance tolerance (km) by geo precision; the coarser side of a pair decides.
+    place_tolerance_km: Mapping[str, float] = field(
+        default_factory=lambda: _frozen({"point": 10.0, "near": 25.0, "admin2": 50.0, "admin1": 150.0})
+    )
+    #: How much a place of each precision is worth at distance 0 (an admin1 centroid proves little).
+    place_precision_weight: Mapping[str, float] = field(
+        default_factory=lambda: _frozen({"point": 1.0, "near": 0.95, "admin2": 0.85, "admin1": 0.7})
+    )
+    #: rapidfuzz token_set_ratio (0-100) from which two place names are the same place.
+    name_similarity_min: float = 85.0
+    #: Weights of the components in the score (they sum to 1).
+    weights: Mapping[str, float] = field(
+        default_factory=lambda: _frozen({"date": 0.3, "place": 0.3, "actor": 0.25, "toll": 0.15})
+    )
+    #: Actor component by compatibility level.
+    actor_scores: Mapping[str, float] = field(
+        default_factory=lambda: _frozen({"same": 1.0, "family": 0.8, "unknown": 0.5, "different": 0.0})
+    )
+    #: Place component when it cannot be compared (a country-level place, or no name on one side).
+    place_unknown_score: float = 0.3
+    #: Toll component when a side gives no figure.
+    toll_unknown_score: float = 0.5
+    #: Pairs scoring at least this (and passing every veto) may be merged.
+    threshold: float = 0.7
+    #: Also link events of one source that come from different files (overlapping exports).
+    across_files: bool = True
+    #: Sources that record one attack as several rows, one per dyad (GED), at the same place and time.
+    split_sources: tuple[str, ...] = ("ged",)
+    version: str = RULE_VERSION
+
+    def describe(self) -> str:
+        """The merge rule in one sentence, for reports."""
+        return (
+            f"{self.version}: score >= {self.threshold} with no veto (date gap within tolerance, place within "
+            f"{dict(self.place_tolerance_km)} km or same place name, no conflicting armed group), greedy by score, "
+            "at most one event per source" + (" file" if self.across_files else "") + " in each fused event"
+        )
+
+
+# --- blocking ---------------------------------------------------------------------------------------------
+
+
+def _case(column: str, mapping: Mapping[str, float], default: float) -> str:
+    whens = " ".join(f"WHEN '{k}' THEN {float(v)}" for k, v in mapping.items())
+    return f"(CASE {column} {whens} ELSE {float(default)} END)"
+
+
+def _haversine_sql(a: str, b: str) -> str:
+    return (
+        f"2 * 6371.0088 * asin(least(1, sqrt(pow(sin(radians({b}.latitude - {a}.latitude) / 2), 2) + "
+        f"cos(radians({a}.latitude)) * cos(radians({b}.latitude)) * "
+        f"pow(sin(radians({b}.longitude - {a}.longitude) / 2), 2))))"
+    )
+
+
+def _prepare_events_sql(rule: MatchRule, scoped: bool) -> str:
+    """One row per matchable event, with its widened interval, its usable coordinates and its origin."""
+    tol_days = _case("date_precision", rule.date_tolerance_days, 1)
+    tol_km = _case("geo_precision", rule.place_tolerance_km, 0)
+    origin = "source || ':' || coalesce(file_id, '')" if rule.across_files else "source"
+    coarse = ", ".join(f"'{g}'" for g in COARSE_GEO)
+    scope = "AND event_id IN (SELECT event_id FROM _fx_scope)" if scoped else ""
+    splits = ", ".join(f"'{x}'" for x in rule.split_sources) or "NULL"
+    split_key = (
+        f"CASE WHEN source IN ({splits}) THEN concat_ws('|', {origin}, date_start, latitude, longitude, "
+        "location) ELSE event_id END"
+    )
+    return f"""
+        CREATE OR REPLACE TEMP TABLE _fx_ev AS
+        SELECT event_id, source, {origin} AS origin, {split_key} AS split_key, country_iso3, date_start, date_end, date_precision,
+               CAST(date_start - CAST(round({tol_days}) AS INTEGER) AS DATE) AS lo,
+               CAST(date_end + CAST(round({tol_days}) AS INTEGER) AS DATE) AS hi,
+               {tol_days} AS tol_days,
+               CASE WHEN latitude IS NOT NULL AND longitude IS NOT NULL
+                         AND coalesce(geo_precision, 'none') NOT IN ({coarse})
+                    THEN latitude END AS latitude,
+               CASE WHEN latitude IS NOT NULL AND longitude IS NOT NULL
+                         AND coalesce(geo_precision, 'none') NOT IN ({coarse})
+                    THEN longitude END AS longitude,
+               coalesce(geo_precision, 'none') AS geo_precision, {tol_km} AS tol_km,
+               CASE WHEN lower(trim(location)) = lower(trim(country)) THEN NULL ELSE location END AS location,
+               admin1, fatalities
+        FROM events
+        WHERE country_iso3 IS NOT NULL AND date_start IS NOT NULL AND date_end IS NOT NULL
+          AND date_end - date_start <= {int(rule.max_interval_days)} {scope}
+    """
+
+
+_BLOCKS_SQL = """
+    CREATE OR REPLACE TEMP TABLE _fx_blk AS
+    SELECT event_id, country_iso3, origin,
+           unnest(generate_series(date_trunc('month', lo), date_trunc('month', hi), INTERVAL 1 MONTH)) AS month
+    FROM _fx_ev
+"""
+
+
+def _pairs_sql() -> str:
+    """Pairs that share a (country, month) block, counted once (in the first month both touch), whose
+    intervals are within tolerance and whose coordinates, where both have them, are within tolerance."""
+    dist = _haversine_sql("a", "b")
+    return f"""
+        WITH joined AS (
+            SELECT ba.event_id AS ida, bb.event_id AS idb, ba.month
+            FROM _fx_blk ba JOIN _fx_blk bb
+              ON ba.country_iso3 = bb.country_iso3 AND ba.month = bb.month
+             AND ba.event_id < bb.event_id AND ba.origin <> bb.origin
+        ), cand AS (
+            SELECT a.event_id AS event_id_a, b.event_id AS event_id_b,
+                   a.source AS source_a, b.source AS source_b, a.origin AS origin_a, b.origin AS origin_b,
+                   a.split_key AS split_key_a, b.split_key AS split_key_b,
+                   a.country_iso3,
+                   greatest(0, date_diff('day', least(a.date_end, b.date_end),
+                                         greatest(a.date_start, b.date_start))) AS date_gap_days,
+                   greatest(a.tol_days, b.tol_days) AS date_tolerance_days,
+                   greatest(date_diff('day', a.date_start, a.date_end),
+                            date_diff('day', b.date_start, b.date_end)) + 1 AS interval_days,
+                   a.date_start AS date_a, b.date_start AS date_b,
+                   CASE WHEN a.latitude IS NOT NULL AND b.latitude IS NOT NULL THEN {dist} END AS distance_km,
+                   greatest(a.tol_km, b.tol_km) AS place_tolerance_km,
+                   CASE WHEN a.tol_km >= b.tol_km THEN a.geo_precision ELSE b.geo_precision END AS coarser_geo,
+                   a.geo_precision AS geo_a, b.geo_precision AS geo_b,
+                   a.location AS location_a, b.location AS location_b, a.admin1 AS admin1_a, b.admin1 AS admin1_b,
+                   a.fatalities AS fatalities_a, b.fatalities AS fatalities_b, j.month
+            FROM joined j JOIN _fx_ev a ON a.event_id = j.ida JOIN _fx_ev b ON b.event_id = j.idb
+            WHERE j.month = greatest(date_trunc('month', a.lo), date_trunc('month', b.lo))
+        )
+        SELECT * FROM cand
+        WHERE date_gap_days <= date_tolerance_days
+          AND (distance_km IS NULL OR distance_km <= place_tolerance_km)
+    """
+
+
+def candidate_pairs(
+    store: Store, events: pd.DataFrame | Iterable[str] | None = None, rule: MatchRule | None = None
+) -> pd.DataFrame:
+    """Pairs of events of different origins that pass the date and distance tests (DuckDB blocking on
+    country and month).  ``events`` (a frame with ``event_id`` or ids) limits both sides to those events."""
+    rule = rule or MatchRule()
+    con = store.con
+    ids = _event_ids(events)
+    if ids is not None:
+        con.register("_fx_scope_df", pd.DataFrame({"event_id": ids}))
+        con.execute("CREATE OR REPLACE TEMP TABLE _fx_scope AS SELECT DISTINCT event_id FROM _fx_scope_df")
+        con.unregister("_fx_scope_df")
+    try:
+        con.execute(_prepare_events_sql(rule, scoped=ids is not None))
+        con.execute(_BLOCKS_SQL)
+        return con.execute(_pairs_sql() + " ORDER BY event_id_a, event_id_b").fetchdf()
+    finally:
+        for table in ("_fx_blk", "_fx_ev", "_fx_scope"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _event_ids(events: pd.DataFrame | Iterable[str] | None) -> list[str] | None:
+    if events is None:
+        return None
+    if isinstance(events, pd.DataFrame):
+        return events["event_id"].dropna().astype(str).unique().tolist()
+    return list(dict.fromkeys(str(e) for e in events))
+
+
+# --- actors ------------------------------------------------------------------------------------------------
+
+
+def perpetrator_groups(
+    store: Store, event_ids: Iterable[str], resolver: Resolver | None = None
+) -> pd.DataFrame:
+    """(event_id, group_id) for every armed group an event names in any role, after resolution.
+
+    States, civilians and communities are left out: two events are not the same because both involve
+    "the army", and a GED side "Government of Nigeria" must not contradict a GTD perpetrator."""
+    resolver = resolver or Resolver()
+    ids = pd.DataFrame({"event_id": list(dict.fromkeys(event_ids))})
+    if ids.empty:
+        return pd.DataFrame(columns=["event_id", "group_id"])
+    store.con.register("_fx_ids", ids)
+    try:
+        actors = store.query(
+            "SELECT DISTINCT a.event_id, e.source, a.name FROM event_actors a "
+            "JOIN events e USING (event_id) SEMI JOIN _fx_ids i ON i.event_id = a.event_id"
+        )
+    finally:
+        store.con.unregister("_fx_ids")
+    names = actors[["source", "name"]].drop_duplicates()
+    resolved = resolver.resolve_names(names, name_col="name", source_col="source")
+    resolved = resolved.loc[resolved["status"] != "unresolved", ["source", "name", "group_ids"]]
+    resolved = resolved.explode("group_ids").rename(columns={"group_ids": "group_id"}).dropna()
+    resolved = resolved[resolved["group_id"].map(lambda g: _is_perpetrator(g, resolver.registry))]
+    out = actors.merge(resolved, on=["source", "name"])[["event_id", "group_id"]]
+    return out.drop_duplicates(ignore_index=True)
+
+
+def _is_perpetrator(group_id: str, registry: Registry) -> bool:
+    try:
+        kind = registry.group(group_id).kind
+    except KeyError:
+        return not group_id.startswith(("state-", "civilians"))
+    return kind not in NON_PERPETRATOR_KINDS
+
+
+def related_groups(group_ids: Iterable[str], registry: Registry) -> set[tuple[str, str]]:
+    """Ordered pairs (g, h) of distinct groups of one family (see :data:`FAMILY_LINKS`)."""
+    ids = sorted(set(group_ids))
+    related: set[tuple[str, str]] = set()
+    for gid in ids:
+        try:
+            members = family(gid, include=FAMILY_LINKS, registry=registry).ids
+        except KeyError:
+            continue
+        related.update((gid, m) for m in members if m != gid)
+        related.update((m, gid) for m in members if m != gid)
+    return related
+
+
+def _joined(values: pd.Series) -> str:
+    return ",".join(sorted(set(values)))
+
+
+def actor_compatibility(pairs: pd.DataFrame, groups: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """Per pair: ``actor_level`` (same / family / unknown / different) and ``actor_detail``, the groups that
+    decided it."""
+    index = pairs[["event_id_a", "event_id_b"]].reset_index(drop=True).reset_index(names="_pair")
+    ga = index.merge(
+        groups.rename(columns={"event_id": "event_id_a", "group_id": "group_a"}), on="event_id_a"
+    )
+    gb = index.merge(
+        groups.rename(columns={"event_id": "event_id_b", "group_id": "group_b"}), on="event_id_b"
+    )
+    both = ga.merge(gb[["_pair", "group_b"]], on="_pair")
+    related = related_groups(groups["group_id"], registry)
+    is_family = [(a, b) in related for a, b in zip(both["group_a"], both["group_b"], strict=True)]
+    same = both[both["group_a"] == both["group_b"]].groupby("_pair")["group_a"].agg(_joined)
+    fam = both[is_family].assign(_link=lambda d: d["group_a"] + "~" + d["group_b"]).groupby("_pair")["_link"]
+    fam = fam.agg(_joined)
+    groups_a = ga.groupby("_pair")["group_a"].agg(_joined).reindex(index["_pair"])
+    groups_b = gb.groupby("_pair")["group_b"].agg(_joined).reindex(index["_pair"])
+    level = np.select(
+        [
+            index["_pair"].isin(same.index),
+            index["_pair"].isin(fam.index),
+            groups_a.notna() & groups_b.notna(),
+        ],
+        ["same", "family", "different"],
+        default="unknown",
+    )
+    detail = np.select(
+        [level == "same", level == "family", level == "different"],
+        [
+            "same group " + same.reindex(index["_pair"]).fillna("").to_numpy(),
+            "one family " + fam.reindex(index["_pair"]).fillna("").to_numpy(),
+            "different groups " + groups_a.fillna("").to_numpy() + " vs " + groups_b.fillna("").to_numpy(),
+        ],
+        default=np.where(
+            groups_a.isna() & groups_b.isna(),
+            "no named armed group on either side",
+            "no named armed group on one side",
+        ),
+    )
+    return pd.DataFrame({"actor_level": level, "actor_detail": detail}, index=pairs.index)
+
+
+# --- places ------------------------------------------------------------------------------------------------
+
+
+def normalise_place(name: object) -> str:
+    """Lower-case words of a place name without accents and generic words: 'Maiduguri town' → 'maiduguri'."""
+    if name is None or (isinstance(name, float) and np.isnan(name)) or name is pd.NA:
+        return ""
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = _NOT_WORD.sub(" ", text.replace("'", "").replace("’", ""))
+    return " ".join(_PLACE_WORDS.sub(" ", text).split())
+
+
+def _similarity(left: pd.Series, right: pd.Series) -> np.ndarray:
+    """Pairwise token-set similarity (0-100) of two series of normalised names; 0 where one is empty."""
+    if left.empty:
+        return np.zeros(0)
+    sims = process.cpdist(left.tolist(), right.tolist(), scorer=fuzz.token_set_ratio, workers=-1)
+    sims = np.asarray(sims, dtype=float)
+    sims[(left.to_numpy() == "") | (right.to_numpy() == "")] = 0.0
+    return sims
+
+
+def place_components(pairs: pd.DataFrame, rule: MatchRule) -> pd.DataFrame:
+    """Per pair: ``place_mode`` (distance / name / admin1-name / coarse / names-differ), score and detail."""
+    out = pd.DataFrame(index=pairs.index)
+    dist = pairs["distance_km"].astype(float)
+    tol = pairs["place_tolerance_km"].astype(float).replace(0, np.nan)
+    weight = pairs["coarser_geo"].map(dict(rule.place_precision_weight)).fillna(0.5).astype(float)
+    by_distance = dist.notna()
+    la, lb = pairs["location_a"].map(normalise_place), pairs["location_b"].map(normalise_place)
+    aa, ab = pairs["admin1_a"].map(normalise_place), pairs["admin1_b"].map(normalise_place)
+    loc_sim = _similarity(la, lb)
+    adm_sim = np.maximum(_similarity(la, ab), _similarity(aa, lb))
+    has_names = (la != "") & (lb != "")
+    same_name = loc_sim >= rule.name_similarity_min
+    same_admin = adm_sim >= rule.name_similarity_min
+    mode = np.select(
+        [by_distance, same_name, same_admin, has_names],
+        ["distance", "name", "admin1-name", "names-differ"],
+        default="coarse",
+    )
+    score = np.select(
+        [mode == "distance", mode == "name", mode == "admin1-name", mode == "names-differ"],
+        [
+            (1 - 0.5 * (dist / tol).clip(0, 1)) * weight,
+            loc_sim / 100,
+            0.7 * adm_sim / 100,
+            0.0,
+        ],
+        default=rule.place_unknown_score,
+    )
+    out["place_mode"] = mode
+    out["place_score"] = np.nan_to_num(score.astype(float), nan=rule.place_unknown_score)
+    out["name_similarity"] = np.where(mode == "admin1-name", adm_sim, loc_sim)
+    out["place_detail"] = _place_detail(pairs, mode, dist, out["name_similarity"])
+    return out
+
+
+def _place_detail(pairs: pd.DataFrame, mode: np.ndarray, dist: pd.Series, sim: pd.Series) -> pd.Series:
+    geo = pairs["geo_a"].astype(str) + "/" + pairs["geo_b"].astype(str)
+    tol = pairs["place_tolerance_km"].map(lambda v: f"{v:.0f}")
+    names = pairs["location_a"].fillna("?").astype(str) + " ~ " + pairs["location_b"].fillna("?").astype(str)
+    detail = np.select(
+        [mode == "distance", mode == "name", mode == "admin1-name", mode == "names-differ"],
+        [
+            dist.map(lambda d: f"{d:.1f}") + " km (" + geo + ", tolerance " + tol + " km)",
+            "same place name " + names + " (" + sim.map(lambda s: f"{s:.0f}") + ")",
+            "place name ~ admin1 " + names + " (" + sim.map(lambda s: f"{s:.0f}") + ")",
+            "different places " + names,
+        ],
+        default="place not comparable (" + geo + ")",
+    )
+    return pd.Series(detail, index=pairs.index)
+
+
+# --- dates and tolls -----------------------------------------------------------------------------------------
+
+
+def date_components(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Date score: 1 for overlapping day-precise dates, less per day of gap and for wide intervals."""
+    gap = pairs["date_gap_days"].astype(float)
+    tol = pairs["date_tolerance_days"].astype(float)
+    width = pairs["interval_days"].astype(float)
+    width_factor = np.select([width <= 1, width <= 7, width <= 31], [1.0, 0.8, 0.5], default=0.3)
+    out = pd.DataFrame(index=pairs.index)
+    out["date_score"] = (1 - gap / (tol + 1)) * width_factor
+    same = np.where(gap == 0, np.where(width <= 1, "same day", "overlapping periods"), "")
+    out["date_detail"] = np.where(
+        gap == 0,
+        same + np.where(width > 1, " (" + width.astype(int).astype(str) + " days wide)", ""),
+        gap.astype(int).astype(str) + " day(s) apart",
+    )
+    return out
+
+
+def toll_components(pairs: pd.DataFrame, rule: MatchRule) -> pd.DataFrame:
+    """Toll score from the relative difference of fatalities: 1 - |a - b| / (max(a, b) + 1)."""
+    fa, fb = pairs["fatalities_a"].astype(float), pairs["fatalities_b"].astype(float)
+    known = fa.notna() & fb.notna()
+    score = 1 - (fa - fb).abs() / (np.maximum(fa, fb) + 1)
+    out = pd.DataFrame(index=pairs.index)
+    out["toll_score"] = score.where(known, rule.toll_unknown_score)
+    fmt = lambda s: s.map(lambda v: "?" if pd.isna(v) else f"{v:g}")  # noqa: E731
+    out["toll_detail"] = "deaths " + fmt(fa) + " vs " + fmt(fb)
+    return out
+
+
+# --- scoring and decisions ------------------------------------------------------------------------------------
+
+
+def score_pairs(
+    pairs: pd.DataFrame, groups: pd.DataFrame, registry: Registry, rule: MatchRule | None = None
+) -> pd.DataFrame:
+    """Candidate pairs with each component's score, the weighted ``score``, the ``veto`` (why a pair can never
+    be merged, empty when none) and a ``reason`` string listing every component."""
+    rule = rule or MatchRule()
+    if pairs.empty:
+        return pairs.assign(
+            score=pd.Series(dtype=float), veto=pd.Series(dtype=object), reason=pd.Series(dtype=object)
+        )
+    scored = pd.concat(
+        [
+            pairs,
+            date_components(pairs),
+            place_components(pairs, rule),
+            actor_compatibility(pairs, groups, registry),
+            toll_components(pairs, rule),
+        ],
+        axis=1,
+    )
+    scored["actor_score"] = scored["actor_level"].map(dict(rule.actor_scores)).astype(float)
+    w = rule.weights
+    scored["score"] = (
+        w["date"] * scored["date_score"]
+        + w["place"] * scored["place_score"]
+        + w["actor"] * scored["actor_score"]
+        + w["toll"] * scored["toll_score"]
+    ).round(4)
+    scored["veto"] = np.select(
+        [scored["place_mode"] == "names-differ", scored["actor_level"] == "different"],
+        ["different place names", "different armed groups"],
+        default="",
+    )
+    scored["reason"] = (
+        "date: "
+        + scored["date_detail"]
+        + f" ({w['date']:g}×"
+        + scored["date_score"].map("{:.2f}".format)
+        + ")"
+        + "; place: "
+        + scored["place_detail"]
+        + f" ({w['place']:g}×"
+        + scored["place_score"].map("{:.2f}".format)
+        + "); actor: "
+        + scored["actor_detail"]
+        + f" ({w['actor']:g}×"
+        + scored["actor_score"].map("{:.2f}".format)
+        + "); toll: "
+        + scored["toll_detail"]
+        + f" ({w['toll']:g}×"
+        + scored["toll_score"].map("{:.2f}".format)
+        + ")"
+        + np.where(scored["veto"] != "", "; VETO: " + scored["veto"], "")
+    )
+    return scored
+
+
+def decide_merges(scored: pd.DataFrame, rule: MatchRule | None = None) -> pd.Series:
+    """Which pairs are merged: the merge rule.
+
+    A pair is *eligible* when it has no veto and ``score >= rule.threshold``.  Eligible pairs are taken
+    greedily, best score first (ties by event ids, so the result is deterministic), and a pair is merged
+    unless it would put two events of one origin (source, or source file with ``across_files``) into one
+    fused event.  This makes the assignment one-to-one for every pair of sources and keeps fused events
+    free of chains (GED₁–ACLED–GTD–GED₂ cannot happen): each real event is reported once per source.
+
+    One exception: a source in ``rule.split_sources`` (GED) records one attack as one row per dyad
+    (government vs group, group vs civilians) at the same place and time; rows of one origin with the
+    same ``split_key`` (origin, first day, coordinates, place name) may share a fused event.
+
+    Finally every eligible pair whose two events ended in one fused event is marked merged too (a
+    redundant link: GED–ACLED when both already joined through a second ACLED file).  Returns a boolean
+    Series aligned on ``scored``.
+    """
+    rule = rule or MatchRule()
+    merged = pd.Series(False, index=scored.index)
+    if scored.empty:
+        return merged
+    eligible = scored[(scored["veto"] == "") & (scored["score"] >= rule.threshold)]
+    order = eligible.sort_values(["score", "event_id_a", "event_id_b"], ascending=[False, True, True])
+    parent: dict[str, str] = {}
+    keys: dict[str, dict[str, str]] = {}  # root → {origin: split key}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    columns = ["event_id_a", "event_id_b", "origin_a", "origin_b", "split_key_a", "split_key_b"]
+    for a, b, oa, ob, ka, kb in order[columns].itertuples(index=False, name=None):
+        for node, origin, key in ((a, oa, ka), (b, ob, kb)):
+            if node not in parent:
+                parent[node] = node
+                keys[node] = {origin: key}
+        ra, rb = root(a), root(b)
+        if ra == rb or any(keys[ra][o] != k for o, k in keys[rb].items() if o in keys[ra]):
+            continue
+        parent[rb] = ra
+        keys[ra].update(keys.pop(rb))
+    same_cluster = [root(a) == root(b) for a, b in zip(order["event_id_a"], order["event_id_b"], strict=True)]
+    merged[order.index[same_cluster]] = True
+    return merged
+
+
+def match_events(
+    store: Store,
+    events: pd.DataFrame | Iterable[str] | None = None,
+    *,
+    rule: MatchRule | None = None,
+    resolver: Resolver | None = None,
+) -> pd.DataFrame:
+    """Every candidate link among ``events`` (default: the whole store), scored, with ``merged`` decided.
+
+    Columns: event_id_a, event_id_b, source_a, source_b, score, reason, rule_version, merged, the component
+    scores and details, and the raw figures compared (dates, places, fatalities)."""
+    rule = rule or MatchRule()
+    resolver = resolver or Resolver()
+    pairs = candidate_pairs(store, events, rule)
+    ids = pd.concat([pairs["event_id_a"], pairs["event_id_b"]]).unique()
+    groups = perpetrator_groups(store, ids, resolver)
+    scored = score_pairs(pairs, groups, resolver.registry, rule)
+    scored["merged"] = decide_merges(scored, rule)
+    scored["rule_version"] = rule.version
+    return scored.sort_values(["score", "event_id_a"], ascending=[False, True], ignore_index=True)
+
+
+# --- the event_links table -------------------------------------------------------------------------------------
+
+
+def ensure_links_table(store: Store) -> None:
+    """Create ``event_links`` when the store has none (links live beside events; events are never touched)."""
+    store.con.execute(_LINKS_DDL)
+
+
+def save_links(store: Store, links: pd.DataFrame, scope: str = "store") -> int:
+    """Append ``links`` to ``event_links``; a link already stored for the same pair, rule version and scope is
+    kept as it was (never overwritten).  Returns the number of rows added."""
+    ensure_links_table(store)
+    rows = links.assign(scope=scope, linked_at=datetime.now(UTC).replace(tzinfo=None))[LINK_COLUMNS]
+    store.con.register("_fx_links", rows)
+    try:
+        before = scalar(store.con, "SELECT count(*) FROM event_links")
+        store.con.execute(
+            f"INSERT INTO event_links SELECT {', '.join(LINK_COLUMNS)} FROM _fx_links n "
+            "WHERE NOT EXISTS (SELECT 1 FROM event_links o WHERE o.event_id_a = n.event_id_a "
+            "AND o.event_id_b = n.event_id_b AND o.rule_version = n.rule_version AND o.scope = n.scope)"
+        ).fetchall()
+        after = scalar(store.con, "SELECT count(*) FROM event_links")
+    finally:
+        store.con.unregister("_fx_links")
+    return int(after - before)
+
+
+def load_links(store: Store, *, rule_version: str = RULE_VERSION, scope: str | None = None) -> pd.DataFrame:
+    """Stored links of one rule version (and scope); an empty frame when the store has no ``event_links``."""
+    tables = set(store.query("SELECT table_name FROM duckdb_tables() WHERE NOT temporary")["table_name"])
+    if "event_links" not in tables:
+        return pd.DataFrame(columns=LINK_COLUMNS)
+    where, params = "WHERE rule_version = ?", [rule_version]
+    if scope is not None:
+        where, params = where + " AND scope = ?", [*params, scope]
+    return store.query(f"SELECT * FROM event_links {where} ORDER BY score DESC, event_id_a", params)
+
+
+def link_store(store: Store, rule: MatchRule | None = None, resolver: Resolver | None = None) -> pd.DataFrame:
+    """Match every event of a (writable) store and append the links to ``event_links`` (scope ``store``)."""
+    links = match_events(store, rule=rule, resolver=resolver)
+    save_links(store, links, scope="store")
+    return links

@@ -1,0 +1,325 @@
+"""Fusion on the real files: cross-source matching, the fused view, coverage and disagreements.
+
+Expected matches are built here from the raw CSV files with pandas, independently of the matcher: the
+matcher must find them, and must not merge what the raw files say are different events.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from spillover.fusion import (
+    MatchRule,
+    coverage_warnings,
+    events_view,
+    fused_clusters,
+    fused_events,
+    largest_disagreements,
+    load_links,
+    match_events,
+    save_links,
+    source_view,
+    sources_report,
+    view_of,
+)
+from spillover.schema import EVENT_COLUMN_NAMES
+from spillover.store import Store
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWarning")
+
+BOKO_HARAM_GED = "Jama'atu Ahlis Sunna"
+BOKO_HARAM_ACLED = "Boko Haram"
+
+
+def haversine_km(lat1: pd.Series, lon1: pd.Series, lat2: pd.Series, lon2: pd.Series) -> np.ndarray:
+    la1, lo1, la2, lo2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
+    h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(h))
+
+
+# --- expectations from the raw files ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def raw_boko_haram_pairs(real_data: Path) -> pd.DataFrame:
+    """Same-day pairs of a GED Nigeria event and an ACLED Nigeria (v7) event, both naming Boko Haram, both
+    day-precise and located at a town (GED where_prec <= 2, ACLED geo_precision <= 2), in the same admin1."""
+    events = real_data / "events"
+    ged = pd.read_csv(events / "ucdp_ged_nigeria_1990_2019_hdx.csv.gz", low_memory=False)
+    names = ged["side_a"].fillna("") + "|" + ged["side_b"].fillna("")
+    ged = ged[
+        names.str.contains(BOKO_HARAM_GED, regex=False)
+        & (ged["date_prec"] == 1)
+        & (ged["where_prec"] <= 2)
+        & (ged["date_start"].str[:10] == ged["date_end"].str[:10])
+    ]
+    ged = ged.assign(
+        date=pd.to_datetime(ged["date_start"].str[:10]),
+        admin1=ged["adm_1"].str.replace(" state", "", regex=False).str.strip(),
+        ged_id="ged:" + ged["id"].astype(int).astype(str),
+    )
+    acled = pd.read_csv(events / "acled_nigeria_1997_2016_v7.csv.gz", low_memory=False)
+    actors = acled["ACTOR1"].fillna("") + "|" + acled["ACTOR2"].fillna("")
+    acled = acled[
+        actors.str.contains(BOKO_HARAM_ACLED, regex=False)
+        & (acled["TIME_PRECISION"] == 1)
+        & (acled["GEO_PRECISION"] <= 2)
+    ]
+    acled = acled.assign(
+        date=pd.to_datetime(acled["EVENT_DATE"], format="%d/%m/%Y"),
+        admin1=acled["ADMIN1"].str.strip(),
+        acled_id="acled:" + acled["EVENT_ID_CNTY"],
+    )
+    pairs = ged.merge(acled, on=["date", "admin1"])
+    pairs["km"] = haversine_km(pairs["latitude"], pairs["longitude"], pairs["LATITUDE"], pairs["LONGITUDE"])
+    return pairs
+
+
+@pytest.fixture(scope="module")
+def expected_same(raw_boko_haram_pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs within 3 km whose GED and ACLED events have no other such partner: one event, two reports."""
+    close = raw_boko_haram_pairs[raw_boko_haram_pairs["km"] <= 3]
+    return close[~close["ged_id"].duplicated(keep=False) & ~close["acled_id"].duplicated(keep=False)]
+
+
+@pytest.fixture(scope="module")
+def expected_different(raw_boko_haram_pairs: pd.DataFrame) -> pd.DataFrame:
+    """Boko Haram on the same day in two towns at least 60 km apart: two events."""
+    return raw_boko_haram_pairs[raw_boko_haram_pairs["km"] >= 60]
+
+
+@pytest.fixture(scope="module")
+def nga_events(loaded_store: Store) -> pd.DataFrame:
+    return loaded_store.query(
+        "SELECT * FROM events WHERE country_iso3 = 'NGA' AND year BETWEEN 2009 AND 2016"
+    )
+
+
+@pytest.fixture(scope="module")
+def nga_links(loaded_store: Store, nga_events: pd.DataFrame) -> pd.DataFrame:
+    return match_events(loaded_store, nga_events)
+
+
+@pytest.fixture(scope="module")
+def nga_clusters(nga_events: pd.DataFrame, nga_links: pd.DataFrame) -> pd.Series:
+    return fused_clusters(nga_events["event_id"], nga_links)
+
+
+def same_cluster(clusters: pd.Series, left: pd.Series, right: pd.Series) -> np.ndarray:
+    return clusters.reindex(left).to_numpy() == clusters.reindex(right).to_numpy()
+
+
+# --- matching ----------------------------------------------------------------------------------------------------
+
+
+def test_ged_and_acled_reports_of_one_attack_are_matched(
+    expected_same: pd.DataFrame, nga_clusters: pd.Series, nga_links: pd.DataFrame
+) -> None:
+    assert len(expected_same) >= 200
+    matched = same_cluster(nga_clusters, expected_same["ged_id"], expected_same["acled_id"])
+    # the few misses are attacks another source splits differently (two GTD rows for one ACLED row)
+    assert matched.mean() >= 0.9, f"only {matched.sum()} of {len(expected_same)} matched"
+    merged = nga_links[nga_links["merged"]]
+    assert {"score", "reason", "rule_version"} <= set(merged.columns)
+    assert (merged["score"] >= MatchRule().threshold).all()
+    assert merged["reason"].str.contains("date: ").all() and merged["reason"].str.contains("actor: ").all()
+
+
+def test_same_group_same_day_in_different_towns_is_not_matched(
+    expected_different: pd.DataFrame, nga_clusters: pd.Series, nga_links: pd.DataFrame
+) -> None:
+    assert len(expected_different) >= 50
+    assert not same_cluster(nga_clusters, expected_different["ged_id"], expected_different["acled_id"]).any()
+    far = set(zip(expected_different["ged_id"], expected_different["acled_id"], strict=True))
+    linked = {tuple(sorted(p)) for p in zip(nga_links["event_id_a"], nga_links["event_id_b"], strict=True)}
+    assert not {tuple(sorted(p)) for p in far} & linked, "towns 60 km apart must not even be candidates"
+
+
+def test_merges_are_one_to_one_per_source_file(
+    nga_links: pd.DataFrame, nga_events: pd.DataFrame, nga_clusters: pd.Series
+) -> None:
+    origin = nga_events.set_index("event_id")["file_id"].reindex(nga_clusters.index)
+    per_cluster = pd.DataFrame({"cluster": nga_clusters, "origin": origin})
+    counts = per_cluster.groupby(["cluster", "origin"]).size()
+    dyad_rows = counts[counts > 1]  # allowed only for GED's one-row-per-dyad records of one attack
+    ged_files = set(nga_events.loc[nga_events["source"] == "ged", "file_id"])
+    assert set(dyad_rows.index.get_level_values("origin")) <= ged_files
+
+
+def test_rand_city_names_match_gtd_on_the_same_day(real_data: Path, loaded_store: Store) -> None:
+    """RAND has no coordinates: its city is compared with GTD's place name (1970-72 and 1993 GTD files)."""
+    rand = pd.read_csv(real_data / "events" / "rand_rdwti_1968_2009_exdex.csv.gz")
+    rand["date"] = pd.to_datetime(rand["Date"])
+    rand["row_number"] = rand.index + 1
+    gtd = pd.concat(
+        pd.read_csv(
+            path, low_memory=False, usecols=["eventid", "iyear", "imonth", "iday", "country_txt", "city"]
+        )
+        for path in (
+            real_data / "gtd_0718dist_head_1970_1972.csv.gz",
+            real_data / "events" / "gtd1993_0615dist.csv.gz",
+        )
+    )
+    gtd["date"] = pd.to_datetime(
+        dict(year=gtd["iyear"], month=gtd["imonth"], day=gtd["iday"]), errors="coerce"
+    )
+    pairs = rand.merge(gtd, on="date")
+
+    def norm(s: pd.Series) -> pd.Series:
+        return s.fillna("").str.casefold().str.strip()
+
+    pairs = pairs[
+        (norm(pairs["City"]) == norm(pairs["city"]))
+        & (norm(pairs["Country"]) == norm(pairs["country_txt"]))
+        & ~norm(pairs["City"]).isin(["", "unknown"])
+    ]
+    pairs = pairs[~pairs["eventid"].duplicated(keep=False) & ~pairs["row_number"].duplicated(keep=False)]
+    ids = loaded_store.query(
+        "SELECT e.row_number, e.event_id FROM events e JOIN files f USING (file_id) WHERE f.name LIKE 'rand_%'"
+    ).set_index("row_number")["event_id"]
+    pairs = pairs.assign(rand_id=pairs["row_number"].map(ids), gtd_id="gtd:" + pairs["eventid"].astype(str))
+    assert len(pairs) >= 100
+    scope = pd.concat([pairs["rand_id"], pairs["gtd_id"]])
+    links = match_events(loaded_store, scope)
+    clusters = fused_clusters(scope, links)
+    matched = same_cluster(clusters, pairs["rand_id"], pairs["gtd_id"])
+    assert matched.mean() >= 0.9, f"only {matched.sum()} of {len(pairs)} matched"
+    by_name = links[links["merged"] & (links["source_b"] == "rand")]
+    assert (by_name["place_mode"] == "name").all()
+
+
+def test_event_links_are_appended_never_overwritten(tmp_path: Path, nga_links: pd.DataFrame) -> None:
+    sample = nga_links.head(50)
+    with Store(tmp_path / "links.duckdb") as store:
+        assert load_links(store).empty
+        assert save_links(store, sample) == 50
+        assert save_links(store, sample.assign(score=0.0, merged=False)) == 0
+        stored = load_links(store)
+        events = store.query("SELECT count(*) AS n FROM events")["n"].iloc[0]
+    assert len(stored) == 50 and events == 0
+    assert stored.set_index(["event_id_a", "event_id_b"])["score"].min() > 0
+    assert {"event_id_a", "event_id_b", "score", "reason", "rule_version", "merged"} <= set(stored.columns)
+
+
+# --- fused view and report ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def aqim_report(loaded_store: Store, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return sources_report(loaded_store, "AQIM", out_dir=tmp_path_factory.mktemp("aqim"))
+
+
+def test_fused_aqim_timeline_attributes_each_year_to_covering_sources(aqim_report) -> None:  # noqa: ANN001
+    timeline = aqim_report.timeline.set_index("year")
+    assert timeline.index.min() <= 1995 and timeline.index.max() == 2020
+    covering = timeline["sources_covering"]
+    reporting = timeline["sources_reporting"]
+    assert all("rand" in covering[y] for y in range(1993, 2009))
+    assert not any("rand" in covering[y] for y in range(2010, 2021))
+    assert all("gtd" in covering[y] for y in range(2010, 2018))
+    assert not any("gtd" in covering[y] for y in range(1994, 2010)) and "gtd" not in covering[2018]
+    assert all("acled" in covering[y] for y in range(1997, 2021))
+    assert all("acled" in reporting[y] for y in (2018, 2019, 2020))
+    for year in timeline.index:  # a dataset reports events only in years it covers
+        assert set(reporting[year]) - {"ged"} <= set(covering[year])
+    assert timeline["fused_events"].sum() == len(aqim_report.fused)
+
+
+def test_coverage_table_shows_gaps_as_no_data_and_real_zeros(aqim_report) -> None:  # noqa: ANN001
+    table = aqim_report.coverage.set_index(["source", "country_iso3", "year"])
+    assert table.loc[("rand", "DZA", 1995), "status"] == "events"
+    assert table.loc[("gtd", "MLI", 2005), "status"] == "no data"
+    assert table.loc[("rand", "DZA", 2012), "status"] == "no data"
+    assert table.loc[("acled", "MLI", 1999), "status"] == "zero"
+    for ext in ("png", "svg", "html"):
+        assert aqim_report.files[f"chart_{ext}"].stat().st_size > 1000
+    html = aqim_report.files["chart_html"].read_text()
+    assert "<script src=" not in html  # self-contained
+
+
+def test_unique_contributions_count_each_source_event(aqim_report) -> None:  # noqa: ANN001
+    unique = aqim_report.unique.set_index("source")
+    assert unique.loc["rand", "only_this_source"] > 100  # the 1990s are RAND's alone
+    assert (unique["only_this_source"] + unique["shared"] == unique["fused_events"]).all()
+    assert unique["events"].sum() == aqim_report.events
+
+
+def test_toll_disagreement_between_acled_and_gtd_is_listed_with_both_figures(
+    real_data: Path, aqim_report
+) -> None:  # noqa: ANN001
+    """Gao, 18 January 2017 (the suicide attack on the joint-patrol camp): ACLED and GTD differ."""
+    acled = pd.read_csv(real_data / "events" / "acled_hdx_mali_1997_2020.csv.gz")
+    acled = acled[(acled["event_date"] == "2017-01-18") & (acled["location"] == "Gao")]
+    gtd = pd.read_csv(real_data / "events" / "gtd_lgcpspde_2010_2017_subset.csv.gz")
+    gtd = gtd[
+        (gtd["iyear"] == 2017) & (gtd["imonth"] == 1) & (gtd["iday"] == 18) & (gtd["country"] == "Mali")
+    ]
+    acled_toll, gtd_toll = float(acled["fatalities"].iloc[0]), float(gtd["nkill"].max())
+    assert acled_toll != gtd_toll
+    rows = aqim_report.disagreements
+    gao = rows[(rows["location"] == "Gao") & (pd.to_datetime(rows["date_start"]) == "2017-01-18")]
+    assert len(gao) == 1
+    assert f"acled={acled_toll:g}" in gao["figures"].iloc[0] and f"gtd={gtd_toll:g}" in gao["figures"].iloc[0]
+    assert f"acled:{acled['event_id_cnty'].iloc[0]}={acled_toll:g}" in gao["event_figures"].iloc[0]
+    assert gao["difference"].iloc[0] == abs(acled_toll - gtd_toll)
+
+
+def test_ged_acled_toll_disagreement_is_listed(
+    loaded_store: Store, nga_events: pd.DataFrame, nga_links: pd.DataFrame, expected_same: pd.DataFrame
+) -> None:
+    fused = fused_events(loaded_store, nga_events, nga_links)
+    listed = largest_disagreements(fused, n=len(fused))
+    differ = expected_same[expected_same["best"] != expected_same["FATALITIES"]]
+    row = differ.loc[(differ["best"] - differ["FATALITIES"]).abs().idxmax()]
+    hit = listed[listed["event_ids"].map(lambda ids: row["ged_id"] in ids and row["acled_id"] in ids)]
+    assert len(hit) == 1
+    figures = hit["event_figures"].iloc[0]
+    assert f"{row['ged_id']}={float(row['best']):g}" in figures
+    assert f"{row['acled_id']}={float(row['FATALITIES']):g}" in figures
+
+
+def test_fused_view_feeds_existing_analyses(loaded_store: Store, aqim_report) -> None:  # noqa: ANN001
+    from spillover.analysis.tactics import tactic_profile
+
+    fused = aqim_report.fused
+    assert set(EVENT_COLUMN_NAMES) <= set(fused.columns)
+    assert {"sources", "event_ids", "reconciled_by", "view"} <= set(fused.columns)
+    assert view_of(fused) == "fused" and (fused["view"] == "fused").all()
+    assert fused["event_id"].is_unique and len(fused) < aqim_report.events
+    multi = fused[fused["n_sources"] > 1]
+    assert multi["reconciled_by"].str.contains("fatalities=").all()
+    assert tactic_profile(fused).counts.to_numpy().sum() > 0
+    rand_only = source_view(fused, "rand")
+    assert view_of(rand_only) == "rand"
+    assert view_of(events_view(loaded_store, aqim_report.fused.head(0), view="gtd")) == "gtd"
+
+
+def test_coverage_warnings_flag_source_starting_and_stopping(loaded_store: Store, aqim_report) -> None:  # noqa: ANN001
+    found = coverage_warnings(aqim_report.fused, loaded_store)
+    around_2010 = [w for w in found if w.year in (2009, 2010)]
+    assert any(
+        w.source == "gtd" and w.coverage_change == "starts" and w.coverage_year == 2010 for w in around_2010
+    )
+    assert any(w.source == "rand" and w.coverage_change == "stops" for w in around_2010)
+    counts = aqim_report.timeline.set_index("year")["fused_events"]
+    for w in found:
+        assert (w.events_before, w.events_after) == (counts[w.previous_year], counts[w.year])
+        assert abs(w.change) > 0.5 and w.source in w.text
+
+
+def test_cli_sources_writes_the_report(loaded_store: Store, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from spillover.fusion.cli import app
+
+    result = CliRunner().invoke(app, ["AQIM", "--store", str(loaded_store.path), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "fused events" in result.output and "Largest fatality disagreements" in result.output
+    assert (tmp_path / "aqim_coverage.png").is_file() and (tmp_path / "aqim_disagreements.csv").is_file()
