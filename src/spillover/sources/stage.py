@@ -216,7 +216,7 @@ def stage_file(
     # the raw rows stay in Arrow, registered as _file until the commit (read in place, never copied)
     con.register("_file", table)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {_source_view_sql(loader, match, names)}")
-    _stage_normalised(con, loader, ctx, match.layout.monadic, path.name)
+    _stage_normalised(con, loader, ctx, match.layout.monadic)
     con.execute("DROP VIEW _src")
     events = scalar(con, "SELECT count(*) FROM _stage_events")
     quarantined = scalar(con, "SELECT count(DISTINCT row_number) FROM _stage_quarantine")
@@ -224,7 +224,7 @@ def stage_file(
         path=path,
         source=loader.source,
         layout=match.layout.name,
-        layout_description=match.layout.description,
+        layout_description=_describe_match(match),
         encoding=encoding,
         rows=rows,
         events=events,
@@ -237,9 +237,15 @@ def stage_file(
     )
 
 
-def _stage_normalised(
-    con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool, filename: str
-) -> None:
+def _describe_match(match: Match) -> str:
+    """The layout's description, saying so when the file is a subset of it."""
+    total = len(match.layout.columns)
+    if not match.absent:
+        return match.layout.description
+    return f"{match.layout.description} (subset: {total - len(match.absent)} of {total} columns)"
+
+
+def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE _n0 AS {_normalised_sql(loader, ctx)}")
     # Ids: a missing id is a problem; a repeated id is a duplicate (except in monadic files, where the
     # rows of one event share its id); identical id-less rows get an occurrence suffix.  Ranks are computed
