@@ -291,6 +291,7 @@ def _mount_commands() -> None:
     from spillover.actors.cli import app as actors_app
     from spillover.analysis import cli as analysis_cli
     from spillover.fusion.cli import sources as fusion_sources
+    from spillover.web.cli import serve as web_serve
     from spillover.instability import cli as instability_cli
 
     app.add_typer(
@@ -301,6 +302,7 @@ def _mount_commands() -> None:
     app.command("instability")(instability_cli.instability)
     app.command("lineage")(actors_cli.lineage)
     app.command("sources")(fusion_sources)
+    app.command("serve")(web_serve)
 
 
 _mount_commands()

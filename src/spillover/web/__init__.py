@@ -1,1 +1,23 @@
-"""web."""
+"""Explore groups in a browser: a FastAPI app (pages and a JSON API) over a read-only event store.
+
+    from spillover.web import create_app          # create_app(store_path, report_dir=None) -> FastAPI
+    from spillover.web.cli import app             # Typer app with the `serve` command
+
+Everything a page needs (the vega-embed bundle, country outlines) is served by the app itself, so the
+explorer works offline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the app lazily: ``import spillover.web.cli`` stays light until ``serve`` runs."""
+    if name == "create_app":
+        from spillover.web.app import create_app
+
+        return create_app
+    raise AttributeError(name)

@@ -1,0 +1,262 @@
+"""The web app: explore groups in a browser, over a read-only store.
+
+``create_app(store_path)`` wires the pages (:mod:`spillover.web.pages`), the JSON API
+(:mod:`spillover.web.api`), the static files and the assets that make every page work offline (the
+vega-embed bundle and the country outlines), and the guards every request passes:
+
+* requests are bounded (query string, path and body sizes) before any route runs;
+* errors are JSON (``detail`` and, for an unknown group, ``suggestions``) on the API and a page on the site;
+* responses carry a Content-Security-Policy that lets a page load nothing but this app's own files.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from spillover.analysis.geo import MissingDataFile
+from spillover.config import cache_dir
+from spillover.web import api, assets, pages
+from spillover.web.reports import InvalidReportId, ReportJobs, ReportUnavailable
+from spillover.web.service import Explorer, UnknownCountryError, UnknownGroupError
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+MAX_BODY_BYTES = 16 * 1024
+MAX_QUERY_BYTES = 4 * 1024
+MAX_PATH_BYTES = 2 * 1024
+#: Pages may load only this app's files; vega compiles its expressions with Function(), hence unsafe-eval.
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+def default_report_dir() -> Path:
+    """Where reports (and lineage pictures) are cached unless told otherwise: ``<cache>/web``."""
+    return cache_dir() / "web"
+
+
+class RequestLimits:
+    """Refuse oversized requests before routing: long paths (414), long query strings (414), bodies over
+    :data:`MAX_BODY_BYTES` by their declared length (413) or as they stream in (413)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        problem = self._problem(scope)
+        if problem is not None:
+            status, detail = problem
+            await JSONResponse({"detail": detail}, status_code=status)(scope, receive, send)
+            return
+        received = 0
+
+        async def bounded_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_BODY_BYTES:
+                raise StarletteHTTPException(413, f"request body over {MAX_BODY_BYTES} bytes")
+            return message
+
+        await self.app(scope, bounded_receive, send)
+
+    @staticmethod
+    def _problem(scope: Scope) -> tuple[int, str] | None:
+        if len(scope.get("raw_path") or scope["path"].encode()) > MAX_PATH_BYTES:
+            return 414, f"path over {MAX_PATH_BYTES} bytes"
+        if len(scope.get("query_string", b"")) > MAX_QUERY_BYTES:
+            return 414, f"query string over {MAX_QUERY_BYTES} bytes"
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and (not value.isdigit() or int(value) > MAX_BODY_BYTES):
+                return 413, f"request body over {MAX_BODY_BYTES} bytes"
+        return None
+
+
+class SecurityHeaders:
+    """Add the Content-Security-Policy and friends to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def wants_json(request: Request) -> bool:
+    """API, static and data paths answer errors in JSON; pages answer with a page."""
+    return (
+        request.url.path.startswith(("/api/", "/static/", "/geo/", "/openapi")) or request.url.path == "/api"
+    )
+
+
+def error(request: Request, status: int, detail: str, **extra: Any) -> Response:
+    if wants_json(request):
+        return api.error_response(status, detail, **extra)
+    return pages.render(
+        request, "error.html", status_code=status, title=f"Error {status}", message=detail, **extra
+    )
+
+
+def validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    """One readable sentence for all invalid parameters, and the details per parameter."""
+    problems = []
+    details = []
+    for item in exc.errors():
+        where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body"))
+        problems.append(f"{where or 'request'}: {item.get('msg', 'invalid')}")
+        details.append(
+            {"parameter": where, "message": str(item.get("msg", "")), "type": str(item.get("type", ""))}
+        )
+    return "invalid request: " + "; ".join(problems), details
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(UnknownGroupError)
+    async def unknown_group(request: Request, exc: UnknownGroupError) -> Response:
+        return error(request, 404, exc.message, suggestions=exc.suggestions)
+
+    @app.exception_handler(UnknownCountryError)
+    async def unknown_country(request: Request, exc: UnknownCountryError) -> Response:
+        return error(request, 404, str(exc))
+
+    @app.exception_handler(InvalidReportId)
+    async def invalid_report(request: Request, exc: InvalidReportId) -> Response:
+        return error(request, 422, str(exc))
+
+    @app.exception_handler(ReportUnavailable)
+    async def report_unavailable(request: Request, exc: ReportUnavailable) -> Response:
+        return error(request, 503, str(exc))
+
+    @app.exception_handler(MissingDataFile)
+    async def missing_data(request: Request, exc: MissingDataFile) -> Response:
+        return error(request, 404, f"data file not found: {exc}")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        message, details = validation_message(exc)
+        return error(request, 422, message, errors=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"nothing at {request.url.path[:200]}"
+        return error(request, exc.status_code, detail)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return error(request, 500, f"internal error ({type(exc).__name__}); see the server log")
+
+
+def install_assets(app: FastAPI) -> None:
+    """The chart library and the basemap, served from memory (built once per process)."""
+
+    @app.get("/static/vega-bundle.js", include_in_schema=False)
+    def vega_bundle() -> Response:
+        return Response(
+            assets.vega_bundle(),
+            media_type="text/javascript; charset=utf-8",
+            headers={"cache-control": "public, max-age=86400"},
+        )
+
+    @app.get("/geo/countries.geojson", include_in_schema=False)
+    def countries() -> Response:
+        return Response(
+            assets.countries_geojson(),
+            media_type="application/geo+json",
+            headers={"cache-control": "public, max-age=86400"},
+        )
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+
+def warm_up(explorer: Explorer) -> None:
+    """Build what the first visitor would otherwise wait for: the chart bundle and the search index."""
+    try:
+        assets.vega_bundle()
+        explorer.search_entries()
+        explorer.group_event_counts()
+    except Exception:  # noqa: BLE001 - warming is an optimisation; requests build the same on demand
+        log.exception("warm-up failed")
+
+
+def create_app(store_path: str | Path, report_dir: str | Path | None = None) -> FastAPI:
+    """The web app over the store at ``store_path`` (opened read-only); reports and lineage pictures are
+    cached under ``report_dir`` (default ``<cache>/web``)."""
+    explorer = Explorer(store_path)
+    report_root = Path(report_dir) if report_dir is not None else default_report_dir()
+    reports = ReportJobs(store_path, report_root)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=warm_up, args=(explorer,), daemon=True, name="spillover-warm-up").start()
+        yield
+        reports.shutdown()
+
+    app = FastAPI(
+        title="spillover",
+        summary="Explore armed groups from public conflict-event data.",
+        description=(
+            "Read-only API over a spillover event store: group search across every dataset's names, a group's "
+            "events, lineage, expansion, opportunism and autonomy, countries, and assessment reports."
+        ),
+        version=_version(),
+        lifespan=lifespan,
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN: /docs is rendered by the app instead
+        redoc_url=None,
+    )
+    app.state.explorer = explorer
+    app.state.reports = reports
+    app.state.report_dir = reports.report_dir
+    install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    install_assets(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLimits)
+    return app
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("spillover")
+    except Exception:  # noqa: BLE001
+        return "0"

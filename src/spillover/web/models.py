@@ -1,0 +1,166 @@
+"""Response models of the JSON API: they document the API in its OpenAPI schema and check every answer.
+
+Tables whose columns belong to an analysis module (expansion spread, opportunism sensitivity, …) are
+typed as rows of JSON values: the module documents them, and the API passes them on unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+SectionStatus = Literal["ok", "insufficient data", "not available", "error"]
+Row = dict[str, Any]
+
+
+class Suggestion(BaseModel):
+    group_id: str
+    name: str
+    alias: str = Field(description="the name or alias that is close to what was asked")
+    score: float
+
+
+class ErrorBody(BaseModel):
+    """Every error: what went wrong, in a sentence, and for an unknown group the closest known ones."""
+
+    detail: str
+    suggestions: list[Suggestion] = Field(default_factory=list)
+    errors: list[Row] = Field(default_factory=list, description="one entry per invalid parameter (422)")
+
+
+class GroupHit(BaseModel):
+    group_id: str | None = Field(
+        description="registry id; null for a store name the registry does not resolve"
+    )
+    name: str
+    matched: str = Field(description="the label that matched the query")
+    dataset: str = Field(description="name, id, a dataset of the aliases, or store:<source>")
+    kind: str | None
+    events: int
+    score: float
+
+
+class SearchResult(BaseModel):
+    query: str
+    results: list[GroupHit]
+
+
+class Alias(BaseModel):
+    dataset: str
+    name: str
+    start: str | None
+    end: str | None
+
+
+class RelationOut(BaseModel):
+    type: str
+    target: str
+    target_name: str
+    start: str | None
+    end: str | None
+
+
+class LeaderOut(BaseModel):
+    name: str
+    kind: str | None
+    start: str | None
+    end: str | None
+
+
+class FamilyMember(BaseModel):
+    id: str
+    name: str
+    path: str
+
+
+class GroupOut(BaseModel):
+    """Who a group is (registry) and what the store holds about it (the group with its predecessors)."""
+
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    countries: list[str]
+    region: str | None
+    founded: str | None
+    dissolved: str | None
+    note: str | None
+    aliases: list[Alias]
+    relations: list[RelationOut]
+    leaders: list[LeaderOut]
+    family: list[FamilyMember]
+    matched_names: list[Row]
+    events: int
+    fatalities: float
+    first_event: str | None
+    last_event: str | None
+    by_year: list[Row]
+    by_source: list[Row]
+    by_country: list[Row]
+    by_certainty: dict[str, int]
+    tactics: list[Row]
+
+
+class EventPage(BaseModel):
+    group_id: str
+    total: int = Field(description="events matching the filters")
+    offset: int
+    limit: int
+    next_offset: int | None = Field(description="offset of the next page; null on the last page")
+    events: list[Row]
+
+
+class LineageOut(BaseModel):
+    group_id: str
+    name: str
+    relations: list[Row]
+    diagram_url: str
+
+
+class SectionOut(BaseModel):
+    """One analysis: its status, a sentence of what it found (or why it could not), and its tables."""
+
+    group_id: str
+    status: SectionStatus
+    message: str
+    data: dict[str, Any]
+
+
+class CountryGroup(BaseModel):
+    group_id: str
+    name: str
+    kind: str | None
+    events: int
+    first_year: int
+    last_year: int
+    by_year: list[Row]
+
+
+class CountryOut(BaseModel):
+    iso3: str
+    name: str
+    events: int
+    fatalities: float
+    first_event: str | None
+    last_event: str | None
+    groups: list[CountryGroup] = Field(description="armed groups active in the country, busiest first")
+    other_actors: list[CountryGroup] = Field(
+        description="state forces, civilians, protesters, peacekeepers …"
+    )
+    onsets: list[Row] | None = Field(description="null when the onset registry is not available")
+    onsets_status: SectionStatus
+
+
+class CompareOut(BaseModel):
+    groups: list[GroupOut]
+
+
+class ReportStatus(BaseModel):
+    report_id: str
+    group_id: str
+    format: Literal["html", "pdf"]
+    status: Literal["missing", "queued", "running", "ready", "failed"]
+    message: str
+    status_url: str
+    download_url: str | None

@@ -1,0 +1,189 @@
+"""The HTML pages: server-rendered with Jinja2 from the same service the API uses; charts are drawn in the
+browser by vega-embed from the API's Vega-Lite specs, so every page works offline and without a CDN.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from spillover.web.api import (
+    MAX_COMPARE,
+    ExplorerDep,
+    GroupParam,
+    Iso3Param,
+    ReportsDep,
+    compare_ids,
+    report_status,
+)
+from spillover.web.service import SECTIONS
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+
+def _number(value: Any, digits: int = 0) -> str:
+    """Thousands separators; a dash for missing values."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def _percent(value: Any, digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return f"{100 * value:.{digits}f} %"
+
+
+templates.env.filters["num"] = _number
+templates.env.filters["pct"] = _percent
+
+router = APIRouter(include_in_schema=False)
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, ex: ExplorerDep, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    hits = ex.search(q, 25) if q.strip() else []
+    return render(request, "home.html", q=q, hits=hits, top=ex.top_groups(24))
+
+
+@router.get("/groups/{group}", response_class=HTMLResponse)
+def group_page(
+    request: Request,
+    group: GroupParam,
+    ex: ExplorerDep,
+    jobs: ReportsDep,
+    parent: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+) -> Response:
+    gid = ex.group_id(group)
+    if gid != group:
+        query = f"?{urlencode({'parent': parent})}" if parent else ""
+        return RedirectResponse(f"/groups/{gid}{query}", status_code=307)
+    parent_id = ex.group_id(parent) if parent else None
+    return render(
+        request,
+        "group.html",
+        g=ex.summary(gid),
+        lineage=ex.lineage(gid),
+        sections={name: ex.cached_section(name, gid, parent_id) for name in SECTIONS},
+        parent_query=f"?{urlencode({'parent': parent_id})}" if parent_id else "",
+        reports={fmt: report_status(jobs.state(gid, fmt)) for fmt in ("html", "pdf")},
+    )
+
+
+@router.get("/groups/{group}/sections/{name}", response_class=HTMLResponse)
+def group_section(
+    request: Request,
+    group: GroupParam,
+    name: Literal["expansion", "onsets", "opportunism", "autonomy", "theatres"],
+    ex: ExplorerDep,
+    parent: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+) -> HTMLResponse:
+    """One section of the group page as an HTML fragment: the page loads the slow ones after it shows."""
+    gid = ex.group_id(group)
+    parent_id = ex.group_id(parent) if parent else None
+    return render(
+        request, f"sections/{name}.html", g=ex.summary(gid), section=ex.section(name, gid, parent_id)
+    )
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request,
+    ex: ExplorerDep,
+    groups: Annotated[list[str], Query(max_length=MAX_COMPARE * 2)] = [],  # noqa: B006 - FastAPI copies defaults
+) -> HTMLResponse:
+    names = [n.strip() for item in groups for n in item.split(",") if n.strip()]
+    if len(names) < 2:
+        given = [ex.summary(ex.group_id(n)) for n in names]
+        return render(
+            request, "compare.html", groups=given, ids=[g["id"] for g in given], sections={}, query=""
+        )
+    try:
+        ids = compare_ids(ex, groups)
+    except HTTPException as exc:
+        return render(
+            request, "error.html", status_code=exc.status_code, title="Cannot compare", message=exc.detail
+        )
+    sections = {
+        gid: {
+            "expansion": ex.expansion(gid),
+            "opportunism": ex.opportunism(gid),
+            "theatres": ex.theatres(gid),
+        }
+        for gid in ids
+    }
+    query = urlencode([("groups", ",".join(ids))])
+    return render(
+        request, "compare.html", groups=[ex.summary(g) for g in ids], ids=ids, sections=sections, query=query
+    )
+
+
+@router.get("/countries/{iso3}", response_class=HTMLResponse)
+def country_page(request: Request, iso3: Iso3Param, ex: ExplorerDep) -> Response:
+    code = iso3.upper()
+    if code != iso3:
+        return RedirectResponse(f"/countries/{code}", status_code=307)
+    return render(request, "country.html", c=ex.country(code))
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The API reference, rendered here from the OpenAPI schema (Swagger UI would load from a CDN)."""
+    schema = request.app.openapi()
+    operations = [
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "description": op.get("description", ""),
+            "parameters": [_parameter_row(p) for p in op.get("parameters", [])],
+            "responses": sorted(op.get("responses", {})),
+        }
+        for path, methods in schema.get("paths", {}).items()
+        for method, op in methods.items()
+    ]
+    return render(request, "api_docs.html", info=schema.get("info", {}), operations=operations)
+
+
+def _parameter_row(parameter: dict[str, Any]) -> dict[str, Any]:
+    """One parameter as a table row: name, where, type with its bounds, required, description."""
+    schema = parameter.get("schema", {})
+    variants = schema.get("anyOf", [schema])
+    kinds = [
+        v.get("format")
+        or v.get("type")
+        or ("one of " + ", ".join(map(str, v["enum"])) if "enum" in v else "")
+        for v in variants
+    ]
+    bounds = []
+    for variant in variants:
+        for key, label in (
+            ("minimum", "≥"),
+            ("maximum", "≤"),
+            ("maxLength", "length ≤"),
+            ("pattern", "pattern"),
+        ):
+            if key in variant:
+                bounds.append(f"{label} {variant[key]}")
+        if "enum" in variant:
+            bounds.append("one of " + ", ".join(map(str, variant["enum"])))
+    return {
+        "name": parameter.get("name"),
+        "in": parameter.get("in"),
+        "type": " or ".join(k for k in kinds if k and k != "null") or "string",
+        "bounds": "; ".join(bounds),
+        "required": parameter.get("required", False),
+        "description": parameter.get("description") or schema.get("description", ""),
+        "default": schema.get("default"),
+    }

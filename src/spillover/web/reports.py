@@ -1,0 +1,275 @@
+"""Assessment reports made on request, off the request loop, and cached on disk.
+
+A report takes seconds to minutes (every analysis, charts, a PDF), so ``POST`` only queues it: a worker
+thread runs ``python -m spillover.web.reports`` as a child process (a fresh interpreter: nothing of the
+server's threads or DuckDB connection is inherited, the server's event loop and GIL stay free, a crash or
+a runaway report cannot take the server with it, and no ``if __name__ == "__main__"`` guard is needed in
+whatever script started the server), and the page polls its status.  Finished reports live in
+``report_dir/<store fingerprint>/<group id>.<format>``: a report is made once per group, format and
+store content, and a changed store gets fresh reports.
+
+Report ids are ``<group id>.<format>`` and are checked against the registry's id pattern before any path
+is built from them, and every path is checked to stay inside ``report_dir``: no request can name a file
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+REPORT_FORMATS: tuple[str, ...] = ("html", "pdf")
+MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+#: A group id as the registry writes them (see spillover.actors.models.SLUG), then the format.
+#: A report still running after this long is stopped.
+REPORT_TIMEOUT_S = 30 * 60
+REPORT_ID = re.compile(r"^(?P<group>[a-z0-9]+(?:-[a-zA-Z0-9]+)*)\.(?P<format>html|pdf)$")
+
+
+class ReportUnavailable(RuntimeError):
+    """The report cannot be made in this installation (e.g. the report package is missing)."""
+
+
+class InvalidReportId(ValueError):
+    """A report id that is not ``<group id>.<html|pdf>``."""
+
+
+@dataclass
+class ReportState:
+    """Where one report stands: missing, queued/running, ready (with its file) or failed (with why)."""
+
+    report_id: str
+    group_id: str
+    format: str
+    status: str
+    message: str
+    path: Path | None = None
+    started_at: float | None = None
+
+
+def parse_report_id(report_id: str) -> tuple[str, str]:
+    """(group id, format) of a report id; :class:`InvalidReportId` for anything else (``..``, slashes …)."""
+    match = REPORT_ID.fullmatch(report_id)
+    if match is None:
+        raise InvalidReportId(
+            f"invalid report id {report_id[:80]!r}: expected '<group id>.html' or '<group id>.pdf'"
+        )
+    return match["group"], match["format"]
+
+
+def store_fingerprint(store_path: Path) -> str:
+    """Short hash of the store file's identity and state: reports of a changed store are made anew."""
+    stat = store_path.stat()
+    key = f"{store_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+class ReportJobs:
+    """Queue, track and cache assessment reports of one store."""
+
+    def __init__(self, store_path: str | Path, report_dir: str | Path, *, max_workers: int = 1) -> None:
+        self.store_path = Path(store_path)
+        self.report_dir = Path(report_dir).resolve()
+        self.report_dir.mkdir(parents=True, exist_ok=True)
+        self._fingerprint = store_fingerprint(self.store_path)
+        self._jobs: dict[tuple[str, str], tuple[Future[str], float]] = {}
+        self._children: set[subprocess.Popen[bytes]] = set()
+        self._lock = threading.RLock()  # start() holds it across state() and the submission
+        self._max_workers = max_workers
+        self._executor: ThreadPoolExecutor | None = None  # made on first use, again after shutdown()
+
+    # -- paths --------------------------------------------------------------------------------------
+    def target(self, group_id: str, fmt: str) -> Path:
+        """The cached report's path, proven to lie inside ``report_dir``."""
+        parse_report_id(f"{group_id}.{fmt}")
+        path = (self.report_dir / self._fingerprint / f"{group_id}.{fmt}").resolve()
+        if not path.is_relative_to(self.report_dir):
+            raise InvalidReportId(f"report path for {group_id!r} leaves the report folder")
+        return path
+
+    # -- jobs ---------------------------------------------------------------------------------------
+    def state(self, group_id: str, fmt: str) -> ReportState:
+        report_id = f"{group_id}.{fmt}"
+        target = self.target(group_id, fmt)
+        with self._lock:
+            job = self._jobs.get((group_id, fmt))
+        if target.is_file():
+            return ReportState(report_id, group_id, fmt, "ready", "The report is ready to download.", target)
+        if job is None:
+            return ReportState(report_id, group_id, fmt, "missing", "No report made yet.")
+        future, started = job
+        if not future.done():
+            status = "running" if future.running() else "queued"
+            waited = f"{time.time() - started:.0f} s so far"
+            return ReportState(
+                report_id, group_id, fmt, status, f"The report is being made ({waited}).", None, started
+            )
+        error = future.exception()
+        why = f"The report failed: {error}" if error else "The report finished but its file is missing."
+        return ReportState(report_id, group_id, fmt, "failed", why, None, started)
+
+    def start(self, group_id: str, fmt: str) -> ReportState:
+        """Queue the report unless it is ready or already on its way; returns its state.  Two requests at
+        the same moment start one job."""
+        with self._lock:
+            current = self.state(group_id, fmt)
+            if current.status in ("ready", "queued", "running"):
+                return current
+            target = self.target(group_id, fmt)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(self._max_workers, thread_name_prefix="spillover-report")
+            future = self._executor.submit(self._run_child, group_id, fmt, target)
+            self._jobs[(group_id, fmt)] = (future, time.time())
+        return self.state(group_id, fmt)
+
+    def _run_child(self, group_id: str, fmt: str, target: Path) -> str:
+        """Make the report in a child interpreter (runs in a worker thread); its last stderr line is the
+        reason given when it fails."""
+        command = [
+            sys.executable,
+            "-m",
+            "spillover.web.reports",
+            str(self.store_path),
+            group_id,
+            fmt,
+            str(target),
+        ]
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        with self._lock:
+            self._children.add(child)
+        try:
+            _, stderr = child.communicate(timeout=REPORT_TIMEOUT_S)
+        except subprocess.TimeoutExpired as exc:
+            child.kill()
+            child.communicate()
+            raise ReportUnavailable(f"the report took more than {REPORT_TIMEOUT_S // 60} minutes") from exc
+        finally:
+            with self._lock:
+                self._children.discard(child)
+        if child.returncode != 0:
+            lines = [line for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+            raise ReportUnavailable(
+                lines[-1] if lines else f"the report process exited with {child.returncode}"
+            )
+        return str(target)
+
+    def shutdown(self) -> None:
+        """Stop queued reports and the ones being made (their partial files are in temporary folders)."""
+        with self._lock:
+            children = list(self._children)
+            executor, self._executor = self._executor, None
+        for child in children:
+            child.terminate()
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+# -- the work itself (runs in the child process) ------------------------------------------------------
+
+
+def build_report(store_path: str, group_id: str, fmt: str, target: str) -> str:
+    """Make one report file at ``target`` (atomically) and return its path."""
+    out = Path(target)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".report-") as work:
+        made = _assess(Path(store_path), group_id, fmt, Path(work))
+        os.replace(made, out)
+    return str(out)
+
+
+def _assess(store_path: Path, group_id: str, fmt: str, work: Path) -> Path:
+    """The report package's assessment (``spillover.report.assess``) when it is installed, else a summary
+    HTML made here from the web layer's own analyses (PDF then needs the report package)."""
+    from spillover.web.service import optional_function
+
+    assess = optional_function("spillover.report", "assess")
+    if assess is not None:
+        result = assess(store_path, group_id, out_dir=work, formats=(fmt,), show_progress=False)
+        return _made_file(result, work, fmt)
+    if fmt == "html":
+        return _summary_report(store_path, group_id, work / f"{group_id}.html")
+    raise ReportUnavailable(
+        "PDF reports need the report package (spillover.report.assess), which is not installed"
+    )
+
+
+def _made_file(result: Any, work: Path, fmt: str) -> Path:
+    """The ``fmt`` file :func:`assess` reports it wrote (``Assessment.html`` / ``.pdf``), kept in ``work``."""
+    made = getattr(result, fmt, None)
+    path = Path(made) if isinstance(made, str | os.PathLike) else None
+    if path is None or not path.is_file():
+        raise ReportUnavailable(f"the report package made no .{fmt} file")
+    if not path.resolve().is_relative_to(work.resolve()):
+        path = Path(shutil.copy2(path, work / path.name))
+    return path
+
+
+def _summary_report(store_path: Path, group_id: str, out: Path) -> Path:
+    """A self-contained HTML summary of the group page (charts as inline SVG), for installations without
+    the report package: the download still works, and says what it is."""
+    import vl_convert
+
+    from spillover.web import charts
+    from spillover.web.pages import templates
+    from spillover.web.service import Explorer
+
+    explorer = Explorer(store_path)
+    try:
+        summary = explorer.summary(group_id)
+        sel = explorer.selection(group_id)
+        onsets = explorer.group_onsets(group_id)
+        onset_rows = onsets.data.get("onsets", []) if onsets.ok else []
+        svgs = {
+            "timeline": vl_convert.vegalite_to_svg(
+                charts.timeline(sel.events, onset_rows, "Events per year")
+            ),
+            "tactics": vl_convert.vegalite_to_svg(charts.tactics(sel.events, "Tactics per year")),
+        }
+        html = templates.env.get_template("report.html").render(
+            summary=summary,
+            svgs=svgs,
+            expansion=explorer.expansion(group_id),
+            opportunism=explorer.opportunism(group_id),
+            autonomy=explorer.autonomy(group_id),
+            theatres=explorer.theatres(group_id),
+            onsets=onsets,
+            generated=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        )
+    finally:
+        explorer.close()
+    out.write_text(html, encoding="utf-8")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m spillover.web.reports STORE GROUP FORMAT TARGET``: what a report worker runs."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 4:
+        print("usage: python -m spillover.web.reports STORE GROUP_ID html|pdf TARGET", file=sys.stderr)
+        return 2
+    try:
+        build_report(*args)
+    except Exception as exc:  # noqa: BLE001 - the server shows this line as the reason
+        logging.basicConfig()
+        log.exception("report failed")
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

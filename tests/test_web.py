@@ -1,0 +1,427 @@
+"""The web app over the real store: the API fuzzed from its own OpenAPI schema, errors that say what went
+wrong, requests that cannot reach files outside the store and the report cache, and pages that render.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from urllib.parse import unquote
+
+import httpx
+import pytest
+import schemathesis
+import vl_convert
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+
+from spillover.web.app import create_app
+from spillover.web.reports import InvalidReportId, parse_report_id
+
+GROUP = "aqim"
+SECRET = "spillover-test-secret-do-not-serve"
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("web-reports")
+
+
+@pytest.fixture(scope="module")
+def app(loaded_store, report_dir: Path):  # noqa: ANN001, ANN201 - FastAPI app
+    application = create_app(loaded_store.path, report_dir=report_dir)
+    yield application
+    application.state.reports.shutdown()
+    application.state.explorer.close()
+
+
+@pytest.fixture(scope="module")
+def client(app) -> TestClient:  # noqa: ANN001
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+# -- fuzzing the API from its OpenAPI schema --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def web_schema(app):  # noqa: ANN001, ANN201 - schemathesis schema
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    # Report generation is exercised by its own tests; fuzzing it would start reports in worker processes.
+    return schema.exclude(method="POST")
+
+
+def operations(schema):  # noqa: ANN001, ANN201 - schemathesis APIOperation list
+    return [result.ok() for result in schema.get_all_operations()]
+
+
+def fuzz(operation, mode: GenerationMode, max_examples: int, **fixed) -> None:  # noqa: ANN001, ANN003
+    """Send ``max_examples`` generated requests to one operation; any 5xx fails with the request."""
+
+    @given(case=operation.as_strategy(generation_mode=mode, **fixed))
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case) -> None:  # noqa: ANN001
+        case.call_and_validate(checks=[not_a_server_error], timeout=120)  # a first autonomy index takes ~15 s
+
+    run()
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
+def test_api_never_answers_with_a_server_error(web_schema, mode: GenerationMode) -> None:  # noqa: ANN001
+    """Whatever the parameters (schema-valid or not), every GET of the API answers 2xx/4xx, never 5xx."""
+    ops = operations(web_schema)
+    assert 12 <= len(ops) <= 30  # the budget below is per operation: keep the count known
+    for operation in ops:
+        fuzz(operation, mode, max_examples=8)
+
+
+def test_api_fuzzed_on_a_real_group(web_schema) -> None:  # noqa: ANN001
+    """The group endpoints again, with the path fixed to a real group so the query parameters reach the
+    analyses instead of stopping at "unknown group"."""
+    for operation in operations(web_schema):
+        if "{group}" in operation.path:
+            fuzz(operation, GenerationMode.POSITIVE, max_examples=6, path_parameters={"group": GROUP})
+
+
+# -- errors ---------------------------------------------------------------------------------------------
+
+
+def test_unknown_group_is_404_with_suggestions(client: TestClient) -> None:
+    response = client.get("/api/groups/Al-Qaeda in the Islamic Magreb")
+    assert response.status_code == 404
+    body = response.json()
+    assert "unknown group" in body["detail"]
+    assert GROUP in [s["group_id"] for s in body["suggestions"]]
+
+
+def test_unknown_group_page_is_404_with_suggestions(client: TestClient) -> None:
+    response = client.get("/groups/Boko Harram")
+    assert response.status_code == 404
+    assert "text/html" in response.headers["content-type"]
+    assert 'href="/groups/boko-haram"' in response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "since=2020-13-01",
+        "until=yesterday",
+        "since=2010-02-30",
+        "since=2015-01-01&until=2014-01-01",
+        "limit=501",
+        "limit=0",
+        "offset=-1",
+        "country=mali",
+        "source=twitter",
+    ],
+)
+def test_bad_parameters_are_422_with_a_message(client: TestClient, query: str) -> None:
+    response = client.get(f"/api/groups/{GROUP}/events?{query}")
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["detail"] and isinstance(body["detail"], str)
+
+
+def test_bad_country_code_and_compare_size_are_422(client: TestClient) -> None:
+    assert client.get("/api/countries/MALI").status_code == 422
+    assert client.get("/api/countries/ZZZ").status_code == 404
+    assert client.get(f"/api/compare?groups={GROUP}").status_code == 422
+    many = ",".join(["aqim", "jnim", "boko-haram", "iswap", "isgs", "al-shabaab", "aqap"])
+    assert client.get(f"/api/compare?groups={many}").status_code == 422
+
+
+def test_oversized_requests_are_refused(client: TestClient) -> None:
+    assert client.get("/api/groups?q=" + "a" * 5000).status_code == 414
+    response = client.post(f"/api/groups/{GROUP}/report", content=b"x" * 100_000)
+    assert response.status_code == 413
+
+
+# -- path traversal ----------------------------------------------------------------------------------------
+
+
+def raw_get(app, raw_path: str) -> tuple[int, bytes]:  # noqa: ANN001
+    """GET with the path exactly as a client could send it (no client-side normalisation of ``..``)."""
+    path, _, query = raw_path.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": unquote(path),
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 1234),
+        "server": ("127.0.0.1", 80),
+    }
+    messages: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        messages.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    status = next(m["status"] for m in messages if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    return status, body
+
+
+@pytest.fixture(scope="module")
+def secret_file(report_dir: Path) -> Path:
+    """A file just outside the report cache that a traversal would try to reach."""
+    path = report_dir.parent / "secret.html"
+    path.write_text(SECRET, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../../etc/passwd",
+        "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/static/..%2f..%2f..%2fetc%2fpasswd",
+        "/static/....//....//etc/passwd",
+        "/static/%252e%252e/%252e%252e/etc/passwd",
+        "/static/..\\..\\etc\\passwd",
+        "/geo/../../etc/passwd",
+        "/api/reports/../../etc/passwd",
+        "/api/reports/..%2f..%2fetc%2fpasswd/download",
+        "/api/reports/..%2fsecret.html/download",
+        "/api/reports/%2e%2e.html/download",
+        "/api/reports/...html/download",
+        "/api/reports/aqim..html/download",
+        "/api/reports/aqim.html%00.pdf/download",
+        "/api/groups/..%2f..%2fetc%2fpasswd/lineage.svg",
+        "/api/groups/../../etc/passwd/report/download?format=html",
+        "/groups/..%2f..%2fetc%2fpasswd",
+    ],
+)
+def test_path_traversal_is_rejected(app, secret_file: Path, path: str) -> None:  # noqa: ANN001
+    status, body = raw_get(app, path)
+    assert status in (400, 404, 422), (status, body[:200])
+    assert b"root:" not in body
+    assert SECRET.encode() not in body
+
+
+def test_report_ids_are_checked_before_any_path_is_built() -> None:
+    assert parse_report_id("aqim.html") == ("aqim", "html")
+    assert parse_report_id("state-MLI.pdf") == ("state-MLI", "pdf")
+    for bad in [
+        "../aqim.html",
+        "aqim/../x.html",
+        "..html",
+        "aqim.html/..",
+        "aqim.exe",
+        "%2e%2e.html",
+        "a qim.pdf",
+        ".aqim.pdf",
+    ]:
+        with pytest.raises(InvalidReportId):
+            parse_report_id(bad)
+
+
+def test_encoded_traversal_through_an_http_client(app) -> None:  # noqa: ANN001
+    """The same attempts through httpx, which decodes %2e before routing as a server would."""
+
+    async def fetch(path: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+            return await http.get(path)
+
+    for path in [
+        "/static/%2e%2e/%2e%2e/etc/passwd",
+        "/static/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/api/reports/%2e%2e%2fx.html",
+    ]:
+        response = asyncio.run(fetch(path))
+        assert response.status_code in (404, 422)
+        assert "root:" not in response.text
+
+
+# -- the API's answers -----------------------------------------------------------------------------------
+
+
+def test_search_finds_every_datasets_alias(client: TestClient) -> None:
+    for q in [
+        "AQIM: Al Qaeda in the Islamic Maghreb",
+        "Al-Qaida in the Islamic Maghreb (AQIM)",
+        "islamic maghreb",
+        "AQIM",
+    ]:
+        results = client.get("/api/groups", params={"q": q, "limit": 5}).json()["results"]
+        assert GROUP in [r["group_id"] for r in results], q
+
+
+def test_group_summary_and_events_page(client: TestClient) -> None:
+    group = client.get(f"/api/groups/{GROUP}").json()
+    assert group["id"] == GROUP and group["events"] > 100
+    assert {a["dataset"] for a in group["aliases"]} >= {"gtd", "acled"}
+    page = client.get(f"/api/groups/{GROUP}/events", params={"limit": 500}).json()
+    assert page["total"] == group["events"]
+    assert len(page["events"]) == min(500, group["events"])
+    filtered = client.get(
+        f"/api/groups/{GROUP}/events",
+        params={"country": "MLI", "since": "2012-01-01", "until": "2013-12-31", "limit": 5},
+    ).json()
+    assert filtered["total"] > 0 and len(filtered["events"]) <= 5
+    assert all(
+        e["country_iso3"] == "MLI" and "2012" <= e["date_start"][:4] <= "2013" for e in filtered["events"]
+    )
+    if filtered["next_offset"] is not None:
+        nxt = client.get(
+            f"/api/groups/{GROUP}/events",
+            params={"country": "MLI", "since": "2012-01-01", "until": "2013-12-31", "limit": 5, "offset": 5},
+        ).json()
+        assert {e["event_id"] for e in nxt["events"]}.isdisjoint({e["event_id"] for e in filtered["events"]})
+
+
+def test_analysis_endpoints_answer_with_a_status(client: TestClient) -> None:
+    for name in ["expansion", "onsets", "opportunism", "theatres"]:
+        body = client.get(f"/api/groups/{GROUP}/{name}").json()
+        assert body["status"] in ("ok", "insufficient data", "not available", "error")
+        assert body["status"] != "error", body["message"]
+        assert body["message"]
+    lineage = client.get(f"/api/groups/{GROUP}/lineage").json()
+    assert "gspc" in {r["source"] for r in lineage["relations"]} | {r["target"] for r in lineage["relations"]}
+    svg = client.get(lineage["diagram_url"])
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_country_lists_groups_and_onsets(client: TestClient) -> None:
+    mali = client.get("/api/countries/MLI").json()
+    assert mali["name"] and mali["events"] > 0
+    assert any(g["group_id"] == GROUP for g in mali["groups"])
+    if mali["onsets_status"] == "ok":
+        assert any(o["kind"].startswith("coup") for o in mali["onsets"])
+
+
+@pytest.mark.parametrize("chart", ["timeline", "tactics", "map"])
+def test_charts_are_vega_lite_that_compiles(client: TestClient, chart: str) -> None:
+    spec = client.get(f"/api/groups/{GROUP}/charts/{chart}").json()
+    vega = vl_convert.vegalite_to_vega(spec)
+    assert vega["$schema"].startswith("https://vega.github.io/schema/vega/")
+    if chart == "map":
+        assert spec["params"][0]["bind"]["input"] == "range"
+        assert any(layer.get("data", {}).get("url") == "/geo/countries.geojson" for layer in spec["layer"])
+
+
+def test_everything_a_page_needs_is_served_by_the_app(client: TestClient) -> None:
+    bundle = client.get("/static/vega-bundle.js")
+    assert bundle.status_code == 200 and b"vegaEmbed" in bundle.content
+    geo = client.get("/geo/countries.geojson").json()
+    assert len(geo["features"]) > 150 and {"iso3", "bbox"} <= set(geo["features"][0]["properties"])
+    for url in [f"/groups/{GROUP}", "/", "/docs", "/countries/MLI", f"/compare?groups={GROUP},jnim"]:
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "default-src 'self'" in page.headers["content-security-policy"]
+        for external in ('src="http', "src='http", 'href="http', "//cdn", "url(http"):
+            assert external not in page.text, (url, external)
+
+
+@pytest.mark.parametrize(
+    ("url", "expect"),
+    [
+        ("/", "Explore armed groups"),
+        ("/?q=boko", "boko-haram"),
+        (f"/groups/{GROUP}", "Al-Qaeda in the Islamic Maghreb"),
+        (f"/groups/{GROUP}/sections/expansion", "countries entered"),
+        ("/countries/MLI", "Mali"),
+        (f"/compare?groups={GROUP},jnim", "tactic mix of each group"),
+        ("/compare", "Choose at least two groups"),
+        ("/docs", "/api/groups/{group}/events"),
+    ],
+)
+def test_pages_render(client: TestClient, url: str, expect: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200, response.text[:500]
+    assert expect in response.text or expect in response.text.replace("&#39;", "'")
+
+
+def test_page_names_redirect_to_the_canonical_id(client: TestClient) -> None:
+    response = client.get("/groups/AQIM", follow_redirects=False)
+    assert response.status_code == 307 and response.headers["location"] == f"/groups/{GROUP}"
+
+
+# -- reports -----------------------------------------------------------------------------------------------
+
+
+def test_report_is_made_off_the_request_loop_and_downloaded(client: TestClient, report_dir: Path) -> None:
+    start = client.post(f"/api/groups/{GROUP}/report", params={"format": "html"})
+    assert start.status_code == 202
+    status = start.json()
+    assert status["report_id"] == f"{GROUP}.html"
+    # While the report is being made the server keeps answering, quickly.
+    while status["status"] in ("queued", "running"):
+        began = time.perf_counter()
+        assert client.get("/api/groups", params={"q": "boko"}).status_code == 200
+        assert time.perf_counter() - began < 2.0
+        time.sleep(0.5)
+        status = client.get(status["status_url"]).json()
+    assert status["status"] == "ready", status["message"]
+    download = client.get(status["download_url"])
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/html")
+    assert "Al-Qaeda in the Islamic Maghreb" in download.text
+    assert 'filename="aqim-assessment.html"' in download.headers["content-disposition"]
+    cached = list(report_dir.rglob(f"{GROUP}.html"))
+    assert len(cached) == 1 and cached[0].resolve().is_relative_to(report_dir.resolve())
+    # Asked again, the cached report is ready at once.
+    assert client.post(f"/api/groups/{GROUP}/report", params={"format": "html"}).json()["status"] == "ready"
+
+
+def test_report_requests_are_checked(client: TestClient) -> None:
+    assert client.post("/api/groups/not-a-group-at-all/report").status_code == 404
+    assert client.get("/api/reports/not-a-group-at-all.pdf").status_code == 404
+    assert client.post(f"/api/groups/{GROUP}/report", params={"format": "exe"}).status_code == 422
+    missing = client.get(f"/api/groups/{GROUP}/report/download", params={"format": "pdf"})
+    assert missing.status_code in (404, 200)  # 200 only if a PDF was made earlier in this session
+
+
+# -- command line --------------------------------------------------------------------------------------------
+
+
+def test_serve_binds_loopback_by_default(loaded_store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import typer
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from spillover.web.cli import app as web_cli
+
+    calls: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
+    main = typer.Typer()
+    main.add_typer(web_cli)
+
+    @main.command("version")
+    def _version() -> None:  # a second command, so that "serve" stays a subcommand as in `spillover serve`
+        pass
+
+    result = CliRunner().invoke(main, ["serve", "--store", str(loaded_store.path), "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8123
+    calls[0]["app"].state.explorer.close()
+    missing = CliRunner().invoke(main, ["serve", "--store", "/nonexistent/store.duckdb"])
+    assert missing.exit_code == 1
+
+
+def test_summary_report_when_the_report_package_is_missing(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
+    """Without ``spillover.report`` the download still works: a self-contained summary of the group page."""
+    from spillover.web.reports import _summary_report
+
+    out = _summary_report(Path(loaded_store.path), "shining-path", tmp_path / "shining-path.html")
+    html = out.read_text(encoding="utf-8")
+    assert "Shining Path" in html or "Sendero" in html
+    assert "<svg" in html and "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
