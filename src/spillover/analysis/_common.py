@@ -64,11 +64,17 @@ def assign_periods(events: pd.DataFrame, periods: Periods) -> tuple[pd.DataFrame
     if table.empty or ev.empty:
         return ev.assign(period=pd.Series(dtype=str)).iloc[0:0], len(ev)
     ev["_row"] = np.arange(len(ev))
-    parts = []
-    for p in table.itertuples(index=False):
-        inside = (ev["date_start"] >= p.start) & (ev["date_end"].dt.normalize() <= p.end)
-        parts.append(ev[inside].assign(period=p.period, period_start=p.start, period_end=p.end))
-    tagged = pd.concat(parts, ignore_index=True)
+    # periods × events containment, vectorised (periods may overlap: rolling windows); ordered by period
+    starts = pd.to_datetime(table["start"]).to_numpy(dtype="datetime64[ns]")[:, None]
+    ends = pd.to_datetime(table["end"]).to_numpy(dtype="datetime64[ns]")[:, None]
+    ev_start = ev["date_start"].to_numpy(dtype="datetime64[ns]")[None, :]
+    ev_end = ev["date_end"].dt.normalize().to_numpy(dtype="datetime64[ns]")[None, :]
+    period_idx, event_idx = np.nonzero((ev_start >= starts) & (ev_end <= ends))
+    tagged = ev.iloc[event_idx].reset_index(drop=True).assign(
+        period=table["period"].to_numpy()[period_idx],
+        period_start=table["start"].to_numpy()[period_idx],
+        period_end=table["end"].to_numpy()[period_idx],
+    )
     return tagged, int(len(ev) - tagged["_row"].nunique())
 
 
