@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -176,6 +177,24 @@ def test_windows_1252_text_loads_correctly(tmp_path: Path, store: Store) -> None
     assert ev.values.tolist() == [["Tébessa", "Attaque près de Béjaïa – “guillemets”"]]
 
 
+def test_one_windows_1252_byte_deep_in_a_utf8_file_decides_the_encoding(tmp_path: Path, store: Store) -> None:
+    rows = [gtd_row(eventid=str(200000000000 + i), city="Alger") for i in range(3000)]
+    path = write_gtd(tmp_path / "mostly_ascii.csv", rows)
+    last = io.StringIO()
+    csv.DictWriter(last, fieldnames=list(COLUMNS_0718), extrasaction="ignore").writerow(
+        gtd_row(eventid="299999999999", city="Tébessa")
+    )
+    with path.open("ab") as fh:  # one last row with a cp1252 'é' (0xE9), invalid as UTF-8
+        fh.write(last.getvalue().encode("cp1252"))
+    report = store.ingest(path)
+    assert report.encoding == "cp1252"
+    assert report.events_added == 3001
+    assert (
+        store.query("SELECT location FROM events WHERE source_id = '299999999999'")["location"].item()
+        == "Tébessa"
+    )
+
+
 def test_gtd_spreadsheet_loads_like_csv(tmp_path: Path, store: Store) -> None:
     rows = [gtd_row(eventid=str(i), nkill=str(i)) for i in range(1, 6)]
     xlsx = tmp_path / "gtd.xlsx"
@@ -222,9 +241,9 @@ def test_acled_current_export_layout_is_recognised(tmp_path: Path, store: Store)
     pd.DataFrame([row], columns=list(COLUMNS_2023)).to_csv(path, index=False)
     report = store.ingest(path)
     assert report.layout == "acled-2023"
-    assert store.query("SELECT tactic, target_type, target_nationality, country_iso3 FROM events").values.tolist() == [
-        ["kidnapping", "Civilians", "Mali", "MLI"]
-    ]
+    assert store.query(
+        "SELECT tactic, target_type, target_nationality, country_iso3 FROM events"
+    ).values.tolist() == [["kidnapping", "Civilians", "Mali", "MLI"]]
 
 
 @pytest.mark.parametrize(
@@ -238,12 +257,22 @@ def test_acled_current_export_layout_is_recognised(tmp_path: Path, store: Store)
         ("Unidentified Armed Group (2013-)", None),
     ],
 )
-def test_acled_target_nationality_from_actor_names(tmp_path: Path, store: Store, actor2: str, nationality) -> None:  # noqa: ANN001
+def test_acled_target_nationality_from_actor_names(
+    tmp_path: Path, store: Store, actor2: str, nationality
+) -> None:  # noqa: ANN001
     from spillover.sources.acled import COLUMNS_2019
 
     row = {c: "" for c in COLUMNS_2019}
-    row.update({"event_id_cnty": "X1", "event_date": "2019-01-01", "year": "2019", "actor1": "A", "actor2": actor2,
-                "country": "Mali"})
+    row.update(
+        {
+            "event_id_cnty": "X1",
+            "event_date": "2019-01-01",
+            "year": "2019",
+            "actor1": "A",
+            "actor2": actor2,
+            "country": "Mali",
+        }
+    )
     path = tmp_path / "a.csv"
     pd.DataFrame([row], columns=list(COLUMNS_2019)).to_csv(path, index=False)
     store.ingest(path)

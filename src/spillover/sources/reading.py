@@ -55,13 +55,17 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def detect_encoding(path: Path) -> str:
+class NotUTF8(ValueError):
+    """Arrow found bytes that are not UTF-8 while reading a file as UTF-8."""
+
+
+def detect_encoding(path: Path, candidates: tuple[str, ...] = ("utf-8", "cp1252")) -> str:
     """'utf-8' if the whole file decodes as UTF-8; else 'cp1252' (GTD's encoding) if that decodes it;
     else 'latin-1', which maps every byte to a character, so nothing is ever lost.
 
     Checks the whole file, because a single accented name deep in a file decides it.
     """
-    for encoding in ("utf-8", "cp1252"):
+    for encoding in candidates:
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
             with open_bytes(path) as fh:
@@ -122,8 +126,29 @@ def read_csv_text(path: Path, width: int, encoding: str) -> pa.Table:
             ),
         )
     except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "UTF-8" in str(exc):
+            raise NotUTF8(f"{path}: not UTF-8: {exc}") from exc
         raise ValueError(f"{path}: not a well-formed CSV file: {exc}") from exc
     return _with_row_numbers(table)
+
+
+def read_csv_any_encoding(path: Path) -> tuple[str, list[str], pa.Table | None]:
+    """Encoding, header and (when the file is UTF-8) the records, reading the file once in the common case.
+
+    Arrow checks UTF-8 validity as it reads, so a UTF-8 file is not decoded twice; only a file that
+    fails that check is scanned again to choose between cp1252 and latin-1. The table is None then:
+    the caller reads it with the encoding found (it needs the header first to know the width).
+    """
+    try:
+        header = read_header(path, "utf-8")
+    except UnicodeDecodeError:
+        encoding = detect_encoding(path, ("cp1252",))
+        return encoding, read_header(path, encoding), None
+    try:
+        return "utf-8", header, read_csv_text(path, len(header), "utf-8")
+    except NotUTF8:
+        encoding = detect_encoding(path, ("cp1252",))
+        return encoding, read_header(path, encoding), None
 
 
 def read_spreadsheet(path: Path) -> tuple[list[str], pa.Table]:

@@ -29,10 +29,9 @@ from spillover.schema import EVENT_COLUMNS
 from spillover.sources.base import ActorColumn, Context, Loader, lit, q
 from spillover.sources.layouts import LayoutError, Match, match_layout
 from spillover.sources.reading import (
-    detect_encoding,
     raw_columns,
+    read_csv_any_encoding,
     read_csv_text,
-    read_header,
     read_spreadsheet,
     unique_names,
 )
@@ -65,6 +64,17 @@ def _loaders() -> Sequence[Loader]:
     from spillover.sources import LOADERS
 
     return list(LOADERS.values())
+
+
+def _own_format_loader(path: Path, source: str | None) -> Loader | None:
+    """The loader that reads ``path`` itself: the one named by ``source`` when it has its own format,
+    else (source not given) the first ``own_format`` loader that recognises the file by its content."""
+    from spillover.sources import LOADERS
+
+    if source is not None:
+        chosen = LOADERS.get(source)
+        return chosen if chosen is not None and chosen.own_format else None
+    return next((x for x in _loaders() if x.own_format and x.reads(path)), None)
 
 
 def choose_loader(
@@ -199,17 +209,22 @@ def stage_file(
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     provided = dict(provided or {})
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+    own = _own_format_loader(path, source)
+    if own is not None:  # a header-less format the loader reads itself (GDELT)
+        header_original, table, encoding = own.read(path)
+        names = unique_names(header_original)
+        loader = own
+        match = match_layout(names, own.layouts, filename=path.name, provided=list(provided))
+    elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
         header_original, table = read_spreadsheet(path)
         encoding = "xlsx"
         names = unique_names(header_original)
         loader, match = choose_loader(names, path.name, source, allow_extra, provided)
     else:
-        encoding = detect_encoding(path)
-        header_original = read_header(path, encoding)
+        encoding, header_original, utf8_table = read_csv_any_encoding(path)
         names = unique_names(header_original)
         loader, match = choose_loader(names, path.name, source, allow_extra, provided)
-        table = read_csv_text(path, len(names), encoding)
+        table = utf8_table if utf8_table is not None else read_csv_text(path, len(names), encoding)
     rows = table.num_rows
     canonical_present = {c for c in match.layout.canonical(names)} & set(match.layout.columns)
     ctx = Context(layout=match.layout, present=canonical_present, provided=provided, width=len(names))
