@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Install spillover in ./.venv, load the event datasets, and profile a group (default: AQIM).
-# Data come from the local mirror named by $SPILLOVER_DATA_DIR (default ../shared/data), hash-checked.
+# Install spillover in ./.venv, load the event datasets, and write the assessment of a group (default: AQIM)
+# into reports/ (HTML, PDF and JSON).
+# Data come from the local mirror named by $SPILLOVER_DATA_DIR (default ../shared/data), hash-checked; the
+# store is $SPILLOVER_STORE (default out/spillover.duckdb) and the report folder $SPILLOVER_REPORTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SPILLOVER_DATA_DIR="${SPILLOVER_DATA_DIR:-$(cd .. && pwd)/shared/data}"
 export SPILLOVER_STORE="${SPILLOVER_STORE:-$PWD/out/spillover.duckdb}"
+REPORTS="${SPILLOVER_REPORTS:-reports}"
 GROUP="${1:-AQIM}"
 PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
 .venv/bin/spillover data fetch --all-events
-.venv/bin/spillover profile "$GROUP"
+.venv/bin/spillover assess "$GROUP" --out "$REPORTS"

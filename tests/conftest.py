@@ -45,3 +45,30 @@ def loaded_store(real_data: Path, tmp_path_factory: pytest.TempPathFactory):  # 
     store = Store(path, read_only=True)
     yield store
     store.close()
+
+
+def _spark_unavailable() -> str | None:
+    """Why a local Spark session cannot start here (None when it can)."""
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (optional extra: pip install 'spillover[spark]')"
+    java_home = os.environ.get("JAVA_HOME")
+    if not shutil.which("java") and not (java_home and (Path(java_home) / "bin" / "java").is_file()):
+        return "Java is not installed (Spark needs a JRE 17+: apt-get install openjdk-17-jre-headless)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark():  # noqa: ANN201 - a pyspark SparkSession
+    """One local Spark session for the whole test run (``local[2]``, UI off, UTC), stopped at the end."""
+    reason = _spark_unavailable()
+    if reason:
+        pytest.skip(reason)
+    from spillover.query import local_spark_session
+
+    session = local_spark_session(2, shuffle_partitions=4, memory="1g", app_name="spillover-tests")
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -19,8 +19,12 @@ def _run(*args: str) -> str:
 
 
 def test_expansion_prints_the_test_sentence_and_writes_the_map(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
-    out = _run("expansion", "AQIM", "--draws", "500", "--out", str(tmp_path), "--store", str(loaded_store.path))
-    sentence = re.search(r"(\d+) of (\d+) expansions \((\d+)%\) followed an instability onset within 12 months", out)
+    out = _run(
+        "expansion", "AQIM", "--draws", "500", "--out", str(tmp_path), "--store", str(loaded_store.path)
+    )
+    sentence = re.search(
+        r"(\d+) of (\d+) expansions \((\d+)%\) followed an instability onset within 12 months", out
+    )
     assert sentence, out
     assert int(sentence.group(2)) >= 3
     assert (tmp_path / "aqim-expansion.html").stat().st_size > 10_000
@@ -47,6 +51,8 @@ def test_theatres_and_lineage_and_instability(loaded_store, tmp_path: Path) -> N
 
 
 def test_unknown_group_suggests_names(loaded_store) -> None:  # noqa: ANN001
-    result = runner.invoke(app, ["expansion", "Al-Qaida in the Islamc Magreb", "--store", str(loaded_store.path)])
+    result = runner.invoke(
+        app, ["expansion", "Al-Qaida in the Islamc Magreb", "--store", str(loaded_store.path)]
+    )
     assert result.exit_code == 1
     assert "did you mean" in result.output.lower()

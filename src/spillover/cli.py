@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from spillover.cli_engine import EngineOpt, ParquetOpt, SparkMasterOpt, wants_engine
 from spillover.config import default_store_path
 
 app = typer.Typer(
@@ -68,7 +69,31 @@ def _fmt(value: object) -> str:
 # --- data --------------------------------------------------------------------------------------------
 
 
+def _expand_inputs(paths: list[Path]) -> list[Path]:
+    """Files named on the command line: files as given, glob patterns (quoted, so that thousands of GDELT
+    files do not overflow the shell) and folders expanded to their files, sorted by name."""
+    import glob
+
+    out: list[Path] = []
+    for path in paths:
+        text = str(path)
+        if not path.exists() and any(ch in text for ch in "*?["):
+            found = sorted(Path(p) for p in glob.glob(text) if Path(p).is_file())
+            if not found:
+                raise FileNotFoundError(f"{text}: no file matches this pattern")
+            out += found
+        elif path.is_dir():
+            out += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        else:
+            out.append(path)
+    return list(dict.fromkeys(out))
+
+
 def _ingest_with_progress(store_path: Path, paths: list[Path], **options: object) -> list[dict[str, object]]:
+    """Load the files one by one (each its own transaction, so an interrupted load keeps the files done
+    and a re-run skips them), with a progress bar over the files when there are several."""
+    from rich.progress import BarColumn, MofNCompleteColumn
+
     from spillover.store import Store
 
     reports = []
@@ -77,11 +102,14 @@ def _ingest_with_progress(store_path: Path, paths: list[Path], **options: object
         Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=err,
             transient=True,
         ) as progress,
     ):
+        overall = progress.add_task("files", total=len(paths)) if len(paths) > 1 else None
         for path in paths:
             task = progress.add_task(f"{path.name}: starting", total=None)
 
@@ -90,6 +118,8 @@ def _ingest_with_progress(store_path: Path, paths: list[Path], **options: object
 
             report = store.ingest(path, on_step=on_step, **options)  # type: ignore[arg-type]
             progress.remove_task(task)
+            if overall is not None:
+                progress.advance(overall)
             reports.append(report.as_dict())
             _print_report(report.as_dict())
     return reports
@@ -113,8 +143,15 @@ def _print_report(r: dict[str, object]) -> None:
 
 @data_app.command("add")
 def data_add(
-    paths: Annotated[list[Path], typer.Argument(help="Event files (CSV, CSV.gz or XLSX)")],
-    source: Annotated[str | None, typer.Option(help="ged, gtd, acled or rand [default: detected]")] = None,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Event files (CSV, CSV.gz, XLSX; GDELT .export.CSV(.zip)), folders, or quoted glob patterns"
+        ),
+    ],
+    source: Annotated[
+        str | None, typer.Option(help="ged, gtd, acled, rand or gdelt [default: detected]")
+    ] = None,
     country: Annotated[
         str | None, typer.Option(help="Country of every row, for files with no country column")
     ] = None,
@@ -129,8 +166,9 @@ def data_add(
 
     provided = {"country": country} if country else {}
     try:
+        files = _expand_inputs(paths)
         reports = _ingest_with_progress(
-            _store_path(store), paths, source=source, allow_extra=allow_extra_columns, provided=provided
+            _store_path(store), files, source=source, allow_extra=allow_extra_columns, provided=provided
         )
     except (LayoutError, FileNotFoundError, ValueError) as exc:
         raise _fail(str(exc)) from exc
@@ -256,15 +294,30 @@ def profile_cmd(
     ] = False,
     store: StoreOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the profile as JSON")] = False,
+    engine: EngineOpt = None,
+    parquet: ParquetOpt = None,
+    spark_master: SparkMasterOpt = "local[*]",
 ) -> None:
-    """A group's activity: events and fatalities by year and country, first/last event per country, tactics."""
+    """A group's activity: events and fatalities by year and country, first/last event per country, tactics.
+
+    With --engine/--parquet the aggregation runs on DuckDB or Spark (spillover.query); every stored row
+    counts and ``event_ids`` keeps the earliest evidence ids only."""
     from spillover.analysis.profile import UnknownGroup, profile
     from spillover.store import Store
 
+    include = ("predecessors",) if with_predecessors else ()
     try:
-        with Store(_store_path(store), read_only=True) as s, console.status(f"profiling {group}…"):
-            p = profile(s, group, include=("predecessors",) if with_predecessors else (), raw_names=raw_names)
-    except (UnknownGroup, FileNotFoundError) as exc:
+        if wants_engine(engine, parquet):
+            from spillover.analysis.engine import profile_on
+            from spillover.query import open_engine
+
+            con = open_engine(engine, store=_store_path(store), parquet=parquet, spark_master=spark_master)
+            with console.status(f"profiling {group} on {engine or 'duckdb'}…"):
+                p = profile_on(con, group, include=include, raw_names=raw_names)
+        else:
+            with Store(_store_path(store), read_only=True) as s, console.status(f"profiling {group}…"):
+                p = profile(s, group, include=include, raw_names=raw_names)
+    except (UnknownGroup, FileNotFoundError, ValueError, ImportError) as exc:
         raise _fail(str(exc)) from exc
     if as_json:
         payload = {
@@ -291,8 +344,8 @@ def _mount_commands() -> None:
     from spillover.actors.cli import app as actors_app
     from spillover.analysis import cli as analysis_cli
     from spillover.fusion.cli import sources as fusion_sources
-    from spillover.web.cli import serve as web_serve
     from spillover.instability import cli as instability_cli
+    from spillover.web.cli import serve as web_serve
 
     app.add_typer(
         actors_app, name="actors", help="The actor registry: aliases, lineage, resolution coverage."
@@ -303,6 +356,10 @@ def _mount_commands() -> None:
     app.command("lineage")(actors_cli.lineage)
     app.command("sources")(fusion_sources)
     app.command("serve")(web_serve)
+    from spillover.report import cli as report_cli
+
+    app.command("assess")(report_cli.assess_command)
+    app.command("check")(report_cli.check_command)
 
 
 _mount_commands()

@@ -77,7 +77,8 @@ def _table(title: str, frame: pd.DataFrame) -> Table:
 @app.command()
 def coverage(
     store: Annotated[
-        Path | None, typer.Option("--store", help="DuckDB store [default: $SPILLOVER_STORE or the user data dir]")
+        Path | None,
+        typer.Option("--store", help="DuckDB store [default: $SPILLOVER_STORE or the user data dir]"),
     ] = None,
     top: Annotated[int, typer.Option(help="Unresolved names to list per source")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
@@ -175,7 +176,7 @@ def _period(start: object, end: object) -> str:
 @app.command()
 def resolve(
     name: Annotated[str, typer.Argument(help="An actor name as a dataset writes it")],
-    source: Annotated[str | None, typer.Option(help="gtd, ged/ucdp, acled or rand")] = None,
+    source: Annotated[str | None, typer.Option(help="gtd, ged/ucdp, acled, rand or gdelt")] = None,
     date: Annotated[str | None, typer.Option(help="Event date (YYYY[-MM[-DD]])")] = None,
     registry: RegistryOpt = None,
     ucdp_actors: UcdpOpt = None,

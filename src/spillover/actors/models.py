@@ -15,8 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from spillover.actors.dates import FuzzyDate
 
 #: Dataset families an alias can belong to.  ``other`` holds names seen in no dataset file (own names,
-#: transliterations, names in reports); they match whatever the source.
-DATASETS: tuple[str, ...] = ("gtd", "ucdp", "acled", "rand", "other")
+#: transliterations, names in reports); they match whatever the source.  ``gdelt`` holds the CAMEO
+#: known-group codes GDELT writes in ``Actor1KnownGroupCode``/``Actor2KnownGroupCode`` (``TAL``), which
+#: the GDELT loader keeps as actor names; GDELT's upper-case actor names (``TALIBAN``) already match the
+#: other datasets' aliases, because names are compared case-folded.
+DATASETS: tuple[str, ...] = ("gtd", "ucdp", "acled", "rand", "gdelt", "other")
 
 #: Relation types, each read "group <type> target".
 RELATION_TYPES: tuple[str, ...] = (
@@ -94,6 +97,7 @@ class Aliases(Strict):
     ucdp: list[Alias] = Field(default_factory=list)
     acled: list[Alias] = Field(default_factory=list)
     rand: list[Alias] = Field(default_factory=list)
+    gdelt: list[Alias] = Field(default_factory=list)
     other: list[Alias] = Field(default_factory=list)
 
     def items(self) -> list[tuple[str, Alias]]:

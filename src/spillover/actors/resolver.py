@@ -34,6 +34,7 @@ DATASET_OF_SOURCE = {
     "acled": "acled",
     "rand": "rand",
     "rdwti": "rand",
+    "gdelt": "gdelt",
 }
 
 _AND_OR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
@@ -117,7 +118,7 @@ class Resolver:
     # --- one name -------------------------------------------------------------------------------------
 
     def resolve(self, name: str, source: str | None = None, date: Any = None) -> Resolution:
-        """Resolve one name as written by ``source`` (gtd, ged/ucdp, acled, rand) on ``date``."""
+        """Resolve one name as written by ``source`` (gtd, ged/ucdp, acled, rand, gdelt) on ``date``."""
         dataset = dataset_key(source)
         day = to_date(date) if date is not None and not _is_missing(date) else None
         key = (name, dataset, day)

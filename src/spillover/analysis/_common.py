@@ -70,10 +70,14 @@ def assign_periods(events: pd.DataFrame, periods: Periods) -> tuple[pd.DataFrame
     ev_start = ev["date_start"].to_numpy(dtype="datetime64[ns]")[None, :]
     ev_end = ev["date_end"].dt.normalize().to_numpy(dtype="datetime64[ns]")[None, :]
     period_idx, event_idx = np.nonzero((ev_start >= starts) & (ev_end <= ends))
-    tagged = ev.iloc[event_idx].reset_index(drop=True).assign(
-        period=table["period"].to_numpy()[period_idx],
-        period_start=table["start"].to_numpy()[period_idx],
-        period_end=table["end"].to_numpy()[period_idx],
+    tagged = (
+        ev.iloc[event_idx]
+        .reset_index(drop=True)
+        .assign(
+            period=table["period"].to_numpy()[period_idx],
+            period_start=table["start"].to_numpy()[period_idx],
+            period_end=table["end"].to_numpy()[period_idx],
+        )
     )
     return tagged, int(len(ev) - tagged["_row"].nunique())
 
@@ -108,7 +112,7 @@ def uses_tactic(events: pd.DataFrame, tactic: str) -> pd.Series:
     """Boolean mask: the event names ``tactic`` (primary or secondary; suicide also via the flag)."""
     mask = tactic_lists(events).map(lambda ts: tactic in ts).astype(bool)
     if tactic == "suicide_attack" and "suicide" in events:
-        mask |= events["suicide"].eq(True)
+        mask |= events["suicide"].eq(True).fillna(False).astype(bool)
     return mask
 
 

@@ -1,8 +1,11 @@
 """Analysis commands over the store: expansion and opportunism, tactics, autonomy, theatres.
 
 Each command selects the group's events through the actor registry (every alias of every dataset,
-optionally with its family), runs the analysis functions and prints their tables and one-sentence
-summaries; charts and maps are written to ``--out``.
+optionally with its family) in a *view* (``--view``: ``fused`` — each real-world event once, the default;
+``all`` — every source's rows; or one source), says which view it used, runs the analysis functions and
+prints their tables and one-sentence summaries; charts and maps are written to ``--out``.  The commands
+that count events over time (expansion, tactics) also print the coverage warnings: year-on-year changes
+that coincide with a source starting or stopping.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from spillover.cli_engine import EngineOpt, ParquetOpt, SparkMasterOpt
 from spillover.config import default_store_path
 
 console = Console(soft_wrap=True)
@@ -28,6 +32,20 @@ FamilyOpt = Annotated[
         "--include",
         help="Family members to include: predecessors, successors, affiliates, splinters, "
         "components [default: predecessors]",
+    ),
+]
+
+
+#: The view used unless ``--view`` says otherwise: :data:`spillover.analysis.selection.DEFAULT_VIEW` (spelled out
+#: here so that the command line starts without importing the actor registry; a test keeps the two equal).
+DEFAULT_VIEW = "fused"
+ViewOpt = Annotated[
+    str,
+    typer.Option(
+        "--view",
+        help="Which events: fused (each real-world event once, tolls reconciled across sources), all (every "
+        "source's rows, an event several sources report counted once per source) or one source (acled, gtd, "
+        "ged, rand …)",
     ),
 ]
 
@@ -54,41 +72,140 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-def _select(store: Path | None, group: str, include: list[str] | None):  # noqa: ANN202 - GroupSelection
+def _select(  # noqa: ANN202 - GroupSelection
+    store: Path | None,
+    group: str,
+    include: list[str] | None,
+    view: str = DEFAULT_VIEW,
+    *,
+    announce: bool = True,
+):
+    """The group's selection in ``view``; its view line is printed unless ``announce`` is False."""
     from spillover.analysis.profile import UnknownGroup
-    from spillover.analysis.selection import select_group
+    from spillover.analysis.selection import UnknownView, select_group
     from spillover.store import Store
 
     try:
         with Store(store or default_store_path(), read_only=True) as s:
-            return select_group(
-                s, group, include=tuple(include) if include is not None else ("predecessors",)
+            sel = select_group(
+                s, group, include=tuple(include) if include is not None else ("predecessors",), view=view
             )
-    except (UnknownGroup, FileNotFoundError) as exc:
+    except (UnknownGroup, UnknownView, FileNotFoundError) as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(1) from exc
+    if announce:
+        console.print(sel.describe_view())
+    return sel
+
+
+def _coverage_warnings(store: Path | None, sel) -> list:  # noqa: ANN001 - GroupSelection
+    """Year-on-year changes in the selection's event counts that coincide with a source starting or stopping
+    its coverage of a country where it reports the group (:func:`spillover.fusion.coverage_warnings`),
+    counted over the years the group has events in any source (so that a one-source view whose series ends
+    with its source is warned about)."""
+    from spillover.fusion.coverage import coverage_warnings
+    from spillover.store import Store
+
+    every = sel.source_events if sel.source_events is not None else sel.events
+    years = every["year"].dropna().astype(int)
+    span = range(int(years.min()), int(years.max()) + 1) if len(years) else None
+    with Store(store or default_store_path(), read_only=True) as s:
+        return coverage_warnings(sel.events, s, years=span)
+
+
+def _engine(engine: str | None, parquet: Path | None, store: Path | None, spark_master: str):  # noqa: ANN202
+    """The query-layer backend asked for with --engine/--parquet, or None (the store path, as usual)."""
+    from spillover.cli_engine import wants_engine
+
+    if not wants_engine(engine, parquet):
+        return None
+    from spillover.query import open_engine
+
+    try:
+        return open_engine(
+            engine, store=store or default_store_path(), parquet=parquet, spark_master=spark_master
+        )
+    except (ValueError, FileNotFoundError, ImportError) as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+
+
+def _select_on(con, group: str, include: list[str] | None, view: str):  # noqa: ANN001, ANN202
+    """:func:`_select` on a query-layer engine: the engine path has the ``all`` view only."""
+    from spillover.analysis.engine import select_group_on
+    from spillover.analysis.profile import UnknownGroup
+
+    if view not in (DEFAULT_VIEW, "all"):
+        err.print(
+            f"[bold red]error:[/] --view {view} is not available with --engine/--parquet (view all only)"
+        )
+        raise typer.Exit(1)
+    try:
+        sel = select_group_on(
+            con, group, include=tuple(include) if include is not None else ("predecessors",)
+        )
+    except UnknownGroup as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+    console.print(sel.describe_view() + " (engine path: sources are not fused)")
+    return sel
+
+
+def _warnings_any(store: Path | None, sel, con, parquet: Path | None) -> list:  # noqa: ANN001
+    """Coverage warnings read the store; with --parquet there is none to read (an empty list, said so)."""
+    if con is not None and parquet is not None:
+        console.print("coverage warnings: not computed (they need the store; --parquet was given)")
+        return []
+    return _coverage_warnings(store, sel)
+
+
+def _print_warnings(warnings: list, view: str) -> None:
+    if not warnings:
+        console.print(f"coverage: no trend coincides with a source starting or stopping (view: {view})")
+        return
+    console.print(
+        f"[bold yellow]Coverage warnings[/] ({len(warnings)}; view: {view}): these changes coincide with a "
+        "source starting or stopping, not necessarily with the group growing or shrinking"
+    )
+    for w in warnings:
+        console.print(f"[yellow]warning:[/] {w.text}")
 
 
 def expansion(
     group: Annotated[str, typer.Argument(help="Group name, alias or registry id")],
     include: FamilyOpt = None,
+    view: ViewOpt = DEFAULT_VIEW,
     min_events: Annotated[int, typer.Option(help="Sustained presence: at least this many events …")] = 3,
     window_months: Annotated[int, typer.Option(help="… within this many months")] = 12,
     draws: Annotated[int, typer.Option(help="Null-model draws")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed (results are reproducible)")] = 0,
     out: OutOpt = Path("out"),
     store: StoreOpt = None,
+    engine: EngineOpt = None,
+    parquet: ParquetOpt = None,
+    spark_master: SparkMasterOpt = "local[*]",
 ) -> None:
-    """Where the group spread and when, and whether its entries followed instability onsets (vs a null model)."""
+    """Where the group spread and when, and whether its entries followed instability onsets (vs a null model).
+
+    With --engine/--parquet the selection and the per-country table are computed by DuckDB or Spark
+    (:mod:`spillover.analysis.engine`); entries, spread and the null models run on the results as usual."""
     from spillover.analysis.expansion import expansion_map, measure_expansion
     from spillover.analysis.opportunism import assess_opportunism, describe_opportunism
     from spillover.instability import load_onsets
 
-    sel = _select(store, group, include)
+    con = _engine(engine, parquet, store, spark_master)
+    sel = _select(store, group, include, view) if con is None else _select_on(con, group, include, view)
     with console.status("measuring expansion and testing against the null models…"):
-        result = measure_expansion(
-            sel.events, min_events=min_events, window_months=window_months, group=sel.name
-        )
+        if con is None:
+            result = measure_expansion(
+                sel.events, min_events=min_events, window_months=window_months, group=sel.name
+            )
+        else:
+            from spillover.analysis.engine import expansion_on
+
+            result = expansion_on(con, sel, min_events=min_events, window_months=window_months)
+        result.view = sel.view
+        result.coverage_warnings = _warnings_any(store, sel, con, parquet)
         if result.status != "ok":
             console.print(f"{sel.name}: {result.message}")
             raise typer.Exit(0)
@@ -149,6 +266,7 @@ def expansion(
         )
     )
     console.print(describe_opportunism(test))
+    _print_warnings(result.coverage_warnings, sel.view)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{sel.group_id}-expansion.html"
     expansion_map(result, path)
@@ -158,10 +276,17 @@ def expansion(
 def tactics(
     group: Annotated[str, typer.Argument(help="Group name, alias or registry id")],
     include: FamilyOpt = None,
+    view: ViewOpt = DEFAULT_VIEW,
     out: OutOpt = Path("out"),
     store: StoreOpt = None,
+    engine: EngineOpt = None,
+    parquet: ParquetOpt = None,
+    spark_master: SparkMasterOpt = "local[*]",
 ) -> None:
-    """Tactic mix over time, change points aligned to organisational events, first use of suicide attacks."""
+    """Tactic mix over time, change points aligned to organisational events, first use of suicide attacks.
+
+    With --engine/--parquet the monthly tactic counts and tactic totals are aggregated by DuckDB or Spark
+    (:mod:`spillover.analysis.engine`); change points and first use run on the results as usual."""
     from spillover.analysis.context import org_events
     from spillover.analysis.tactics import (
         describe_tactics,
@@ -172,13 +297,21 @@ def tactics(
         tactic_profile,
     )
 
-    sel = _select(store, group, include)
+    con = _engine(engine, parquet, store, spark_master)
+    sel = _select(store, group, include, view) if con is None else _select_on(con, group, include, view)
     if sel.events.empty:
-        console.print(f"{sel.name}: no events in the store")
+        console.print(f"{sel.name}: no events in the store (view: {sel.view})")
         raise typer.Exit(0)
     orgs = org_events(sel.family.ids)
-    prof = tactic_profile(sel.events)
-    changes = tactic_changes(sel.events, orgs, signal="counts")
+    if con is None:
+        prof = tactic_profile(sel.events)
+    else:
+        from spillover.analysis.engine import tactic_profile_on
+
+        prof = tactic_profile_on(con, sel)
+    prof.view = sel.view
+    prof.coverage_warnings = _warnings_any(store, sel, con, parquet)
+    changes = tactic_changes(sel.events, orgs, signal="counts", profile=prof)
     predecessors = [g for g in sel.family.ids if g != sel.group_id]
     adoption = tactic_adoption(sel.group_id, sel.events, predecessors=predecessors, org_events=orgs)
     console.print(
@@ -205,6 +338,7 @@ def tactics(
         )
     )
     console.print(describe_tactics(prof, changes, adoption))
+    _print_warnings(prof.coverage_warnings, sel.view)
     out.mkdir(parents=True, exist_ok=True)
     path = save_chart(tactic_chart(prof, title=f"{sel.name}: tactics"), out / f"{sel.group_id}-tactics.html")
     console.print(f"chart: {path}")
@@ -213,6 +347,7 @@ def tactics(
 def autonomy(
     group: Annotated[str, typer.Argument(help="Group name, alias or registry id")],
     parent: Annotated[str, typer.Option("--parent", help="The parent organisation")],
+    view: ViewOpt = DEFAULT_VIEW,
     store: StoreOpt = None,
 ) -> None:
     """Autonomy of a group from its parent: each component with its evidence, and the rank among peers."""
@@ -222,12 +357,13 @@ def autonomy(
     from spillover.analysis.selection import select_group
     from spillover.store import Store
 
-    sel = _select(store, group, ["predecessors"])
-    par = _select(store, parent, [])
+    sel = _select(store, group, ["predecessors"], view)
+    par = _select(store, parent, [], view, announce=False)
+    console.print(f"parent {par.name}: {par.describe_view()}")
     peers = {}
     with Store(store or default_store_path(), read_only=True) as s:
         for peer in sorted(family(par.group_id, include=("affiliates",)).ids - {par.group_id, sel.group_id}):
-            events = select_group(s, peer, include=()).events
+            events = select_group(s, peer, include=(), view=view).events
             if len(events):
                 peers[default_registry().group(peer).name] = events
     # the autonomy index names groups by display name: the family's leaders count for the group
@@ -246,7 +382,7 @@ def autonomy(
         }
         for c in index.components.values()
     ]
-    console.print(_table(f"Autonomy of {sel.name} from {par.name}", pd.DataFrame(rows)))
+    console.print(_table(f"Autonomy of {sel.name} from {par.name} (view: {sel.view})", pd.DataFrame(rows)))
     console.print(describe_autonomy(index))
 
 
@@ -257,6 +393,7 @@ def theatres(
         float, typer.Option(help="Neighbourhood radius of the density clustering (km)")
     ] = 300.0,
     min_samples: Annotated[int, typer.Option(help="Events needed to form a theatre")] = 5,
+    view: ViewOpt = DEFAULT_VIEW,
     store: StoreOpt = None,
 ) -> None:
     """Distinct theatres of operation per year (density clustering), and when one became several."""
@@ -264,7 +401,7 @@ def theatres(
     from spillover.analysis.fragmentation import describe_fragmentation
     from spillover.analysis.fragmentation import theatres as find_theatres
 
-    sel = _select(store, group, include)
+    sel = _select(store, group, include, view)
     frag = find_theatres(
         sel.events, eps_km=eps_km, min_samples=min_samples, factions=factions(sel.family.ids)
     )

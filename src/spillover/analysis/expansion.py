@@ -78,6 +78,16 @@ class ExpansionResult:
     expansions: pd.DataFrame
     spread: pd.DataFrame
     events: pd.DataFrame = field(repr=False)
+    #: which events were measured: "fused", "all" or a source (read from the events' view, see
+    #: :func:`spillover.fusion.view_of`; "events" for a frame of no known view)
+    view: str = "events"
+    #: year-on-year changes that coincide with a source starting or stopping
+    #: (:func:`spillover.fusion.coverage_warnings`; set by the caller, which has the store)
+    coverage_warnings: list = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.view == "events" and "view" in self.events.attrs:
+            self.view = str(self.events.attrs["view"])
 
     @property
     def ok(self) -> bool:
@@ -181,17 +191,55 @@ def _entries(frame: pd.DataFrame, rule: SustainedPresence) -> pd.DataFrame:
     return entries.sort_values(["date", "first_event", "country_iso3"], kind="stable").reset_index(drop=True)
 
 
-def _country_table(frame: pd.DataFrame, entries: pd.DataFrame, origin: str | None) -> pd.DataFrame:
-    grouped = frame.groupby("country_iso3")
+#: Columns of a per-country activity table (:func:`country_activity` here, or
+#: :func:`spillover.query.country_activity` computed by DuckDB or Spark).
+ACTIVITY_COLUMNS = (
+    "country_iso3", "country", "events", "fatalities", "fatalities_known", "first_event", "last_event",
+    "admin1_units",
+)  # fmt: skip
+
+
+def country_activity(events: pd.DataFrame) -> pd.DataFrame:
+    """Per country: events, fatalities (sum of the known values) and how many are known, first and last
+    event, distinct admin1 units, and the country's name (alphabetically first spelling, so that every
+    engine picks the same one)."""
+    frame = events[events["country_iso3"].notna() & (events["country_iso3"] != "")]
+    dates = pd.to_datetime(frame["date_start"], errors="coerce")
+    fat = pd.to_numeric(frame["fatalities"], errors="coerce") if "fatalities" in frame else np.nan
+    admin1 = frame.get("admin1")
+    country = frame.get("country")
+    grouped = frame.assign(_date=dates, _fat=fat, _admin1=admin1, _country=country).groupby("country_iso3")
     table = pd.DataFrame(
         {
-            "country": grouped["country"].first(),
-            "first_event": grouped["date_start"].min(),
-            "last_event": grouped["date_start"].max(),
+            "country": grouped["_country"].min(),
             "events": grouped.size(),
-            "fatalities": grouped["fatalities"].sum(min_count=1),
-            "admin1_units": grouped["admin1"].nunique(),
+            "fatalities": grouped["_fat"].sum(),
+            "fatalities_known": grouped["_fat"].count(),
+            "first_event": grouped["_date"].min(),
+            "last_event": grouped["_date"].max(),
+            "admin1_units": grouped["_admin1"].nunique(),
         }
+    )
+    return table.reset_index()[list(ACTIVITY_COLUMNS)]
+
+
+def _country_table(activity: pd.DataFrame, entries: pd.DataFrame, origin: str | None) -> pd.DataFrame:
+    """The result's country table from a per-country activity table (fatalities unknown when none is)."""
+    missing = set(ACTIVITY_COLUMNS) - set(activity.columns)
+    if missing:
+        raise ValueError(f"the per-country activity table lacks {sorted(missing)}")
+    act = activity[activity["country_iso3"].notna() & (activity["country_iso3"] != "")]
+    known = act["fatalities_known"].astype(int).to_numpy()
+    table = pd.DataFrame(
+        {
+            "country": act["country"].astype(object).where(act["country"].notna(), None).to_numpy(),
+            "first_event": pd.to_datetime(act["first_event"]).to_numpy(),
+            "last_event": pd.to_datetime(act["last_event"]).to_numpy(),
+            "events": act["events"].astype(int).to_numpy(),
+            "fatalities": np.where(known > 0, act["fatalities"].astype(float).to_numpy(), np.nan),
+            "admin1_units": act["admin1_units"].astype(int).to_numpy(),
+        },
+        index=pd.Index(act["country_iso3"].astype(str).to_numpy(), name="country_iso3"),
     )
     table["entered"] = entries.set_index("country_iso3")["date"].reindex(table.index)
     table["is_origin"] = table.index == origin
@@ -254,10 +302,14 @@ def measure_expansion(
     window_months: int = WINDOW_MONTHS,
     origin: str | None = None,
     group: str | None = None,
+    activity: pd.DataFrame | None = None,
 ) -> ExpansionResult:
     """Per-country presence, dated entries and yearly spread of one group's (or family's) events.
 
-    ``origin`` (ISO3) overrides the default, the country of the earliest sustained activity.  Raises
+    ``origin`` (ISO3) overrides the default, the country of the earliest sustained activity.
+    ``activity``: the per-country table (:data:`ACTIVITY_COLUMNS`) when an engine has already aggregated
+    it from the same events (:func:`spillover.query.country_activity`); by default it is computed here
+    with :func:`country_activity`.  Entries and the yearly spread always read the events.  Raises
     :class:`InsufficientData` when no event has both a date and an ISO3 country; when no country reaches
     sustained presence the result's ``status`` is ``"insufficient_data"`` and ``message`` says why.
     """
@@ -287,7 +339,9 @@ def measure_expansion(
         origin_iso3=origin,
         n_events=len(frame),
         n_dropped=dropped,
-        countries=_country_table(frame, entries, origin),
+        countries=_country_table(
+            activity if activity is not None else country_activity(frame), entries, origin
+        ),
         expansions=entries,
         spread=_spread_by_year(frame, entries, origin),
         events=frame,

@@ -23,7 +23,6 @@ import pandas as pd
 import ruptures as rpt
 
 from spillover.analysis._common import (
-    assign_periods,
     ids,
     months_between,
     uses_tactic,
@@ -47,6 +46,10 @@ class TacticProfile:
     )  # one row per tactic: events, share, fatalities, fatalities_per_event, first_date, first_event_id
     n_events: int  # events counted in a month
     n_undated: int  # events left out because their date range spans more than one month
+    view: str = "events"  # which events: "fused", "all" or a source (set by the caller that chose the view)
+    # year-on-year changes that coincide with a source starting or stopping (fusion.coverage_warnings;
+    # set by the caller, which has the store)
+    coverage_warnings: list = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -87,8 +90,8 @@ def primary_tactics(events: pd.DataFrame) -> pd.Series:
     """Each event's primary tactic; the suicide flag wins, missing values are 'unknown'."""
     tactic = events["tactic"] if "tactic" in events else pd.Series("unknown", index=events.index)
     tactic = tactic.where(tactic.isin(list(TACTICS)), "unknown").fillna("unknown")
-    if "suicide" in events:
-        tactic = tactic.mask(events["suicide"].eq(True), "suicide_attack")
+    if "suicide" in events:  # an unknown flag (<NA>) is "not flagged"
+        tactic = tactic.mask(events["suicide"].eq(True).fillna(False).astype(bool), "suicide_attack")
     return tactic
 
 
@@ -96,54 +99,107 @@ def _ordered_tactics(present: Sequence[str]) -> list[str]:
     return [t for t in TACTICS if t in set(present)]
 
 
+def month_of(events: pd.DataFrame) -> pd.Series:
+    """First day of each event's month, or NaT when its date range spans more than one month (the rule of
+    :func:`spillover.analysis._common.assign_periods` and :func:`spillover.query.month_of`)."""
+    ev = with_dates(events)
+    start, end = ev["date_start"], ev["date_end"].dt.normalize()
+    same = (start.dt.year == end.dt.year) & (start.dt.month == end.dt.month)
+    return start.dt.to_period("M").dt.start_time.where(same)
+
+
+def _known_fatalities(events: pd.DataFrame) -> pd.Series:
+    if "fatalities" not in events:
+        return pd.Series(np.nan, index=events.index, dtype=float)
+    return pd.to_numeric(events["fatalities"], errors="coerce").astype(float)
+
+
+def monthly_tactic_table(events: pd.DataFrame) -> pd.DataFrame:
+    """``month, tactic, events, fatalities, fatalities_known`` per month and primary tactic (month NaT:
+    events not placed in one month) — computed here from events, or by any engine with
+    :func:`spillover.query.monthly_tactics`; :func:`profile_from_tables` reads either."""
+    frame = pd.DataFrame(
+        {"month": month_of(events), "tactic": primary_tactics(events), "f": _known_fatalities(events)}
+    )
+    out = frame.groupby(["month", "tactic"], dropna=False, sort=False).agg(
+        events=("tactic", "size"), fatalities=("f", "sum"), fatalities_known=("f", "count")
+    )
+    return out.reset_index().sort_values(["month", "tactic"], na_position="first", ignore_index=True)
+
+
+def tactic_totals_table(events: pd.DataFrame) -> pd.DataFrame:
+    """``tactic, events, fatalities, fatalities_known, first_date, first_event_id`` per primary tactic over
+    every event whatever its date precision (:func:`spillover.query.tactic_totals` on an engine).  The first
+    event is the earliest by ``date_start``, ties broken by the smallest ``event_id``."""
+    ev = with_dates(events)
+    ev = ev.assign(tactic=primary_tactics(ev), f=_known_fatalities(ev), _id=ev["event_id"].astype(str))
+    ordered = ev.sort_values(["date_start", "_id"], kind="stable", na_position="last")
+    g = ordered.groupby("tactic", sort=True)
+    out = pd.DataFrame(
+        {
+            "events": g.size(),
+            "fatalities": g["f"].sum(),
+            "fatalities_known": g["f"].count(),
+            "first_date": g["date_start"].min(),
+            "first_event_id": g["_id"].first(),
+        }
+    )
+    return out.reset_index()
+
+
 def tactic_profile(events: pd.DataFrame) -> TacticProfile:
     """Monthly counts, shares and fatalities per tactic, with per-tactic totals and first use."""
-    ev = with_dates(events)
-    ev["tactic"] = primary_tactics(ev)
-    monthly, n_undated = assign_periods(ev, "month")
-    tactics = _ordered_tactics(ev["tactic"].unique())
-    if monthly.empty:
+    return profile_from_tables(monthly_tactic_table(events), tactic_totals_table(events))
+
+
+def profile_from_tables(monthly: pd.DataFrame, totals: pd.DataFrame) -> TacticProfile:
+    """The tactic profile from its two aggregated tables, whoever computed them: :func:`monthly_tactic_table`
+    and :func:`tactic_totals_table` from events in memory, or :func:`spillover.query.monthly_tactics` and
+    :func:`spillover.query.tactic_totals` on DuckDB or Spark (one group: drop or ignore their ``group``)."""
+    tactics = _ordered_tactics(totals["tactic"].tolist())
+    n_all = int(totals["events"].sum())
+    placed = monthly.dropna(subset=["month"])
+    n_events = int(placed["events"].sum())
+    totals_frame = _totals(totals, tactics, n_all)
+    if placed.empty:
         empty = pd.DataFrame(columns=tactics, dtype=float)
-        return TacticProfile(empty, empty, empty, _totals(ev, tactics), 0, n_undated)
-    months = pd.period_range(monthly["period_start"].min(), monthly["period_start"].max(), freq="M")
+        return TacticProfile(empty, empty, empty, totals_frame, 0, n_all - n_events)
+    month = pd.to_datetime(placed["month"])
+    months = pd.period_range(month.min(), month.max(), freq="M")
     index = pd.DatetimeIndex(months.start_time, name="month")
-    counts = monthly.pivot_table(index="period_start", columns="tactic", values="event_id", aggfunc="count")
+    wide = placed.assign(
+        month=month, events=placed["events"].astype(float), f=placed["fatalities"].astype(float)
+    )
+    counts = wide.pivot_table(index="month", columns="tactic", values="events", aggfunc="sum")
     counts = counts.reindex(index=index, columns=tactics).fillna(0).astype(int)
-    fat = pd.to_numeric(monthly.get("fatalities"), errors="coerce") if "fatalities" in monthly else np.nan
     fatalities = (
-        monthly.assign(f=fat)
-        .pivot_table(index="period_start", columns="tactic", values="f", aggfunc="sum")
+        wide.pivot_table(index="month", columns="tactic", values="f", aggfunc="sum")
         .reindex(index=index, columns=tactics)
         .fillna(0.0)
     )
     totals_per_month = counts.sum(axis=1)
     shares = counts.div(totals_per_month.where(totals_per_month > 0), axis=0)
-    return TacticProfile(counts, shares, fatalities, _totals(ev, tactics), int(len(monthly)), n_undated)
+    return TacticProfile(counts, shares, fatalities, totals_frame, n_events, n_all - n_events)
 
 
-def _totals(ev: pd.DataFrame, tactics: list[str]) -> pd.DataFrame:
-    """Per tactic: events, share, fatalities and the first event (all events, whatever their precision)."""
-    fat = (
-        pd.to_numeric(ev["fatalities"], errors="coerce")
-        if "fatalities" in ev
-        else pd.Series(np.nan, ev.index)
+def _totals(totals: pd.DataFrame, tactics: list[str], n_all: int) -> pd.DataFrame:
+    """Per tactic: events, share, fatalities (known), fatalities per event with a known toll, first event."""
+    if not tactics:
+        return pd.DataFrame()
+    t = totals.set_index("tactic").reindex(tactics)
+    known = t["fatalities_known"].astype(float)
+    out = pd.DataFrame(
+        {
+            "events": t["events"].astype(int),
+            "share": t["events"].astype(float) / n_all if n_all else np.nan,
+            "fatalities": t["fatalities"].astype(float),
+            "fatalities_per_event": (t["fatalities"].astype(float) / known).where(known > 0),
+            "first_date": pd.to_datetime(t["first_date"]),
+            "first_event_id": [None if pd.isna(x) else str(x) for x in t["first_event_id"]],
+        },
+        index=pd.Index(tactics, name="tactic"),
     )
-    rows = []
-    for t in tactics:
-        sub = ev[ev["tactic"] == t].sort_values("date_start")
-        known = fat[sub.index].dropna()
-        rows.append(
-            {
-                "tactic": t,
-                "events": len(sub),
-                "share": len(sub) / len(ev) if len(ev) else np.nan,
-                "fatalities": float(known.sum()),
-                "fatalities_per_event": float(known.mean()) if len(known) else np.nan,
-                "first_date": sub["date_start"].iloc[0] if len(sub) else pd.NaT,
-                "first_event_id": str(sub["event_id"].iloc[0]) if len(sub) else None,
-            }
-        )
-    return pd.DataFrame(rows).set_index("tactic") if rows else pd.DataFrame()
+    return out
 
 
 def bic_penalty(signal: np.ndarray, factor: float = 2.0) -> tuple[float, str]:
@@ -178,6 +234,7 @@ def tactic_changes(
     min_size: int = 3,
     step: str = "month",
     tactics: Sequence[str] | None = None,
+    profile: TacticProfile | None = None,
 ) -> TacticChanges:
     """Change points in the monthly tactic mix (``ruptures``), aligned to the nearest org event.
 
@@ -188,8 +245,10 @@ def tactic_changes(
     the series, which makes the difference-based noise estimate too small and invents changes.  The penalty defaults to :func:`bic_penalty`; pass ``penalty`` to override it,
     or ``n_changes`` (with ``method="binseg"``) to ask for a fixed number of changes.  Each change is dated
     at the first month of the new segment; ``lag_months`` is that month minus the org event's month.
+    ``profile``: the events' tactic profile when already computed (e.g. by an engine from aggregates, see
+    :func:`profile_from_tables`); ``events`` then only supply the evidence ids of each change.
     """
-    profile = tactic_profile(events)
+    profile = profile if profile is not None else tactic_profile(events)
     counts = (
         profile.counts if tactics is None else profile.counts.reindex(columns=list(tactics), fill_value=0)
     )

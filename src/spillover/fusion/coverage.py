@@ -368,6 +368,7 @@ def coverage_warnings(
     window: int = 1,
     min_events: int = 5,
     coverage: pd.DataFrame | None = None,
+    years: range | None = None,
 ) -> list[CoverageWarning]:
     """Warnings for an analysis that counts ``events`` over time: each year-on-year change of more than
     ``threshold`` (50 %) in the yearly count (with at least ``min_events`` in one of the two years) that lies
@@ -375,12 +376,16 @@ def coverage_warnings(
 
     Only (source, country) pairs in which the source reports some of ``events`` count: a source that never
     names the group there cannot make its count jump.  ``events`` may be a per-source frame or a fused view
-    (its ``sources`` column is used)."""
+    (its ``sources`` column is used).  ``years`` are the years to count over (default: the span of the events'
+    years); give the group's span in every source so that a one-source series that ends (or begins) with its
+    source's coverage is warned about too."""
     if events.empty:
         return []
     coverage = coverage if coverage is not None else source_coverage(store)
-    years = events["year"].dropna().astype(int)
-    counts = years.value_counts().reindex(range(years.min(), years.max() + 1), fill_value=0).sort_index()
+    event_years = events["year"].dropna().astype(int)
+    if years is None:
+        years = range(event_years.min(), event_years.max() + 1)
+    counts = event_years.value_counts().reindex(years, fill_value=0).sort_index()
     changes = _coverage_changes(coverage, _reporting_pairs(events))
     warnings: list[CoverageWarning] = []
     for year in counts.index[1:]:

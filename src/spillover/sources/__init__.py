@@ -1,20 +1,23 @@
 """Loaders: one per dataset family, each mapping the dataset's official layouts into the event schema.
 
 ``LOADERS`` is the registry; :func:`spillover.sources.stage.stage_file` detects the source and layout of
-a file and normalises it; :mod:`spillover.store` commits the result.
+a file and normalises it; :mod:`spillover.store` commits the result.  Files with a header row are told
+apart by their header; GDELT exports have none and are recognised by their content (57, 58 or 61
+tab-separated fields, a numeric id and a YYYYMMDD day), so no header-based file can be taken for GDELT.
 """
 
 from __future__ import annotations
 
 from spillover.sources.acled import ACLEDLoader
 from spillover.sources.base import Loader
+from spillover.sources.gdelt import GDELTLoader
 from spillover.sources.ged import GEDLoader
 from spillover.sources.gtd import GTDLoader
 from spillover.sources.layouts import Layout, LayoutError
 from spillover.sources.rand import RANDLoader
 
 LOADERS: dict[str, Loader] = {
-    loader.source: loader for loader in (GEDLoader(), GTDLoader(), ACLEDLoader(), RANDLoader())
+    loader.source: loader for loader in (GEDLoader(), GTDLoader(), ACLEDLoader(), RANDLoader(), GDELTLoader())
 }
 
 __all__ = ["LOADERS", "Layout", "LayoutError", "Loader"]

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spillover.sources.layouts import Layout
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def q(name: str) -> str:
@@ -126,6 +131,18 @@ class Loader:
 
     def actors(self, ctx: Context) -> list[ActorColumn]:
         raise NotImplementedError
+
+    #: True for a source whose files the loader reads itself (no header row: GDELT); see :meth:`read`.
+    own_format: bool = False
+
+    def reads(self, path: Path) -> bool:
+        """Is ``path`` a file in this loader's own format (checked by content)?  Only for ``own_format``
+        loaders: :func:`spillover.sources.stage.stage_file` then reads it with :meth:`read`."""
+        return False
+
+    def read(self, path: Path) -> tuple[list[str], pa.Table, str]:
+        """``(header, raw table c1 … cN + _row, encoding)`` of a file in the loader's own format."""
+        raise NotImplementedError(f"{self.source} files have a header row: they are read as CSV")
 
     def sniff(self, header: list[str]) -> bool:
         """Does this header look like this source at all (used to guess the source)?"""

@@ -1,0 +1,272 @@
+"""The report's figures, as SVG text that goes inline into the HTML (no script, no network, no file).
+
+Vega-Lite charts (Altair) are rendered to SVG by ``vl-convert``; the map is the expansion module's
+``mark_geoshape`` chart with the Natural Earth outlines inlined; the lineage diagram is the actor
+registry's matplotlib timeline.  Every SVG's element ids are prefixed with the figure's name, so that
+several figures inlined in one page cannot capture each other's clip paths or gradients.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from spillover.analysis.tactics import TacticChanges, TacticProfile, tactic_chart
+
+_ID = re.compile(r'\bid="([^"]+)"')
+_XML_HEAD = re.compile(r"^\s*<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
+#: Palette of the data sources, fixed so every chart colours a source the same way.
+SOURCE_COLOURS = {
+    "acled": "#1b9e77",
+    "ged": "#d95f02",
+    "gtd": "#7570b3",
+    "rand": "#e7298a",
+    "gdelt": "#66a61e",
+}
+
+
+def namespaced(svg: str, prefix: str) -> str:
+    """The SVG without its XML header, with every id (and reference to it) prefixed by ``prefix``."""
+    svg = _XML_HEAD.sub("", svg)
+    for old in sorted(set(_ID.findall(svg)), key=len, reverse=True):
+        new = f"{prefix}-{old}"
+        svg = svg.replace(f'id="{old}"', f'id="{new}"')
+        svg = svg.replace(f"url(#{old})", f"url(#{new})").replace(f'href="#{old}"', f'href="#{new}"')
+    return svg
+
+
+def to_svg(chart: alt.TopLevelMixin, name: str) -> str:
+    """An Altair chart as inline SVG text (data inlined, no row limit)."""
+    with alt.data_transformers.enable("default", max_rows=None):
+        spec = chart.to_dict()
+    # room on the right: the PDF's fallback font can be wider than the one the layout was measured with,
+    # and a legend title on the right edge would be cut
+    spec.setdefault("padding", {"left": 5, "top": 5, "bottom": 5, "right": 30})
+    return namespaced(solid_gradients(vl_convert.vegalite_to_svg(spec)), name)
+
+
+_GRADIENT = re.compile(r'<linearGradient id="([^"]+)"([^>]*)>(.*?)</linearGradient>', re.DOTALL)
+_STOP = re.compile(r'<stop offset="([0-9.eE+-]+)" stop-color="([^"]+)"\s*/>')
+_GRADIENT_BOX = re.compile(r'<path d="M0,0h([0-9.]+)v([0-9.]+)h-[0-9.]+Z" fill="url\(#([^)]+)\)"([^>]*)/>')
+#: Solid stripes that stand for one gradient (a legend bar of 200 px: 2.5 px a stripe).
+GRADIENT_STRIPES = 80
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    if colour.startswith("#") and len(colour) == 7:
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+    values = re.findall(r"[0-9.]+", colour)
+    return (float(values[0]), float(values[1]), float(values[2]))
+
+
+def solid_gradients(svg: str, stripes: int = GRADIENT_STRIPES) -> str:
+    """The SVG with each rectangle filled by an axis-aligned linear gradient (Vega's colour-scale legends)
+    drawn as solid stripes instead.  WeasyPrint leaves such gradients out of the PDF; stripes print the same
+    everywhere.  Anything else is left as it is."""
+    gradients = {}
+    for gid, attrs, body in _GRADIENT.findall(svg):
+        coords = dict(re.findall(r'(x1|x2|y1|y2)="([0-9.]+)"', attrs))
+        stops = [(float(o), _rgb(c)) for o, c in _STOP.findall(body)]
+        if len(stops) >= 2:
+            x1, x2 = float(coords.get("x1", 0)), float(coords.get("x2", 1))
+            y1, y2 = float(coords.get("y1", 0)), float(coords.get("y2", 0))
+            if x1 == x2 or y1 == y2:  # axis-aligned only
+                gradients[gid] = (x1, x2, y1, y2, stops)
+
+    def colour_at(stops: list, t: float) -> str:
+        for (o1, c1), (o2, c2) in zip(stops, stops[1:], strict=False):
+            if t <= o2 or (o2, c2) == stops[-1]:
+                f = 0.0 if o2 == o1 else min(max((t - o1) / (o2 - o1), 0.0), 1.0)
+                r, g, b = (round(a + (b_ - a) * f) for a, b_ in zip(c1, c2, strict=True))
+                return f"rgb({r},{g},{b})"
+        r, g, b = (round(v) for v in stops[-1][1])
+        return f"rgb({r},{g},{b})"
+
+    def stripes_for(match: re.Match[str]) -> str:
+        width, height, gid, rest = float(match[1]), float(match[2]), match[3], match[4]
+        if gid not in gradients:
+            return match[0]
+        x1, x2, y1, y2, stops = gradients[gid]
+        opacity = re.search(r'opacity="([0-9.]+)"', rest)
+        common = f' opacity="{opacity[1]}"' if opacity else ""
+        vertical = x1 == x2
+        start, end = (y1, y2) if vertical else (x1, x2)
+        length = height if vertical else width
+        parts = []
+        for i in range(stripes):
+            a, b = i / stripes, (i + 1) / stripes  # positions along the box, 0 = top/left
+            t = start + (end - start) * (a + b) / 2  # gradient offset at the middle of the stripe
+            # stripes overlap by a hair so that no seam shows between them
+            pos, size = a * length, (b - a) * length + 0.3
+            box = (f'x="0" y="{pos:.2f}" width="{width}" height="{size:.2f}"' if vertical
+                   else f'x="{pos:.2f}" y="0" width="{size:.2f}" height="{height}"')  # fmt: skip
+            parts.append(f'<rect {box} fill="{colour_at(stops, t)}"{common}/>')
+        return "<g>" + "".join(parts) + "</g>"
+
+    return _GRADIENT_BOX.sub(stripes_for, svg) if gradients else svg
+
+
+def _values(frame: pd.DataFrame) -> alt.Data:
+    """Inline data values with dates as ISO strings (JSON-safe)."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return alt.Data(values=out.to_dict(orient="records"))
+
+
+def activity_chart(events: pd.DataFrame, org_events: pd.DataFrame | None = None, title: str = "") -> str:
+    """Events per year, stacked by source, with the organisational changes of the lineage as rules."""
+    from spillover.report.coverage import SEVERAL_SOURCES, source_label
+
+    counts = (
+        events.assign(source=source_label(events))
+        .groupby(["year", "source"])
+        .size()
+        .reset_index(name="events")
+    )
+    sources = sorted(counts["source"].unique())
+    bars = (
+        alt.Chart(_values(counts))
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("events:Q", title="Events"),
+            color=alt.Color(
+                "source:N",
+                title="Source",
+                scale=alt.Scale(
+                    domain=sources,
+                    range=[
+                        SOURCE_COLOURS.get(s, "#555555" if s == SEVERAL_SOURCES else "#999999")
+                        for s in sources
+                    ],
+                ),
+            ),
+            tooltip=["year:O", "source:N", "events:Q"],
+        )
+    )
+    layers: list[alt.Chart] = [bars]
+    if org_events is not None and len(org_events):
+        years = set(counts["year"].astype(int))
+        orgs = org_events.assign(year=pd.to_datetime(org_events["date"]).dt.year)
+        orgs = orgs[
+            orgs["year"].isin(years)
+            & orgs["kind"].isin(["renamed_to", "merged_into", "pledged_allegiance_to", "split_from"])
+        ]
+        orgs = orgs.drop_duplicates("year").assign(
+            label=lambda d: d["kind"].str.replace("_", " ") + " " + d["year"].astype(str)
+        )
+        if len(orgs):
+            data = _values(orgs[["year", "label"]])
+            layers.append(alt.Chart(data).mark_rule(color="#444444", strokeDash=[3, 3]).encode(x="year:O"))
+            layers.append(
+                alt.Chart(data)
+                .mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=9, color="#444444")
+                .encode(x="year:O", y=alt.value(4), text="label:N")
+            )
+    chart = alt.layer(*layers).properties(width=640, height=220, title=title or "Events per year by source")
+    return to_svg(chart, "activity")
+
+
+def tactics_svg(profile: TacticProfile, changes: TacticChanges | None, title: str) -> str:
+    """The tactics module's share chart with the detected change points as rules."""
+    base = tactic_chart(profile, title=title)
+    if changes is None or changes.changes.empty:
+        return to_svg(base, "tactics")
+    marks = changes.changes[["month"]].assign(month=lambda d: pd.to_datetime(d["month"]))
+    rules = (
+        alt.Chart(_values(marks))
+        .mark_rule(color="black", strokeWidth=1.5, strokeDash=[5, 3])
+        .encode(x="month:T")
+    )
+    return to_svg(alt.layer(base, rules), "tactics")
+
+
+def countries_chart(events: pd.DataFrame) -> str:
+    """Events per year in each country (the spread over time, for the expansion section)."""
+    counts = events.assign(country=events["country_iso3"].fillna("?")).groupby(["year", "country"]).size()
+    frame = counts.reset_index(name="events")
+    chart = (
+        alt.Chart(_values(frame))
+        .mark_rect()
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("country:N", title="Country", sort="-x"),
+            color=alt.Color("events:Q", title="Events", scale=alt.Scale(scheme="orangered")),
+            tooltip=["year:O", "country:N", "events:Q"],
+        )
+        .properties(width=640, title="Events per country and year")
+    )
+    return to_svg(chart, "countries")
+
+
+def peers_chart(peers: pd.DataFrame, group: str) -> str:
+    """Composite autonomy of the group and the parent's other branches (components with data everywhere)."""
+    frame = peers.reset_index(names="branch")[["branch", "composite"]].dropna()
+    frame["is_group"] = frame["branch"] == group
+    chart = (
+        alt.Chart(_values(frame))
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "composite:Q",
+                title="Composite autonomy score (own components)",
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            y=alt.Y("branch:N", sort="-x", title=None),
+            color=alt.Color(
+                "is_group:N", scale=alt.Scale(domain=[True, False], range=["#d95f02", "#9e9e9e"]), legend=None
+            ),
+            tooltip=["branch:N", alt.Tooltip("composite:Q", format=".2f")],
+        )
+        .properties(width=520, title="Autonomy of the parent's branches")
+    )
+    return to_svg(chart, "peers")
+
+
+def expansion_map_svg(expansion, basemap: Path) -> str:  # noqa: ANN001 - ExpansionResult
+    """The expansion module's map (countries by year of entry, events by year) as SVG."""
+    from spillover.analysis.expansion import expansion_map
+
+    chart = expansion_map(expansion, basemap=basemap, width=600, height=440).configure_legend(
+        titleLimit=0, labelLimit=0
+    )
+    return to_svg(chart, "map")
+
+
+def event_study_svg(study) -> str:  # noqa: ANN001 - EventStudyResult
+    from spillover.analysis.opportunism import event_study_chart
+
+    return to_svg(event_study_chart(study, title="Group events around instability onsets"), "study")
+
+
+def lineage_svg(group_id: str) -> str:
+    """The registry's lineage timeline of the group, rendered by matplotlib, as inline SVG."""
+    from spillover.actors import render_lineage
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = render_lineage(group_id, Path(tmp) / "lineage")
+        svg = next(p for p in paths if p.suffix == ".svg").read_text(encoding="utf-8")
+    return namespaced(svg, "lineage")
+
+
+def find_basemap() -> Path | None:
+    """The Natural Earth countries file: ``$SPILLOVER_DATA_DIR``, else the dataset catalogue (verified copy)."""
+    from spillover.analysis import geo
+
+    try:
+        return geo.basemap_path()
+    except geo.MissingDataFile:
+        pass
+    try:
+        from spillover.sources.catalogue import fetch
+
+        return fetch("ne_110m_admin_0_countries", progress=False)
+    except Exception:  # noqa: BLE001 - any failure means: no map, and the report says so
+        return None

@@ -1,0 +1,620 @@
+"""The report's sections as template contexts: text generated from the results, tables, and figures.
+
+One function per section, each reading :class:`~spillover.report.analyses.Results` only; the describe_*
+sentences of the analysis modules are reused as they are, so the report says what the CLI says.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from spillover.analysis.autonomy import describe_autonomy
+from spillover.analysis.financing import describe_financing
+from spillover.analysis.fragmentation import describe_fragmentation
+from spillover.analysis.opportunism import describe_opportunism
+from spillover.analysis.tactics import describe_tactics
+from spillover.analysis.targets import describe_targets
+from spillover.countries import iso3_to_name
+from spillover.report import charts
+from spillover.report.analyses import Results
+from spillover.report.coverage import sources_behind
+from spillover.report.judgments import ESTIMATIVE_BANDS, KeyJudgment, percent
+from spillover.report.key_judgments import fmt_p, main_intervention, tactic_label
+from spillover.report.render import table
+
+#: Events listed per evidence table (the JSON file keeps all).
+EVIDENCE_LIMIT = 40
+
+
+def _figure(make: Callable[[], str], failures: list[str], what: str) -> str:
+    """A figure, or an empty string and a note of why it could not be drawn (the report goes on)."""
+    try:
+        return make()
+    except Exception as exc:  # noqa: BLE001 - a failed figure must not sink the report
+        failures.append(f"{what}: {type(exc).__name__}: {exc}")
+        return ""
+
+
+def _describe(fn: Callable[[], str]) -> str:
+    try:
+        return fn()
+    except Exception as exc:  # noqa: BLE001 - the describe_* sentences assume data; say what is missing
+        return f"(not available: {type(exc).__name__}: {exc})"
+
+
+def scale_table() -> dict[str, Any]:
+    rows = [{"term": t, "probability": f"{lo * 100:.0f}–{hi * 100:.0f}%"} for t, lo, hi in ESTIMATIVE_BANDS]
+    return table(
+        pd.DataFrame(rows), {"term": "Estimative term", "probability": "Probability"}, caption="ICD 203 scale"
+    )
+
+
+def judgment_view(j: KeyJudgment) -> dict[str, Any]:
+    like = j.likelihood
+    return {
+        "key": j.key, "headline": j.headline, "sentence": j.sentence, "status": j.status, "method": j.method,
+        "term": like.term if like else "", "band": like.band if like else "", "probability": like.probability if like else 0.0,
+        "rule": like.rule if like else "", "confidence": j.confidence, "confidence_reason": j.confidence_reason,
+        "sources": j.sources, "n_evidence": len(j.evidence), "section": j.section,
+    }  # fmt: skip
+
+
+def matrix_view(m) -> dict[str, Any]:  # noqa: ANN001 - ach.Matrix
+    hyps = list(m.hypotheses)
+    inc, con = m.inconsistencies(), m.consistencies()
+    return {
+        "title": m.title, "hypotheses": list(m.hypotheses.items()), "verdict": m.verdict(), "note": m.note,
+        "rows": [{"key": e.key, "finding": e.finding, "rule": e.rule, "marks": [e.marks.get(h, "N") for h in hyps]} for e in m.evidence],
+        "inconsistencies": [inc[h] for h in hyps], "consistencies": [con[h] for h in hyps],
+    }  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def origins(r: Results, failures: list[str]) -> dict[str, Any]:
+    sel = r.selection
+    paths = sel.family.paths()
+    counts = sel.events.groupby("group_id").size().to_dict() if len(sel.events) else {}
+    members = "; ".join(f"{gid} ({counts.get(gid, 0)} events): {path}" for gid, path in paths.items())
+    summary = (
+        f"{sel.name} is analysed with its {', '.join(r.params.include) or 'own events only'}: {members}. "
+        f"{len(r.org_events)} dated relations in the actor registry touch the family; each is cited below."
+    )
+    return {
+        "summary": summary,
+        "lineage_svg": _figure(lambda: charts.lineage_svg(sel.group_id), failures, "lineage diagram"),
+        "lineage_caption": "Lineage from the actor registry: each group is a lane from founding to dissolution; dated relations are arrows.",
+        "lineage": table(
+            r.lineage,
+            {
+                "start": "Date",
+                "source_name": "Group",
+                "type": "Relation",
+                "target_name": "Other group",
+                "direction": "Direction",
+                "sources": "Sources",
+                "note": "Note",
+            },
+            caption="Succession",
+        ),  # fmt: skip
+        "relations": table(
+            r.org_events,
+            {
+                "date": "Date",
+                "group_id": "Group",
+                "kind": "Relation",
+                "other_group_id": "Other group",
+                "source": "Sources",
+            },
+            caption="Every dated relation touching the family",
+        ),  # fmt: skip
+        "leaders": table(
+            r.leaders,
+            {"group_id": "Group", "name": "Leader", "start": "From", "end": "To", "kind": "Rose"},
+            caption="Leaders in the registry (organic: rose from within; appointed: by the parent)",
+        ),  # fmt: skip
+        "names": table(
+            sel.names,
+            {"source": "Source", "name": "Name in the source", "group_id": "Registry id", "events": "Events"},
+            caption="The raw actor names matched, per source",
+        ),  # fmt: skip
+    }
+
+
+def activity(r: Results, failures: list[str]) -> dict[str, Any]:
+    prof, ev = r.profile, r.events
+    if ev.empty:
+        return dict.fromkeys(("activity_svg", "tactic_svg", "changes_text", "shift_text", "tactic_caption"), "") | {
+            "summary": "No events attributed to the group: no activity, tactic or change-point analysis.",
+            "activity_caption": "", "by_country": table([]), "tactics": table([]), "changes": table([])}  # fmt: skip
+    totals = r.tactics.totals.reset_index()
+    if len(totals):
+        totals["tactic"] = totals["tactic"].map(tactic_label)
+    changes = r.changes.changes if r.changes is not None else pd.DataFrame()
+    if r.changes is None:
+        changes_text = f"Too few events ({len(ev)}) to look for change points in the tactic mix."
+    elif changes.empty:
+        changes_text = f"No change point in the monthly tactic counts (PELT, {r.changes.penalty_rule})."
+    else:
+        changes_text = (
+            f"{len(changes)} change point(s) in the monthly tactic counts (ruptures PELT, {r.changes.penalty_rule}), each "
+            "aligned to the nearest organisational event of the family:"
+        )
+    shift = r.shift
+    shift_text = ""
+    if shift is not None:
+        shift_text = (
+            f"Around {shift.pivot['description']} ({pd.Timestamp(shift.pivot['date']):%Y-%m}): {tactic_label(shift.tactic)} in "
+            f"{shift.k_before} of {shift.n_before} events with a known tactic before and {shift.k_after} of {shift.n_after} after "
+            f"({fmt_p(shift.p_value)}, Fisher exact, one-sided). Events of sources that do not code the tactic (the GTD subset "
+            "without attack types) are not counted."
+        )
+    undated = r.tactics.n_undated
+    monthly = (
+        f" The monthly series counts the {r.tactics.n_events:,} events dated to the month; {undated:,} more are "
+        f"dated only to a coarser period and count in the totals, not in the monthly series."
+        if undated
+        else ""
+    )
+    return {
+        "summary": _describe(lambda: describe_tactics(r.tactics, r.changes))
+        + monthly
+        + f" In all {prof.events:,} events, "
+        f"{prof.fatalities:,.0f} deaths where the source counts them.",
+        "activity_svg": _figure(
+            lambda: charts.activity_chart(ev, r.org_events, f"{r.selection.name}: events per year"),
+            failures,
+            "activity chart",
+        ),
+        "activity_caption": activity_caption(ev),
+        "by_country": table(
+            prof.by_country,
+            {
+                "country_iso3": "ISO3",
+                "country": "Country",
+                "events": "Events",
+                "fatalities": "Deaths",
+                "first_event": "First",
+                "last_event": "Last",
+            },
+            caption="Where",
+        ),  # fmt: skip
+        "tactics": table(
+            totals,
+            {
+                "tactic": "Tactic",
+                "events": "Events",
+                "share": "Share",
+                "fatalities": "Deaths",
+                "first_date": "First",
+                "first_event_id": "First event",
+            },
+            caption="Tactics (primary tactic)",
+        ),  # fmt: skip
+        "tactic_svg": _figure(
+            lambda: charts.tactics_svg(r.tactics, r.changes, f"{r.selection.name}: tactic shares"),
+            failures,
+            "tactic chart",
+        ),
+        "tactic_caption": "Share of each tactic (3-month pooled); dashed rules mark change points.",
+        "changes_text": changes_text,
+        "changes": table(
+            changes,
+            {
+                "month": "From",
+                "tactic_up": "Rose",
+                "delta_up": "By",
+                "tactic_down": "Fell",
+                "delta_down": "By",
+                "org_date": "Nearest org event",
+                "org_kind": "Kind",
+                "org_group_id": "Group",
+                "lag_months": "Lag (months)",
+            },
+        ),  # fmt: skip
+        "shift_text": shift_text,
+    }
+
+
+def activity_caption(events: pd.DataFrame) -> str:
+    """The caption of the activity chart, with the years each source covers for the group."""
+    spans = source_spans(events)
+    covered = ", ".join(f"{s} {int(a)}–{int(b)}" for s, (a, b) in spans.iterrows())
+    text = "Events per year, by source; dashed rules mark organisational changes in the lineage."
+    if "sources" in events and (events["sources"].map(len) > 1).any():
+        text += " An event several sources report is counted once, as 'several sources'."
+    if len(spans) > 1:
+        text += (
+            f" The sources cover different years for the group ({covered}): a change of source coverage shows as a "
+            "change of colour, not of behaviour."
+        )
+    return text
+
+
+def source_spans(events: pd.DataFrame) -> pd.DataFrame:
+    """First and last year of the group's events in each source (a fused event counts for each of its
+    sources)."""
+    behind = events[["year"]].assign(source=sources_behind(events)).explode("source")
+    return behind.groupby("source")["year"].agg(["min", "max"]).dropna()
+
+
+def comparison_text(what: str, c, unit: str = "events") -> str:  # noqa: ANN001 - measures.ShareComparison
+    """The group's share against other actors' in the same cells, or why there is nothing to compare."""
+    if c.n == 0:
+        return f"{what}: not compared — the group has no {unit}."
+    if c.n_other == 0:
+        return (
+            f"{what}: {c.k} of {c.n} of the group's {unit} ({percent(c.share)}); not compared — no other actor has events "
+            "in the same source, country and year."
+        )
+    return (
+        f"{what}: {c.k} of {c.n} of the group's {unit} ({percent(c.share)}) against {c.k_other} of {c.n_other} of other "
+        f"actors' in the same source, country and year ({percent(c.share_other, 1)}; Fisher exact, {fmt_p(c.p_value)})."
+    )
+
+
+def expansion(r: Results, failures: list[str], basemap) -> dict[str, Any]:  # noqa: ANN001 - Path | None
+    ex, op = r.expansion, r.opportunism
+    out: dict[str, Any] = {
+        "summary": r.expansion_note if ex is None else f"{ex.message}. A country counts as entered at the first of "
+        f"{ex.rule.describe()}; the entry's window events are its evidence.",
+        "map_svg": "", "map_caption": "", "countries_svg": "", "countries_caption": "", "entries": table([]),
+        "opportunism_text": f"Not run: {r.expansion_note}." if ex is None else "",
+        "sensitivity": table([]), "by_kind": table([]), "study_text": f"Not run: {r.event_study_note}.", "study_svg": "", "study_caption": "",
+    }  # fmt: skip
+    if ex is None:
+        out["map_caption"] = "No map: no event has both a date and a country."
+        return out
+    if basemap is None:
+        out["map_caption"] = (
+            "No map: the Natural Earth countries file is neither in $SPILLOVER_DATA_DIR nor obtainable from the catalogue."
+        )
+    else:
+        out["map_svg"] = _figure(lambda: charts.expansion_map_svg(ex, basemap), failures, "expansion map")
+        out["map_caption"] = (
+            "Countries shaded by the year the group entered them (sustained presence); points are located events coloured by year."
+        )
+    out["countries_svg"] = _figure(lambda: charts.countries_chart(r.events), failures, "countries chart")
+    out["countries_caption"] = "Events per country and year."
+    entries = op.entries if op is not None and len(op.entries) else ex.expansions
+    out["entries"] = table(
+        entries,
+        {"order": "#", "country_iso3": "Country", "date": "Entered", "window_events": "Window events",
+         "last_onset_date": "Last onset before", "last_onset_kind": "Kind", "last_onset_detail": "Onset",
+         "lag_months": "Lag (months)", "classification": "Reading", "evidence_event_ids": "Evidence"},
+        caption="Entries (first sustained presence) and the instability onset before each",
+    )  # fmt: skip
+    if op is not None:
+        out["opportunism_text"] = describe_opportunism(op)
+        out["sensitivity"] = table(op.sensitivity, {"window_months": "Window (months)", "null": "Null model", "n_expansions": "Entries",
+                                                    "observed_share": "Observed", "expected_share": "Expected", "effect": "Effect",
+                                                    "p_value": "p", "n_draws": "Draws", "exact": "Exact", "note": "Note"},
+                                   caption="Sensitivity: window × null model")  # fmt: skip
+        kinds = op.by_kind
+        if len(kinds):
+            kinds = kinds[(kinds["observed_count"] > 0) | (kinds["expected_share"] > 0)]
+        out["by_kind"] = table(kinds, {"kind": "Onset kind", "window_months": "Window", "observed_count": "Entries after",
+                                       "observed_share": "Observed", "expected_share": "Expected", "p_value": "p"},
+                               caption="Per kind of onset (permutation null; kinds that never precede an entry left out)")  # fmt: skip
+    study = r.event_study
+    if study is not None:
+        t = study.table
+        before = t[(t["relative_month"] < 0) & (t["relative_month"] >= -12)]
+        after = t[(t["relative_month"] >= 0) & (t["relative_month"] < 12)]
+        compared = bool(t["n_controls"].fillna(0).max() > 0)
+        controls = (
+            f"each against comparable countries without an onset within {study.months} months (on average "
+            f"{t['n_controls'].iloc[0]:.1f})"
+            if compared
+            else f"with no comparable country free of onsets within {study.months} months to compare against"
+        )
+
+        def versus(frame: pd.DataFrame) -> str:
+            return f" (comparison countries {frame['control_mean'].mean():.2f})" if compared else ""
+
+        out["study_text"] = (
+            f"{int(t['n_onsets'].iloc[0])} exogenous onsets (coups, war onsets and restarts, regime collapses, uprisings) in "
+            f"the group's countries during its activity, {controls}. In the 12 months after an onset the group "
+            f"had {after['treated_mean'].mean():.2f} events a month in the country{versus(after)}, against "
+            f"{before['treated_mean'].mean():.2f}{versus(before)} in the 12 months before."
+        )
+        out["study_svg"] = _figure(lambda: charts.event_study_svg(study), failures, "event study chart")
+        out["study_caption"] = (
+            "Mean monthly events of the group in the country of each onset and in comparison countries, by month relative to the onset."
+        )
+    return out
+
+
+def targets(r: Results) -> dict[str, Any]:
+    w = r.western
+    types = (
+        r.targets.by_type.sum().sort_values(ascending=False)
+        if len(r.targets.by_type.columns)
+        else pd.Series(dtype=float)
+    )
+    strata = pd.DataFrame(
+        [{"source": s, "group": f"{k} of {n}", "group_share": k / n if n else np.nan, "others": f"{k2} of {n2}",
+          "others_share": k2 / n2 if n2 else np.nan} for s, (k, n, k2, n2) in w.strata.items()]
+    )  # fmt: skip
+    return {
+        "summary": _describe(lambda: describe_targets(r.targets)),
+        "western_text": comparison_text(
+            "Western interests (nationality, opponent or description rules; see the methods annex)", w
+        ),
+        "strata": table(
+            strata,
+            {
+                "source": "Source",
+                "group": "Group",
+                "group_share": "Share",
+                "others": "Other actors",
+                "others_share": "Share",
+            },
+            caption="Western interests, within each source",
+        ),  # fmt: skip
+        "rules": table(
+            pd.DataFrame({"rule": list(w.by_rule), "events": list(w.by_rule.values())}),
+            caption="Which rule flagged the group's events",
+        ),  # fmt: skip
+        "types": table(
+            types.rename("events").reset_index().rename(columns={"index": "target_type"}),
+            caption="Target types (where the source codes them)",
+        ),
+        "largest": table(
+            r.targets.largest,
+            {
+                "event_id": "Event",
+                "date_start": "Date",
+                "country_iso3": "Country",
+                "location": "Place",
+                "tactic": "Tactic",
+                "fatalities": "Deaths",
+                "wounded": "Wounded",
+            },
+            caption="Deadliest events",
+        ),  # fmt: skip
+    }
+
+
+def financing(r: Results) -> dict[str, Any]:
+    k = r.kidnapping
+    periods = r.financing.by_period
+    periods = periods[periods["n_kidnapping"] > 0] if len(periods) else periods
+    strata = pd.DataFrame(
+        [
+            {"source": s, "group": f"{a} of {b}", "others": f"{c} of {d}"}
+            for s, (a, b, c, d) in k.strata.items()
+        ]
+    )
+    return {
+        "summary": _describe(lambda: describe_financing(r.financing)),
+        "comparison_text": comparison_text("Kidnapping", k, "events with a known tactic")
+        + " Event data see the violent side of financing only: transfers, smuggling and extortion leave no event.",
+        "strata": table(
+            strata,
+            {"source": "Source", "group": "Group", "others": "Other actors"},
+            caption="Kidnapping, within each source",
+        ),
+        "periods": table(
+            periods,
+            {
+                "n_events": "Events",
+                "n_kidnapping": "Kidnappings",
+                "kidnapping_share": "Share",
+                "hostages": "Hostages",
+                "hostages_known": "Known for",
+                "ransom_demanded": "Ransom demanded",
+            },
+            caption="Years with kidnappings",
+            index=True,
+        ),  # fmt: skip
+        "nationalities": table(
+            r.financing.hostages_by_nationality, caption="Hostages by nationality (where the source says)"
+        ),
+        "kidnappings": table(
+            r.financing.kidnappings,
+            {
+                "event_id": "Event",
+                "date_start": "Date",
+                "country_iso3": "Country",
+                "location": "Place",
+                "target_nationality": "Nationality",
+                "hostages": "Hostages",
+            },
+            limit=30,
+            caption="Kidnappings",
+        ),  # fmt: skip
+    }
+
+
+def autonomy(r: Results, failures: list[str]) -> dict[str, Any]:
+    idx = r.autonomy
+    if idx is None:
+        return {"summary": f"Autonomy not assessed: {r.parent_note}.", "components": table([]), "peers": table([]), "peers_svg": "",
+                "peers_caption": ""}  # fmt: skip
+    rows = [
+        {"component": c.name, "status": c.status, "value": c.value, "score": c.score, "n": c.n, "n_parent": c.n_parent,
+         "rank": f"{c.peer_rank}/{c.n_compared}" if c.peer_rank else "", "how": c.how_to_read}
+        for c in idx.components.values()
+    ]  # fmt: skip
+    peers = idx.peers.copy()
+    peers.insert(0, "branch", peers.index)
+    cols = {"branch": "Branch", **{c: c for c in ("geography", "tactics", "targets", "synchronisation", "leadership", "self_financing")},
+            "composite": "Composite", "composite_common": "Composite (shared components)"}  # fmt: skip
+    return {
+        "summary": _describe(lambda: describe_autonomy(idx))
+        + f" Peers: the other affiliates of {r.parent.name} in the registry "
+        f"with events in the store ({', '.join(r.peers) or 'none'}).",
+        "components": table(
+            pd.DataFrame(rows),
+            {
+                "component": "Component",
+                "status": "Status",
+                "value": "Value",
+                "score": "Score",
+                "n": "n",
+                "n_parent": "n parent",
+                "rank": "Rank among peers",
+                "how": "How to read",
+            },
+        ),  # fmt: skip
+        "peers": table(peers, cols, caption="Scores of every branch (higher = more autonomous)"),
+        "peers_svg": _figure(lambda: charts.peers_chart(idx.peers, idx.group), failures, "peers chart")
+        if len(idx.peers) > 1
+        else "",
+        "peers_caption": "Composite autonomy of each branch over its own components; the group in orange.",
+    }
+
+
+def fragmentation(r: Results) -> dict[str, Any]:
+    frag = r.fragmentation
+    t = frag.theatres
+    t = t[t["n_events"] > 0]
+    return {
+        "summary": _describe(lambda: describe_fragmentation(frag, periods_shown=list(t.index))),
+        "theatres": table(
+            t,
+            {"n_events": "Located events", "n_theatres": "Theatres", "n_noise": "Outside any theatre"},
+            index=True,
+            caption="Theatres per year",
+        ),  # fmt: skip
+        "clusters": table(
+            frag.clusters,
+            {
+                "period": "Year",
+                "theatre": "#",
+                "n_events": "Events",
+                "countries": "Countries",
+                "admin1": "Regions",
+                "radius_km": "Radius (km)",
+                "faction": "Faction",
+            },
+            caption="Theatres",
+        ),  # fmt: skip
+    }
+
+
+def response(r: Results) -> dict[str, Any]:
+    rows = []
+    for row, ba in r.interventions:
+        rows.append({
+            "date": row["date"], "country": iso3_to_name(row["country_iso3"]), "detail": row["detail"],
+            "against": row["against_group"], "interveners": ", ".join(row.get("interveners") or ()), "before": ba.before, "after": ba.after,
+            "p": ba.p_value, "sources": ", ".join(ba.sources), "left_out": ba.left_out,
+        })  # fmt: skip
+    chosen = main_intervention(r)
+    if not rows:
+        summary = "The instability registry records no foreign intervention in the group's countries during its activity."
+    else:
+        summary = (
+            f"{len(rows)} foreign interventions in the group's countries during its activity ({sum(x['against'] for x in rows)} "
+            f"directed against the group or its family). For each: the group's events in that country in the "
+            f"{r.params.response_months} months before and after, counting only files that cover both windows; p is the exact "
+            "conditional binomial test that the rate fell."
+        )
+        if chosen is not None:
+            summary += f" The key judgment uses {chosen[1].label} (most events in its windows)."
+    return {
+        "summary": summary,
+        "interventions": table(
+            pd.DataFrame(rows),
+            {
+                "date": "Date",
+                "country": "Country",
+                "detail": "Intervention",
+                "against": "Against the group",
+                "interveners": "By",
+                "before": "Before",
+                "after": "After",
+                "p": "p (fell)",
+                "sources": "Sources",
+                "left_out": "Left out",
+            },
+        ),  # fmt: skip
+    }
+
+
+def outlook(r: Results, judgments: list[KeyJudgment]) -> dict[str, Any]:
+    ev = r.events
+    if ev.empty:
+        return {"summary": "No events: no outlook.", "latest": table([]), "indicators": []}
+    last = pd.to_datetime(ev["date_start"]).max()
+    recent = ev[pd.to_datetime(ev["date_start"]) > last - pd.DateOffset(months=12)]
+    latest = recent.groupby("country_iso3").agg(
+        events=("event_id", "size"), deaths=("fatalities", "sum"), last=("date_start", "max")
+    )
+    trend = next((j for j in judgments if j.key == "trend"), None)
+    text = (
+        f"The data end on {last:%Y-%m-%d}; nothing later is known to this report. In the last 12 months of data the group was "
+        f"active in {len(latest)} countr{'y' if len(latest) == 1 else 'ies'} ({', '.join(iso3_to_name(c) for c in latest.index)})."
+    )
+    if trend is not None:
+        text += " " + trend.sentence
+    indicators = []
+    for j in judgments:
+        if j.status != "judgment":
+            indicators.append(f"{j.topic}: not assessable now — {j.sentence.split(': ', 1)[-1]}")
+        elif j.confidence == "low":
+            indicators.append(f"{j.topic}: low confidence ({j.confidence_reason}); more {j.method.split(' (')[0]} evidence — more entries, "
+                              "sources or years — would firm it up or overturn it.")  # fmt: skip
+    if r.opportunism is not None and r.opportunism.ok:
+        indicators.append(
+            "A new sustained presence in a country within 12 months of a coup, war onset or regime collapse there would count for opportunism (H3); one after an intervention against the group, for retaliation (H4)."
+        )
+    if r.parent is not None:
+        indicators.append(
+            f"Activity moving into {r.parent.name}'s theatres, a tactic mix converging on its parent's, or leaders appointed from outside would weaken the autonomy judgment."
+        )
+    return {
+        "summary": text,
+        "latest": table(
+            latest.reset_index(),
+            {"country_iso3": "Country", "events": "Events", "deaths": "Deaths", "last": "Last event"},
+            caption="Activity in the last 12 months of data",
+        ),  # fmt: skip
+        "indicators": indicators,
+    }
+
+
+def evidence(r: Results, judgments: list[KeyJudgment]) -> list[dict[str, Any]]:
+    cols = {"event_id": "Event", "date_start": "Date", "source": "Source", "country_iso3": "Country", "location": "Place",
+            "tactic": "Tactic", "fatalities": "Deaths", "side_a": "Side A", "side_b": "Side B",
+            "merged_ids": "Reports merged"}  # fmt: skip
+    frames = [r.events]
+    if r.parent is not None:
+        frames.append(r.parent.events)
+    lookup = (
+        pd.concat(frames, ignore_index=True).drop_duplicates("event_id").set_index("event_id", drop=False)
+    )
+    if "event_ids" in lookup:
+        # a merged event is listed under one id; the stored reports behind it are named beside it
+        lookup["merged_ids"] = lookup["event_ids"].map(
+            lambda ids_: (
+                ", ".join(map(str, ids_))
+                if isinstance(ids_, list | tuple | np.ndarray) and len(ids_) > 1
+                else ""
+            )
+        )
+    out = []
+    for j in judgments:
+        ids = [i for i in dict.fromkeys(j.evidence) if i in lookup.index]
+        rows = lookup.loc[ids] if ids else lookup.iloc[0:0]
+        out.append(
+            {
+                "key": j.key,
+                "title": f"{j.topic} ({len(j.evidence)} events)",
+                "table": table(rows, cols, limit=EVIDENCE_LIMIT),
+            }
+        )
+    return out
+
+
+def parameters_table(r: Results) -> dict[str, Any]:
+    rows = [{"parameter": f.name, "value": getattr(r.params, f.name)} for f in dataclasses.fields(r.params)]
+    return table(pd.DataFrame(rows))
