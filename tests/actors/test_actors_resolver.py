@@ -178,3 +178,15 @@ def test_resolve_names_resolves_distinct_names_once(
     assert list(out["group_id"][:3]) == ["aqim", None, "state-MLI"]
     assert list(out["category"][:2]) == ["named", "unknown"]
     assert out["status"].iloc[-1] == "unresolved" and out["group_id"].iloc[-2] == "boko-haram"
+
+
+def test_a_generated_entry_resolves_the_same_way_for_the_next_resolver(registry) -> None:  # noqa: ANN001
+    """The registry is cached and shared: a group a pattern made for one caller must not turn into an
+    alias for the next, or results would depend on what was resolved before."""
+    from spillover.actors import Resolver
+
+    name = "Dozo Ethnic Militia (Guinea)"
+    first = Resolver(registry).resolve(name, "acled")
+    second = Resolver(registry).resolve(name, "acled")
+    assert first.group_ids == second.group_ids == ("ethnic-militia-dozo-GIN",)
+    assert first.via == second.via == "pattern:identity-militia"

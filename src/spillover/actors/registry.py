@@ -133,9 +133,14 @@ class Registry:
         return ref if isinstance(ref, Citation) else self.sources[ref]
 
     def alias_claims(self) -> list[AliasClaim]:
-        """Every (normalised name → group) claim: aliases and canonical names."""
+        """Every (normalised name → group) claim: aliases and canonical names.
+
+        Groups that pattern rules generated on the fly are left out: their names resolve through the rule
+        again, so a name resolves the same way whatever this (shared, cached) registry was asked before."""
         claims = []
         for g in self.groups.values():
+            if self.origins.get(g.id, "").startswith("pattern "):
+                continue
             claims.append(
                 AliasClaim(
                     normalise(g.name),
