@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from spillover.analysis.selection import select_group, view_choices
 from spillover.web.app import create_app
 from spillover.web.reports import InvalidReportId, parse_report_id
 
@@ -218,8 +219,9 @@ def test_path_traversal_is_rejected(app, secret_file: Path, path: str) -> None: 
 
 
 def test_report_ids_are_checked_before_any_path_is_built() -> None:
-    assert parse_report_id("aqim.html") == ("aqim", "html")
-    assert parse_report_id("state-MLI.pdf") == ("state-MLI", "pdf")
+    assert parse_report_id("aqim.html") == ("aqim", "html", "fused")
+    assert parse_report_id("state-MLI.pdf") == ("state-MLI", "pdf", "fused")
+    assert parse_report_id("aqim.all.html") == ("aqim", "html", "all")
     for bad in [
         "../aqim.html",
         "aqim/../x.html",
@@ -229,6 +231,8 @@ def test_report_ids_are_checked_before_any_path_is_built() -> None:
         "%2e%2e.html",
         "a qim.pdf",
         ".aqim.pdf",
+        "aqim..pdf",
+        "aqim.../x.pdf",
     ]:
         with pytest.raises(InvalidReportId):
             parse_report_id(bad)
@@ -287,6 +291,90 @@ def test_group_summary_and_events_page(client: TestClient) -> None:
             params={"country": "MLI", "since": "2012-01-01", "until": "2013-12-31", "limit": 5, "offset": 5},
         ).json()
         assert {e["event_id"] for e in nxt["events"]}.isdisjoint({e["event_id"] for e in filtered["events"]})
+
+
+# -- views: every stored report, or each real event once ------------------------------------------------
+
+
+@pytest.mark.parametrize("view", ["fused", "all"])
+def test_event_counts_follow_the_view(client: TestClient, loaded_store, view: str) -> None:  # noqa: ANN001
+    """The API counts what select_group counts in the same view: fused (the default, as the CLI and the
+    report) once per real event, all once per stored report."""
+    sel = select_group(loaded_store, "AQIM", view=view)
+    page = client.get(f"/api/groups/{GROUP}/events", params={"view": view, "limit": 5}).json()
+    assert page["total"] == len(sel.events)
+    assert page["view"] == view and page["merged_duplicates"] == sel.merged_duplicates
+    assert page["view_description"] == sel.describe_view()
+    summary = client.get(f"/api/groups/{GROUP}", params={"view": view}).json()
+    assert summary["events"] == len(sel.events) and summary["stored_events"] == len(sel.stored_event_ids)
+
+
+def test_fused_is_the_default_view_and_merges_duplicates(client: TestClient, loaded_store) -> None:  # noqa: ANN001
+    fused = select_group(loaded_store, "AQIM", view="fused")
+    everything = select_group(loaded_store, "AQIM", view="all")
+    default = client.get(f"/api/groups/{GROUP}/events", params={"limit": 500}).json()
+    assert default["view"] == "fused" and default["total"] == len(fused.events)
+    assert default["merged_duplicates"] == len(everything.events) - len(fused.events)
+    # Every fused event names the stored rows behind it, and they are the stored rows of the group.
+    stored = set(everything.event_ids)
+    for event in default["events"]:
+        assert event["event_ids"] and set(event["event_ids"]) <= stored
+        assert event["event_id"] in event["event_ids"] and event["n_sources"] == len(event["sources"])
+    # A single source: its events only.
+    gtd = client.get(f"/api/groups/{GROUP}/events", params={"view": "gtd", "limit": 500}).json()
+    assert gtd["total"] == len(select_group(loaded_store, "AQIM", view="gtd").events)
+    assert {e["source"] for e in gtd["events"]} <= {"gtd"}
+
+
+def test_expansion_evidence_names_the_stored_events(client: TestClient, loaded_store) -> None:  # noqa: ANN001
+    stored = set(select_group(loaded_store, "AQIM", view="all").event_ids)
+    body = client.get(f"/api/groups/{GROUP}/expansion", params={"view": "fused"}).json()
+    for entry in body["data"]["entries"]:
+        behind = entry["evidence_stored_event_ids"]
+        assert len(behind) >= len(entry["evidence_event_ids"]) and set(behind) <= stored
+
+
+def test_unknown_view_is_rejected_with_the_choices(client: TestClient, loaded_store) -> None:  # noqa: ANN001
+    choices = view_choices(loaded_store)
+    for url in [f"/api/groups/{GROUP}", f"/api/groups/{GROUP}/events", f"/api/groups/{GROUP}/expansion"]:
+        response = client.get(url, params={"view": "twitter"})
+        assert response.status_code == 422, (url, response.text)
+        body = response.json()
+        assert "unknown view" in body["detail"] and body["choices"] == choices
+    assert client.get(f"/api/groups/{GROUP}", params={"view": "../etc"}).status_code == 422
+    page = client.get(f"/groups/{GROUP}", params={"view": "twitter"})
+    assert page.status_code == 422 and "text/html" in page.headers["content-type"]
+    assert client.get("/api/reports/aqim.twitter.html").status_code == 422
+    schema = client.get("/openapi.json").json()
+    (param,) = [
+        p for p in schema["paths"]["/api/groups/{group}/events"]["get"]["parameters"] if p["name"] == "view"
+    ]
+    assert param["schema"]["enum"] == choices and param["schema"]["default"] == "fused"
+
+
+@pytest.mark.parametrize("view", ["fused", "all"])
+def test_group_page_says_which_view_it_counts(client: TestClient, loaded_store, view: str) -> None:  # noqa: ANN001
+    sel = select_group(loaded_store, "AQIM", view=view)
+    page = client.get(f"/groups/{GROUP}", params={"view": view} if view != "fused" else None)
+    assert page.status_code == 200
+    text = page.text.replace("&#39;", "'")
+    assert sel.describe_view() in text
+    assert f'class="big">{len(sel.events):,}</span> events' in text
+    # The switcher links every view; the current one is marked; charts and sections follow the view.
+    for choice in view_choices(loaded_store):
+        assert f'href="/groups/{GROUP}?view={choice}"' in text
+    assert f'data-view="{view}" class="current"' in text
+    assert f"/charts/timeline?view={view}" in text and f"view={view}" in text.split('id="expansion"')[1]
+    redirect = client.get("/groups/AQIM", params={"view": view}, follow_redirects=False)
+    assert redirect.headers["location"] == f"/groups/{GROUP}?view={view}"
+
+
+def test_report_jobs_follow_the_view(client: TestClient) -> None:
+    status = client.get(f"/api/groups/{GROUP}/report", params={"format": "pdf", "view": "all"}).json()
+    assert status["view"] == "all" and status["report_id"] == f"{GROUP}.all.pdf"
+    assert client.get(status["status_url"]).json()["view"] == "all"
+    default = client.get(f"/api/groups/{GROUP}/report", params={"format": "pdf"}).json()
+    assert default["view"] == "fused" and default["report_id"] == f"{GROUP}.pdf"
 
 
 def test_analysis_endpoints_answer_with_a_status(client: TestClient) -> None:
@@ -375,6 +463,7 @@ def test_report_is_made_off_the_request_loop_and_downloaded(client: TestClient, 
     download = client.get(status["download_url"])
     assert download.status_code == 200 and download.headers["content-type"].startswith("text/html")
     assert "Al-Qaeda in the Islamic Maghreb" in download.text
+    assert "fused view" in download.text  # the report counts in the view the page asked for (the default)
     assert 'filename="aqim-assessment.html"' in download.headers["content-disposition"]
     cached = list(report_dir.rglob(f"{GROUP}.html"))
     assert len(cached) == 1 and cached[0].resolve().is_relative_to(report_dir.resolve())

@@ -169,6 +169,27 @@ def test_search_group_map_and_report_offline(server: str, page, tmp_path: Path) 
     assert page.errors == [], page.errors
 
 
+def test_view_switcher_changes_what_is_counted(server: str, page) -> None:  # noqa: ANN001
+    """The group page opens in the fused view and says so; the switcher reloads it in another view, with its
+    charts and lazily loaded sections in that view too."""
+    page.goto(f"{server}/groups/{GROUP}")
+    sentence = page.locator("#view-sentence")
+    assert sentence.get_attribute("data-view") == "fused"
+    assert sentence.inner_text().startswith("view: fused")
+    fused_events = page.locator("#figures .big").first.inner_text()
+    page.click('#views a[data-view="all"]')
+    page.wait_for_url(f"{server}/groups/{GROUP}?view=all", timeout=60_000)
+    assert page.locator("#view-sentence").inner_text().startswith("view: all sources")
+    assert page.locator('#views a[aria-current="page"]').get_attribute("data-view") == "all"
+    all_events = page.locator("#figures .big").first.inner_text()
+    assert int(all_events.replace(",", "")) > int(fused_events.replace(",", ""))
+    page.locator("#timeline .vega.drawn svg").wait_for(timeout=60_000)
+    page.locator("#expansion .vega.drawn svg").wait_for(timeout=120_000)
+    assert page.guard.left == [], f"requests left 127.0.0.1: {page.guard.left}"
+    assert any("view=all" in url and "/charts/map" in url for url in page.guard.seen)
+    assert page.errors == [], page.errors
+
+
 def test_country_and_compare_pages_offline(server: str, page, tmp_path: Path) -> None:  # noqa: ANN001
     page.goto(f"{server}/countries/MLI")
     page.locator(".vega.drawn svg").first.wait_for(timeout=60_000)

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
+from spillover.analysis.selection import DEFAULT_VIEW
 from spillover.web import charts
 from spillover.web.assets import country_shapes
 from spillover.web.models import (
@@ -45,6 +46,20 @@ router = APIRouter(prefix="/api", responses=ERRORS)
 GroupParam = Annotated[str, Path(min_length=1, max_length=200, description="registry id, name or alias")]
 Iso3Param = Annotated[str, Path(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code")]
 FormatParam = Annotated[Literal["html", "pdf"], Query(description="report format")]
+#: The view query parameter of every group endpoint (its choices depend on the store: the app's OpenAPI
+#: schema lists them as an enum, see :func:`spillover.web.app.create_app`).
+VIEW_PATTERN = r"^[a-z0-9_-]{1,40}$"
+ViewQuery = Annotated[
+    str,
+    Query(
+        pattern=VIEW_PATTERN,
+        description=(
+            'which events are counted: "fused" (default: each real-world event once, the reports of several '
+            'sources merged), "all" (every stored report: an attack two datasets report counts twice) or a '
+            "source name (that dataset alone)"
+        ),
+    ),
+]
 
 
 def explorer(request: Request) -> Explorer:
@@ -67,6 +82,14 @@ def group_id(group: GroupParam, ex: ExplorerDep) -> str:
 GroupId = Annotated[str, Depends(group_id)]
 
 
+def view(ex: ExplorerDep, view: ViewQuery = DEFAULT_VIEW) -> str:
+    """The view asked for (422 naming the choices when the store has no such view)."""
+    return ex.check_view(view)
+
+
+View = Annotated[str, Depends(view)]
+
+
 def section_out(gid: str, section: Section) -> SectionOut:
     return SectionOut(group_id=gid, status=section.status, message=section.message, data=section.data)
 
@@ -84,8 +107,8 @@ def search_groups(
 
 
 @router.get("/groups/{group}", response_model=GroupOut, summary="A group: registry facts and event counts")
-def get_group(gid: GroupId, ex: ExplorerDep) -> dict[str, Any]:
-    return ex.summary(gid)
+def get_group(gid: GroupId, ex: ExplorerDep, view: View) -> dict[str, Any]:
+    return ex.summary(gid, view)
 
 
 @router.get(
@@ -94,6 +117,7 @@ def get_group(gid: GroupId, ex: ExplorerDep) -> dict[str, Any]:
 def get_events(
     gid: GroupId,
     ex: ExplorerDep,
+    view: View,
     since: Annotated[dt.date | None, Query(description="first day (YYYY-MM-DD)")] = None,
     until: Annotated[dt.date | None, Query(description="last day (YYYY-MM-DD)")] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$", description="ISO3 code")] = None,
@@ -104,7 +128,7 @@ def get_events(
     if since and until and since > until:
         raise HTTPException(422, f"since ({since}) is after until ({until})")
     return ex.events(
-        gid, since=since, until=until, country=country, source=source, offset=offset, limit=limit
+        gid, since=since, until=until, country=country, source=source, offset=offset, limit=limit, view=view
     )
 
 
@@ -131,22 +155,22 @@ def get_lineage_svg(gid: GroupId, ex: ExplorerDep, request: Request) -> Response
     response_model=SectionOut,
     summary="Countries entered, when, and yearly spread",
 )
-def get_expansion(gid: GroupId, ex: ExplorerDep) -> SectionOut:
-    return section_out(gid, ex.expansion(gid))
+def get_expansion(gid: GroupId, ex: ExplorerDep, view: View) -> SectionOut:
+    return section_out(gid, ex.expansion(gid, view))
 
 
 @router.get(
     "/groups/{group}/onsets", response_model=SectionOut, summary="Instability onsets in the group's countries"
 )
-def get_onsets(gid: GroupId, ex: ExplorerDep) -> SectionOut:
-    return section_out(gid, ex.group_onsets(gid))
+def get_onsets(gid: GroupId, ex: ExplorerDep, view: View) -> SectionOut:
+    return section_out(gid, ex.group_onsets(gid, view))
 
 
 @router.get(
     "/groups/{group}/opportunism", response_model=SectionOut, summary="Did entries follow instability?"
 )
-def get_opportunism(gid: GroupId, ex: ExplorerDep) -> SectionOut:
-    return section_out(gid, ex.opportunism(gid))
+def get_opportunism(gid: GroupId, ex: ExplorerDep, view: View) -> SectionOut:
+    return section_out(gid, ex.opportunism(gid, view))
 
 
 @router.get(
@@ -155,42 +179,43 @@ def get_opportunism(gid: GroupId, ex: ExplorerDep) -> SectionOut:
 def get_autonomy(
     gid: GroupId,
     ex: ExplorerDep,
+    view: View,
     parent: Annotated[
         str | None, Query(min_length=1, max_length=200, description="parent id or name")
     ] = None,
 ) -> SectionOut:
     parent_id = ex.group_id(parent) if parent else None
-    return section_out(gid, ex.autonomy(gid, parent_id))
+    return section_out(gid, ex.autonomy(gid, parent_id, view))
 
 
 @router.get("/groups/{group}/theatres", response_model=SectionOut, summary="Distinct theatres per year")
-def get_theatres(gid: GroupId, ex: ExplorerDep) -> SectionOut:
-    return section_out(gid, ex.theatres(gid))
+def get_theatres(gid: GroupId, ex: ExplorerDep, view: View) -> SectionOut:
+    return section_out(gid, ex.theatres(gid, view))
 
 
 @router.get("/groups/{group}/charts/{chart}", summary="A Vega-Lite chart of the group page")
 def get_group_chart(
-    gid: GroupId, chart: Literal["timeline", "tactics", "map"], ex: ExplorerDep
+    gid: GroupId, chart: Literal["timeline", "tactics", "map"], ex: ExplorerDep, view: View
 ) -> dict[str, Any]:
-    return group_chart(ex, gid, chart)
+    return group_chart(ex, gid, chart, view)
 
 
-def group_chart(ex: Explorer, gid: str, chart: str) -> dict[str, Any]:
-    name = ex.summary(gid)["name"]
-    events = ex.selection(gid).events
-    onsets_section = ex.group_onsets(gid)
+def group_chart(ex: Explorer, gid: str, chart: str, view: str = DEFAULT_VIEW) -> dict[str, Any]:
+    name = ex.summary(gid, view)["name"]
+    events = ex.selection(gid, view).events
+    onsets_section = ex.group_onsets(gid, view)
     onsets = onsets_section.data.get("onsets", []) if onsets_section.ok else []
     if chart == "timeline":
         return charts.timeline(events, onsets, f"Events per year: {name}")
     if chart == "tactics":
         return charts.tactics(events, f"Tactics per year: {name}")
-    expansion = ex.expansion(gid)
+    expansion = ex.expansion(gid, view)
     entries = expansion.data.get("entries", [])
     countries = [c["country_iso3"] for c in expansion.data.get("countries", [])] or list(
         {c for c in events["country_iso3"].dropna()}
     )
     return charts.expansion_map(
-        entries, ex.located_events(gid), onsets, countries, country_shapes(), f"Expansion: {name}"
+        entries, ex.located_events(gid, view), onsets, countries, country_shapes(), f"Expansion: {name}"
     )
 
 
@@ -202,6 +227,7 @@ def report_status(state: ReportState) -> ReportStatus:
     return ReportStatus(
         report_id=state.report_id,
         group_id=state.group_id,
+        view=state.view,
         format=state.format,  # type: ignore[arg-type]
         status=state.status,  # type: ignore[arg-type]
         message=state.message,
@@ -216,13 +242,13 @@ def report_status(state: ReportState) -> ReportStatus:
     status_code=202,
     summary="Start the group's assessment report",
 )
-def start_report(gid: GroupId, jobs: ReportsDep, format: FormatParam = "html") -> ReportStatus:
-    return report_status(jobs.start(gid, format))
+def start_report(gid: GroupId, jobs: ReportsDep, view: View, format: FormatParam = "html") -> ReportStatus:
+    return report_status(jobs.start(gid, format, view))
 
 
 @router.get("/groups/{group}/report", response_model=ReportStatus, summary="Where the group's report stands")
-def get_report(gid: GroupId, jobs: ReportsDep, format: FormatParam = "html") -> ReportStatus:
-    return report_status(jobs.state(gid, format))
+def get_report(gid: GroupId, jobs: ReportsDep, view: View, format: FormatParam = "html") -> ReportStatus:
+    return report_status(jobs.state(gid, format, view))
 
 
 @router.get(
@@ -231,20 +257,28 @@ def get_report(gid: GroupId, jobs: ReportsDep, format: FormatParam = "html") -> 
     responses={200: {"content": {"text/html": {}, "application/pdf": {}}, "description": "The report file"}},
     summary="Download the group's report once ready",
 )
-def download_group_report(gid: GroupId, jobs: ReportsDep, format: FormatParam = "html") -> FileResponse:
-    return report_file(jobs.state(gid, format))
+def download_group_report(
+    gid: GroupId, jobs: ReportsDep, view: View, format: FormatParam = "html"
+) -> FileResponse:
+    return report_file(jobs.state(gid, format, view))
 
 
-ReportIdParam = Annotated[str, Path(max_length=220, description="'<group id>.html' or '<group id>.pdf'")]
+ReportIdParam = Annotated[
+    str,
+    Path(
+        max_length=220,
+        description="'<group id>.<html|pdf>' (fused view) or '<group id>.<view>.<html|pdf>' (another view)",
+    ),
+]
 
 
 def checked_report(report_id: str, ex: Explorer, jobs: ReportJobs) -> ReportState:
     """The state of a report named by id, after checking the id's shape and its group."""
     try:
-        gid, fmt = parse_report_id(report_id)
+        gid, fmt, view = parse_report_id(report_id)
     except InvalidReportId as exc:
         raise HTTPException(422, str(exc)) from exc
-    return jobs.state(ex.group_id(gid), fmt)
+    return jobs.state(ex.group_id(gid), fmt, ex.check_view(view))
 
 
 @router.get("/reports/{report_id}", response_model=ReportStatus, summary="Where a report stands, by id")
@@ -268,8 +302,14 @@ def report_file(state: ReportState) -> FileResponse:
     return FileResponse(
         state.path,
         media_type=MEDIA_TYPES[state.format],
-        filename=f"{state.group_id}-assessment.{state.format}",
+        filename=report_filename(state),
     )
+
+
+def report_filename(state: ReportState) -> str:
+    """``<group>-assessment.<format>``, with the view named when it is not the default."""
+    view = "" if state.view == DEFAULT_VIEW else f"-{state.view}"
+    return f"{state.group_id}{view}-assessment.{state.format}"
 
 
 # -- countries and comparisons ----------------------------------------------------------------------------
@@ -312,15 +352,15 @@ CompareParam = Annotated[
 
 
 @router.get("/compare", response_model=CompareOut, summary="Several groups side by side")
-def compare(groups: CompareParam, ex: ExplorerDep) -> dict[str, Any]:
-    return {"groups": [ex.summary(gid) for gid in compare_ids(ex, groups)]}
+def compare(groups: CompareParam, ex: ExplorerDep, view: View) -> dict[str, Any]:
+    return {"groups": [ex.summary(gid, view) for gid in compare_ids(ex, groups)]}
 
 
 @router.get("/compare/charts/{chart}", summary="Vega-Lite chart comparing several groups")
 def compare_chart(
-    chart: Literal["activity", "tactics"], groups: CompareParam, ex: ExplorerDep
+    chart: Literal["activity", "tactics"], groups: CompareParam, ex: ExplorerDep, view: View
 ) -> dict[str, Any]:
-    summaries = [ex.summary(gid) for gid in compare_ids(ex, groups)]
+    summaries = [ex.summary(gid, view) for gid in compare_ids(ex, groups)]
     if chart == "activity":
         rows = [
             {"group": s["name"], "year": r["year"], "events": r["events"]}

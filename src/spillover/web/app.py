@@ -30,7 +30,7 @@ from spillover.analysis.geo import MissingDataFile
 from spillover.config import cache_dir
 from spillover.web import api, assets, pages
 from spillover.web.reports import InvalidReportId, ReportJobs, ReportUnavailable
-from spillover.web.service import Explorer, UnknownCountryError, UnknownGroupError
+from spillover.web.service import Explorer, UnknownCountryError, UnknownGroupError, UnknownViewError
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +153,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unknown_country(request: Request, exc: UnknownCountryError) -> Response:
         return error(request, 404, str(exc))
 
+    @app.exception_handler(UnknownViewError)
+    async def unknown_view(request: Request, exc: UnknownViewError) -> Response:
+        return error(request, 422, exc.message, choices=exc.choices)
+
     @app.exception_handler(InvalidReportId)
     async def invalid_report(request: Request, exc: InvalidReportId) -> Response:
         return error(request, 422, str(exc))
@@ -247,10 +251,32 @@ def create_app(store_path: str | Path, report_dir: str | Path | None = None) -> 
     app.include_router(api.router)
     app.include_router(pages.router)
     install_assets(app)
+    describe_views(app, explorer)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLimits)
     return app
+
+
+def describe_views(app: FastAPI, explorer: Explorer) -> None:
+    """List the store's views as the enum of every ``view`` query parameter in the OpenAPI schema (they
+    depend on the store, so the routes declare only their pattern)."""
+    plain_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = plain_openapi()
+        choices = explorer.view_choices()
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("name") == "view" and parameter.get("in") == "query":
+                        parameter.setdefault("schema", {})["enum"] = choices
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _version() -> str:

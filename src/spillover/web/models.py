@@ -27,6 +27,9 @@ class ErrorBody(BaseModel):
     detail: str
     suggestions: list[Suggestion] = Field(default_factory=list)
     errors: list[Row] = Field(default_factory=list, description="one entry per invalid parameter (422)")
+    choices: list[str] = Field(
+        default_factory=list, description="the valid values, for an unknown view (422)"
+    )
 
 
 class GroupHit(BaseModel):
@@ -74,7 +77,17 @@ class FamilyMember(BaseModel):
     path: str
 
 
-class GroupOut(BaseModel):
+class ViewInfo(BaseModel):
+    """Which events are counted: every stored report ("all"), each real-world event once ("fused", the
+    default) or one source alone, and how many stored reports the view merged."""
+
+    view: str = Field(description='"all", "fused" or a source name')
+    view_description: str = Field(description="one sentence naming the view and what it counts")
+    stored_events: int = Field(description="stored reports behind the view's events")
+    merged_duplicates: int = Field(description="stored reports merged into another event by the view")
+
+
+class GroupOut(ViewInfo):
     """Who a group is (registry) and what the store holds about it (the group with its predecessors)."""
 
     id: str
@@ -100,9 +113,12 @@ class GroupOut(BaseModel):
     by_country: list[Row]
     by_certainty: dict[str, int]
     tactics: list[Row]
+    view_choices: list[str] = Field(description="every view of the store")
 
 
-class EventPage(BaseModel):
+class EventPage(ViewInfo):
+    """One page of events; in a fused view each carries the stored ``event_ids`` and ``sources`` behind it."""
+
     group_id: str
     total: int = Field(description="events matching the filters")
     offset: int
@@ -159,6 +175,7 @@ class CompareOut(BaseModel):
 class ReportStatus(BaseModel):
     report_id: str
     group_id: str
+    view: str = Field(description="the view the report counts in (its Parameters.view)")
     format: Literal["html", "pdf"]
     status: Literal["missing", "queued", "running", "ready", "failed"]
     message: str

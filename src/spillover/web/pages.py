@@ -19,10 +19,11 @@ from spillover.web.api import (
     GroupParam,
     Iso3Param,
     ReportsDep,
+    View,
     compare_ids,
     report_status,
 )
-from spillover.web.service import SECTIONS
+from spillover.web.service import SECTIONS, Explorer
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
@@ -51,6 +52,24 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
+#: What each view is called on the switcher.
+VIEW_LABELS = {"fused": "each event once (fused)", "all": "every stored report (all)"}
+
+
+def view_links(ex: Explorer, path: str, view: str, **query: str | None) -> list[dict[str, Any]]:
+    """The view switcher: one link per view of the store, keeping the page's other query parameters."""
+    kept = {k: v for k, v in query.items() if v}
+    return [
+        {
+            "view": choice,
+            "label": VIEW_LABELS.get(choice, f"{choice} only"),
+            "href": f"{path}?{urlencode({**kept, 'view': choice})}",
+            "current": choice == view,
+        }
+        for choice in ex.view_choices()
+    ]
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, ex: ExplorerDep, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     hits = ex.search(q, 25) if q.strip() else []
@@ -63,21 +82,25 @@ def group_page(
     group: GroupParam,
     ex: ExplorerDep,
     jobs: ReportsDep,
+    view: View,
     parent: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> Response:
     gid = ex.group_id(group)
     if gid != group:
-        query = f"?{urlencode({'parent': parent})}" if parent else ""
-        return RedirectResponse(f"/groups/{gid}{query}", status_code=307)
+        query = {k: v for k, v in (("parent", parent), ("view", request.query_params.get("view"))) if v}
+        return RedirectResponse(f"/groups/{gid}{'?' + urlencode(query) if query else ''}", status_code=307)
     parent_id = ex.group_id(parent) if parent else None
     return render(
         request,
         "group.html",
-        g=ex.summary(gid),
+        g=ex.summary(gid, view),
+        view=view,
+        views=view_links(ex, f"/groups/{gid}", view, parent=parent_id),
+        view_query=urlencode({"view": view}),
         lineage=ex.lineage(gid),
-        sections={name: ex.cached_section(name, gid, parent_id) for name in SECTIONS},
-        parent_query=f"?{urlencode({'parent': parent_id})}" if parent_id else "",
-        reports={fmt: report_status(jobs.state(gid, fmt)) for fmt in ("html", "pdf")},
+        sections={name: ex.cached_section(name, gid, parent_id, view) for name in SECTIONS},
+        parent_query="?" + urlencode({k: v for k, v in (("parent", parent_id), ("view", view)) if v}),
+        reports={fmt: report_status(jobs.state(gid, fmt, view)) for fmt in ("html", "pdf")},
     )
 
 
@@ -87,13 +110,18 @@ def group_section(
     group: GroupParam,
     name: Literal["expansion", "onsets", "opportunism", "autonomy", "theatres"],
     ex: ExplorerDep,
+    view: View,
     parent: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> HTMLResponse:
     """One section of the group page as an HTML fragment: the page loads the slow ones after it shows."""
     gid = ex.group_id(group)
     parent_id = ex.group_id(parent) if parent else None
     return render(
-        request, f"sections/{name}.html", g=ex.summary(gid), section=ex.section(name, gid, parent_id)
+        request,
+        f"sections/{name}.html",
+        g=ex.summary(gid, view),
+        view_query=urlencode({"view": view}),
+        section=ex.section(name, gid, parent_id, view),
     )
 
 
@@ -101,11 +129,12 @@ def group_section(
 def compare_page(
     request: Request,
     ex: ExplorerDep,
+    view: View,
     groups: Annotated[list[str], Query(max_length=MAX_COMPARE * 2)] = [],  # noqa: B006 - FastAPI copies defaults
 ) -> HTMLResponse:
     names = [n.strip() for item in groups for n in item.split(",") if n.strip()]
     if len(names) < 2:
-        given = [ex.summary(ex.group_id(n)) for n in names]
+        given = [ex.summary(ex.group_id(n), view) for n in names]
         return render(
             request, "compare.html", groups=given, ids=[g["id"] for g in given], sections={}, query=""
         )
@@ -117,15 +146,21 @@ def compare_page(
         )
     sections = {
         gid: {
-            "expansion": ex.expansion(gid),
-            "opportunism": ex.opportunism(gid),
-            "theatres": ex.theatres(gid),
+            "expansion": ex.expansion(gid, view),
+            "opportunism": ex.opportunism(gid, view),
+            "theatres": ex.theatres(gid, view),
         }
         for gid in ids
     }
-    query = urlencode([("groups", ",".join(ids))])
+    query = urlencode([("groups", ",".join(ids)), ("view", view)])
     return render(
-        request, "compare.html", groups=[ex.summary(g) for g in ids], ids=ids, sections=sections, query=query
+        request,
+        "compare.html",
+        groups=[ex.summary(g, view) for g in ids],
+        ids=ids,
+        sections=sections,
+        query=query,
+        views=view_links(ex, "/compare", view, groups=",".join(ids)),
     )
 
 

@@ -5,12 +5,13 @@ thread runs ``python -m spillover.web.reports`` as a child process (a fresh inte
 server's threads or DuckDB connection is inherited, the server's event loop and GIL stay free, a crash or
 a runaway report cannot take the server with it, and no ``if __name__ == "__main__"`` guard is needed in
 whatever script started the server), and the page polls its status.  Finished reports live in
-``report_dir/<store fingerprint>/<group id>.<format>``: a report is made once per group, format and
-store content, and a changed store gets fresh reports.
+``report_dir/<store fingerprint>/<view>/<group id>.<format>``: a report is made once per group, view
+(the report's ``Parameters.view``: "fused" by default, "all" or a source), format and store content, and a
+changed store gets fresh reports.
 
-Report ids are ``<group id>.<format>`` and are checked against the registry's id pattern before any path
-is built from them, and every path is checked to stay inside ``report_dir``: no request can name a file
-elsewhere.
+Report ids are ``<group id>.<format>`` (the default, fused view) or ``<group id>.<view>.<format>``, and are
+checked against the registry's id pattern before any path is built from them, and every path is checked to
+stay inside ``report_dir``: no request can name a file elsewhere.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spillover.analysis.selection import DEFAULT_VIEW
+
 log = logging.getLogger(__name__)
 
 REPORT_FORMATS: tuple[str, ...] = ("html", "pdf")
@@ -37,7 +40,11 @@ MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 #: A group id as the registry writes them (see spillover.actors.models.SLUG), then the format.
 #: A report still running after this long is stopped.
 REPORT_TIMEOUT_S = 30 * 60
-REPORT_ID = re.compile(r"^(?P<group>[a-z0-9]+(?:-[a-zA-Z0-9]+)*)\.(?P<format>html|pdf)$")
+REPORT_ID = re.compile(
+    r"^(?P<group>[a-z0-9]+(?:-[a-zA-Z0-9]+)*)(?:\.(?P<view>[a-z0-9_-]{1,40}))?\.(?P<format>html|pdf)$"
+)
+#: The view a report counts in unless asked otherwise (as ``spillover assess``): each real event once.
+DEFAULT_REPORT_VIEW = DEFAULT_VIEW
 
 
 class ReportUnavailable(RuntimeError):
@@ -59,16 +66,24 @@ class ReportState:
     message: str
     path: Path | None = None
     started_at: float | None = None
+    view: str = DEFAULT_REPORT_VIEW
 
 
-def parse_report_id(report_id: str) -> tuple[str, str]:
-    """(group id, format) of a report id; :class:`InvalidReportId` for anything else (``..``, slashes …)."""
+def parse_report_id(report_id: str) -> tuple[str, str, str]:
+    """(group id, format, view) of a report id; :class:`InvalidReportId` for anything else (``..``,
+    slashes …).  The view is not checked against the store here (the caller does)."""
     match = REPORT_ID.fullmatch(report_id)
     if match is None:
         raise InvalidReportId(
-            f"invalid report id {report_id[:80]!r}: expected '<group id>.html' or '<group id>.pdf'"
+            f"invalid report id {report_id[:80]!r}: expected '<group id>.html', '<group id>.pdf' or "
+            "'<group id>.<view>.<html|pdf>'"
         )
-    return match["group"], match["format"]
+    return match["group"], match["format"], match["view"] or DEFAULT_REPORT_VIEW
+
+
+def make_report_id(group_id: str, fmt: str, view: str = DEFAULT_REPORT_VIEW) -> str:
+    """The id of a report: the view is named unless it is the default."""
+    return f"{group_id}.{fmt}" if view == DEFAULT_REPORT_VIEW else f"{group_id}.{view}.{fmt}"
 
 
 def store_fingerprint(store_path: Path) -> str:
@@ -86,58 +101,63 @@ class ReportJobs:
         self.report_dir = Path(report_dir).resolve()
         self.report_dir.mkdir(parents=True, exist_ok=True)
         self._fingerprint = store_fingerprint(self.store_path)
-        self._jobs: dict[tuple[str, str], tuple[Future[str], float]] = {}
+        self._jobs: dict[tuple[str, str, str], tuple[Future[str], float]] = {}
         self._children: set[subprocess.Popen[bytes]] = set()
         self._lock = threading.RLock()  # start() holds it across state() and the submission
         self._max_workers = max_workers
         self._executor: ThreadPoolExecutor | None = None  # made on first use, again after shutdown()
 
     # -- paths --------------------------------------------------------------------------------------
-    def target(self, group_id: str, fmt: str) -> Path:
+    def target(self, group_id: str, fmt: str, view: str = DEFAULT_REPORT_VIEW) -> Path:
         """The cached report's path, proven to lie inside ``report_dir``."""
-        parse_report_id(f"{group_id}.{fmt}")
-        path = (self.report_dir / self._fingerprint / f"{group_id}.{fmt}").resolve()
+        parse_report_id(make_report_id(group_id, fmt, view))
+        path = (self.report_dir / self._fingerprint / view / f"{group_id}.{fmt}").resolve()
         if not path.is_relative_to(self.report_dir):
             raise InvalidReportId(f"report path for {group_id!r} leaves the report folder")
         return path
 
     # -- jobs ---------------------------------------------------------------------------------------
-    def state(self, group_id: str, fmt: str) -> ReportState:
-        report_id = f"{group_id}.{fmt}"
-        target = self.target(group_id, fmt)
+    def state(self, group_id: str, fmt: str, view: str = DEFAULT_REPORT_VIEW) -> ReportState:
+        report_id = make_report_id(group_id, fmt, view)
+        target = self.target(group_id, fmt, view)
         with self._lock:
-            job = self._jobs.get((group_id, fmt))
+            job = self._jobs.get((group_id, fmt, view))
+
+        def state(
+            status: str, message: str, path: Path | None = None, started: float | None = None
+        ) -> ReportState:
+            return ReportState(report_id, group_id, fmt, status, message, path, started, view)
+
+        in_view = f" ({view} view)"
         if target.is_file():
-            return ReportState(report_id, group_id, fmt, "ready", "The report is ready to download.", target)
+            return state("ready", f"The report{in_view} is ready to download.", target)
         if job is None:
-            return ReportState(report_id, group_id, fmt, "missing", "No report made yet.")
+            return state("missing", f"No report{in_view} made yet.")
         future, started = job
         if not future.done():
             status = "running" if future.running() else "queued"
             waited = f"{time.time() - started:.0f} s so far"
-            return ReportState(
-                report_id, group_id, fmt, status, f"The report is being made ({waited}).", None, started
-            )
+            return state(status, f"The report{in_view} is being made ({waited}).", None, started)
         error = future.exception()
         why = f"The report failed: {error}" if error else "The report finished but its file is missing."
-        return ReportState(report_id, group_id, fmt, "failed", why, None, started)
+        return state("failed", why, None, started)
 
-    def start(self, group_id: str, fmt: str) -> ReportState:
-        """Queue the report unless it is ready or already on its way; returns its state.  Two requests at
-        the same moment start one job."""
+    def start(self, group_id: str, fmt: str, view: str = DEFAULT_REPORT_VIEW) -> ReportState:
+        """Queue the report (counted in ``view``) unless it is ready or already on its way; returns its
+        state.  Two requests at the same moment start one job."""
         with self._lock:
-            current = self.state(group_id, fmt)
+            current = self.state(group_id, fmt, view)
             if current.status in ("ready", "queued", "running"):
                 return current
-            target = self.target(group_id, fmt)
+            target = self.target(group_id, fmt, view)
             target.parent.mkdir(parents=True, exist_ok=True)
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(self._max_workers, thread_name_prefix="spillover-report")
-            future = self._executor.submit(self._run_child, group_id, fmt, target)
-            self._jobs[(group_id, fmt)] = (future, time.time())
-        return self.state(group_id, fmt)
+            future = self._executor.submit(self._run_child, group_id, fmt, target, view)
+            self._jobs[(group_id, fmt, view)] = (future, time.time())
+        return self.state(group_id, fmt, view)
 
-    def _run_child(self, group_id: str, fmt: str, target: Path) -> str:
+    def _run_child(self, group_id: str, fmt: str, target: Path, view: str = DEFAULT_REPORT_VIEW) -> str:
         """Make the report in a child interpreter (runs in a worker thread); its last stderr line is the
         reason given when it fails."""
         command = [
@@ -148,6 +168,7 @@ class ReportJobs:
             group_id,
             fmt,
             str(target),
+            view,
         ]
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         with self._lock:
@@ -182,26 +203,37 @@ class ReportJobs:
 # -- the work itself (runs in the child process) ------------------------------------------------------
 
 
-def build_report(store_path: str, group_id: str, fmt: str, target: str) -> str:
-    """Make one report file at ``target`` (atomically) and return its path."""
+def build_report(
+    store_path: str, group_id: str, fmt: str, target: str, view: str = DEFAULT_REPORT_VIEW
+) -> str:
+    """Make one report file at ``target`` (atomically), counted in ``view``, and return its path."""
     out = Path(target)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".report-") as work:
-        made = _assess(Path(store_path), group_id, fmt, Path(work))
+        made = _assess(Path(store_path), group_id, fmt, Path(work), view)
         os.replace(made, out)
     return str(out)
 
 
-def _assess(store_path: Path, group_id: str, fmt: str, work: Path) -> Path:
-    """The report package's assessment (``spillover.report.assess``) when it is installed, else a summary
-    HTML made here from the web layer's own analyses (PDF then needs the report package)."""
+def _assess(store_path: Path, group_id: str, fmt: str, work: Path, view: str = DEFAULT_REPORT_VIEW) -> Path:
+    """The report package's assessment (``spillover.report.assess``, its ``Parameters.view`` set to
+    ``view``) when it is installed, else a summary HTML made here from the web layer's own analyses (PDF
+    then needs the report package)."""
     from spillover.web.service import optional_function
 
     assess = optional_function("spillover.report", "assess")
-    if assess is not None:
-        result = assess(store_path, group_id, out_dir=work, formats=(fmt,), show_progress=False)
+    parameters = optional_function("spillover.report", "Parameters")
+    if assess is not None and parameters is not None:
+        result = assess(
+            store_path,
+            group_id,
+            out_dir=work,
+            formats=(fmt,),
+            params=parameters(view=view),
+            show_progress=False,
+        )
         return _made_file(result, work, fmt)
     if fmt == "html":
-        return _summary_report(store_path, group_id, work / f"{group_id}.html")
+        return _summary_report(store_path, group_id, work / f"{group_id}.html", view)
     raise ReportUnavailable(
         "PDF reports need the report package (spillover.report.assess), which is not installed"
     )
@@ -218,7 +250,7 @@ def _made_file(result: Any, work: Path, fmt: str) -> Path:
     return path
 
 
-def _summary_report(store_path: Path, group_id: str, out: Path) -> Path:
+def _summary_report(store_path: Path, group_id: str, out: Path, view: str = DEFAULT_REPORT_VIEW) -> Path:
     """A self-contained HTML summary of the group page (charts as inline SVG), for installations without
     the report package: the download still works, and says what it is."""
     import vl_convert
@@ -229,9 +261,9 @@ def _summary_report(store_path: Path, group_id: str, out: Path) -> Path:
 
     explorer = Explorer(store_path)
     try:
-        summary = explorer.summary(group_id)
-        sel = explorer.selection(group_id)
-        onsets = explorer.group_onsets(group_id)
+        summary = explorer.summary(group_id, view)
+        sel = explorer.selection(group_id, view)
+        onsets = explorer.group_onsets(group_id, view)
         onset_rows = onsets.data.get("onsets", []) if onsets.ok else []
         svgs = {
             "timeline": vl_convert.vegalite_to_svg(
@@ -242,10 +274,10 @@ def _summary_report(store_path: Path, group_id: str, out: Path) -> Path:
         html = templates.env.get_template("report.html").render(
             summary=summary,
             svgs=svgs,
-            expansion=explorer.expansion(group_id),
-            opportunism=explorer.opportunism(group_id),
-            autonomy=explorer.autonomy(group_id),
-            theatres=explorer.theatres(group_id),
+            expansion=explorer.expansion(group_id, view),
+            opportunism=explorer.opportunism(group_id, view),
+            autonomy=explorer.autonomy(group_id, None, view),
+            theatres=explorer.theatres(group_id, view),
             onsets=onsets,
             generated=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         )
@@ -256,10 +288,10 @@ def _summary_report(store_path: Path, group_id: str, out: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m spillover.web.reports STORE GROUP FORMAT TARGET``: what a report worker runs."""
+    """``python -m spillover.web.reports STORE GROUP FORMAT TARGET [VIEW]``: what a report worker runs."""
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 4:
-        print("usage: python -m spillover.web.reports STORE GROUP_ID html|pdf TARGET", file=sys.stderr)
+    if len(args) not in (4, 5):
+        print("usage: python -m spillover.web.reports STORE GROUP_ID html|pdf TARGET [VIEW]", file=sys.stderr)
         return 2
     try:
         build_report(*args)

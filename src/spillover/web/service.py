@@ -11,6 +11,7 @@ instead of failing the page.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 import re
@@ -27,7 +28,15 @@ from rapidfuzz import fuzz, process, utils
 
 from spillover.actors import Resolver, default_registry, lineage, render_lineage
 from spillover.actors.registry import Registry
-from spillover.analysis.selection import GroupSelection, select_group, store_names
+from spillover.analysis.selection import (
+    DEFAULT_VIEW,
+    VIEW_ALL,
+    GroupSelection,
+    apply_view,
+    select_group,
+    store_names,
+    view_choices,
+)
 from spillover.analysis.tactics import primary_tactics
 from spillover.countries import iso3_to_name
 from spillover.store import Store
@@ -50,6 +59,10 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "event_id", "source", "date_start", "date_end", "date_precision", "country_iso3", "country", "admin1",
     "location", "latitude", "longitude", "geo_precision", "side_a", "side_b", "tactic", "target_type",
     "fatalities", "group_id", "certainty", "org_name_as_of",
+)  # fmt: skip
+#: What a fused (or single-source) view adds to each event: the stored rows behind it and how they agreed.
+FUSED_COLUMNS: tuple[str, ...] = (
+    "event_ids", "sources", "n_sources", "reconciled_by", "fatalities_by_source", "disagreements",
 )  # fmt: skip
 #: Most located events a map carries (evenly thinned beyond): keeps a page light whatever the group.
 MAP_POINT_LIMIT = 4000
@@ -89,6 +102,15 @@ class UnknownGroupError(LookupError):
 
 class UnknownCountryError(LookupError):
     """An ISO3 code with neither events in the store nor a known country name."""
+
+
+class UnknownViewError(ValueError):
+    """A ``view`` that is neither ``all``, ``fused`` nor a source of the store; carries the choices."""
+
+    def __init__(self, message: str, choices: list[str]):
+        super().__init__(message)
+        self.message = message
+        self.choices = choices
 
 
 @dataclass
@@ -339,22 +361,64 @@ class Explorer:
             message = str(exc.args[0]) if exc.args else f"unknown group {text!r}"
             raise UnknownGroupError(message, suggestions) from exc
 
-    def selection(self, gid: str) -> GroupSelection:
-        """The group's events (with its predecessors) across every source of the store."""
+    # -- views ----------------------------------------------------------------------------------
+    def view_choices(self) -> list[str]:
+        """Every view of the store: ``all``, ``fused`` and each source (see :mod:`spillover.analysis.selection`)."""
+
+        def compute() -> list[str]:
+            with self._store_lock:
+                return view_choices(self.store)
+
+        return self._cache.get("view-choices", compute)
+
+    def check_view(self, view: str) -> str:
+        """``view`` when the store has it; :class:`UnknownViewError` naming the choices otherwise."""
+        choices = self.view_choices()
+        if view not in choices:
+            raise UnknownViewError(f"unknown view {view[:40]!r}: choose one of {', '.join(choices)}", choices)
+        return view
+
+    def selection(self, gid: str, view: str = DEFAULT_VIEW) -> GroupSelection:
+        """The group's events (with its predecessors) across every source of the store, in ``view``.
+
+        Each view is derived from the group's "all" selection (kept) exactly as :func:`select_group` derives
+        it, so that a second view of a group costs only the fusion, not a second selection."""
 
         def compute() -> GroupSelection:
-            with self._store_lock:
-                return select_group(self.store, gid, include=DEFAULT_INCLUDE, resolver=self.resolver)
+            if view == VIEW_ALL:
+                with self._store_lock:
+                    return select_group(
+                        self.store, gid, include=DEFAULT_INCLUDE, resolver=self.resolver, view=VIEW_ALL
+                    )
+            return self._in_view(self.selection(gid, VIEW_ALL), view)
 
-        return self._frames.get(("selection", gid), compute)
+        return self._frames.get(("selection", gid, self.check_view(view)), compute)
 
-    def summary(self, gid: str) -> dict[str, Any]:
-        """Who the group is (registry) and what the store holds about it (counts by year, source, country)."""
-        return self._cache.get(("summary", gid), lambda: self._summary(gid))
+    def _in_view(self, everything: GroupSelection, view: str) -> GroupSelection:
+        with self._store_lock:
+            shown, links = apply_view(self.store, everything.events, view, resolver=self.resolver)
+        return dataclasses.replace(
+            everything, events=shown, view=view, source_events=everything.events, links=links
+        )
 
-    def _summary(self, gid: str) -> dict[str, Any]:
+    def describe_view(self, gid: str, view: str = DEFAULT_VIEW) -> dict[str, Any]:
+        """The view's sentence and counts, for pages and the API."""
+        sel = self.selection(gid, view)
+        return {
+            "view": view,
+            "view_description": sel.describe_view(),
+            "stored_events": len(sel.stored_event_ids),
+            "merged_duplicates": sel.merged_duplicates,
+        }
+
+    def summary(self, gid: str, view: str = DEFAULT_VIEW) -> dict[str, Any]:
+        """Who the group is (registry) and what the store holds about it (counts by year, source, country),
+        counted in ``view``."""
+        return self._cache.get(("summary", gid, view), lambda: self._summary(gid, view))
+
+    def _summary(self, gid: str, view: str) -> dict[str, Any]:
         group = self.registry.group(gid)
-        sel = self.selection(gid)
+        sel = self.selection(gid, view)
         ev = sel.events
         fat = pd.to_numeric(ev["fatalities"], errors="coerce") if len(ev) else pd.Series(dtype=float)
         ev = ev.assign(fatalities=fat)
@@ -402,6 +466,8 @@ class Explorer:
             if len(ev)
             else {},
             "tactics": _tactic_totals(ev),
+            **self.describe_view(gid, view),
+            "view_choices": self.view_choices(),
         }
 
     def _group_name(self, gid: str) -> str:
@@ -418,9 +484,12 @@ class Explorer:
         source: str | None = None,
         offset: int = 0,
         limit: int = 100,
+        view: str = DEFAULT_VIEW,
     ) -> dict[str, Any]:
-        """One page of the group's events, filtered; ``total`` counts every event the filter keeps."""
-        ev = self.selection(gid).events
+        """One page of the group's events in ``view``, filtered; ``total`` counts every event the filter
+        keeps.  In a fused view an event is kept by ``source`` when that source is one of those reporting it,
+        and carries the stored ``event_ids`` behind it."""
+        ev = self.selection(gid, view).events
         if since is not None:
             ev = ev[pd.to_datetime(ev["date_end"]) >= pd.Timestamp(since)]
         if until is not None:
@@ -428,21 +497,25 @@ class Explorer:
         if country:
             ev = ev[ev["country_iso3"] == country]
         if source:
-            ev = ev[ev["source"] == source]
+            if "sources" in ev.columns:
+                ev = ev[ev["sources"].map(lambda sources: source in sources)]
+            else:
+                ev = ev[ev["source"] == source]
         page = ev.iloc[offset : offset + limit]
         next_offset = offset + limit if offset + limit < len(ev) else None
         return {
             "group_id": gid,
+            **self.describe_view(gid, view),
             "total": len(ev),
             "offset": offset,
             "limit": limit,
             "next_offset": next_offset,
-            "events": records(page, EVENT_COLUMNS),
+            "events": records(page, EVENT_COLUMNS + FUSED_COLUMNS),
         }
 
-    def located_events(self, gid: str) -> pd.DataFrame:
+    def located_events(self, gid: str, view: str = DEFAULT_VIEW) -> pd.DataFrame:
         """Events placed more precisely than a country, thinned to :data:`MAP_POINT_LIMIT` for the map."""
-        ev = self.selection(gid).events
+        ev = self.selection(gid, view).events
         lat = pd.to_numeric(ev["latitude"], errors="coerce")
         lon = pd.to_numeric(ev["longitude"], errors="coerce")
         keep = lat.notna() & lon.notna() & ~ev["geo_precision"].isin(["country", "none"])
@@ -500,35 +573,46 @@ class Explorer:
             self._cache.discard(key)
         return section
 
-    def section(self, name: str, gid: str, parent: str | None = None) -> Section:
-        """One of :data:`SECTIONS` of the group page (computed and cached on first use)."""
+    def section(self, name: str, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW) -> Section:
+        """One of :data:`SECTIONS` of the group page in ``view`` (computed and cached on first use)."""
         if name not in SECTIONS:
             raise KeyError(f"unknown section {name!r}; one of {SECTIONS}")
         if name == "autonomy":
-            return self.autonomy(gid, parent)
+            return self.autonomy(gid, parent, view)
         return {"expansion": self.expansion, "onsets": self.group_onsets, "opportunism": self.opportunism,
-                "theatres": self.theatres}[name](gid)  # fmt: skip
+                "theatres": self.theatres}[name](gid, view)  # fmt: skip
 
-    def cached_section(self, name: str, gid: str, parent: str | None = None) -> Section | None:
+    def cached_section(
+        self, name: str, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW
+    ) -> Section | None:
         """The section if it has been computed already, else None (the page then loads it afterwards)."""
-        key = {"onsets": ("group-onsets", gid), "autonomy": ("autonomy", gid, parent)}.get(name, (name, gid))
+        key = {"onsets": ("group-onsets", gid, view), "autonomy": ("autonomy", gid, parent, view)}.get(
+            name, (name, gid, view)
+        )
         value = self._cache.peek(key)
         return None if value is MISSING else value
 
-    def expansion(self, gid: str) -> Section:
-        return self._section(("expansion", gid), "Expansion", lambda: self._expansion(gid))
+    def expansion(self, gid: str, view: str = DEFAULT_VIEW) -> Section:
+        return self._section(("expansion", gid, view), "Expansion", lambda: self._expansion(gid, view))
 
-    def _expansion(self, gid: str) -> Section:
+    def _expansion(self, gid: str, view: str) -> Section:
         module = optional_module("spillover.analysis.expansion")
         if module is None or not hasattr(module, "measure_expansion"):
             return not_available("The expansion analysis")
-        sel = self.selection(gid)
+        sel = self.selection(gid, view)
         try:
             result = module.measure_expansion(sel.events, group=sel.name)
         except getattr(module, "InsufficientData", ValueError) as exc:
             return Section(INSUFFICIENT, f"Expansion not measured: {exc}.")
         countries = result.countries.assign(name=result.countries["country_iso3"].map(_country_name))
-        entries = result.expansions.assign(name=result.expansions["country_iso3"].map(_country_name))
+        entries = result.expansions.assign(
+            name=result.expansions["country_iso3"].map(_country_name),
+            evidence_stored_event_ids=result.expansions["evidence_event_ids"].map(
+                lambda ids: stored_ids(sel.events, ids)
+            )
+            if "evidence_event_ids" in result.expansions.columns
+            else None,
+        )
         data = {
             "origin_iso3": result.origin_iso3,
             "rule": result.rule.describe(),
@@ -559,9 +643,11 @@ class Explorer:
                     "is_origin",
                     "order",
                     "evidence_event_ids",
+                    "evidence_stored_event_ids",
                 ],
             ),
             "spread": records(result.spread),
+            "view": view,
         }
         return Section(OK if result.ok else INSUFFICIENT, result.message, data)
 
@@ -580,18 +666,18 @@ class Explorer:
 
         return self._cache.get("onsets", compute)
 
-    def group_onsets(self, gid: str) -> Section:
+    def group_onsets(self, gid: str, view: str = DEFAULT_VIEW) -> Section:
         """Onsets in the countries the group was active in, from five years before its first event on."""
-        return self._section(("group-onsets", gid), "Onsets", lambda: self._group_onsets(gid))
+        return self._section(("group-onsets", gid, view), "Onsets", lambda: self._group_onsets(gid, view))
 
-    def _group_onsets(self, gid: str) -> Section:
+    def _group_onsets(self, gid: str, view: str) -> Section:
         onsets = self.onsets()
         if onsets is None:
             return not_available("The instability onset registry")
-        ev = self.selection(gid).events
+        ev = self.selection(gid, view).events
         if ev.empty:
             return Section(INSUFFICIENT, "The group has no events in the store.", {"onsets": []})
-        countries = self.main_countries(gid)
+        countries = self.main_countries(gid, view)
         start = pd.to_datetime(ev["date_start"]).min() - pd.DateOffset(years=ONSET_LEAD_YEARS)
         end = pd.to_datetime(ev["date_start"]).max()
         mine = onsets[onsets["country_iso3"].isin(countries) & onsets["date"].between(start, end)]
@@ -602,27 +688,27 @@ class Explorer:
         )
         return Section(OK, message, {"countries": sorted(countries), "onsets": rows})
 
-    def main_countries(self, gid: str) -> set[str]:
+    def main_countries(self, gid: str, view: str = DEFAULT_VIEW) -> set[str]:
         """Countries the group entered (sustained presence), else those with at least 3 of its events:
         the places whose instability matters for it, without the noise of one stray attack abroad."""
-        expansion = self.expansion(gid)
+        expansion = self.expansion(gid, view)
         entered = {e["country_iso3"] for e in expansion.data.get("entries", [])} if expansion.ok else set()
         if entered:
             return entered
-        counts = self.selection(gid).events["country_iso3"].value_counts()
+        counts = self.selection(gid, view).events["country_iso3"].value_counts()
         return set(counts[counts >= 3].index)
 
-    def opportunism(self, gid: str) -> Section:
-        return self._section(("opportunism", gid), "Opportunism", lambda: self._opportunism(gid))
+    def opportunism(self, gid: str, view: str = DEFAULT_VIEW) -> Section:
+        return self._section(("opportunism", gid, view), "Opportunism", lambda: self._opportunism(gid, view))
 
-    def _opportunism(self, gid: str) -> Section:
+    def _opportunism(self, gid: str, view: str) -> Section:
         module = optional_module("spillover.analysis.opportunism")
         onsets = self.onsets()
         if module is None or not hasattr(module, "assess_opportunism"):
             return not_available("The opportunism test")
         if onsets is None:
             return not_available("The instability onset registry (needed by the opportunism test)")
-        sel = self.selection(gid)
+        sel = self.selection(gid, view)
         expansion = optional_module("spillover.analysis.expansion")
         try:
             measured = expansion.measure_expansion(sel.events, group=sel.name) if expansion else sel.events
@@ -682,10 +768,12 @@ class Explorer:
                 out.append(other)
         return sorted(out)[:MAX_PEERS]
 
-    def autonomy(self, gid: str, parent: str | None = None) -> Section:
-        return self._section(("autonomy", gid, parent), "Autonomy", lambda: self._autonomy(gid, parent))
+    def autonomy(self, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW) -> Section:
+        return self._section(
+            ("autonomy", gid, parent, view), "Autonomy", lambda: self._autonomy(gid, parent, view)
+        )
 
-    def _autonomy(self, gid: str, parent: str | None) -> Section:
+    def _autonomy(self, gid: str, parent: str | None, view: str) -> Section:
         module = optional_module("spillover.analysis.autonomy")
         if module is None or not hasattr(module, "autonomy_index"):
             return not_available("The autonomy index")
@@ -697,9 +785,9 @@ class Explorer:
                 "The registry names no parent organisation for this group (pass ?parent= to compare with one).",
                 {"parent": None, "parent_candidates": candidates, "components": []},
             )
-        own = self._own_events(gid)
-        parent_events = self._own_events(parent_id)
-        peers = {p: self._own_events(p) for p in self.peers(gid, parent_id)}
+        own = self._own_events(gid, view)
+        parent_events = self._own_events(parent_id, view)
+        peers = {p: self._own_events(p, view) for p in self.peers(gid, parent_id)}
         index = module.autonomy_index(
             own, parent_events, group=gid, parent=parent_id, peers=peers, leaders=self.leaders_frame()
         )
@@ -729,20 +817,22 @@ class Explorer:
             "composite_rank": index.composite_rank,
             "weights_used": jsonable(index.weights_used),
             "components": components,
+            "view": view,
         }
         message = describe(index) if describe else f"Autonomy of {gid} from {parent_id}."
         status = OK if any(c["status"] == "ok" for c in components) else INSUFFICIENT
         return Section(status, message, data)
 
-    def _own_events(self, gid: str) -> pd.DataFrame:
-        """The group's own events (no family members), for comparisons between organisations."""
+    def _own_events(self, gid: str, view: str = DEFAULT_VIEW) -> pd.DataFrame:
+        """The group's own events (no family members) in ``view``, for comparisons between organisations."""
 
         def compute() -> pd.DataFrame:
             with self._store_lock:
-                events = select_group(self.store, gid, include=(), resolver=self.resolver).events
+                everything = select_group(self.store, gid, include=(), resolver=self.resolver, view=VIEW_ALL)
+            events = self._in_view(everything, view).events if view != VIEW_ALL else everything.events
             return events[[c for c in COMPARISON_COLUMNS if c in events.columns]].copy()
 
-        return self._frames.get(("own-events", gid), compute)
+        return self._frames.get(("own-events", gid, view), compute)
 
     def leaders_frame(self) -> pd.DataFrame:
         """Every leader in the registry, as the autonomy index's leadership component reads them."""
@@ -763,14 +853,14 @@ class Explorer:
 
         return self._cache.get("leaders", compute)
 
-    def theatres(self, gid: str) -> Section:
-        return self._section(("theatres", gid), "Theatres", lambda: self._theatres(gid))
+    def theatres(self, gid: str, view: str = DEFAULT_VIEW) -> Section:
+        return self._section(("theatres", gid, view), "Theatres", lambda: self._theatres(gid, view))
 
-    def _theatres(self, gid: str) -> Section:
+    def _theatres(self, gid: str, view: str) -> Section:
         module = optional_module("spillover.analysis.fragmentation")
         if module is None or not hasattr(module, "theatres"):
             return not_available("The theatre analysis")
-        ev = self.selection(gid).events
+        ev = self.selection(gid, view).events
         if ev.empty:
             return Section(INSUFFICIENT, "The group has no events in the store.")
         frag = module.theatres(ev)
@@ -919,6 +1009,16 @@ def _match_scores(q: str, norms: list[str], limit: int) -> dict[int, float]:
     return scores
 
 
+def stored_ids(events: pd.DataFrame, ids: Iterable[str]) -> list[str]:
+    """The stored event ids behind ``ids`` (events of a view): a fused event stands for every row it merged;
+    in the "all" view an id is its own stored row."""
+    wanted = [str(i) for i in ids]
+    if "event_ids" not in events.columns:
+        return wanted
+    behind = dict(zip(events["event_id"].astype(str), events["event_ids"], strict=True))
+    return [stored for i in wanted for stored in behind.get(i, [i])]
+
+
 def _fuzzy(value: Any) -> str | None:
     return str(value) if value is not None else None
 
@@ -950,8 +1050,11 @@ def _by_year(ev: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _by_source(ev: pd.DataFrame) -> list[dict[str, Any]]:
+    """Events per source; in a fused view an event counts for every source that reports it."""
     if ev.empty:
         return []
+    if "sources" in ev.columns:
+        ev = ev.drop(columns="source").explode("sources").rename(columns={"sources": "source"})
     table = ev.groupby("source", as_index=False).agg(
         events=("event_id", "size"), first=("date_start", "min"), last=("date_start", "max")
     )

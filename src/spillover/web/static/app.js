@@ -145,7 +145,8 @@
     button.addEventListener("click", async () => {
       const group = button.dataset.report;
       const format = button.dataset.format;
-      const base = "/api/groups/" + encodeURIComponent(group) + "/report?format=" + format;
+      const view = button.dataset.view ? "&view=" + encodeURIComponent(button.dataset.view) : "";
+      const base = "/api/groups/" + encodeURIComponent(group) + "/report?format=" + format + view;
       button.disabled = true;
       try {
         let status = await reportStatus(base, { method: "POST" });
