@@ -304,3 +304,128 @@ def test_reingest_adds_nothing(tmp_path: Path, store: Store) -> None:
     report = store.ingest(copy)
     assert (report.events_added, report.events_known) == (2, 10)
     assert store.counts()["events"] == 12
+
+
+# --- records with the wrong number of fields ----------------------------------------------------------
+
+
+def _csv_line(row: dict[str, str]) -> str:
+    out = io.StringIO()
+    csv.DictWriter(out, fieldnames=list(COLUMNS_0718), extrasaction="ignore", lineterminator="\n").writerow(
+        row
+    )
+    return out.getvalue()
+
+
+def test_rows_with_the_wrong_number_of_fields_are_quarantined_not_the_file(
+    tmp_path: Path, store: Store
+) -> None:
+    width = len(COLUMNS_0718)
+    lines = [_csv_line(gtd_row(eventid=str(i), nkill=str(i), city=f"City {i}")) for i in range(1, 31)]
+    # row 7: a summary with two unquoted commas → two fields too many
+    lines[6] = _csv_line(gtd_row(eventid="7", nkill="7", city="City 7", summary="x")).replace(
+        ",x,", ",x,y,z,"
+    )
+    # row 15: a value with a quoted newline, so records and lines differ from here on
+    lines[14] = _csv_line(gtd_row(eventid="15", nkill="15", city="City 15", summary="two\nlines"))
+    # row 30 (last): truncated half-way, no newline at the end
+    truncated = lines[29][: lines[29].index("City 30")] + "City 3"
+    lines[29] = truncated
+    path = tmp_path / "damaged.csv"
+    path.write_text(",".join(COLUMNS_0718) + "\n" + "".join(lines), encoding="utf-8")
+
+    report = store.ingest(path)
+    assert report.rows == 30 and report.events_added == 28 and report.rows_quarantined == 2
+    q = store.quarantined()
+    assert q[["row_number", "field"]].values.tolist() == [[7, "row"], [30, "row"]]
+    assert q["reason"].tolist() == [
+        f"expected {width} fields, found {width + 2}",
+        f"expected {width} fields, found {truncated.count(',') + 1}",
+    ]
+    assert q["value"].tolist() == [lines[6].rstrip("\n"), truncated]  # nothing lost: the text as written
+    assert report.quarantine_reasons == {
+        f"row: expected {width} fields, found {width + 2}": 1,
+        f"row: expected {width} fields, found {truncated.count(',') + 1}": 1,
+    }
+    # every other row keeps its record number, in events, raw_rows and the raw Parquet
+    ev = store.query("SELECT source_id, row_number FROM events ORDER BY row_number")
+    assert ev.values.tolist() == [[str(i), i] for i in range(1, 31) if i not in (7, 30)]
+    raw = store.query("SELECT row_number, event_id FROM raw_rows ORDER BY row_number")
+    assert raw["row_number"].tolist() == list(range(1, 31))
+    assert raw.set_index("row_number")["event_id"].isna().loc[[7, 30]].all()
+    file_id = store.files()["file_id"].item()
+    originals = store.raw_rows(file_id, list(range(1, 31)))
+    assert sorted(originals) == [i for i in range(1, 31) if i not in (7, 30)]
+    assert all(originals[i]["eventid"] == str(i) and originals[i]["city"] == f"City {i}" for i in originals)
+    assert originals[15]["summary"] == "two\nlines"
+    assert store.raw_row("gtd:16")[0]["nkill"] == "16"
+
+    before = store.counts()
+    assert store.ingest(path).status == "already ingested" and store.counts() == before
+
+
+def test_cp1252_file_with_a_malformed_row_keeps_row_numbers(tmp_path: Path, store: Store) -> None:
+    lines = [_csv_line(gtd_row(eventid=str(i), city="Tébessa")) for i in range(1, 21)]
+    lines[2] = lines[2].replace("Tébessa", "Tébessa,extra")
+    path = tmp_path / "latin.csv"
+    path.write_bytes((",".join(COLUMNS_0718) + "\n" + "".join(lines)).encode("cp1252"))
+    report = store.ingest(path)
+    assert report.encoding == "cp1252" and report.events_added == 19
+    q = store.quarantined()
+    assert q["row_number"].tolist() == [3] and "Tébessa,extra" in q["value"].item()
+    assert store.query("SELECT row_number FROM events WHERE source_id = '4'")["row_number"].item() == 4
+
+
+def test_mostly_malformed_file_is_refused_whole(tmp_path: Path, store: Store) -> None:
+    # a header written with commas, rows with semicolons: every record has one field
+    rows = [";".join(gtd_row(eventid=str(i)).values()) + "\n" for i in range(1, 11)]
+    path = tmp_path / "semicolons.csv"
+    path.write_text(",".join(COLUMNS_0718) + "\n" + "".join(rows))
+    with pytest.raises(ValueError, match=r"semicolons\.csv: 10 of 10 records .* 135 fields \(row 1 has 1,"):
+        store.ingest(path)
+    assert store.counts() == dict.fromkeys(store.counts(), 0)
+    # more than 10% malformed is refused too, naming the rows
+    lines = [_csv_line(gtd_row(eventid=str(i))) for i in range(1, 21)]
+    for i in (2, 5, 9):
+        lines[i - 1] = lines[i - 1].rstrip("\n") + ",surplus\n"
+    path = tmp_path / "many_bad.csv"
+    path.write_text(",".join(COLUMNS_0718) + "\n" + "".join(lines))
+    with pytest.raises(
+        ValueError, match=r"many_bad\.csv: 3 of 20 records.*row 2 has 136, row 5 has 136, row 9"
+    ):
+        store.ingest(path)
+    assert store.counts()["files"] == 0
+
+
+def test_malformed_records_keep_record_numbers_across_reader_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Row numbers are record numbers (quoted newlines and empty lines do not shift them), also when the
+    reader parses the file in many blocks and in parallel."""
+    import random
+
+    from spillover.sources import reading
+
+    monkeypatch.setattr(reading, "_BLOCK", 4096)
+    rnd = random.Random(7)
+    lines, expected_bad, kept = ["a,b,c\n"], [], []
+    for record in range(1, 3001):
+        kind = rnd.random()
+        if kind < 0.01:
+            lines.append(f'{record},"x\ny",c,surplus\n')
+            expected_bad.append((record, 4))
+        elif kind < 0.02:
+            lines.append(f"{record},b\n")
+            expected_bad.append((record, 2))
+        else:
+            lines.append(f'{record},"multi\nline",c\n' if kind < 0.1 else f"{record},b,c\n")
+            kept.append(record)
+        if kind > 0.98:
+            lines.append("\n")  # an empty line is no record
+    path = tmp_path / "blocks.csv"
+    path.write_text("".join(lines))
+    table, malformed = reading.read_csv_text(path, 3, "utf-8")
+    assert [(m.row, m.actual) for m in malformed] == expected_bad
+    assert table.column("_row").to_pylist() == kept
+    assert [int(v) for v in table.column("c1").to_pylist()] == kept  # each row carries its own number
+    assert malformed[0].text.startswith(f"{expected_bad[0][0]},")

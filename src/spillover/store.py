@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,11 +137,26 @@ class Store:
             return IngestReport(path=str(path), file_id=file_id, status="already ingested")
         step("reading and normalising")
         staged = stage_file(self.con, path, source=source, allow_extra=allow_extra, provided=provided)
-        step("keeping the raw rows")
-        # Written before the transaction, under a name the file's hash decides: if the ingest dies before the
-        # commit, the Parquet file is an orphan no table points to, and the next ingest of the file rewrites it.
-        raw_file = self._write_raw(file_id, staged)
-        step("committing")
+        step("keeping the raw rows and committing")
+        # Written in a background thread while DuckDB moves the staged tables, under a name the file's hash
+        # decides, and finished before the commit: if the ingest dies before the commit, the Parquet file is an
+        # orphan no table points to, and the next ingest of the file rewrites it.
+        # (Leaving the ``with`` waits for the writer, also when the commit fails.)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spillover-raw") as pool:
+            raw_written = pool.submit(self._write_raw, file_id, staged)
+            return self._commit(path, file_id, staged, raw_written, source, allow_extra, provided)
+
+    def _commit(
+        self,
+        path: Path,
+        file_id: str,
+        staged: Staged,
+        raw_written: Future[Path],
+        source: str | None,
+        allow_extra: bool,
+        provided: Mapping[str, str] | None,
+    ) -> IngestReport:
+        """The ingest's transaction: the staged tables, then (once the raw Parquet is written) the file."""
         self.con.execute("BEGIN TRANSACTION")
         try:
             known = self._commit_staged(file_id)
@@ -160,6 +176,7 @@ class Store:
                 extra_columns=staged.extra_columns,
                 quarantine_reasons=self._quarantine_reasons(file_id),
             )
+            raw_file = raw_written.result()  # raises if the Parquet file could not be written
             self.con.execute(
                 "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -213,7 +230,7 @@ class Store:
         """Move the staged tables into the store; returns how many events were already there."""
         self.con.execute("""
             CREATE OR REPLACE TEMP TABLE _known AS
-            SELECT s.event_id FROM _stage_events s SEMI JOIN events e ON s.event_id = e.event_id
+            SELECT s.event_id FROM _stage_event_ids s SEMI JOIN events e ON s.event_id = e.event_id
         """)
         known = scalar(self.con, "SELECT count(*) FROM _known")
         self.con.execute(

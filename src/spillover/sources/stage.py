@@ -5,11 +5,13 @@ one transaction, so an ingest interrupted at any point leaves the store as it wa
 
 Staged tables (all TEMP, replaced at each call):
 
-* ``_stage_events``  — the event schema, one row per event;
+* ``_stage_events``  — the event schema, one row per event (a view: read it once); ``_stage_event_ids`` its ids;
 * ``_stage_actors``  — ``event_id, role, ordinal, name, uncertain``;
 * ``_stage_raw``     — ``row_number, event_id``: every row, linked to its event (NULL when quarantined);
 and ``Staged.table`` holds the original values (``c1 … cN``, named by ``Staged.header``) as an Arrow table;
-* ``_stage_quarantine`` — ``row_number, field, value, reason`` for rows that were not loaded.
+* ``_stage_quarantine`` — ``row_number, field, value, reason`` for rows that were not loaded, among them
+  the malformed records (wrong number of fields: field ``row``, the record's text as value), which are in
+  neither ``Staged.table`` nor the normalised tables (``_stage_malformed``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from spillover.schema import EVENT_COLUMNS
 from spillover.sources.base import ActorColumn, Context, Loader, lit, q
 from spillover.sources.layouts import LayoutError, Match, match_layout
 from spillover.sources.reading import (
+    MalformedRow,
+    check_malformed,
     raw_columns,
     read_csv_any_encoding,
     read_csv_text,
@@ -58,6 +62,8 @@ class Staged:
     #: The raw rows (``c1 … cN`` and ``_row``), as read.
     table: pa.Table | None = None
     provided: dict[str, str] = field(default_factory=dict)
+    #: Records with the wrong number of fields: quarantined (field ``row``), not in ``table``.
+    malformed: tuple[MalformedRow, ...] = ()
 
 
 def _loaders() -> Sequence[Loader]:
@@ -171,24 +177,35 @@ def _normalised_sql(loader: Loader, ctx: Context) -> str:
 
 
 def _actors_sql(columns: Sequence[ActorColumn], monadic: bool) -> str:
-    """One row per actor name; 'A and/or B' gives both names, each flagged uncertain."""
+    """One row per actor name; 'A and/or B' gives both names, each flagged uncertain.
+
+    The actor columns of the loaded rows are read once (a narrow table), then unpivoted.
+    """
+    cols = ", ".join(f"_actor{i}, _actor{i}_unc" for i in range(len(columns)))
     parts = []
     for i, col in enumerate(columns):
         role = lit(col.role)
         if monadic:  # the n-th row of an event names its n-th actor: row 1 → side A, row 2 → side B
             role = f"CASE WHEN _rank = 1 THEN {lit(col.role)} ELSE {lit(col.role.replace('_a', '_b'))} END"
+        split = (
+            f"string_split(_actor{i}, {lit(col.separator)})"
+            if col.separator != "\x1f"
+            else f"CASE WHEN contains(_actor{i}, chr(31)) THEN string_split(_actor{i}, chr(31)) ELSE [_actor{i}] END"
+        )
         parts.append(
             f"""SELECT event_id, {role} AS role, {col.ordinal} + (_rank - 1) * 100 AS ordinal,
-                       unnest(string_split(_actor{i}, {lit(col.separator)})) AS _piece, _actor{i}_unc AS _unc
-                FROM _n WHERE _ok AND _actor{i} IS NOT NULL"""
+                       unnest({split}) AS _piece, _actor{i}_unc AS _unc
+                FROM loaded WHERE _actor{i} IS NOT NULL"""
         )
     union = " UNION ALL ".join(parts)
     return f"""
-        WITH pieces AS ({union}),
+        WITH loaded AS MATERIALIZED (SELECT event_id, _rank, {cols} FROM _n WHERE _ok),
+        pieces AS ({union}),
         candidates AS (
             SELECT event_id, role, ordinal, _unc,
-                   unnest(string_split(_piece, ' and/or ')) AS name,
-                   len(string_split(_piece, ' and/or ')) > 1 AS _split
+                   unnest(CASE WHEN contains(_piece, ' and/or ') THEN string_split(_piece, ' and/or ')
+                               ELSE [_piece] END) AS name,
+                   contains(_piece, ' and/or ') AS _split
             FROM pieces
         )
         SELECT DISTINCT event_id, role, ordinal, trim(name) AS name, coalesce(_unc, false) OR _split AS uncertain
@@ -209,6 +226,7 @@ def stage_file(
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     provided = dict(provided or {})
+    malformed: list[MalformedRow] = []
     own = _own_format_loader(path, source)
     if own is not None:  # a header-less format the loader reads itself (GDELT)
         header_original, table, encoding = own.read(path)
@@ -221,19 +239,21 @@ def stage_file(
         names = unique_names(header_original)
         loader, match = choose_loader(names, path.name, source, allow_extra, provided)
     else:
-        encoding, header_original, utf8_table = read_csv_any_encoding(path)
+        encoding, header_original, utf8_read = read_csv_any_encoding(path)
         names = unique_names(header_original)
         loader, match = choose_loader(names, path.name, source, allow_extra, provided)
-        table = utf8_table if utf8_table is not None else read_csv_text(path, len(names), encoding)
-    rows = table.num_rows
+        table, malformed = utf8_read if utf8_read is not None else read_csv_text(path, len(names), encoding)
+        check_malformed(path, table, malformed, len(names))
+    rows = table.num_rows + len(malformed)
     canonical_present = {c for c in match.layout.canonical(names)} & set(match.layout.columns)
     ctx = Context(layout=match.layout, present=canonical_present, provided=provided, width=len(names))
     # the raw rows stay in Arrow, registered as _file until the commit (read in place, never copied)
     con.register("_file", table)
+    _stage_malformed(con, malformed)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {_source_view_sql(loader, match, names)}")
     _stage_normalised(con, loader, ctx, match.layout.monadic)
     con.execute("DROP VIEW _src")
-    events = scalar(con, "SELECT count(*) FROM _stage_events")
+    events = scalar(con, "SELECT count(*) FROM _stage_event_ids")
     quarantined = scalar(con, "SELECT count(DISTINCT row_number) FROM _stage_quarantine")
     return Staged(
         path=path,
@@ -249,7 +269,22 @@ def stage_file(
         header=tuple(header_original),
         table=table,
         provided=provided,
+        malformed=tuple(malformed),
     )
+
+
+def _stage_malformed(con: duckdb.DuckDBPyConnection, malformed: Sequence[MalformedRow]) -> None:
+    """``_stage_malformed (row_number, value, reason)``: the records with the wrong number of fields."""
+    rows = pa.table(
+        {
+            "row_number": pa.array([m.row for m in malformed], pa.int64()),
+            "value": pa.array([m.text for m in malformed], pa.string()),
+            "reason": pa.array([m.reason for m in malformed], pa.string()),
+        }
+    )
+    con.register("_malformed_rows", rows)
+    con.execute("CREATE OR REPLACE TEMP TABLE _stage_malformed AS SELECT * FROM _malformed_rows")
+    con.unregister("_malformed_rows")
 
 
 def _describe_match(match: Match) -> str:
@@ -261,10 +296,11 @@ def _describe_match(match: Match) -> str:
 
 
 def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool) -> None:
+    # The wide normalised table is materialised once (_n0); what the id checks decide per row is computed on
+    # a narrow table (_status), and the actors and events are built from _n0 joined to it (_n is a view).
     con.execute(f"CREATE OR REPLACE TEMP TABLE _n0 AS {_normalised_sql(loader, ctx)}")
     # Ids: a missing id is a problem; a repeated id is a duplicate (except in monadic files, where the
-    # rows of one event share its id); identical id-less rows get an occurrence suffix.  Ranks are computed
-    # on a narrow table and joined back, so the wide table is copied once.
+    # rows of one event share its id); identical id-less rows get an occurrence suffix.
     has_ids = any(ctx.has(c) for c in loader.id_columns)
     dup_problem = (
         "CASE WHEN _rank > 1 THEN [{'field': 'id', 'value': _sid, 'reason': 'duplicate id (first seen in row ' "
@@ -277,42 +313,43 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
         if has_ids
         else "[]"
     )
-    suffix = "" if has_ids else " || CASE WHEN r._rank > 1 THEN '-' || r._rank ELSE '' END"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _ranks AS
-        SELECT _row, {lit(loader.source)} || ':' || _sid AS _eid, len(_problems) = 0 AS _valid,
-               row_number() OVER (PARTITION BY _sid ORDER BY _row) AS _rank,
-               min(_row) OVER (PARTITION BY _sid) AS _first
-        FROM _n0
-    """)
+    suffix = "" if has_ids else " || CASE WHEN _rank > 1 THEN '-' || _rank ELSE '' END"
     if monadic:  # an event is loaded only if every one of its rows is valid
-        ok = "r._eid NOT IN (SELECT _eid FROM _ranks WHERE NOT _valid OR _eid IS NULL)"
+        ok = "_eid NOT IN (SELECT _eid FROM r WHERE len(_problems) > 0 OR _eid IS NULL)"
     else:
-        ok = f"len(list_concat(n._problems, {dup_problem}, {missing_id})) = 0"
-    mapping = _country_codes(con)
-    con.register("_iso_map", mapping)
+        ok = f"len(list_concat(_problems, {dup_problem}, {missing_id})) = 0"
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _n AS
-        SELECT n.* EXCLUDE (_problems, country_iso3), r._rank, r._first,
-               r._eid{suffix} AS event_id,
-               coalesce(n.country_iso3, m.iso3) AS country_iso3,
-               list_concat(n._problems, {dup_problem}, {missing_id}) AS _problems,
+        CREATE OR REPLACE TEMP TABLE _status AS
+        WITH r AS (
+            SELECT _row, _sid, {lit(loader.source)} || ':' || _sid AS _eid, _problems,
+                   row_number() OVER (PARTITION BY _sid ORDER BY _row) AS _rank,
+                   min(_row) OVER (PARTITION BY _sid) AS _first
+            FROM _n0
+        )
+        SELECT _row, _rank, _eid{suffix} AS event_id,
+               list_concat(_problems, {dup_problem}, {missing_id}) AS _problems,
                coalesce({ok}, false) AS _ok
-        FROM _n0 n JOIN _ranks r USING (_row) LEFT JOIN _iso_map m USING (country)
+        FROM r
     """)
-    con.unregister("_iso_map")
-    con.execute("DROP TABLE _ranks")
+    con.execute("""
+        CREATE OR REPLACE TEMP VIEW _n AS
+        SELECT n.* EXCLUDE (_problems), s.event_id, s._rank, s._ok FROM _n0 n JOIN _status s USING (_row)
+    """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _stage_quarantine AS
         SELECT _row AS row_number, p.field AS field, p.value AS value, p.reason AS reason
-        FROM (SELECT _row, unnest(_problems) AS p FROM _n)
+        FROM (SELECT _row, unnest(_problems) AS p FROM _status)
         UNION ALL
         SELECT _row, 'event', NULL, 'another row of the same event was quarantined'
-        FROM _n WHERE NOT _ok AND len(_problems) = 0
+        FROM _status WHERE NOT _ok AND len(_problems) = 0
+        UNION ALL
+        SELECT row_number, 'row', value, reason FROM _stage_malformed
     """)
     con.execute("""
         CREATE OR REPLACE TEMP VIEW _stage_raw AS
-        SELECT _row AS row_number, CASE WHEN _ok THEN event_id END AS event_id FROM _n
+        SELECT _row AS row_number, CASE WHEN _ok THEN event_id END AS event_id FROM _status
+        UNION ALL
+        SELECT row_number, NULL FROM _stage_malformed
     """)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_actors AS {_actors_sql(loader.actors(ctx), monadic)}")
     _stage_events(con, loader, ctx, monadic)
@@ -327,50 +364,65 @@ def _country_codes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool) -> None:
-    present = set(con.execute("SELECT * FROM _n LIMIT 0").fetchdf().columns)
+    """``_stage_events`` in one pass over ``_n``, with the country codes, the attribution (from the actor
+    names) and, in monadic files, side B (the actor named on an event's second row) joined in."""
+    present = {r[0] for r in con.execute("DESCRIBE _n").fetchall()}
     select = []
     for c in EVENT_COLUMNS:
         if c.name == "event_id":
-            select.append("event_id")
+            select.append("n.event_id")
         elif c.name == "source":
             select.append(f"{lit(loader.source)} AS source")
         elif c.name == "source_id":
-            select.append("_sid AS source_id")
+            select.append("n._sid AS source_id")
         elif c.name == "file_id":
             select.append("NULL::VARCHAR AS file_id")
         elif c.name == "row_number":
-            select.append("_row AS row_number")
+            select.append("n._row AS row_number")
         elif c.name == "flags":
-            select.append("_flags AS flags")
+            select.append("n._flags AS flags")
         elif c.name == "attribution":
-            select.append("NULL::VARCHAR AS attribution")
+            select.append("coalesce(a._attribution, 'none') AS attribution")
+        elif c.name == "country_iso3":
+            select.append("coalesce(n.country_iso3, m.iso3) AS country_iso3")
+        elif c.name == "side_b" and monadic:
+            original = "n.side_b" if "side_b" in present else "NULL::VARCHAR"
+            select.append(f"coalesce(b._side_b, {original}) AS side_b")
         elif c.name in present:
-            select.append(c.name)
+            select.append(f"n.{c.name}")
         else:
             select.append(f"NULL::{c.duckdb_type} AS {c.name}")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _stage_events AS
-        SELECT {", ".join(select)} FROM _n WHERE _ok {"AND _rank = 1" if monadic else ""}
-    """)
-    if monadic:  # side B of a monadic event is the actor named on its second row
-        con.execute("""
-            UPDATE _stage_events e SET side_b = a.name
-            FROM (SELECT event_id, string_agg(name, '; ' ORDER BY ordinal) AS name FROM _stage_actors
-                  WHERE role = 'side_b' GROUP BY event_id) a
-            WHERE e.event_id = a.event_id
-        """)
     # Attribution from the actor names: several perpetrators → joint; any 'and/or' or 'suspected' → uncertain.
     main_role = "perpetrator" if any(a.role == "perpetrator" for a in loader.actors(ctx)) else "side_a"
+    side_b = (
+        """LEFT JOIN (SELECT event_id, string_agg(name, '; ' ORDER BY ordinal) AS _side_b FROM _stage_actors
+                     WHERE role = 'side_b' GROUP BY event_id) b ON b.event_id = n.event_id"""
+        if monadic
+        else ""
+    )
+    con.register("_iso_codes", _country_codes(con))
+    con.execute("CREATE OR REPLACE TEMP TABLE _stage_iso AS SELECT * FROM _iso_codes")
+    con.unregister("_iso_codes")
+    # A view, not a table: the commit reads it once, straight into the store (the wide rows are not copied
+    # an extra time); what needs only the ids reads the narrow _stage_event_ids.
     con.execute(f"""
-        UPDATE _stage_events e SET attribution = a.attribution
-        FROM (SELECT event_id,
-                     CASE WHEN bool_or(uncertain) THEN 'uncertain'
-                          WHEN count(DISTINCT name) > 1 THEN 'joint' ELSE 'single' END AS attribution
-              FROM _stage_actors WHERE role = {lit(main_role)} AND NOT regexp_matches(name, '^(Unknown|Unidentified)')
-              GROUP BY event_id) a
-        WHERE e.event_id = a.event_id
+            CREATE OR REPLACE TEMP VIEW _stage_events AS
+            SELECT {", ".join(select)}
+            FROM _n n
+            LEFT JOIN _stage_iso m ON m.country = n.country
+            LEFT JOIN (SELECT event_id,
+                              CASE WHEN bool_or(uncertain) THEN 'uncertain'
+                                   WHEN count(DISTINCT name) > 1 THEN 'joint' ELSE 'single' END AS _attribution
+                       FROM _stage_actors
+                       WHERE role = {lit(main_role)} AND NOT regexp_matches(name, '^(Unknown|Unidentified)')
+                       GROUP BY event_id) a ON a.event_id = n.event_id
+            {side_b}
+            WHERE n._ok {"AND n._rank = 1" if monadic else ""}
+        """)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW _stage_event_ids AS
+        SELECT event_id FROM _status WHERE _ok {"AND _rank = 1" if monadic else ""}
     """)
-    con.execute("UPDATE _stage_events SET attribution = 'none' WHERE attribution IS NULL")
 
 
 def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
@@ -378,5 +430,14 @@ def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP VIEW IF EXISTS _stage_raw")
     with contextlib.suppress(duckdb.Error):
         con.unregister("_file")
-    for table in ("_stage_events", "_stage_actors", "_stage_quarantine", "_n", "_n0"):
+    for view in ("_stage_events", "_stage_event_ids", "_n"):
+        con.execute(f"DROP VIEW IF EXISTS {view}")
+    for table in (
+        "_stage_actors",
+        "_stage_iso",
+        "_stage_quarantine",
+        "_stage_malformed",
+        "_status",
+        "_n0",
+    ):
         con.execute(f"DROP TABLE IF EXISTS {table}")
