@@ -222,7 +222,9 @@ class Store:
         table = staged.table.rename_columns(
             ["row_number" if c == "_row" else c for c in staged.table.column_names]
         )
-        pq.write_table(table, tmp, compression="zstd")
+        # no min/max statistics for the raw text columns (never filtered on; writing them costs ~20%):
+        # only for row_number, which the look-ups of raw rows filter on
+        pq.write_table(table, tmp, compression="zstd", write_statistics=["row_number"])
         os.replace(tmp, target)
         return target
 

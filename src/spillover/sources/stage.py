@@ -394,8 +394,9 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
             select.append(f"NULL::{c.duckdb_type} AS {c.name}")
     # Attribution from the actor names: several perpetrators → joint; any 'and/or' or 'suspected' → uncertain.
     main_role = "perpetrator" if any(a.role == "perpetrator" for a in loader.actors(ctx)) else "side_a"
+    # names split from one 'A and/or B' cell share an ordinal: ties broken by name, so every run agrees
     side_b = (
-        """LEFT JOIN (SELECT event_id, string_agg(name, '; ' ORDER BY ordinal) AS _side_b FROM _stage_actors
+        """LEFT JOIN (SELECT event_id, string_agg(name, '; ' ORDER BY ordinal, name) AS _side_b FROM _stage_actors
                      WHERE role = 'side_b' GROUP BY event_id) b ON b.event_id = n.event_id"""
         if monadic
         else ""
