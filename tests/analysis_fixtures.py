@@ -1,7 +1,8 @@
 """Raw rows of the shared test data → the event schema, for the analysis tests.
 
-The analysis modules must not depend on the loaders (written in parallel), so the tests normalise raw rows
-here with small pinned tables, mirroring the mapping the loaders use.  Data are found through
+The analysis tests do not go through the store: they normalise raw rows here with pandas, reusing the
+loaders' code tables (ACLED precisions and interaction codes, GTD attack types and specificity, RAND
+weapons); only the ACLED sub-event table is its own (every sub-event it does not list is non-violent).  Data are found through
 ``$SPILLOVER_DATA_DIR`` (default ``<repo>/../shared/data``); tests skip only when a file is absent.
 Nothing is copied into the repository.
 """
@@ -18,6 +19,8 @@ import country_converter as coco
 import numpy as np
 import pandas as pd
 import pytest
+
+from spillover.sources import acled, gtd, rand
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -38,37 +41,8 @@ ACLED_SUB_EVENT_TACTIC = {
     "Mob violence": "other",
     "Excessive force against protesters": "other",
 }
-ACLED_INTER = {
-    "0": "None", "1": "State forces", "2": "Rebel groups", "3": "Political militias", "4": "Identity militias",
-    "5": "Rioters", "6": "Protesters", "7": "Civilians", "8": "External/Other forces",
-}  # fmt: skip
-ACLED_TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
-ACLED_GEO_PRECISION = {"1": "point", "2": "near", "3": "admin2"}
-GTD_ATTACK_TACTIC = {
-    "Bombing/Explosion": "bombing",
-    "Hostage Taking (Kidnapping)": "kidnapping",
-    "Hostage Taking (Barricade Incident)": "kidnapping",
-    "Armed Assault": "armed_assault",
-    "Assassination": "assassination",
-    "Facility/Infrastructure Attack": "facility_attack",
-    "Hijacking": "hijacking",
-    "Unarmed Assault": "unarmed_assault",
-    "Unknown": "unknown",
-}
-#: GTD specificity 1..5 → geo precision (5 = no place more precise than the country).
-GTD_GEO_PRECISION = {1: "point", 2: "near", 3: "admin2", 4: "admin1", 5: "country"}
-RAND_WEAPON_TACTIC = {
-    "Explosives": "bombing",
-    "Remote-detonated explosive": "bombing",
-    "Bombing": "bombing",
-    "Firearms": "armed_assault",
-    "Knives & sharp objects": "armed_assault",
-    "Fire or Firebomb": "facility_attack",
-    "Chemical Agent": "other",
-    "Biological Agent": "other",
-    "Other": "other",
-    "Unknown": "unknown",
-}
+#: GTD specificity 1..5 → geo precision, the loader's table keyed by the integers of the raw files.
+GTD_GEO_PRECISION = {int(code): precision for code, precision in gtd.SPECIFICITY.items()}
 SUICIDE_TEXT = re.compile(r"\bsuicide\b", re.IGNORECASE)
 KIDNAP_TEXT = re.compile(r"\b(?:kidnap|abduct|hostage)", re.IGNORECASE)
 
@@ -137,7 +111,7 @@ def actor_nationality(actor: str | float) -> str | None:
 def acled_events(raw: pd.DataFrame, *, id_prefix: str = "acled") -> pd.DataFrame:
     """ACLED 2019–2020 dyadic rows → schema; ``group_id`` is actor1 (the initiator)."""
     day = _parse_dates(raw["event_date"].astype(str))
-    precision = _text_code(raw["time_precision"]).map(ACLED_TIME_PRECISION).fillna("day")
+    precision = _text_code(raw["time_precision"]).map(acled.TIME_PRECISION).fillna("day")
     month = day.dt.to_period("M")
     start = day.where(precision != "month", month.dt.start_time)
     start = start.where(precision != "week", day - pd.Timedelta(days=3))
@@ -145,7 +119,7 @@ def acled_events(raw: pd.DataFrame, *, id_prefix: str = "acled") -> pd.DataFrame
     end = end.where(precision != "week", day + pd.Timedelta(days=3))
     lat = pd.to_numeric(raw["latitude"], errors="coerce")
     tactic = raw["sub_event_type"].map(ACLED_SUB_EVENT_TACTIC).fillna("non_violent")
-    geo = _text_code(raw["geo_precision"]).map(ACLED_GEO_PRECISION).where(lat.notna(), "none")
+    geo = _text_code(raw["geo_precision"]).map(acled.GEO_PRECISION).where(lat.notna(), "none")
     return pd.DataFrame(
         {
             "event_id": id_prefix + ":" + raw["event_id_cnty"].astype(str),
@@ -166,7 +140,7 @@ def acled_events(raw: pd.DataFrame, *, id_prefix: str = "acled") -> pd.DataFrame
             "tactic": tactic,
             "tactics": tactic.map(lambda t: [t]),
             "suicide": tactic == "suicide_attack",
-            "target_type": _text_code(raw["inter2"]).map(ACLED_INTER) if "inter2" in raw else None,
+            "target_type": _text_code(raw["inter2"]).map(acled.INTER) if "inter2" in raw else None,
             "target_nationality": raw["actor2"].map(actor_nationality) if "actor2" in raw else None,
             "fatalities": pd.to_numeric(raw["fatalities"], errors="coerce"),
             "description": raw["notes"],
@@ -188,7 +162,7 @@ def gtd_events(raw: pd.DataFrame) -> pd.DataFrame:
     end = end.where(precision != "year", start + pd.offsets.YearEnd(0))
     suicide = raw["suicide"].fillna(0).astype(int) == 1
     attacks = [
-        raw[c].map(GTD_ATTACK_TACTIC) for c in ("attacktype1_txt", "attacktype2_txt", "attacktype3_txt")
+        raw[c].map(gtd.ATTACK_TYPES) for c in ("attacktype1_txt", "attacktype2_txt", "attacktype3_txt")
     ]
     primary = attacks[0].fillna("unknown").where(~suicide, "suicide_attack")
     tactics = [
@@ -241,7 +215,7 @@ def rand_events(raw: pd.DataFrame) -> pd.DataFrame:
     text = raw["Description"].fillna("")
     suicide = text.str.contains(SUICIDE_TEXT)
     kidnap = text.str.contains(KIDNAP_TEXT)
-    tactic = raw["Weapon"].map(RAND_WEAPON_TACTIC).fillna("unknown")
+    tactic = raw["Weapon"].map(rand.WEAPON_TACTIC).fillna("unknown")
     tactic = tactic.mask(kidnap, "kidnapping").mask(suicide, "suicide_attack")
     date = pd.to_datetime(raw["Date"], errors="coerce")
     return pd.DataFrame(
