@@ -12,6 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from spillover.cli_engine import EngineOpt, ParquetOpt, SparkMasterOpt, wants_engine
+from spillover.cli_options import StoreOpt
 from spillover.config import default_store_path
 
 app = typer.Typer(
@@ -24,15 +25,6 @@ app.add_typer(data_app, name="data")
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
-
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="DuckDB store file [default: $SPILLOVER_STORE or the user data dir]",
-        show_default=False,
-    ),
-]
 
 
 def _store_path(store: Path | None) -> Path:

@@ -19,6 +19,7 @@ from spillover.actors.coverage import unresolved_names
 from spillover.actors.graph import export_lineage, lineage_tree_text
 from spillover.actors.registry import Registry, RegistryError, check_file, load_registry
 from spillover.actors.resolver import Resolver
+from spillover.cli_options import StoreOpt
 
 app = typer.Typer(
     help="Actor registry: aliases across datasets, dated lineage, coverage.", no_args_is_help=True
@@ -76,10 +77,7 @@ def _table(title: str, frame: pd.DataFrame) -> Table:
 
 @app.command()
 def coverage(
-    store: Annotated[
-        Path | None,
-        typer.Option("--store", help="DuckDB store [default: $SPILLOVER_STORE or the user data dir]"),
-    ] = None,
+    store: StoreOpt = None,
     top: Annotated[int, typer.Option(help="Unresolved names to list per source")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
     registry: RegistryOpt = None,

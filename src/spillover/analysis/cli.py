@@ -19,12 +19,12 @@ from rich.console import Console
 from rich.table import Table
 
 from spillover.cli_engine import EngineOpt, ParquetOpt, SparkMasterOpt
+from spillover.cli_options import StoreOpt
 from spillover.config import default_store_path
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="DuckDB store file", show_default=False)]
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder for charts and maps")]
 FamilyOpt = Annotated[
     list[str] | None,

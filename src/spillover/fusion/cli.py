@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from spillover.cli_options import StoreOpt
 from spillover.config import default_store_path
 
 app = typer.Typer(help="Source coverage and cross-source disagreements of a group.", no_args_is_help=True)
@@ -46,10 +47,7 @@ def sources(
     group: Annotated[
         str, typer.Argument(help="Group name, alias or registry id (its predecessors are included)")
     ],
-    store: Annotated[
-        Path | None,
-        typer.Option("--store", help="DuckDB store file [default: $SPILLOVER_STORE]", show_default=False),
-    ] = None,
+    store: StoreOpt = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Folder for the CSV tables and the coverage chart (PNG, SVG, HTML)"),

@@ -15,20 +15,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from spillover.cli_options import StoreOpt
 from spillover.config import default_store_path
 
 app = typer.Typer(help="Assessments: write an analyst's report, check a written one.", no_args_is_help=True)
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
-
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="DuckDB store file [default: $SPILLOVER_STORE or the user data dir]",
-        show_default=False,
-    ),
-]
 
 
 def _fail(message: str) -> typer.Exit:

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from spillover.cli_options import StoreOpt
 from spillover.config import default_store_path
 
 app = typer.Typer(
@@ -26,14 +27,7 @@ def serve(
         str, typer.Option(help="address to listen on (loopback by default: this machine only)")
     ] = LOOPBACK,
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port")] = 8000,
-    store: Annotated[
-        Path | None,
-        typer.Option(
-            "--store",
-            help="DuckDB store file [default: $SPILLOVER_STORE or the user data dir]",
-            show_default=False,
-        ),
-    ] = None,
+    store: StoreOpt = None,
     report_dir: Annotated[
         Path | None,
         typer.Option(
