@@ -8,9 +8,9 @@ They forbid unknown keys, so a misspelt field is an error rather than a silently
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from spillover.actors.dates import FuzzyDate
 
@@ -44,6 +44,15 @@ RelationType = Literal[
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-zA-Z0-9]+)*$")
 ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+def _compiles(value: str) -> str:
+    re.compile(value)
+    return value
+
+
+#: A regular expression, checked to compile when the registry file is read.
+Regex = Annotated[str, AfterValidator(_compiles)]
 
 
 class Strict(BaseModel):
@@ -195,17 +204,11 @@ class NameRule(Strict):
     "Muslim extremists", ACLED "Islamist Militia (Mali)").  Both are left out of coverage denominators and
     never assigned to a group; generic names resolve as *ambiguous* with optional candidate groups."""
 
-    pattern: str
+    pattern: Regex
     category: Literal["unknown", "generic"]
     datasets: list[str] = Field(default_factory=list, description="limit to these datasets (default: all)")
     candidates: list[str] = Field(default_factory=list)
     note: str | None = None
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        re.compile(value)
-        return value
 
 
 class PatternRule(Strict):
@@ -215,7 +218,7 @@ class PatternRule(Strict):
     ISO3 code; ``slug``: a lower-case slug; ``text``: as written)."""
 
     name: str
-    pattern: str
+    pattern: Regex
     id: str = Field(description="group id template, e.g. 'state-{country}'")
     canonical_name: str = Field(description="canonical name template, e.g. 'State forces of {country_name}'")
     kind: str
@@ -229,12 +232,6 @@ class PatternRule(Strict):
         description="UCDP actors whose name matches become this generated group (not ucdp-<id>)",
     )
     note: str | None = None
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        re.compile(value)
-        return value
 
 
 class RegistryFile(Strict):
