@@ -27,14 +27,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from spillover.actors import Resolver, default_registry, family, tag_as_of
+from spillover.actors import Resolver, default_registry, family
 from spillover.actors.lineage import Family
 from spillover.analysis.profile import Profile, UnknownGroup
 from spillover.analysis.selection import (
     CERTAINTIES,
     GroupSelection,
+    best_attributions,
     family_names,
     resolve_group,
+    tagged_in_order,
 )
 
 if TYPE_CHECKING:
@@ -42,8 +44,6 @@ if TYPE_CHECKING:
 
     from spillover.analysis.expansion import ExpansionResult
     from spillover.analysis.tactics import TacticProfile
-
-_CERTAINTY_ORDER = {c: i for i, c in enumerate(CERTAINTIES)}
 
 
 def family_name_table(names: pd.DataFrame, label: str) -> pd.DataFrame:
@@ -68,12 +68,7 @@ def select_group_on(
     fam = family(gid, include=tuple(include), registry=resolver.registry)
     names = family_names(actor_names(con), fam.ids, resolver)
     events = _empty_events() if names.empty else _attributed(con, names, fam, resolver, set(certainty))
-    if len(events):
-        events = tag_as_of(events, fam.ids, registry=resolver.registry)
-    else:
-        events = events.assign(org_as_of=pd.Series(dtype="object"), org_name_as_of=pd.Series(dtype="object"))
-    events = events.sort_values(["date_start", "event_id"], ignore_index=True)
-    events.attrs["view"] = "all"
+    events = tagged_in_order(events, fam, resolver)
     return GroupSelection(
         group_id=gid,
         name=resolver.registry.group(gid).name,
@@ -88,18 +83,10 @@ def _attributed(
     con: BaseBackend, names: pd.DataFrame, fam: Family, resolver: Resolver, certainty: set[str]
 ) -> pd.DataFrame:
     """The family's events with ``group_id, certainty, via`` (the best attribution of each event)."""
-    from spillover.actors import attribute_events
     from spillover.query import actor_rows, events_for
 
     table = family_name_table(names, "family")
-    actors = actor_rows(con, table).drop(columns="group")
-    attributed = attribute_events(actors, resolver)
-    attributed = attributed[attributed["group_id"].isin(fam.ids) & attributed["certainty"].isin(certainty)]
-    best = (
-        attributed.assign(_c=attributed["certainty"].map(_CERTAINTY_ORDER))
-        .sort_values(["event_id", "_c"], kind="stable")
-        .drop_duplicates("event_id")[["event_id", "group_id", "certainty", "via"]]
-    )
+    best = best_attributions(actor_rows(con, table).drop(columns="group"), resolver, fam, certainty)
     events = events_for(con, table).drop(columns="group")
     return events.merge(best, on="event_id", how="inner")
 

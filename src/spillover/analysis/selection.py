@@ -163,13 +163,7 @@ def select_group(
         events = events[pd.to_datetime(events["date_end"]) >= pd.Timestamp(since)]
     if until:
         events = events[pd.to_datetime(events["date_start"]) <= pd.Timestamp(until)]
-    events = (
-        tag_as_of(events, fam.ids, registry=resolver.registry)
-        if len(events)
-        else events.assign(org_as_of=pd.Series(dtype="object"), org_name_as_of=pd.Series(dtype="object"))
-    )
-    events = events.sort_values(["date_start", "event_id"], ignore_index=True)
-    events.attrs["view"] = VIEW_ALL
+    events = tagged_in_order(events, fam, resolver)
     shown, used = apply_view(store, events, view, links=links, resolver=resolver)
     return GroupSelection(
         group_id=gid,
@@ -237,8 +231,6 @@ def apply_view(
 def _attributed_events(
     store: Store, names: pd.DataFrame, fam: Family, resolver: Resolver, certainty: set[str]
 ) -> pd.DataFrame:
-    from spillover.actors import attribute_events
-
     if names.empty:
         return store.query("SELECT * FROM events LIMIT 0").assign(
             group_id=pd.Series(dtype="object"),
@@ -256,16 +248,39 @@ def _attributed_events(
         )
     finally:
         store.con.unregister("_sel_names")
-    attributed = attribute_events(actors, resolver)
-    attributed = attributed[attributed["group_id"].isin(fam.ids) & attributed["certainty"].isin(certainty)]
-    best = (
-        attributed.assign(_c=attributed["certainty"].map(_CERTAINTY_ORDER))
-        .sort_values(["event_id", "_c"], kind="stable")
-        .drop_duplicates("event_id")[["event_id", "group_id", "certainty", "via"]]
-    )
+    best = best_attributions(actors, resolver, fam, certainty)
     store.con.register("_sel_ids", best[["event_id"]])
     try:
         events = store.query("SELECT e.* FROM events e SEMI JOIN _sel_ids s ON s.event_id = e.event_id")
     finally:
         store.con.unregister("_sel_ids")
     return events.merge(best, on="event_id", how="inner")
+
+
+def best_attributions(
+    actors: pd.DataFrame, resolver: Resolver, fam: Family, certainty: set[str]
+) -> pd.DataFrame:
+    """``event_id, group_id, certainty, via``: each event's most certain attribution to a family member
+    (of the certainties asked for), from its actor rows."""
+    from spillover.actors import attribute_events
+
+    attributed = attribute_events(actors, resolver)
+    attributed = attributed[attributed["group_id"].isin(fam.ids) & attributed["certainty"].isin(certainty)]
+    return (
+        attributed.assign(_c=attributed["certainty"].map(_CERTAINTY_ORDER))
+        .sort_values(["event_id", "_c"], kind="stable")
+        .drop_duplicates("event_id")[["event_id", "group_id", "certainty", "via"]]
+    )
+
+
+def tagged_in_order(events: pd.DataFrame, fam: Family, resolver: Resolver) -> pd.DataFrame:
+    """The selected events (view ``all``), each tagged with the family member it was as of its date,
+    in date order."""
+    events = (
+        tag_as_of(events, fam.ids, registry=resolver.registry)
+        if len(events)
+        else events.assign(org_as_of=pd.Series(dtype="object"), org_name_as_of=pd.Series(dtype="object"))
+    )
+    events = events.sort_values(["date_start", "event_id"], ignore_index=True)
+    events.attrs["view"] = VIEW_ALL
+    return events
