@@ -93,12 +93,14 @@ class Fact(Strict):
     def _consistent(self) -> Fact:
         missing = [f for f in _REQUIRED[self.kind] if getattr(self, f) is None]
         if missing:
-            raise ValueError(f"a {self.kind} fact needs {', '.join(missing)}")
+            raise ValueError(f"a fact of kind {self.kind} needs {', '.join(missing)}")
         expected = CHECKABLE_FROM[self.kind]
         if self.checkable_from is None:
             object.__setattr__(self, "checkable_from", expected)
         elif self.checkable_from != expected:
-            raise ValueError(f"a {self.kind} fact is checkable from {expected}, not {self.checkable_from}")
+            raise ValueError(
+                f"a fact of kind {self.kind} is checkable from {expected}, not {self.checkable_from}"
+            )
         if self.country is not None and not ISO3.match(self.country):
             raise ValueError(f"country {self.country!r} is not an ISO3 code")
         if self.tactic is not None and self.tactic not in TACTICS:
@@ -202,4 +204,6 @@ def _check_registry(book: Casebook, registry: Registry, path: Path) -> None:
             raise CasebookError(f"{path}: group {group.id!r} is not a registry id")
         for fact in group.facts:
             if fact.target is not None and fact.target not in registry:
-                raise CasebookError(f"{path}: fact {fact.id}, field target: {fact.target!r} is not a registry id")
+                raise CasebookError(
+                    f"{path}: fact {fact.id}, field target: {fact.target!r} is not a registry id"
+                )
