@@ -51,9 +51,11 @@ def summary_line(result: ValidationResult) -> str:
     """The counts, the agreement and the Brier score (or why there is none) in one line."""
     agreement = "n/a" if result.agreement is None else f"{result.agreement:.1%}"
     brier = f"{result.brier:.3f}" if result.brier is not None else f"n/a ({result.brier_reason})"
+    parts = [f"{a}/{n} {where}" for where in ("events", "registry") for a, n in [result.tally(where)] if n]
     return (
         f"{result.facts} facts on {result.groups} groups: {result.agreed} agreed, {result.disagreed} disagreed, "
-        f"{result.not_checkable} not checkable; agreement on checkable facts {agreement}; Brier score {brier}"
+        f"{result.not_checkable} not checkable; agreement on checkable facts {agreement} "
+        f"(agreed/checked from {', '.join(parts) or 'none'}); Brier score {brier}"
     )
 
 

@@ -99,6 +99,12 @@ class ValidationResult:
         checked = self.agreed + self.disagreed
         return self.agreed / checked if checked else None
 
+    def tally(self, checkable_from: str) -> tuple[int, int]:
+        """(agreed, checked) among the facts checked from ``events`` or from the ``registry``: lineage facts
+        only show that the registry agrees with the casebook, entries and tactics test the analyses."""
+        rows = [r for r in self.results if r.checkable_from == checkable_from and r.status != NOT_CHECKABLE]
+        return sum(r.status == AGREED for r in rows), len(rows)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "groups": self.groups,
