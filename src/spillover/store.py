@@ -23,8 +23,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -265,6 +266,25 @@ class Store:
     def query(self, sql: str, params: list[object] | None = None) -> pd.DataFrame:
         """Run SQL against the store and return a DataFrame."""
         return self.con.execute(sql, params or []).fetchdf()
+
+    @contextmanager
+    def registered(self, **frames: pd.DataFrame) -> Iterator[Store]:
+        """The frames visible to SQL under the given names for the block's duration (then unregistered)."""
+        for name, frame in frames.items():
+            self.con.register(name, frame)
+        try:
+            yield self
+        finally:
+            for name in frames:
+                self.con.unregister(name)
+
+    def fingerprint(self) -> str:
+        """A short hash of what the store holds (its files): results computed on the store can be kept
+        under it and are stale as soon as a file is added or removed."""
+        import hashlib
+
+        ids = scalar(self.con, "SELECT coalesce(string_agg(file_id, ',' ORDER BY file_id), '') FROM files")
+        return hashlib.sha256(f"{SCHEMA_VERSION}|{ids}".encode()).hexdigest()[:16]
 
     def files(self) -> pd.DataFrame:
         return self.query("SELECT * EXCLUDE (absent_columns, extra_columns) FROM files ORDER BY ingested_at")

@@ -23,6 +23,15 @@ from spillover.actors.graph import (
     write_graphml,
     write_node_link,
 )
+from spillover.actors.hierarchy import (
+    GENERIC_KINDS,
+    NON_ARMED_KINDS,
+    PARENT_RELATIONS,
+    branches,
+    is_armed_group,
+    parents,
+    rivals,
+)
 from spillover.actors.lineage import (
     FAMILY_PARTS,
     AsOf,
@@ -48,6 +57,13 @@ from spillover.actors.resolver import (
 )
 
 __all__ = [
+    "GENERIC_KINDS",
+    "NON_ARMED_KINDS",
+    "PARENT_RELATIONS",
+    "branches",
+    "is_armed_group",
+    "parents",
+    "rivals",
     "DATASETS",
     "FAMILY_PARTS",
     "RELATION_TYPES",

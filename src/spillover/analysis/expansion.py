@@ -22,6 +22,7 @@ import shapely
 import shapely.geometry
 
 from spillover.analysis import geo
+from spillover.results import INTERNAL, Result
 
 #: Default sustained-presence rule: at least this many events ...
 MIN_EVENTS = 3
@@ -56,7 +57,7 @@ class SustainedPresence:
 
 
 @dataclass
-class ExpansionResult:
+class ExpansionResult(Result):
     """Expansion of one group or family.
 
     ``countries``: one row per country with any event (first/last event, events, fatalities, admin1
@@ -66,6 +67,8 @@ class ExpansionResult:
     ``spread``: one row per year (events, countries and admin1 units active, countries entered so far,
     activity centroid, its distance from the origin centroid, convex-hull area).
     """
+
+    _frame = "expansions"
 
     status: str
     message: str
@@ -77,7 +80,7 @@ class ExpansionResult:
     countries: pd.DataFrame
     expansions: pd.DataFrame
     spread: pd.DataFrame
-    events: pd.DataFrame = field(repr=False)
+    events: pd.DataFrame = field(metadata=INTERNAL, repr=False)
     #: which events were measured: "fused", "all" or a source (read from the events' view, see
     #: :func:`spillover.fusion.view_of`; "events" for a frame of no known view)
     view: str = "events"

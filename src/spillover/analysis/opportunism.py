@@ -52,6 +52,7 @@ from spillover.analysis.expansion import (
     prepare_events,
 )
 from spillover.instability.registry import slugify
+from spillover.results import Result
 
 #: Windows (months) of the sensitivity table.
 WINDOWS: tuple[int, ...] = (6, 12, 24)
@@ -271,7 +272,7 @@ def _neighbour_null(index, countries, days, window, n_draws, rng, pool) -> NullO
 
 
 @dataclass
-class OpportunismResult:
+class OpportunismResult(Result):
     """Outcome of :func:`assess_opportunism`.
 
     ``entries``: one row per tested entry with the most recent onset before it (kind, date, detail,
@@ -280,6 +281,8 @@ class OpportunismResult:
     ``sensitivity``: one row per window × null model.  ``by_kind``: the ``permute`` test with only one
     kind of onset counted as exploitable, per kind and window.
     """
+
+    _frame = "entries"
 
     status: str
     message: str

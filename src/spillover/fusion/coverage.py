@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import pandas as pd
@@ -24,6 +24,10 @@ import pandas as pd
 from spillover.fusion.fused import fused_events
 from spillover.fusion.matching import MatchRule, match_events, save_links
 from spillover.store import Store
+
+if TYPE_CHECKING:
+    from spillover.selection import GroupSelection
+
 
 #: Files with fewer events a year than this in a country are samples, not coverage of that country.
 MIN_EVENTS_PER_YEAR = 2.0
@@ -460,21 +464,18 @@ class SourcesReport:
 
 def sources_report(
     store: Store,
-    group: str,
+    selection: GroupSelection,
     *,
-    include: tuple[str, ...] = ("predecessors",),
     rule: MatchRule | None = None,
     out_dir: str | Path | None = None,
     top: int = 10,
     save: bool = False,
 ) -> SourcesReport:
-    """The coverage and disagreement report of ``group`` (its family per ``include``).  With ``out_dir`` the
+    """The coverage and disagreement report of a group's selection (its stored rows, every source: the
+    report's own matching fuses them, so pass the selection of view "all").  With ``out_dir`` the
     tables (CSV) and the coverage chart (PNG, SVG, HTML) are written there; with ``save`` the links are
     appended to the store's ``event_links`` (scope ``group:<id>``)."""
-    from spillover.analysis.selection import select_group
-
     rule = rule or MatchRule()
-    selection = select_group(store, group, include=include)
     links = match_events(store, selection.events, rule=rule)
     fused = fused_events(store, selection.events, links)
     coverage = source_coverage(store)

@@ -28,15 +28,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from spillover.actors import Resolver, default_registry, family, tag_as_of
 from spillover.actors.lineage import Family
-from spillover.analysis.profile import UnknownGroup
 from spillover.store import Store
 
 CERTAINTIES = ("certain", "joint", "uncertain")
+#: Family members counted as the group's unless told otherwise (every surface: CLI, report, web, Python).
+DEFAULT_INCLUDE: tuple[str, ...] = ("predecessors",)
+#: Attributions counted unless told otherwise: events a source only *suspects* the group of are left out
+#: (and counted, see ``GroupSelection.n_left_out``).
+DEFAULT_CERTAINTY: tuple[str, ...] = ("certain", "joint")
 _CERTAINTY_ORDER = {c: i for i, c in enumerate(CERTAINTIES)}
 
 #: Every source's rows as stored (possibly counting one real event several times).
@@ -49,6 +55,10 @@ DEFAULT_VIEW = VIEW_FUSED
 
 class UnknownView(ValueError):
     """A view that is neither ``all``, ``fused`` nor a source of the store."""
+
+
+class UnknownGroup(LookupError):
+    """A group the registry does not know (the message carries "did you mean" suggestions)."""
 
 
 @dataclass
@@ -69,6 +79,52 @@ class GroupSelection:
     source_events: pd.DataFrame | None = field(default=None, repr=False)
     #: the cross-source links the view was fused with (None for "all")
     links: pd.DataFrame | None = field(default=None, repr=False)
+    #: the attributions kept (see :data:`DEFAULT_CERTAINTY`)
+    certainty: tuple[str, ...] = CERTAINTIES
+    #: the period asked for (ISO dates or None), as given
+    since: str | None = None
+    until: str | None = None
+    #: stored rows of the family left out because their attribution was not among ``certainty``
+    n_left_out: int = 0
+    #: where the events came from (a :class:`~spillover.store.Store`, or a query-layer engine): lets an
+    #: analysis select a related group (the parent, its branches) the same way (:meth:`reselect`)
+    source: Any = field(default=None, repr=False, compare=False)
+
+    def reselect(self, group: str, *, include: Iterable[str] = ()) -> GroupSelection:
+        """Another group (e.g. the parent) selected from the same source with the same view, period and
+        certainty, by default without its family."""
+        if self.source is None:
+            raise ValueError("this selection does not know its source; select the other group with select()")
+        return select(
+            self.source, group, include=tuple(include), view=self.view, since=self.since, until=self.until,
+            certainty=self.certainty,
+        )  # fmt: skip
+
+    def parameters(self) -> dict[str, Any]:
+        """Who and what is included: the parameters every output states on its first line."""
+        return {
+            "group_id": self.group_id, "group": self.name, "include": list(self.include),
+            "members": sorted(self.family.ids), "view": self.view, "certainty": list(self.certainty),
+            "since": self.since, "until": self.until, "events": len(self.events),
+            "stored_events": len(self.stored_event_ids), "left_out_uncertain": self.n_left_out,
+        }  # fmt: skip
+
+    def describe_scope(self) -> str:
+        """One line: the group, the family members included, the period and the attributions kept."""
+        from spillover.actors import default_registry as _registry
+
+        reg = _registry()
+        others = sorted(self.family.ids - {self.group_id})
+        names = [reg.group(m).name if m in reg else m for m in others]
+        members = f" with {', '.join(names)} ({', '.join(self.include)})" if names else " (the group alone)"
+        period = (
+            f", {self.since or 'start'} to {self.until or 'end'}"
+            if (self.since or self.until)
+            else ", all dates"
+        )
+        kept = "all attributions" if set(self.certainty) == set(CERTAINTIES) else "/".join(self.certainty)
+        left = f"; {self.n_left_out:,} suspected-only reports left out" if self.n_left_out else ""
+        return f"{self.name}{members}{period}; {kept}{left}"
 
     @property
     def event_ids(self) -> list[str]:
@@ -112,11 +168,24 @@ class GroupSelection:
 
 def resolve_group(group: str, resolver: Resolver | None = None) -> str:
     """Registry id of a group name, alias or id; :class:`UnknownGroup` with suggestions otherwise."""
-    resolver = resolver or Resolver(default_registry())
+    resolver = resolver or default_resolver()
     try:
         return resolver.lookup(group)
     except KeyError as exc:
         raise UnknownGroup(str(exc.args[0]) if exc.args else str(exc)) from exc
+
+
+_RESOLVERS: dict[int, Resolver] = {}
+_RESOLVED_NAMES: dict[tuple[str, str, int], pd.DataFrame] = {}
+
+
+def default_resolver() -> Resolver:
+    """The resolver over the default registry, built once per registry (building it indexes every alias)."""
+    registry = default_registry()
+    if id(registry) not in _RESOLVERS:
+        _RESOLVERS.clear()
+        _RESOLVERS[id(registry)] = Resolver(registry)
+    return _RESOLVERS[id(registry)]
 
 
 def store_names(store: Store) -> pd.DataFrame:
@@ -127,55 +196,123 @@ def store_names(store: Store) -> pd.DataFrame:
     )
 
 
-def family_names(names: pd.DataFrame, members: set[str], resolver: Resolver) -> pd.DataFrame:
-    """The rows of ``names`` that resolve (possibly among others) to a member of the family."""
-    resolved = resolver.resolve_names(names, name_col="name", source_col="source")
+def resolved_store_names(store: Store, resolver: Resolver) -> pd.DataFrame:
+    """:func:`store_names` with each name resolved, computed once per store content and resolver (every
+    selection of an assessment — the group, its parent, the parent's branches — reuses it)."""
+    key = (str(Path(store.path).resolve()), store.fingerprint(), id(resolver))
+    if key not in _RESOLVED_NAMES:
+        if len(_RESOLVED_NAMES) > 8:
+            _RESOLVED_NAMES.clear()
+        _RESOLVED_NAMES[key] = resolver.resolve_names(
+            store_names(store), name_col="name", source_col="source"
+        )
+    return _RESOLVED_NAMES[key]
+
+
+def family_names(resolved: pd.DataFrame, members: set[str]) -> pd.DataFrame:
+    """The rows of the resolved store names that resolve (possibly among others) to a member of the family."""
     hit = resolved["group_ids"].map(lambda ids: bool(members.intersection(ids)))
     out = resolved.loc[hit, ["source", "name", "events", "group_ids", "status"]].copy()
     out["group_id"] = out["group_ids"].map(lambda ids: next(g for g in ids if g in members))
     return out.drop(columns="group_ids").reset_index(drop=True)
 
 
-def select_group(
-    store: Store,
+def select(
+    source: Any,
     group: str,
     *,
-    include: Iterable[str] = ("predecessors",),
-    certainty: Iterable[str] = CERTAINTIES,
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    view: str = DEFAULT_VIEW,
     since: str | None = None,
     until: str | None = None,
+    certainty: Iterable[str] = DEFAULT_CERTAINTY,
     resolver: Resolver | None = None,
-    view: str = VIEW_ALL,
     links: pd.DataFrame | None = None,
 ) -> GroupSelection:
-    """The events of ``group`` and the family members named in ``include`` (predecessors, successors,
-    affiliates, splinters, components), from every source in the store, in ``view``: ``"all"`` (every
-    stored row, the default), ``"fused"`` (one row per real-world event) or a source name (that source
-    alone).  ``links`` are the cross-source links to fuse with (default: matched now among the selected
-    events).  Raises :class:`UnknownView` for any other view."""
-    resolver = resolver or Resolver(default_registry())
-    check_view(store, view)
+    """The events of ``group`` — and of the family members named in ``include`` (predecessors,
+    successors, affiliates, splinters, components) — from every source of ``source``, in ``view``.
+
+    This is the one selection every surface uses (CLI, report, web app, Python API, engine path), with the
+    same defaults: the group and its predecessors, the fused view (each real event once), events a source
+    only suspects the group of left out and counted.  ``source`` is a :class:`~spillover.store.Store` or a
+    query-layer engine (:func:`spillover.query.open_engine`; the engine path has the ``all`` view only).
+    ``view``: ``"fused"``, ``"all"`` (every stored row) or a source name; :class:`UnknownView` otherwise.
+    ``since``/``until`` keep events overlapping the period.  ``links``: cross-source links to fuse with
+    (default: matched now among the selected events).
+
+    >>> from spillover.selection import select
+    >>> g = select(store, "AQIM")                                    # doctest: +SKIP
+    >>> g.view, len(g.events) > 0                                    # doctest: +SKIP
+    ('fused', True)
+    """
+    include, certainty = tuple(include), tuple(certainty)
+    if not isinstance(source, Store):
+        from spillover.selection.engine import select_on
+
+        if view != VIEW_ALL:
+            raise UnknownView(
+                f"view {view!r} is not available on a query engine (its rows are not fused): use view 'all'"
+            )
+        return select_on(source, group, include=include, certainty=certainty, since=since, until=until)
+    resolver = resolver or default_resolver()
+    check_view(source, view)
     gid = resolve_group(group, resolver)
-    fam = family(gid, include=tuple(include), registry=resolver.registry)
-    names = family_names(store_names(store), fam.ids, resolver)
-    events = _attributed_events(store, names, fam, resolver, set(certainty))
-    if since:
-        events = events[pd.to_datetime(events["date_end"]) >= pd.Timestamp(since)]
-    if until:
-        events = events[pd.to_datetime(events["date_start"]) <= pd.Timestamp(until)]
-    events = tagged_in_order(events, fam, resolver)
-    shown, used = apply_view(store, events, view, links=links, resolver=resolver)
+    fam = family(gid, include=include, registry=resolver.registry)
+    names = family_names(resolved_store_names(source, resolver), fam.ids)
+    stored = within_period(_attributed_events(source, names, fam, resolver, set(CERTAINTIES)), since, until)
+    kept = stored[stored["certainty"].isin(certainty)].reset_index(drop=True)
+    kept = tagged_in_order(kept, fam, resolver)
+    shown, used = apply_view(source, kept, view, links=links, resolver=resolver)
     return GroupSelection(
-        group_id=gid,
-        name=resolver.registry.group(gid).name,
-        family=fam,
-        events=shown,
-        names=names,
-        include=tuple(include),
-        view=view,
-        source_events=events,
-        links=used,
+        group_id=gid, name=resolver.registry.group(gid).name, family=fam,
+        events=normalise_flags(with_rows_behind(shown, kept)), names=names, include=include, view=view,
+        source_events=kept, links=used, certainty=certainty, since=_iso(since), until=_iso(until),
+        n_left_out=len(stored) - len(kept), source=source,
+    )  # fmt: skip
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else pd.Timestamp(value).date().isoformat()
+
+
+def within_period(events: pd.DataFrame, since: Any, until: Any) -> pd.DataFrame:
+    """The events whose date range overlaps [since, until] (either bound may be None)."""
+    if since is not None:
+        events = events[pd.to_datetime(events["date_end"]) >= pd.Timestamp(since)]
+    if until is not None:
+        events = events[pd.to_datetime(events["date_start"]) <= pd.Timestamp(until)]
+    return events
+
+
+def normalise_flags(events: pd.DataFrame) -> pd.DataFrame:
+    """Events with an unknown ``suicide`` flag set to False (the source does not code suicide attacks).
+
+    Why: on the store's nullable boolean column an unknown flag (every ACLED and UCDP event) must read as
+    "not flagged", never as a suicide attack: only an event a source flags as suicide is one."""
+    if "suicide" not in events or not events["suicide"].isna().any():
+        return events
+    return events.assign(suicide=events["suicide"].astype("boolean").fillna(False))
+
+
+def with_rows_behind(events: pd.DataFrame, stored: pd.DataFrame | None) -> pd.DataFrame:
+    """A fused view's events with ``file_ids`` (the files of the stored rows behind each event) and
+    ``row_source`` (the source of the representative row whose descriptive columns the event carries); the
+    "all" view (no ``event_ids``) is returned as it is."""
+    if "event_ids" not in events or stored is None:
+        return events
+    file_of = dict(zip(stored["event_id"].astype(str), stored["file_id"], strict=True))
+    source_of = dict(zip(stored["event_id"].astype(str), stored["source"].astype(str), strict=True))
+    out = events.assign(
+        file_ids=[
+            list(dict.fromkeys(file_of[str(e)] for e in ids_ if str(e) in file_of))
+            for ids_ in events["event_ids"]
+        ],
+        row_source=[
+            source_of.get(str(e), str(s)) for e, s in zip(events["event_id"], events["source"], strict=True)
+        ],
     )
+    out.attrs.update(events.attrs)
+    return out
 
 
 def store_sources(store: Store) -> list[str]:
@@ -237,8 +374,7 @@ def _attributed_events(
             certainty=pd.Series(dtype="object"),
             via=pd.Series(dtype="object"),
         )
-    store.con.register("_sel_names", names[["source", "name"]])
-    try:
+    with store.registered(_sel_names=names[["source", "name"]]):
         actors = store.query(
             """
             SELECT a.event_id, e.source, a.role, a.name, a.ordinal, a.uncertain, e.date_start AS date
@@ -246,14 +382,9 @@ def _attributed_events(
             JOIN _sel_names n ON n.name = a.name AND n.source = e.source
             """
         )
-    finally:
-        store.con.unregister("_sel_names")
     best = best_attributions(actors, resolver, fam, certainty)
-    store.con.register("_sel_ids", best[["event_id"]])
-    try:
+    with store.registered(_sel_ids=best[["event_id"]]):
         events = store.query("SELECT e.* FROM events e SEMI JOIN _sel_ids s ON s.event_id = e.event_id")
-    finally:
-        store.con.unregister("_sel_ids")
     return events.merge(best, on="event_id", how="inner")
 
 

@@ -21,7 +21,7 @@ turns them into sentences and probabilities.  The rules, in short:
   comparison set itself is other actors' stored rows (not fused): an attack two sources report counts in
   both sources' cells, which weighs both shares alike.
 * **Which source's wording** — a fused event carries the descriptive columns (description, tactic, sides)
-  of one representative row; ``row_source`` (added by :func:`spillover.report.analyses.analysis_events`)
+  of one representative row; ``row_source`` (added by :func:`spillover.selection.select`)
   names that row's source, and the description rule and the within-source strata read it.
 * **Pivot** (:func:`identity_pivot`) — the date the group took its present identity (renaming or merger
   into it), else its first pledge or affiliation to its parent: the organisational change a tactic shift

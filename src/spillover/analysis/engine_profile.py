@@ -12,9 +12,10 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from spillover.analysis._common import EVIDENCE_LIMIT
-from spillover.analysis.profile import Profile, UnknownGroup
+from spillover.analysis.profile import Profile
 from spillover.query.aggregations import aggregate, group_events, matching_names, yearly_activity
 from spillover.query.groups import GroupFilter, Spec, as_group_filters
+from spillover.selection import UnknownGroup
 
 
 def _by_country(con: BaseBackend, groups: dict[str, Spec]) -> pd.DataFrame:
