@@ -123,12 +123,11 @@ class ValidationResult:
 
 
 def group_events(store: Store, group_id: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """The group's events as the analyses count them (fused view: each real event once) and its family ids.
+    """The group's events as every analysis counts them (the selection's defaults: the fused view, each real
+    event once) and its family ids.  The only call into the selection layer."""
+    from spillover.selection import select
 
-    The only call into the selection layer, so that moving selection moves one line."""
-    from spillover.analysis.selection import select_group
-
-    selection = select_group(store, group_id, view="fused")
+    selection = select(store, group_id)
     return selection.events, tuple(sorted(selection.family.ids))
 
 
