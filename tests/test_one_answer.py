@@ -80,7 +80,10 @@ def test_the_groups_have_answers_worth_comparing(answers: dict[str, dict[str, An
 
 @pytest.mark.parametrize("group", GROUPS)
 def test_the_report_json_carries_the_python_answers(
-    loaded_store, group: str, answers: dict[str, dict[str, Any]], tmp_path  # noqa: ANN001
+    loaded_store,
+    group: str,
+    answers: dict[str, dict[str, Any]],
+    tmp_path,  # noqa: ANN001
 ) -> None:
     made = assess(loaded_store, group, out_dir=tmp_path, formats=(), show_progress=False)
     doc = json.loads(made.json.read_text(encoding="utf-8"))

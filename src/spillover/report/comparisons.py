@@ -47,6 +47,7 @@ from spillover.report.judgments import (
     probability_rate_lower,
     probability_share_greater,
 )
+from spillover.selection.group import stored_ids
 from spillover.store import Store
 
 #: Words naming each Western state or its people (matched as whole words; 'US'/'UK' only in capitals).
@@ -172,13 +173,6 @@ def source_counts(events: pd.DataFrame) -> dict[str, int]:
     if events.empty:
         return {}
     return sources_behind(events).explode().value_counts().to_dict()
-
-
-def stored_ids(events: pd.DataFrame) -> list[str]:
-    """The stored event ids behind ``events`` (every source's row of a fused event)."""
-    if "event_ids" in events:
-        return [str(e) for ids_ in events["event_ids"] for e in ids_]
-    return events["event_id"].astype(str).tolist()
 
 
 def comparison_events(
