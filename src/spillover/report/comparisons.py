@@ -190,9 +190,7 @@ def comparison_events(
         .drop_duplicates()
     )
     skip = pd.DataFrame({"event_id": list(dict.fromkeys([*stored_ids(group_events), *exclude_ids]))})
-    store.con.register("_cmp_cells", cells)
-    store.con.register("_cmp_skip", skip)
-    try:
+    with store.registered(_cmp_cells=cells, _cmp_skip=skip):
         return store.query(
             """
             SELECT e.* FROM events e
@@ -200,9 +198,6 @@ def comparison_events(
             WHERE e.event_id NOT IN (SELECT event_id FROM _cmp_skip)
             """
         )
-    finally:
-        store.con.unregister("_cmp_cells")
-        store.con.unregister("_cmp_skip")
 
 
 @dataclass
