@@ -7,7 +7,7 @@ group's events as every analysis selects them (:func:`group_events`, the one pla
 
 A fact is *not checkable* when the data cannot show it, never counted as agreement or disagreement: no loaded
 file covers the country at the documented time (coverage read from the data, :func:`spillover.fusion.
-file_coverage`: a file covers a country from its first to its last event there, if dense enough), or, for a
+dense_coverage`: a file covers a country from its first to its last event there, if dense enough), or, for a
 tactic, no covering file codes that tactic at all (UCDP GED and the GTD subset without attack types never
 code a suicide attack).  A disagreement names the data's answer and the events behind it.
 
@@ -27,7 +27,7 @@ import pandas as pd
 from spillover.actors import Registry, default_registry
 from spillover.analysis.expansion import ExpansionResult, InsufficientData, measure_expansion
 from spillover.analysis.tactics import first_use
-from spillover.fusion import file_coverage
+from spillover.fusion import dense_coverage
 from spillover.store import Store
 from spillover.validation.casebook import Casebook, CaseGroup, Fact
 
@@ -423,7 +423,7 @@ def brier_score(results: list[FactResult]) -> tuple[float | None, str | None]:
 def validate(store: Store, casebook: Casebook, registry: Registry | None = None) -> ValidationResult:
     """Every fact of ``casebook`` checked against the analyses of ``store`` (and the registry)."""
     ctx = _Context(
-        store=store, book=casebook, registry=registry or default_registry(), coverage=file_coverage(store)
+        store=store, book=casebook, registry=registry or default_registry(), coverage=dense_coverage(store)
     )
     results = []
     for group, fact in casebook.pairs():
