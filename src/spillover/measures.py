@@ -53,7 +53,7 @@ class Parameters:
     min_events: int = 3
     window_months: int = 12
     gap_months: int = 6
-    continue_quarters: int = 2
+    continue_quarters: int = 1
     # opportunism test
     windows: tuple[int, ...] = (6, 12, 24)
     primary_window: int = 12
