@@ -15,7 +15,6 @@ command runs, so that ``spillover --help`` answers at once.
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
@@ -30,19 +29,22 @@ EXIT_CODES = (
 CONFIGURATION = (
     "Settings: an option, else its environment variable (SPILLOVER_STORE, SPILLOVER_DATA_DIR, SPILLOVER_CACHE, "
     "SPILLOVER_VIEW), else spillover.toml (in the working folder, else the user's config folder: store, "
-    "data_dir, cache_dir and a \\[defaults] table of view, include, format), else the default."
+    "data_dir, cache_dir and a [defaults] table of view, include, format), else the default."
 )
 
-if "TERMINAL_WIDTH" not in os.environ and not sys.stdout.isatty():
-    # help piped or captured: wide enough that option names and defaults are never cut
-    os.environ["TERMINAL_WIDTH"] = "120"
-
+#: Help is wrapped at 120 columns, and read at that width when it is piped or captured (not a terminal).
+HELP_WIDTH = 120
 app = typer.Typer(
     help="spillover: evidence-backed assessments of armed groups from public conflict-event data.",
     epilog=f"{EXIT_CODES}\n\n{CONFIGURATION}",
     no_args_is_help=True,
+    rich_markup_mode=None,  # click's plain help: never cuts an option name, and needs no markdown parser
     pretty_exceptions_show_locals=False,
-    context_settings={"max_content_width": 120, "help_option_names": ["-h", "--help"]},
+    context_settings={
+        "max_content_width": HELP_WIDTH,
+        "terminal_width": None if sys.stdout.isatty() else HELP_WIDTH,
+        "help_option_names": ["-h", "--help"],
+    },
 )
 app.add_typer(data.app, name="data", help="Get data and load it into the store.")
 app.add_typer(actors.app, name="actors", help="The actor registry: aliases, lineage, resolution coverage.")

@@ -85,26 +85,30 @@ def ingest_with_progress(store: Path, paths: list[Path], **options: Any) -> list
     return reports
 
 
-def print_report(r: dict[str, Any]) -> None:
+def print_report(r: dict[str, Any], line: Any = say) -> None:
     """One file's ingest report: rows, new and known events, rows quarantined and why."""
     from rich.markup import escape
 
     name = escape(Path(str(r["path"])).name)
     if r["status"] != "ingested":
-        say(f"[yellow]{name}[/]: {r['status']} (sha256 {str(r['file_id'])[:12]}…), nothing added")
+        line(f"[yellow]{name}[/]: {r['status']} (sha256 {str(r['file_id'])[:12]}…), nothing added")
         return
-    say(
+    line(
         f"[green]{name}[/]: {r['source']} · {escape(str(r['layout_description']))} · {r['rows']:,} rows → "
         f"{r['events_added']:,} new events, {r['events_known']:,} already in the store, "
         f"{r['rows_quarantined']:,} rows quarantined"
     )
     for reason, n in dict(r["quarantine_reasons"]).items():
-        say(f"    quarantined {n:,} × {escape(str(reason))}")
+        line(f"    quarantined {n:,} × {escape(str(reason))}")
     if r["absent_columns"]:
-        say(f"    recorded as unknown (absent columns): {len(r['absent_columns']):,}")
+        line(f"    recorded as unknown (absent columns): {len(r['absent_columns']):,}")
 
 
 def emit_reports(reports: list[dict[str, Any]], chosen: Format) -> None:
+    """The ingest reports: a line per file (on stderr when stdout carries JSON or CSV), and the data."""
+    if chosen is not Format.table:
+        for report in reports:
+            print_report(report, output.note)
     if chosen is Format.json:
         output.write(output.json_text(reports))
     elif chosen is Format.csv:

@@ -223,7 +223,9 @@ class Commands(typer.Typer):
 
 def commands(help: str | None = None, **kwargs: Any) -> Commands:
     """A command group of the ``spillover`` command line (no markup in help: plain text)."""
-    return Commands(help=help, no_args_is_help=True, pretty_exceptions_show_locals=False, **kwargs)
+    return Commands(
+        help=help, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_show_locals=False, **kwargs
+    )
 
 
 __all__ = [

@@ -34,7 +34,17 @@ def invoke(*args: str) -> str:
 
 def test_check_prints_the_verdicts_of_the_api(loaded_store, reference: Path) -> None:  # noqa: ANN001
     printed = json.loads(
-        invoke("check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--json")
+        invoke(
+            "check",
+            str(reference),
+            "--group",
+            "AQIM",
+            "--store",
+            str(loaded_store.path),
+            "--format",
+            "json",
+            "--no-fail",
+        )
     )
     expected = check_claims(reference.read_text(encoding="utf-8"), loaded_store, "AQIM")
     assert printed == json.loads(json.dumps([v.as_dict() for v in expected], default=str))
@@ -49,12 +59,12 @@ def test_check_prints_the_verdicts_of_the_api(loaded_store, reference: Path) -> 
 
 
 def test_check_table(loaded_store, reference: Path) -> None:  # noqa: ANN001
-    out = invoke("check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path))
+    out = invoke("check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--no-fail")
     assert f"Claims in {reference.name}" in out
     assert "supported" in out and "contradicted" in out
     result = runner.invoke(app, ["check", str(reference), "--group", "Al-Qaida in the Islamc Magreb",
                                  "--store", str(loaded_store.path)])  # fmt: skip
-    assert result.exit_code == 1 and "did you mean" in result.output.lower()
+    assert result.exit_code == 2 and "did you mean" in result.output.lower()
 
 
 def test_assess_a_small_group_without_pdf(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
@@ -109,4 +119,4 @@ def test_assess_in_the_all_view(loaded_store, tmp_path: Path) -> None:  # noqa: 
             str(loaded_store.path),
         ],
     )
-    assert result.exit_code == 1 and "unknown view" in result.output
+    assert result.exit_code == 2 and "unknown view" in result.output
