@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -181,3 +182,25 @@ def test_one_formatter_for_every_number() -> None:
     assert fmt(None) == fmt(float("nan")) == fmt(pd.NaT) == fmt(pd.NA) == "—"
     assert fmt(pd.Timestamp("2007-04-11")) == "2007-04-11"
     assert plain(4.23e-14) == "0.0000000000000423" and plain(2.5) == "2.5" and plain(float("nan")) == ""
+
+
+def test_fetch_all_events_loads_what_it_can_and_lists_the_rest(
+    real_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from realdata import event_datasets
+
+    events = event_datasets()
+    small = next(d for d in events if d.name == "gtd1993_0615dist")
+    mirror = tmp_path / "mirror"
+    (mirror / small.file).parent.mkdir(parents=True)
+    (mirror / small.file).symlink_to(real_data / small.file)  # a mirror holding one event file only
+    monkeypatch.setenv("SPILLOVER_DATA_DIR", str(mirror))
+    store = tmp_path / "f.duckdb"
+    result = runner.invoke(app, ["data", "fetch", "--all-events", "--store", str(store)])
+    assert result.exit_code == 2, result.output
+    assert "gtd1993_0615dist" in result.output and "748 rows" in result.output  # fetched and loaded
+    flat = " ".join(result.output.split())
+    assert f"{len(events) - 1} of {len(events)} datasets need to be got by hand" in flat
+    for ds in events:
+        if ds is not small:
+            assert f"{ds.name} " in flat, ds.name  # each one listed, not only the first

@@ -160,7 +160,8 @@ def test_the_command_line_default_is_the_selection_default(loaded_store: Store) 
 
 # --- --format json is the measure's result; --format csv its main table; no scientific notation ----------------
 
-SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE][+-]?\d")
+#: a number in scientific notation (1e-05, 4.23e-14, 1e+20), not a hex id that happens to hold an "e"
+SCIENTIFIC = re.compile(r"(?<![\w:])\d+(\.\d+)?[eE][+-]\d+")
 DRAWS = 200
 
 #: command → the measure of spillover.measures it prints (on AQIM's default selection)
