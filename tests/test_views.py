@@ -14,7 +14,6 @@ import pytest
 from spillover.fusion import view_of
 from spillover.fusion.fused import fuse_rows
 from spillover.selection import (
-    CERTAINTIES,
     VIEW_ALL,
     VIEW_FUSED,
     GroupSelection,
@@ -29,7 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWa
 def _select(store: Store, view: str, group: str = "AQIM") -> GroupSelection:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return select(store, group, view=view, certainty=CERTAINTIES)
+        return select(store, group, view=view)
 
 
 @pytest.fixture(scope="module")

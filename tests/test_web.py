@@ -477,13 +477,3 @@ def test_report_requests_are_checked(client: TestClient) -> None:
     assert client.post(f"/api/groups/{GROUP}/report", params={"format": "exe"}).status_code == 422
     missing = client.get(f"/api/groups/{GROUP}/report/download", params={"format": "pdf"})
     assert missing.status_code in (404, 200)  # 200 only if a PDF was made earlier in this session
-
-
-def test_summary_report_when_the_report_package_is_missing(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
-    """Without ``spillover.report`` the download still works: a self-contained summary of the group page."""
-    from spillover.web.reports import _summary_report
-
-    out = _summary_report(Path(loaded_store.path), "shining-path", tmp_path / "shining-path.html")
-    html = out.read_text(encoding="utf-8")
-    assert "Shining Path" in html or "Sendero" in html
-    assert "<svg" in html and "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")

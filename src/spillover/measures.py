@@ -67,8 +67,9 @@ def expansion(sel: GroupSelection, params: Parameters = DEFAULTS) -> ExpansionRe
     yearly spread, with the coverage warnings of the selection's sources."""
     try:
         result = measure_expansion(
-            sel.events, min_events=params.min_events, window_months=params.window_months, group=sel.name
-        )
+            sel.events, min_events=params.min_events, window_months=params.window_months,
+            gap_months=params.gap_months, continue_quarters=params.continue_quarters, group=sel.name,
+        )  # fmt: skip
     except InsufficientData as exc:
         return Unmeasured("expansion", INSUFFICIENT, str(exc))
     result.view = sel.view

@@ -19,9 +19,11 @@ class Parameters:
     include: tuple[str, ...] = DEFAULT_INCLUDE
     certainty: tuple[str, ...] = DEFAULT_CERTAINTY
     view: str = DEFAULT_VIEW
-    # expansion: sustained presence
+    # expansion: sustained violent activity (see spillover.analysis.expansion)
     min_events: int = 3
     window_months: int = 12
+    gap_months: int = 6
+    continue_quarters: int = 2
     # opportunism test
     windows: tuple[int, ...] = (6, 12, 24)
     primary_window: int = 12

@@ -97,6 +97,7 @@ class Store:
                 f"(or point --store / SPILLOVER_STORE at an existing store)."
             )
         self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con.execute("SET enable_progress_bar = false")  # the commands show their own progress
         if not read_only:
             self._create_schema()
 

@@ -52,7 +52,9 @@ def exit_code(exc: BaseException) -> int | None:
     """The exit code of an error that reached a command: 2 for bad input, None for a bug (re-raised)."""
     if any(cls.__name__ in INPUT_ERRORS for cls in type(exc).__mro__):
         return EXIT_INPUT
-    if isinstance(exc, ImportError):  # an optional extra not installed (pyspark), never a module of spillover's
+    if isinstance(
+        exc, ImportError
+    ):  # an optional extra not installed (pyspark), never a module of spillover's
         return EXIT_INPUT if exc.name and not exc.name.startswith("spillover") else None
     return EXIT_INPUT if isinstance(exc, INPUT_BUILTINS) and not isinstance(exc, KeyError) else None
 

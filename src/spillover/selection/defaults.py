@@ -6,7 +6,7 @@ from __future__ import annotations
 
 CERTAINTIES = ("certain", "joint", "uncertain")
 #: Family members counted as the group's unless told otherwise (every surface: CLI, report, web, Python).
-DEFAULT_INCLUDE: tuple[str, ...] = ("predecessors",)
+DEFAULT_INCLUDE: tuple[str, ...] = ("identity",)
 #: Attributions counted unless told otherwise: events a source only *suspects* the group of are left out
 #: (and counted, see ``GroupSelection.n_left_out``).
 DEFAULT_CERTAINTY: tuple[str, ...] = ("certain", "joint")
