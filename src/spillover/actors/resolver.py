@@ -305,3 +305,17 @@ def _is_missing(value: Any) -> bool:
 def resolve_names(frame: pd.DataFrame, resolver: Resolver | None = None, **columns: Any) -> pd.DataFrame:
     """Module-level shortcut for :meth:`Resolver.resolve_names` on the default registry."""
     return (resolver or Resolver()).resolve_names(frame, **columns)
+
+
+_RESOLVERS: dict[int, Resolver] = {}
+
+
+def default_resolver() -> Resolver:
+    """The resolver over the default registry, built once per registry (building it indexes every alias)."""
+    from spillover.actors.lineage import default_registry
+
+    registry = default_registry()
+    if id(registry) not in _RESOLVERS:
+        _RESOLVERS.clear()
+        _RESOLVERS[id(registry)] = Resolver(registry)
+    return _RESOLVERS[id(registry)]

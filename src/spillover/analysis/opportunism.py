@@ -86,7 +86,9 @@ def _cell_rng(seed: int, *labels: object) -> np.random.Generator:
 
 def onset_relation(onsets: pd.DataFrame, group_ids: Iterable[str]) -> pd.Series:
     """Per onset: ``retaliation`` (intervention against the group), ``own_conflict`` (a conflict the
-    group itself fights) or ``exogenous``."""
+    group itself fights: one of its family is a side, the sides resolved through the actor registry),
+    ``context`` (a foreign deployment against other groups: it changes the country, but is not the
+    collapse of order an opportunist exploits) or ``exogenous``."""
     ids = {slugify(g) for g in group_ids}
     targets = (
         onsets["target_groups"]
@@ -95,6 +97,7 @@ def onset_relation(onsets: pd.DataFrame, group_ids: Iterable[str]) -> pd.Series:
     )
     hits = pd.Series([bool(ids & set(t or ())) for t in targets], index=onsets.index)
     relation = pd.Series("exogenous", index=onsets.index)
+    relation[~hits & (onsets["kind"] == "foreign_intervention")] = "context"
     relation[hits & (onsets["kind"] == "foreign_intervention")] = "retaliation"
     relation[hits & (onsets["kind"] != "foreign_intervention")] = "own_conflict"
     return relation

@@ -28,7 +28,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import country_converter as coco
 import numpy as np
@@ -278,10 +278,22 @@ def _acd_precision(code) -> str:
     return "year" if pd.isna(code) else ACD_PRECISION.get(int(code), "year")
 
 
-def _acd_groups(side_b: str) -> tuple[str, ...]:
+def _acd_groups(side_b: str, when: Any = None, country: str | None = None) -> tuple[str, ...]:
+    """The registry ids of a UCDP conflict's non-state sides (UCDP's own spellings, resolved through the
+    actor registry on the onset's date and in its country: UCDP's 'IS' in Nigeria is ISWAP); a side the
+    registry does not know keeps its slug."""
     if not isinstance(side_b, str):
         return ()
-    return tuple(s for s in (slugify(part) for part in side_b.split(",")) if s)
+    from spillover.actors import default_resolver
+
+    resolver = default_resolver()
+    ids: list[str] = []
+    for part in (p.strip() for p in side_b.split(",")):
+        if not part:
+            continue
+        found = resolver.resolve(part, "ucdp", when, country)
+        ids += list(found.group_ids) if found.group_ids else [slugify(part)]
+    return tuple(dict.fromkeys(ids))
 
 
 def read_ucdp_acd(
@@ -313,16 +325,17 @@ def read_ucdp_acd(
             code = code.strip()
             if not code:
                 continue
+            iso3 = state_code_to_iso3(int(float(code)))
             rows.append(
                 {
-                    "country_iso3": state_code_to_iso3(int(float(code))),
+                    "country_iso3": iso3,
                     "country": ep.location,
                     "date": pd.Timestamp(when),
                     "date_precision": precision,
                     "kind": "war_onset" if first else "war_restart",
                     "detail": detail,
                     "source": "ucdp_acd",
-                    "target_groups": _acd_groups(ep.side_b),
+                    "target_groups": _acd_groups(ep.side_b, when, iso3),
                 }
             )
     return pd.DataFrame(rows)

@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from spillover.actors import Resolver, default_registry, family, tag_as_of
+from spillover.actors import Resolver, default_resolver, family, tag_as_of
 from spillover.actors.lineage import Family
 from spillover.selection.defaults import (
     CERTAINTIES,
@@ -140,6 +140,45 @@ class GroupSelection:
         )
         return f"{self.name}{who}{period}; {kept}{left}{aside}"
 
+    @property
+    def event_ids(self) -> list[str]:
+        return self.events["event_id"].tolist()
+
+    @property
+    def stored_event_ids(self) -> list[str]:
+        """Ids of every stored row behind the view (a fused event contributes all of its sources' ids)."""
+        if "event_ids" in self.events:
+            return [e for ids in self.events["event_ids"] for e in ids]
+        return self.event_ids
+
+    @property
+    def merged_duplicates(self) -> int:
+        """Rows the view collapsed into another (stored rows behind it minus its events)."""
+        return len(self.stored_event_ids) - len(self.events)
+
+    def describe_view(self) -> str:
+        """One line naming the view and what it counts, for every analysis to print."""
+        n = len(self.events)
+        if self.view == VIEW_ALL:
+            by_source = self.events["source"].value_counts().sort_index() if n else pd.Series(dtype=int)
+            detail = ", ".join(f"{s} {c:,}" for s, c in by_source.items())
+            return (
+                f"view: all sources — {n:,} stored events ({detail}); an event several sources report "
+                "is counted once per source"
+            )
+        if self.view == VIEW_FUSED:
+            behind = len(self.stored_event_ids)
+            multi = int((self.events["n_sources"] > 1).sum()) if n else 0
+            sources = sorted({s for ss in self.events["sources"] for s in ss}) if n else []
+            return (
+                f"view: fused — {n:,} real-world events from {behind:,} stored events of "
+                f"{', '.join(sources) or 'no source'} ({behind - n:,} duplicates merged; {multi:,} events "
+                "reported by several sources, tolls reconciled)"
+            )
+        behind = len(self.stored_event_ids)
+        extra = f" ({behind - n:,} duplicate rows of its files merged)" if behind > n else ""
+        return f"view: {self.view} only — {n:,} events{extra}; other sources left out"
+
 
 def resolve_group(group: str, resolver: Resolver | None = None) -> str:
     """Registry id of a group name, alias or id; :class:`UnknownGroup` with suggestions otherwise."""
@@ -150,17 +189,7 @@ def resolve_group(group: str, resolver: Resolver | None = None) -> str:
         raise UnknownGroup(str(exc.args[0]) if exc.args else str(exc)) from exc
 
 
-_RESOLVERS: dict[int, Resolver] = {}
 _RESOLVED_NAMES: dict[tuple[str, str, int], pd.DataFrame] = {}
-
-
-def default_resolver() -> Resolver:
-    """The resolver over the default registry, built once per registry (building it indexes every alias)."""
-    registry = default_registry()
-    if id(registry) not in _RESOLVERS:
-        _RESOLVERS.clear()
-        _RESOLVERS[id(registry)] = Resolver(registry)
-    return _RESOLVERS[id(registry)]
 
 
 def store_names(store: Store) -> pd.DataFrame:

@@ -18,11 +18,10 @@ from typing import Any
 import pandas as pd
 
 from spillover import measures
-from spillover.actors import Resolver, default_registry, lineage, render_lineage
+from spillover.actors import Resolver, default_registry, default_resolver, lineage, render_lineage
 from spillover.actors.registry import Registry
 from spillover.results import records
 from spillover.selection import DEFAULT_VIEW, GroupSelection, select, view_choices
-from spillover.selection.group import default_resolver
 from spillover.store import Store
 from spillover.web.cache import LRUCache, Section
 from spillover.web.countries import CountryMixin, UnknownCountryError
