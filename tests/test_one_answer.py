@@ -80,7 +80,10 @@ def test_the_groups_have_answers_worth_comparing(answers: dict[str, dict[str, An
 
 @pytest.mark.parametrize("group", GROUPS)
 def test_the_report_json_carries_the_python_answers(
-    loaded_store, group: str, answers: dict[str, dict[str, Any]], tmp_path  # noqa: ANN001
+    loaded_store,
+    group: str,
+    answers: dict[str, dict[str, Any]],
+    tmp_path,  # noqa: ANN001
 ) -> None:
     made = assess(loaded_store, group, out_dir=tmp_path, formats=(), show_progress=False)
     doc = json.loads(made.json.read_text(encoding="utf-8"))
@@ -104,3 +107,16 @@ def test_the_web_api_carries_the_python_answers(
     for name in ("expansion", "opportunism", "autonomy", "theatres"):
         section = client.get(f"/api/groups/{gid}/{name}").json()
         assert_carries(section["data"], expected[name], name)
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_cli_surface(loaded_store, group: str, answers: dict[str, dict[str, Any]]) -> None:  # noqa: ANN001
+    """``spillover MEASURE GROUP --format json`` prints exactly the Python API's result."""
+    from typer.testing import CliRunner
+
+    from spillover.cli import app
+
+    for name in MEASURES:
+        done = CliRunner().invoke(app, [name, group, "--store", str(loaded_store.path), "--format", "json"])
+        assert done.exit_code == 0, (name, done.output[-2000:])
+        assert json.loads(done.stdout) == answers[group][name], name
