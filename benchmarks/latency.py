@@ -100,13 +100,17 @@ def main() -> int:
     parser.add_argument("--store", type=Path, help="an existing store to use instead of building one")
     parser.add_argument("--only", nargs="*", help="labels of the commands to run (default: all)")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON ('-': stdout only)")
+    parser.add_argument(
+        "--src", type=Path, default=REPO / "src",
+        help="the source tree to time (e.g. an older commit's, from git archive, for a before/after)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     store = args.store or build_store(work_dir() / "latency.duckdb")
     with tempfile.TemporaryDirectory(prefix="spillover-latency-") as tmp:
         cwd = Path(tmp)
         env = {
-            **os.environ, "PYTHONPATH": str(REPO / "src"), "SPILLOVER_STORE": str(store),
+            **os.environ, "PYTHONPATH": str(args.src.resolve()), "SPILLOVER_STORE": str(store),
             "SPILLOVER_DATA_DIR": str(data_dir()), "SPILLOVER_CONFIG": str(cwd / "spillover.toml"),
             "SPILLOVER_CACHE": str(cwd / "cache"),
         }  # fmt: skip
@@ -133,6 +137,7 @@ def main() -> int:
             return 0
         Path(args.json).write_text(text, encoding="utf-8")
     print(f"load average {load:.2f} on {os.cpu_count()} cores; best of {args.repeat} runs; store {store}")
+    print(f"source tree {args.src}")
     print(f"{'command':<34}{'wall s':>9}{'CPU s':>9}{'× floor (wall)':>16}{'× floor (CPU)':>15}  target")
     for row in rows:
         if row["command"] == "spillover --help":

@@ -87,8 +87,9 @@ IncludeOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--include",
-        help="Family members counted with the group: predecessors, successors, affiliates, splinters, "
-        "components (repeat the option or separate by commas), or none for the group alone",
+        help="Family members counted with the group: identity (its earlier names, each for the dates it was "
+        "the group), predecessors, successors, affiliates, splinters, components (repeat the option or "
+        "separate by commas), or none for the group alone",
         show_default=", ".join(DEFAULT_INCLUDE),
     ),
 ]
