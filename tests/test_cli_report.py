@@ -120,3 +120,30 @@ def test_assess_in_the_all_view(loaded_store, tmp_path: Path) -> None:  # noqa: 
         ],
     )
     assert result.exit_code == 2 and "unknown view" in result.output
+
+
+def test_check_ends_with_the_counts_and_exits_1_on_a_contradiction(loaded_store, reference: Path) -> None:  # noqa: ANN001
+    expected = check_claims(reference.read_text(encoding="utf-8"), loaded_store, "AQIM")
+    counts = {
+        k: sum(v.verdict == k for v in expected) for k in ("supported", "contradicted", "not checkable")
+    }
+    assert counts["contradicted"] > 0  # the reference article has claims the data contradict
+    result = runner.invoke(
+        app, ["check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path)]
+    )
+    assert result.exit_code == 1
+    last = result.stdout.strip().splitlines()[-1]
+    assert last == ", ".join(f"{n:,} {k}" for k, n in counts.items())
+    as_csv = runner.invoke(
+        app,
+        ["check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--format", "csv"],
+    )
+    assert as_csv.exit_code == 1
+    import io
+
+    import pandas as pd
+
+    frame = pd.read_csv(io.StringIO(as_csv.stdout))
+    assert len(frame) == len(expected) and frame["verdict"].value_counts().to_dict() == {
+        k: n for k, n in counts.items() if n
+    }

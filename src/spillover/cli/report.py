@@ -121,10 +121,10 @@ def check(
         kind: sum(v.verdict == kind for v in verdicts) for kind in (SUPPORTED, CONTRADICTED, NOT_CHECKABLE)
     }
     summary = ", ".join(f"{n:,} {kind}" for kind, n in counts.items())
-    if chosen is Format.table:
+    if (
+        chosen is Format.table
+    ):  # json and csv carry the verdicts only; the exit code says if one is contradicted
         say(f"[bold]{summary}[/]")
-    else:
-        output.note(summary)
     if fail and counts[CONTRADICTED]:
         raise typer.Exit(EXIT_FINDING)
 
