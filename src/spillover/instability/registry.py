@@ -124,12 +124,6 @@ class UnknownCountry(ValueError):
         self.country = country
 
 
-def slugify(name: str) -> str:
-    """Group id slug: 'Ansar Dine' → 'ansar-dine', "Takfir wa'l Hijra" → 'takfir-wal-hijra'."""
-    name = re.sub(r"['’`]", "", str(name).strip().lower())
-    return re.sub(r"[^a-z0-9]+", "-", name).strip("-")
-
-
 @lru_cache(maxsize=1)
 def _converter() -> coco.CountryConverter:
     logging.getLogger("country_converter").setLevel(logging.ERROR)
@@ -278,22 +272,31 @@ def _acd_precision(code) -> str:
     return "year" if pd.isna(code) else ACD_PRECISION.get(int(code), "year")
 
 
-def _acd_groups(side_b: str, when: Any = None, country: str | None = None) -> tuple[str, ...]:
-    """The registry ids of a UCDP conflict's non-state sides (UCDP's own spellings, resolved through the
-    actor registry on the onset's date and in its country: UCDP's 'IS' in Nigeria is ISWAP); a side the
-    registry does not know keeps its slug."""
-    if not isinstance(side_b, str):
-        return ()
-    from spillover.actors import default_resolver
+def registry_ids(
+    names: Iterable[str], dataset: str | None = None, when: Any = None, country: str | None = None
+) -> tuple[str, ...]:
+    """The actor registry's ids for group names or ids as a dataset writes them (resolved on the onset's
+    date and in its country: UCDP's 'IS' in Nigeria is ISWAP); a name the registry does not know keeps its
+    slug, so that it still matches nothing rather than the wrong group."""
+    from spillover.actors import default_registry, default_resolver
+    from spillover.actors.text import slugify
 
-    resolver = default_resolver()
+    registry, resolver = default_registry(), default_resolver()
     ids: list[str] = []
-    for part in (p.strip() for p in side_b.split(",")):
-        if not part:
+    for name in (n.strip() for n in names if isinstance(n, str)):
+        if not name:
             continue
-        found = resolver.resolve(part, "ucdp", when, country)
-        ids += list(found.group_ids) if found.group_ids else [slugify(part)]
+        if name in registry:
+            ids.append(registry.canonical_id(name))
+            continue
+        found = resolver.resolve(name, dataset, when, country)
+        ids += list(found.group_ids) if found.group_ids else [slugify(name)]
     return tuple(dict.fromkeys(ids))
+
+
+def _acd_groups(side_b: str, when: Any = None, country: str | None = None) -> tuple[str, ...]:
+    """The registry ids of a UCDP conflict's non-state sides (UCDP's own spellings)."""
+    return registry_ids(side_b.split(","), "ucdp", when, country) if isinstance(side_b, str) else ()
 
 
 def read_ucdp_acd(
@@ -410,7 +413,7 @@ def read_onsets_yaml(path: str | os.PathLike[str] | None = None, source: str | N
                 "kind": item.kind,
                 "detail": item.detail,
                 "source": source,
-                "target_groups": tuple(slugify(g) for g in item.target_group),
+                "target_groups": registry_ids(item.target_group, None, item.date, country_iso3(item.country)),
                 "interveners": tuple(country_iso3(c) for c in item.intervener),
                 "citation": item.citation,
             }

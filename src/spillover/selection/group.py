@@ -147,9 +147,7 @@ class GroupSelection:
     @property
     def stored_event_ids(self) -> list[str]:
         """Ids of every stored row behind the view (a fused event contributes all of its sources' ids)."""
-        if "event_ids" in self.events:
-            return [e for ids in self.events["event_ids"] for e in ids]
-        return self.event_ids
+        return stored_ids(self.events)
 
     @property
     def merged_duplicates(self) -> int:
@@ -178,6 +176,18 @@ class GroupSelection:
         behind = len(self.stored_event_ids)
         extra = f" ({behind - n:,} duplicate rows of its files merged)" if behind > n else ""
         return f"view: {self.view} only — {n:,} events{extra}; other sources left out"
+
+
+def stored_ids(events: pd.DataFrame, ids: Iterable[str] | None = None) -> list[str]:
+    """The stored event ids behind events of a view (all of them, or those with the ``ids`` given): a
+    fused event stands for every stored row it merged; in the "all" view an id is its own stored row."""
+    if ids is None:
+        ids = events["event_id"].astype(str).tolist()
+    wanted = [str(i) for i in ids]
+    if "event_ids" not in events.columns:
+        return wanted
+    behind = dict(zip(events["event_id"].astype(str), events["event_ids"], strict=True))
+    return [str(stored) for i in wanted for stored in behind.get(i, [i])]
 
 
 def resolve_group(group: str, resolver: Resolver | None = None) -> str:
