@@ -37,7 +37,7 @@ EXIT_INPUT = 2
 INPUT_ERRORS = frozenset(
     {
         "UnknownGroup", "UnknownView", "UnknownCountry", "LayoutError", "FetchError", "ConfigError",
-        "RegistryError", "InputError", "InsufficientData",
+        "RegistryError", "InputError", "InsufficientData", "CasebookError",
     }
 )  # fmt: skip
 #: Standard errors that mean the same when they reach a command (a missing file, a bad value, a missing extra).

@@ -145,3 +145,45 @@ def _verdict_table(verdicts: list, name: str) -> None:
             "\n".join(v.event_ids[:6]),
         )
     output.console.print(table)
+
+
+@top.command("validate")
+def validate(
+    casebook: Annotated[
+        Path | None,
+        typer.Option(
+            "--casebook", help="Casebook YAML file", show_default="the casebook shipped with spillover"
+        ),
+    ] = None,
+    store: StoreOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Check a casebook of documented facts (entries, lineage, first tactic uses, negative cases) against the
+    analyses of the store: each fact agreed, disagreed (with the data's answer and events) or not checkable.
+    Exits 0 once it has run: a disagreement is a finding the agreement figure measures, not a failure."""
+    import pandas as pd
+
+    from spillover.store import Store
+    from spillover.validation.casebook import default_path, load_casebook
+    from spillover.validation.command import TABLE_COLUMNS, per_fact_frame, summary_line
+    from spillover.validation.run import validate as run_validation
+
+    path = casebook or default_path()
+    book = load_casebook(path)
+    with (
+        Store(store_path(store), read_only=True) as db,
+        output.working(f"checking the facts of {path.name}…"),
+    ):
+        result = run_validation(db, book)
+    chosen = format_of(format)
+    if chosen is Format.json:
+        output.write(output.json_text(result.to_dict(), default=str))
+    elif chosen is Format.csv:
+        output.write(output.csv_text(per_fact_frame(result)))
+    else:
+        say(
+            f"[bold]Casebook[/] {output.escape(str(path))}: facts checked on the fused view (each real event once)"
+        )
+        facts = pd.DataFrame([r.to_dict() for r in result.results], columns=list(TABLE_COLUMNS))
+        output.show(facts, "Facts", TABLE_COLUMNS)
+        say(output.escape(summary_line(result)))
