@@ -34,7 +34,17 @@ def invoke(*args: str) -> str:
 
 def test_check_prints_the_verdicts_of_the_api(loaded_store, reference: Path) -> None:  # noqa: ANN001
     printed = json.loads(
-        invoke("check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--json")
+        invoke(
+            "check",
+            str(reference),
+            "--group",
+            "AQIM",
+            "--store",
+            str(loaded_store.path),
+            "--format",
+            "json",
+            "--no-fail",
+        )
     )
     expected = check_claims(reference.read_text(encoding="utf-8"), loaded_store, "AQIM")
     assert printed == json.loads(json.dumps([v.as_dict() for v in expected], default=str))
@@ -49,12 +59,12 @@ def test_check_prints_the_verdicts_of_the_api(loaded_store, reference: Path) -> 
 
 
 def test_check_table(loaded_store, reference: Path) -> None:  # noqa: ANN001
-    out = invoke("check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path))
+    out = invoke("check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--no-fail")
     assert f"Claims in {reference.name}" in out
     assert "supported" in out and "contradicted" in out
     result = runner.invoke(app, ["check", str(reference), "--group", "Al-Qaida in the Islamc Magreb",
                                  "--store", str(loaded_store.path)])  # fmt: skip
-    assert result.exit_code == 1 and "did you mean" in result.output.lower()
+    assert result.exit_code == 2 and "did you mean" in result.output.lower()
 
 
 def test_assess_a_small_group_without_pdf(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
@@ -109,4 +119,31 @@ def test_assess_in_the_all_view(loaded_store, tmp_path: Path) -> None:  # noqa: 
             str(loaded_store.path),
         ],
     )
-    assert result.exit_code == 1 and "unknown view" in result.output
+    assert result.exit_code == 2 and "unknown view" in result.output
+
+
+def test_check_ends_with_the_counts_and_exits_1_on_a_contradiction(loaded_store, reference: Path) -> None:  # noqa: ANN001
+    expected = check_claims(reference.read_text(encoding="utf-8"), loaded_store, "AQIM")
+    counts = {
+        k: sum(v.verdict == k for v in expected) for k in ("supported", "contradicted", "not checkable")
+    }
+    assert counts["contradicted"] > 0  # the reference article has claims the data contradict
+    result = runner.invoke(
+        app, ["check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path)]
+    )
+    assert result.exit_code == 1
+    last = result.stdout.strip().splitlines()[-1]
+    assert last == ", ".join(f"{n:,} {k}" for k, n in counts.items())
+    as_csv = runner.invoke(
+        app,
+        ["check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--format", "csv"],
+    )
+    assert as_csv.exit_code == 1
+    import io
+
+    import pandas as pd
+
+    frame = pd.read_csv(io.StringIO(as_csv.stdout))
+    assert len(frame) == len(expected) and frame["verdict"].value_counts().to_dict() == {
+        k: n for k, n in counts.items() if n
+    }
