@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from spillover.report.claims import (
+from spillover.claims.check import (
     CONTRADICTED,
     NOT_CHECKABLE,
     SUPPORTED,

@@ -1,6 +1,6 @@
 """``spillover assess GROUP`` writes the report; ``spillover check FILE --group GROUP`` checks a written one.
 
-Both are thin layers over :func:`spillover.report.assess` and :func:`spillover.report.claims.check_claims`;
+Both are thin layers over :func:`spillover.report.assess` and :func:`spillover.claims.check_claims`;
 ``app`` holds them so the top-level CLI can mount them (``assess_command`` and ``check_command`` can also be
 registered one by one).
 """
@@ -103,7 +103,7 @@ def check_command(
 ) -> None:
     """Check the factual claims of a written assessment against the event data."""
     from spillover.analysis.profile import UnknownGroup
-    from spillover.report.claims import check_claims
+    from spillover.claims.check import check_claims
     from spillover.store import Store
 
     try:
