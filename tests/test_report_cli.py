@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spillover.cli import app
-from spillover.claims.check import check_claims
+from spillover.claims import check_claims
 
 pytestmark = pytest.mark.slow
 

@@ -160,7 +160,7 @@ def assess(
             claims = []
             if claims_file is not None:
                 step("checking the claims of the written assessment")
-                from spillover.claims.check import check_claims
+                from spillover.claims import check_claims
 
                 claims = check_claims(
                     Path(claims_file).read_text(encoding="utf-8"), db, results.selection.group_id

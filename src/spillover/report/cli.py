@@ -103,7 +103,7 @@ def check_command(
 ) -> None:
     """Check the factual claims of a written assessment against the event data."""
     from spillover.analysis.profile import UnknownGroup
-    from spillover.claims.check import check_claims
+    from spillover.claims import check_claims
     from spillover.store import Store
 
     try:
