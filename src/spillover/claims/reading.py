@@ -9,7 +9,8 @@ check.  It refuses, with one line naming the file, a file that is not there, one
   the Unicode encodings (UTF-16 and UTF-32 with or without a byte-order mark) and the Western single-byte
   code pages.  The checker reads English; every single-byte code page decodes any byte, and on English
   text the detector cannot tell Windows-1252 from, say, Baltic Windows-1257 ("Ménaka" would come out as
-  "Mēnaka"), so only the pages English writers use are candidates;
+  "Mēnaka"), so only the pages English writers use on current systems are candidates (not Mac OS Roman,
+  obsolete since 2001, which the detector otherwise prefers for Windows-1252 text with a no-break space);
 * a file the detector cannot read as text (no candidate decodes it with little enough mess), or whose
   decoded text holds NUL or other control characters, is binary and refused.
 """
@@ -26,7 +27,7 @@ MAX_TEXT_BYTES = 2 * 1024 * 1024
 #: What the detector may choose from (see the module docstring for why the single-byte pages are Western).
 CANDIDATE_ENCODINGS = (
     "utf_8", "utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be",
-    "cp1252", "latin_1", "iso8859_15", "mac_roman",
+    "cp1252", "latin_1", "iso8859_15",
 )  # fmt: skip
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 

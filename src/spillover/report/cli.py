@@ -8,8 +8,10 @@ registered one by one).
 from __future__ import annotations
 
 import json
+import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +19,9 @@ from rich.table import Table
 
 from spillover.cli_options import StoreOpt
 from spillover.config import default_store_path
+
+if TYPE_CHECKING:
+    from spillover.claims import CheckResult
 
 app = typer.Typer(help="Assessments: write an analyst's report, check a written one.", no_args_is_help=True)
 console = Console(soft_wrap=True)
@@ -62,6 +67,7 @@ def assess_command(
     """Write an evidence-backed assessment of GROUP: key judgments, competing hypotheses, every analysis, annexes."""
     from spillover.analysis.profile import UnknownGroup
     from spillover.analysis.selection import UnknownView
+    from spillover.claims import ClaimsTextError
     from spillover.report.analyses import Parameters
     from spillover.report.assess import assess
 
@@ -71,7 +77,7 @@ def assess_command(
             store or default_store_path(), group, parent, since, until, out, formats=formats,
             params=Parameters(n_draws=draws, seed=seed, view=view), claims_file=claims, show_progress=True,
         )  # fmt: skip
-    except (UnknownGroup, UnknownView, FileNotFoundError) as exc:
+    except (UnknownGroup, UnknownView, FileNotFoundError, ClaimsTextError) as exc:
         raise _fail(str(exc)) from exc
     console.print(f"[bold]Key judgments: {result.name}[/]")
     for j in result.key_judgments:
@@ -89,41 +95,67 @@ def assess_command(
     console.print(f"in {result.timings.get('total', 0):.0f} s")
 
 
+class CheckFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
 @app.command("check")
 def check_command(
-    claims_file: Annotated[
-        Path,
-        typer.Argument(help="A written assessment (plain text or Markdown)", exists=True, dir_okay=False),
-    ],
-    group: Annotated[
-        str, typer.Option("--group", help="The group the text is about (name, alias or registry id)")
-    ],
+    claims_file: Annotated[Path, typer.Argument(help="A written assessment (plain text or Markdown, any common encoding, at most 2 MiB)")],
+    group: Annotated[str, typer.Option("--group", help="The group the text is about (name, alias or registry id)")],
     store: StoreOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the verdicts as JSON")] = False,
-) -> None:
-    """Check the factual claims of a written assessment against the event data."""
+    fmt: Annotated[CheckFormat, typer.Option("--format", help="table, csv or json (csv and json: the summary line goes to stderr)")] = CheckFormat.table,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json", hidden=True)] = False,
+    no_fail: Annotated[bool, typer.Option("--no-fail", help="Exit 0 even when a claim is contradicted")] = False,
+) -> None:  # fmt: skip
+    """Check the factual claims of a written assessment against the event data.
+
+    Each claim is supported, contradicted (with the data's figure) or not checkable (with the reason), and the
+    output ends with "N supported by events, N consistent with the registry, N contradicted, N not checkable".
+    Exit code: 0 when no claim is contradicted, 1 when one is (0 with --no-fail) or the group is unknown,
+    2 when the file cannot be read (missing, not text, over 2 MiB).
+    """
     from spillover.analysis.profile import UnknownGroup
-    from spillover.claims import check_claims
+    from spillover.claims import ClaimsTextError, check_claims, read_claims_text
     from spillover.store import Store
 
     try:
+        text = read_claims_text(claims_file)
+    except ClaimsTextError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+    try:
         with Store(store or default_store_path(), read_only=True) as db:
-            verdicts = check_claims(claims_file.read_text(encoding="utf-8"), db, group)
+            result = check_claims(text, db, group)
     except (UnknownGroup, FileNotFoundError) as exc:
         raise _fail(str(exc)) from exc
-    if as_json:
-        console.print_json(json.dumps([v.as_dict() for v in verdicts], default=str))
+    print_check(result, CheckFormat.json if as_json else fmt, title=f"Claims in {claims_file.name}")
+    if result.any_contradicted and not no_fail:
+        raise typer.Exit(code=1)
+
+
+def print_check(result: CheckResult, fmt: CheckFormat, title: str) -> None:
+    """The verdicts as a table (summary line last), CSV or JSON on stdout (summary line on stderr)."""
+    if fmt is CheckFormat.json:
+        console.print_json(json.dumps(result.to_dict(), default=str))
+    elif fmt is CheckFormat.csv:
+        sys.stdout.write(result.to_frame().to_csv(index=False))
+    else:
+        table = Table(title=title, title_justify="left")
+        for col in ("claim", "verdict", "the data say", "events"):
+            table.add_column(col, overflow="fold")
+        colour = {"supported": "green", "contradicted": "red"}
+        for v in result:
+            shade = colour.get(v.verdict, "yellow")
+            table.add_row(
+                v.text,
+                f"[{shade}]{v.label}[/]",
+                f"{v.data_figure}\n{v.explanation}",
+                ", ".join(v.event_ids[:6]),
+            )
+        console.print(table)
+        console.print(result.summary_line())
         return
-    table = Table(title=f"Claims in {claims_file.name}", title_justify="left")
-    for col in ("claim", "verdict", "the data say", "events"):
-        table.add_column(col, overflow="fold")
-    colour = {"supported": "green", "contradicted": "red"}
-    for v in verdicts:
-        shade = colour.get(v.verdict, "yellow")
-        table.add_row(
-            v.text,
-            f"[{shade}]{v.verdict}[/]",
-            f"{v.data_figure}\n{v.explanation}",
-            ", ".join(v.event_ids[:6]),
-        )
-    console.print(table)
+    err.print(result.summary_line())
