@@ -15,7 +15,7 @@ from spillover.claims.dates import find_dates
 from spillover.claims.events import TOLL_ABS, TOLL_REL, toll_agrees
 from spillover.claims.evidence import MIN_EVENTS_PER_YEAR
 from spillover.claims.mentions import find_tolls
-from spillover.claims.text import sentences
+from spillover.claims.text import MAX_SENTENCE_CHARS, sentences
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "aqim-assessment.txt"
 RAND_FILE = "events/rand_rdwti_1968_2009_exdex.csv.gz"
@@ -134,6 +134,14 @@ def test_not_in_the_data_names_the_covering_files(loaded_store) -> None:
 def test_sentence_split_keeps_abbreviations() -> None:
     parts = sentences("The U.S. consulate was hit. Gen. Ham spoke in July, 2013. Then it ended.")
     assert parts == ["The U.S. consulate was hit.", "Gen. Ham spoke in July, 2013.", "Then it ended."]
+
+
+def test_a_text_without_sentence_ends_is_cut_into_bounded_parts() -> None:
+    claim = "AQIM bombed Algiers in April 2007, killing 33."
+    text = " ".join(["casualty figures disputed"] * 2000) + " " + claim  # a pasted table: no full stop
+    parts = sentences(text)
+    assert max(map(len, parts)) <= MAX_SENTENCE_CHARS and len(parts) == -(-len(text) // MAX_SENTENCE_CHARS)
+    assert " ".join(parts) == text and parts[-1].endswith(claim)  # nothing lost, words never cut
 
 
 def test_dates_have_the_precision_of_their_text() -> None:

@@ -144,8 +144,8 @@ def check_onset(claim: Claim, ev: Evidence) -> ClaimVerdict:
     place = claim.places[0]
     kinds = claim.details["kinds"]
     lo, hi = pd.Timestamp(claim.when.start), pd.Timestamp(claim.when.end)
-    o = ev.onsets
-    here = o[(o["country_iso3"] == place.iso3) & (o["date"] >= lo) & (o["date"] <= hi)]
+    o = ev.onsets_in(place.iso3)
+    here = o[(o["date"] >= lo) & (o["date"] <= hi)]
     match = here[here["kind"].isin(kinds)]
     interveners = claim.details.get("interveners") or []
     if interveners and len(match):
@@ -166,12 +166,10 @@ def check_onset(claim: Claim, ev: Evidence) -> ClaimVerdict:
 
 def check_relation(claim: Claim, ev: Evidence) -> ClaimVerdict:
     """A renaming, pledge, merger or split against the actor registry (curated and cited)."""
-    from spillover.actors import default_registry
-
     types = claim.details["types"]
     actors = set(claim.actors) | ({ev.group_id} if not set(claim.actors) & ev.lineage else set())
     pool = actors | ev.lineage
-    rels = default_registry().relations()
+    rels = ev.relations
     rels = rels[rels["type"].isin(types) & (rels["group_id"].isin(pool) | rels["target"].isin(pool))]
     named = rels[rels["group_id"].isin(actors) | rels["target"].isin(actors)]
     rels = named if len(named) else rels

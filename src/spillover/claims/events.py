@@ -27,7 +27,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from spillover.claims.evidence import Evidence, window
+from spillover.claims.evidence import Evidence, country_name, window
 from spillover.claims.extract import Claim
 from spillover.claims.mentions import Toll
 from spillover.claims.verdicts import (
@@ -39,7 +39,6 @@ from spillover.claims.verdicts import (
     not_checkable,
     supported,
 )
-from spillover.countries import iso3_to_name
 
 #: Places within this distance of a named city's events count as that city.
 CITY_RADIUS_KM = 50.0
@@ -57,7 +56,7 @@ def check_event(claim: Claim, ev: Evidence) -> ClaimVerdict:
     """A dated attack: find it, check who did it, then the tolls."""
     lo, hi = window(claim.when)
     place = claim.places[0]
-    where = f"{place.name}{' (' + iso3_to_name(place.iso3) + ')' if place.kind == 'location' and place.iso3 else ''}"
+    where = f"{place.name}{' (' + country_name(place.iso3) + ')' if place.kind == 'location' and place.iso3 else ''}"
     base = f"events at {where}{' (' + place.direction + ')' if place.direction else ''} from {lo:%Y-%m-%d} to {hi:%Y-%m-%d}"
     everything = candidates(ev, claim)
     found = everything[_tactic_ok(everything, claim.tactic)] if len(everything) else everything
@@ -188,15 +187,17 @@ def _tactic_ok(events: pd.DataFrame, tactic: str | None, *, strict: bool = False
     if tactic is None:
         return pd.Series(True, index=events.index)
     wanted = COMPATIBLE.get(tactic, {tactic})
+    suicide = events["suicide"] if "suicide" in events else pd.Series(None, index=events.index)
 
-    def ok(row: pd.Series) -> bool:
-        names = set(row["tactics"]) if isinstance(row["tactics"], list | tuple | np.ndarray) else set()
-        names.add(row["tactic"])
-        if row.get("suicide") is True:
+    def ok(tactics: object, main: object, is_suicide: object) -> bool:
+        names = set(tactics) if isinstance(tactics, list | tuple | np.ndarray) else set()
+        names.add(main)
+        if is_suicide is True:
             names.add("suicide_attack")
         return bool(names & wanted) or (not strict and names <= {"unknown", None})
 
-    return events.apply(ok, axis=1) if len(events) else pd.Series(dtype=bool)
+    flags = [ok(*row) for row in zip(events["tactics"], events["tactic"], suicide, strict=True)]
+    return pd.Series(flags, index=events.index, dtype=bool)
 
 
 def _tolerance(claimed: int, qualifier: str) -> float:
@@ -253,20 +254,21 @@ def _figure(rows: pd.DataFrame) -> str:
 
 
 def _best_day(events: pd.DataFrame, tolls: list[Toll]) -> tuple[pd.Timestamp, pd.DataFrame] | None:
-    """Per source and day, the summed tolls; the (day, rows) closest to the claimed death toll."""
+    """Per source and day, the summed tolls; the (day, rows) closest to the claimed death toll (without a
+    claimed toll: the day with the most events, then the most deaths; the earliest such day on a tie)."""
     if events.empty:
         return None
-    days = events.assign(day=pd.to_datetime(events["date_start"]).dt.normalize())
+    day = pd.to_datetime(events["date_start"]).dt.normalize()
     killed = next((t for t in tolls if t.what == "killed" and t.subset is None), None)
-    groups = list(days.groupby("day"))
+    frame = events.assign(_day=day)
     if killed is None:
-        return max(groups, key=lambda g: (len(g[1]), g[1]["fatalities"].fillna(0).sum()))
-
-    def distance(g: tuple[pd.Timestamp, pd.DataFrame]) -> float:
-        by_source = g[1].groupby("source")["fatalities"].sum(min_count=1).dropna()
-        return float((by_source - killed.value).abs().min()) if len(by_source) else np.inf
-
-    return min(groups, key=distance)
+        stats = frame.assign(_f=frame["fatalities"].fillna(0)).groupby("_day")["_f"].agg(["size", "sum"])
+        best = stats.sort_values(["size", "sum"], ascending=False, kind="stable").index[0]
+    else:
+        per_source = frame.groupby(["_day", "source"])["fatalities"].sum(min_count=1)
+        distance = (per_source - killed.value).abs().groupby(level="_day").min()
+        best = distance.reindex(sorted(day.unique())).fillna(np.inf).idxmin()
+    return best, events[day == best]
 
 
 def attribution(ev: Evidence, rows: pd.DataFrame) -> str:

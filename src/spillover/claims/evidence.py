@@ -18,7 +18,7 @@ verdict is "not checkable", naming the files and their counts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import pandas as pd
@@ -35,6 +35,8 @@ MIN_EVENTS_PER_YEAR = 10
 PERPETRATOR_ROLES = ("perpetrator", "side_a")
 
 Window = tuple[str, pd.Timestamp, pd.Timestamp]  # country, first day, last day
+#: ISO3 → short English name, remembered (country_converter takes milliseconds per call).
+country_name = cache(iso3_to_name)
 
 
 def window(w: When) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -155,7 +157,7 @@ class Evidence:
 
     def _coverage_note(self, iso3: str | None, lo: pd.Timestamp, hi: pd.Timestamp) -> tuple[str, list[str]]:
         files = overlapping(self.coverage, iso3, lo, hi)
-        place = iso3_to_name(iso3) if iso3 else "that place"
+        place = country_name(iso3) if iso3 else "that place"
         if files.empty:
             return f"no file of the store covers {place} from {lo:%Y-%m-%d} to {hi:%Y-%m-%d}", []
         n = self.file_counts.get(_key(iso3, lo, hi), {})
@@ -176,6 +178,21 @@ class Evidence:
             f"a country and period are covered when a file of the store holds at least {MIN_EVENTS_PER_YEAR} "
             "events of any actor there per calendar year of the period"
         )
+
+    @cached_property
+    def relations(self) -> pd.DataFrame:
+        """The actor registry's relations, one row each (built once per text, not once per claim)."""
+        from spillover.actors import default_registry
+
+        return default_registry().relations()
+
+    def onsets_in(self, iso3: str | None) -> pd.DataFrame:
+        """The onsets of one country."""
+        return self._onsets_by_country.get(iso3 or "", self.onsets.iloc[0:0])
+
+    @cached_property
+    def _onsets_by_country(self) -> dict[str, pd.DataFrame]:
+        return {str(c): g for c, g in self.onsets.groupby("country_iso3", sort=False)}
 
     @cached_property
     def members(self) -> set[str]:

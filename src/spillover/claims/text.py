@@ -30,6 +30,10 @@ _INITIAL = re.compile(r"\b([A-Z])\.(?=\s*[A-Z]\.)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')]*\s+(?=[\"'(]?[A-Z0-9])")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-•*])|\n")
 _MARK = "\u2063"
+#: The longest sentence the extractors see: a longer run without a sentence end (a pasted table, a text
+#: without full stops) is cut at spaces, so that every per-sentence step is bounded and a check stays
+#: linear in the text.  Real sentences are far shorter (the reference article's longest: about 450).
+MAX_SENTENCE_CHARS = 2000
 _QUOTES = str.maketrans({"•": "\n", "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -49,9 +53,19 @@ def sentences(text: str) -> list[str]:
         protected = _INITIAL.sub(lambda m: m.group(1) + _MARK, protected)
         for piece in _SENTENCE_END.split(protected):
             piece = piece.replace(_MARK, ".").strip()
-            if len(piece) > 3:
-                out.append(piece)
+            out += [part for part in _bounded(piece) if len(part) > 3]
     return out
+
+
+def _bounded(piece: str) -> list[str]:
+    """``piece`` in parts of at most :data:`MAX_SENTENCE_CHARS`, cut at the last space before the limit."""
+    parts = []
+    while len(piece) > MAX_SENTENCE_CHARS:
+        cut = piece.rfind(" ", 0, MAX_SENTENCE_CHARS)
+        cut = cut if cut > 0 else MAX_SENTENCE_CHARS
+        parts.append(piece[:cut].strip())
+        piece = piece[cut:].strip()
+    return [*parts, piece]
 
 
 def parse_number(text: str) -> int | None:
