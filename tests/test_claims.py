@@ -280,3 +280,11 @@ def test_store_queries_do_not_grow_with_the_number_of_event_claims(loaded_store,
     assert queries[0] == queries[1] == queries[2]
     # no look-up per event: attribution comes with the events, in the one batched query
     assert not [sql for sql in calls if "event_id = ?" in sql]
+
+
+def test_the_report_states_the_same_summary(verdicts) -> None:
+    from spillover.report.assess import claims_view
+
+    view = claims_view(verdicts)
+    assert view["summary"] == f"{len(verdicts)} checkable claims found: {verdicts.summary_line()}."
+    assert "not checkable (causal)" in str(view["table"])  # the report shows why a claim is not checkable
