@@ -45,7 +45,7 @@ __all__ = ["check_claims"]
 def check_claims(text: str, store: Store, group: str) -> CheckResult:
     """Extract the checkable claims of ``text`` and judge each against the store (see the module docstring).
     The store is queried a fixed number of times whatever the length of the text."""
-    from spillover.analysis.selection import resolve_group
+    from spillover.selection import resolve_group
 
     gid = resolve_group(group)
     claims = extract_claims(text, store, gid)

@@ -72,10 +72,10 @@ class Evidence:
     @classmethod
     def load(cls, store: Store, group_id: str, claims: list[Claim]) -> Evidence:
         from spillover.actors import FAMILY_PARTS, family
-        from spillover.analysis.selection import select_group
         from spillover.instability import load_onsets
+        from spillover.selection import CERTAINTIES, VIEW_ALL, select
 
-        everyone = select_group(store, group_id, include=FAMILY_PARTS)
+        everyone = select(store, group_id, include=FAMILY_PARTS, view=VIEW_ALL, certainty=CERTAINTIES)
         ev = cls(
             store=store,
             group_id=group_id,
@@ -218,10 +218,14 @@ class Evidence:
     def group_events(self, gid: str) -> pd.DataFrame:
         """Events of one group (from the family already selected, else selected once per group)."""
         if gid not in self._group_events:
-            from spillover.analysis.selection import select_group
+            from spillover.selection import CERTAINTIES, VIEW_ALL, select
 
             ev = self.family_events[self.family_events["group_id"] == gid]
-            self._group_events[gid] = ev if len(ev) else select_group(self.store, gid, include=()).events
+            self._group_events[gid] = (
+                ev
+                if len(ev)
+                else select(self.store, gid, include=(), view=VIEW_ALL, certainty=CERTAINTIES).events
+            )
         return self._group_events[gid]
 
 

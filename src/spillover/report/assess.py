@@ -546,6 +546,8 @@ def write_json(a: Assessment, path: Path) -> Path:
             for m in a.matrices
         ],  # fmt: skip
         "parameters": dataclasses.asdict(a.params),
+        "selection": a.results.selection.parameters(),
+        "measures": {name: result.to_dict() for name, result in a.results.headline.items()},
         "claims": [c.as_dict() for c in a.claims],
         "timings": a.timings,
     }

@@ -65,11 +65,10 @@ def assess_command(
     ] = "fused",
 ) -> None:
     """Write an evidence-backed assessment of GROUP: key judgments, competing hypotheses, every analysis, annexes."""
-    from spillover.analysis.profile import UnknownGroup
-    from spillover.analysis.selection import UnknownView
     from spillover.claims import ClaimsTextError
-    from spillover.report.analyses import Parameters
+    from spillover.measures import Parameters
     from spillover.report.assess import assess
+    from spillover.selection import UnknownGroup, UnknownView
 
     formats = ("html", "pdf") if pdf else ("html",)
     try:
@@ -117,8 +116,8 @@ def check_command(
     Exit code: 0 when no claim is contradicted, 1 when one is (0 with --no-fail) or the group is unknown,
     2 when the file cannot be read (missing, not text, over 2 MiB).
     """
-    from spillover.analysis.profile import UnknownGroup
     from spillover.claims import ClaimsTextError, check_claims, read_claims_text
+    from spillover.selection import UnknownGroup
     from spillover.store import Store
 
     try:
