@@ -31,6 +31,14 @@ from spillover.store import Store
 
 #: Events of any actor per country-year a file must hold for the country-year to count as covered.
 MIN_EVENTS_PER_YEAR = 10
+#: Whose events a claim about the group may be about: its lineage (predecessors, including the groups it
+#: split from, and successors: an assessment of a group retells its predecessors' history, and "The GIA
+#: hijacked a plane in 1994" is checked against the GIA's events) …
+LINEAGE = ("predecessors", "successors")
+#: … and the wider family, whose events are reported as a different attribution ("the data attribute it to
+#: al-Mourabitoun, split from AQIM").  Not the family rule of the analyses (identity only by default): a
+#: check must be able to name who else did it.
+CHECKED_FAMILY = (*LINEAGE, "affiliates", "splinters", "components")
 #: The actor roles that name who did an event.
 PERPETRATOR_ROLES = ("perpetrator", "side_a")
 
@@ -71,15 +79,15 @@ class Evidence:
 
     @classmethod
     def load(cls, store: Store, group_id: str, claims: list[Claim]) -> Evidence:
-        from spillover.actors import FAMILY_PARTS, family
+        from spillover.actors import family
         from spillover.instability import load_onsets
         from spillover.selection import CERTAINTIES, VIEW_ALL, select
 
-        everyone = select(store, group_id, include=FAMILY_PARTS, view=VIEW_ALL, certainty=CERTAINTIES)
+        everyone = select(store, group_id, include=CHECKED_FAMILY, view=VIEW_ALL, certainty=CERTAINTIES)
         ev = cls(
             store=store,
             group_id=group_id,
-            lineage=family(group_id, include=("predecessors", "successors")).ids,
+            lineage=family(group_id, include=LINEAGE).ids,
             family_of=dict(zip(everyone.events["event_id"], everyone.events["group_id"], strict=True)),
             family_events=everyone.events,
             coverage=file_coverage(store),
