@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from spillover.claims import check_claims, read_claims_text
 from spillover.cli import app
-from spillover.report.claims import check_claims
 
 pytestmark = pytest.mark.slow
 
@@ -33,27 +33,24 @@ def invoke(*args: str) -> str:
 
 
 def test_check_prints_the_verdicts_of_the_api(loaded_store, reference: Path) -> None:  # noqa: ANN001
-    printed = json.loads(
-        invoke(
-            "check",
-            str(reference),
-            "--group",
-            "AQIM",
-            "--store",
-            str(loaded_store.path),
-            "--format",
-            "json",
-            "--no-fail",
-        )
+    result = runner.invoke(
+        app,
+        ["check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--format", "json"],
     )
-    expected = check_claims(reference.read_text(encoding="utf-8"), loaded_store, "AQIM")
-    assert printed == json.loads(json.dumps([v.as_dict() for v in expected], default=str))
+    expected = check_claims(read_claims_text(reference), loaded_store, "AQIM")
+    assert expected.any_contradicted and result.exit_code == 1  # a contradicted claim is a finding: exit 1
+    printed = json.loads(result.stdout)
+    assert printed == json.loads(json.dumps(expected.to_dict(), default=str))
+    assert printed["verdicts"] == json.loads(json.dumps([v.as_dict() for v in expected], default=str))
+    assert result.stderr.strip().splitlines()[-1] == expected.summary_line()
     for words in (
         ("April, 2007", "Algiers"),
         ("December of the same year", "Algiers"),
         ("January 2013", "gas"),
     ):
-        found = [v for v in printed if v["kind"] == "event" and all(w in v["text"] for w in words)]
+        found = [
+            v for v in printed["verdicts"] if v["kind"] == "event" and all(w in v["text"] for w in words)
+        ]
         assert len(found) == 1, words
         assert found[0]["event_ids"], words  # the events consulted are named
 
@@ -64,7 +61,7 @@ def test_check_table(loaded_store, reference: Path) -> None:  # noqa: ANN001
     assert "supported" in out and "contradicted" in out
     result = runner.invoke(app, ["check", str(reference), "--group", "Al-Qaida in the Islamc Magreb",
                                  "--store", str(loaded_store.path)])  # fmt: skip
-    assert result.exit_code == 2 and "did you mean" in result.output.lower()
+    assert result.exit_code == 1 and "did you mean" in result.output.lower()
 
 
 def test_assess_a_small_group_without_pdf(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
@@ -122,28 +119,40 @@ def test_assess_in_the_all_view(loaded_store, tmp_path: Path) -> None:  # noqa: 
     assert result.exit_code == 2 and "unknown view" in result.output
 
 
-def test_check_ends_with_the_counts_and_exits_1_on_a_contradiction(loaded_store, reference: Path) -> None:  # noqa: ANN001
-    expected = check_claims(reference.read_text(encoding="utf-8"), loaded_store, "AQIM")
-    counts = {
-        k: sum(v.verdict == k for v in expected) for k in ("supported", "contradicted", "not checkable")
-    }
-    assert counts["contradicted"] > 0  # the reference article has claims the data contradict
-    result = runner.invoke(
-        app, ["check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path)]
+def test_check_exit_code_says_whether_a_claim_is_contradicted(
+    loaded_store, reference: Path, tmp_path: Path
+) -> None:  # noqa: ANN001
+    clean = tmp_path / "clean.md"
+    clean.write_text(
+        "# Note\n\nIn April, 2007, AQIM conducted a suicide bombing in Algiers that left 33 dead and injured "
+        "more than 200.\n",
+        encoding="utf-8",
     )
-    assert result.exit_code == 1
-    last = result.stdout.strip().splitlines()[-1]
-    assert last == ", ".join(f"{n:,} {k}" for k, n in counts.items())
-    as_csv = runner.invoke(
-        app,
-        ["check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--format", "csv"],
+    store = ["--group", "AQIM", "--store", str(loaded_store.path)]
+    passed = runner.invoke(app, ["check", str(clean), *store])
+    assert passed.exit_code == 0, passed.output
+    assert passed.stdout.strip().splitlines()[-1] == (
+        "1 supported by events, 0 consistent with the registry, 0 contradicted, 0 not checkable"
     )
-    assert as_csv.exit_code == 1
+    failed = runner.invoke(app, ["check", str(reference), *store])
+    expected = check_claims(read_claims_text(reference), loaded_store, "AQIM")
+    assert failed.exit_code == 1 and expected.counts()["contradicted"] > 0
+    assert failed.stdout.strip().splitlines()[-1] == expected.summary_line()
+    assert runner.invoke(app, ["check", str(reference), *store, "--no-fail"]).exit_code == 0
+
+
+def test_check_as_csv(loaded_store, reference: Path) -> None:  # noqa: ANN001
     import io
 
     import pandas as pd
 
-    frame = pd.read_csv(io.StringIO(as_csv.stdout))
-    assert len(frame) == len(expected) and frame["verdict"].value_counts().to_dict() == {
-        k: n for k, n in counts.items() if n
-    }
+    result = runner.invoke(
+        app,
+        ["check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--format", "csv"],
+    )
+    expected = check_claims(read_claims_text(reference), loaded_store, "AQIM")
+    frame = pd.read_csv(io.StringIO(result.stdout))
+    assert list(frame["claim"]) == [v.text for v in expected]
+    assert list(frame["verdict"]) == [v.label for v in expected]
+    assert "not checkable (causal)" in set(frame["verdict"])
+    assert result.stderr.strip() == expected.summary_line() and result.exit_code == 1

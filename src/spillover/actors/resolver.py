@@ -189,7 +189,13 @@ class Resolver:
             others = tuple(g for g in every if g not in ids)
             if len(ids) == 1:
                 return Resolution(
-                    name, "resolved", ids, plain[0].alias, via="alias", date_sensitive=True, alternatives=others
+                    name,
+                    "resolved",
+                    ids,
+                    plain[0].alias,
+                    via="alias",
+                    date_sensitive=True,
+                    alternatives=others,
                 )
             if not ids:
                 return Resolution(name, "scoped", every, claims[0].alias, via="alias", date_sensitive=True)

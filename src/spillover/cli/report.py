@@ -7,7 +7,7 @@ Both are thin layers over :func:`spillover.report.assess` and :func:`spillover.r
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -85,7 +85,12 @@ def assess(
 
 @top.command("check")
 def check(
-    claims_file: Annotated[Path, typer.Argument(help="A written assessment (plain text or Markdown)")],
+    claims_file: Annotated[
+        Path,
+        typer.Argument(
+            help="A written assessment (plain text or Markdown, any common encoding, at most 2 MiB)"
+        ),
+    ],
     group: Annotated[
         str, typer.Option("--group", help="The group the text is about (name, alias or registry id)")
     ],
@@ -95,41 +100,36 @@ def check(
         bool, typer.Option("--fail/--no-fail", help="Exit 1 when a claim is contradicted")
     ] = True,
 ) -> None:
-    """Check the factual claims of a written assessment against the event data: each supported,
-    contradicted (with the data's figure) or not checkable, with the event ids consulted."""
-    from spillover.report.claims import CONTRADICTED, NOT_CHECKABLE, SUPPORTED, check_claims
+    """Check the factual claims of a written assessment against the event data: each supported (by events,
+    or consistent with the registry), contradicted (with the data's figure) or not checkable (with the
+    reason), with the event ids consulted; ends with the count of each verdict."""
+    from spillover.claims import ClaimsTextError, check_claims, read_claims_text
     from spillover.store import Store
 
-    if not claims_file.is_file():
-        raise InputError(f"{claims_file}: no such file")
+    try:
+        text = read_claims_text(claims_file)
+    except ClaimsTextError as exc:
+        raise InputError(str(exc)) from exc
     with (
         Store(store_path(store), read_only=True) as db,
         output.working(f"checking the claims of {claims_file.name}…"),
     ):
-        verdicts = check_claims(claims_file.read_text(encoding="utf-8"), db, group)
-    rows = [v.as_dict() for v in verdicts]
+        result = check_claims(text, db, group)
     chosen = format_of(format)
-    if chosen is Format.json:
-        output.write(output.json_text(rows, default=str))
-    elif chosen is Format.csv:
-        import pandas as pd
-
-        output.write(output.csv_text(pd.DataFrame(rows)))
-    else:
-        _verdict_table(verdicts, claims_file.name)
-    counts = {
-        kind: sum(v.verdict == kind for v in verdicts) for kind in (SUPPORTED, CONTRADICTED, NOT_CHECKABLE)
-    }
-    summary = ", ".join(f"{n:,} {kind}" for kind, n in counts.items())
-    if (
-        chosen is Format.table
-    ):  # json and csv carry the verdicts only; the exit code says if one is contradicted
-        say(f"[bold]{summary}[/]")
-    if fail and counts[CONTRADICTED]:
+    if chosen is Format.table:
+        _verdict_table(result, claims_file.name)
+        say(f"[bold]{result.summary_line()}[/]")
+    else:  # the verdicts on stdout, the counts on stderr
+        payload = result.to_dict() if chosen is Format.json else result.to_frame()
+        output.write(
+            output.json_text(payload, default=str) if chosen is Format.json else output.csv_text(payload)
+        )
+        output.err.print(result.summary_line())
+    if fail and result.any_contradicted:
         raise typer.Exit(EXIT_FINDING)
 
 
-def _verdict_table(verdicts: list, name: str) -> None:
+def _verdict_table(verdicts: Any, name: str) -> None:
     from rich.table import Table
 
     table = Table(title=f"Claims in {name}", title_justify="left", title_style="bold")
@@ -140,7 +140,7 @@ def _verdict_table(verdicts: list, name: str) -> None:
         shade = colour.get(v.verdict, "yellow")
         table.add_row(
             output.escape(v.text),
-            f"[{shade}]{v.verdict}[/]",
+            f"[{shade}]{v.label}[/]",
             output.escape(f"{output.fmt(v.data_figure)}\n{v.explanation}"),
             "\n".join(v.event_ids[:6]),
         )

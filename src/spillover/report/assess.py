@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,9 @@ from spillover.report.judgments import CONFIDENCE_LEVELS, ENTRIES, EVENTS, PERIO
 from spillover.report.key_judgments import bottom_line, key_judgments
 from spillover.report.render import render_html, table, write_pdf
 from spillover.store import Store
+
+if TYPE_CHECKING:
+    from spillover.claims import CheckResult
 
 #: Section ids of the report, in order (also the anchors of the HTML).
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -160,11 +163,9 @@ def assess(
             claims = []
             if claims_file is not None:
                 step("checking the claims of the written assessment")
-                from spillover.report.claims import check_claims
+                from spillover.claims import check_claims, read_claims_text
 
-                claims = check_claims(
-                    Path(claims_file).read_text(encoding="utf-8"), db, results.selection.group_id
-                )
+                claims = check_claims(read_claims_text(claims_file), db, results.selection.group_id)
             step("drawing figures")
             clock = time.perf_counter()
             context = build_context(results, judgments, ach, db, since, until, claims)
@@ -486,17 +487,14 @@ def _limitations(r: Results) -> list[str]:
     return out
 
 
-def claims_view(claims: list[Any]) -> dict[str, Any]:
+def claims_view(claims: CheckResult) -> dict[str, Any]:
     rows = [
-        {"claim": c.text, "kind": c.kind, "verdict": c.verdict, "data": c.data_figure, "explanation": c.explanation,
+        {"claim": c.text, "kind": c.kind, "verdict": c.label, "data": c.data_figure, "explanation": c.explanation,
          "events": c.event_ids}
         for c in claims
     ]  # fmt: skip
-    counts = pd.Series([c.verdict for c in claims]).value_counts().to_dict()
     return {
-        "summary": f"{len(claims)} checkable claims found: "
-        + ", ".join(f"{n} {v}" for v, n in counts.items())
-        + ".",
+        "summary": f"{len(claims)} checkable claims found: {claims.summary_line()}.",
         "table": table(
             pd.DataFrame(rows),
             {
@@ -550,7 +548,7 @@ def write_json(a: Assessment, path: Path) -> Path:
         "parameters": dataclasses.asdict(a.params),
         "selection": a.results.selection.parameters(),
         "measures": {name: result.to_dict() for name, result in a.results.headline.items()},
-        "claims": [dataclasses.asdict(c) for c in a.claims],
+        "claims": [c.as_dict() for c in a.claims],
         "timings": a.timings,
     }
     path.write_text(json.dumps(doc, indent=1, default=_json_default, ensure_ascii=False), encoding="utf-8")
