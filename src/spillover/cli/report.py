@@ -1,6 +1,6 @@
 """``spillover assess GROUP`` writes the assessment; ``spillover check FILE --group GROUP`` checks a written one.
 
-Both are thin layers over :func:`spillover.report.assess` and :func:`spillover.report.claims.check_claims`.
+Both are thin layers over :func:`spillover.report.assess` and :func:`spillover.claims.check_claims`.
 ``check`` ends with the count of each verdict and exits 1 when a claim is contradicted (``--no-fail``: 0).
 """
 
