@@ -152,8 +152,8 @@ def activity(r: Results, failures: list[str]) -> dict[str, Any]:
         shift_text = (
             f"Around {shift.pivot['description']} ({pd.Timestamp(shift.pivot['date']):%Y-%m}): {tactic_label(shift.tactic)} in "
             f"{shift.k_before} of {shift.n_before} events with a known tactic before and {shift.k_after} of {shift.n_after} after "
-            f"({fmt_p(shift.p_value)}, Fisher exact, one-sided). Events of sources that do not code the tactic (the GTD subset "
-            "without attack types) are not counted."
+            f"({fmt_p(shift.p_value)}, Fisher exact, one-sided). Events of files that do not code the tactic (UCDP GED, the GTD subset "
+            "without attack types), and of sources that see only one side of the change, are not counted."
         )
     undated = r.tactics.n_undated
     monthly = (
