@@ -82,8 +82,9 @@ def _judgment(key: str, topic: str, headline: str, proposition: str, details: st
 
 
 def autonomy_judgment(r: Results, matrix: Matrix) -> KeyJudgment:
-    """Does the group fight apart from its parent?  Probability: the share of its events in the parent's
-    countries is below one half (exact binomial); the ACH matrix says which hypothesis prevails."""
+    """Does the group fight apart from its parent?  Probability: posterior that the share of its events in
+    the parent's countries is below one half (Beta–binomial, Jeffreys prior); the ACH matrix says which
+    hypothesis prevails."""
     topic, name = "Autonomy from the parent", r.selection.name
     if r.autonomy is None:
         return insufficient(
@@ -168,8 +169,9 @@ def sensitivity_agrees(r: Results) -> bool | None:
 
 
 def expansion_judgment(r: Results, matrix: Matrix) -> KeyJudgment:
-    """Were the group's entries into new countries timed to instability?  Probability: 1 − p of the
-    primary null model (permutation of entry dates among entry countries)."""
+    """Were the group's entries into new countries timed to instability?  Probability: posterior that the
+    group's share of entries after an onset exceeds the primary null model's expected share, with prior
+    mass on the null itself (judgments.MODELS['null']); the permutation p-value is quoted as evidence."""
     topic, name = "Opportunistic expansion", r.selection.name
     op = r.opportunism
     if op is None or not op.ok:
@@ -364,7 +366,7 @@ def financing_judgment(r: Results) -> KeyJudgment:
 
 def fragmentation_judgment(r: Results) -> KeyJudgment:
     """Is the group's activity split into separate theatres?  Probability: the share of years with located
-    activity that show two or more theatres exceeds one half (exact binomial)."""
+    activity that show two or more theatres exceeds one half (Beta–binomial posterior, Jeffreys prior)."""
     topic, name = "Fragmentation", r.selection.name
     t = r.theatres
     n, k = len(t.active_periods), len(t.split_periods)
@@ -438,7 +440,9 @@ def as_of(r: Results) -> pd.Timestamp | None:
 
 
 def response_judgment(r: Results) -> KeyJudgment:
-    """Did the group's activity fall after the main foreign intervention in its countries?"""
+    """Did the group's activity fall after the main foreign intervention in its countries?  Probability:
+    Gamma–Poisson posterior with a no-change hypothesis; windows seen through different sources cannot
+    be assessed."""
     topic, name = "Response", r.selection.name
     chosen = main_intervention(r)
     if chosen is None:
