@@ -201,12 +201,13 @@ def _sorted(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def test_engine_profile_equals_the_pandas_profile(duck_real: object) -> None:
+    from spillover.analysis.engine_profile import profile as engine_profile
     from spillover.analysis.profile import summarise
 
     family = GroupFilter.family(*AQIM_PATTERNS)
     events = Q.events_for(duck_real, family).drop(columns="group")
     expected = summarise("group", Q.matching_names(duck_real, family), events)
-    got = Q.profile(duck_real, family)
+    got = engine_profile(duck_real, family)
     assert (got.events, got.fatalities) == (expected.events, expected.fatalities)
     pd.testing.assert_frame_equal(got.by_year, expected.by_year, check_dtype=False)
     for part, key in (("by_country", "country_iso3"), ("by_source", "source"), ("tactics", "tactic")):

@@ -91,7 +91,6 @@ def test_every_section_is_present(aqim) -> None:
     assert aqim.pdf.stat().st_size > 50_000 and aqim.json.is_file()
     assert html.count("<svg") >= 6  # lineage, activity, tactics, map, countries, event study, peers
     assert aqim.figure_failures == []
-    assert aqim.timings["total"] < 120
 
 
 def test_key_judgments_are_generated_with_icd203_terms(aqim) -> None:

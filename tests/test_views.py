@@ -18,7 +18,6 @@ from spillover.cli import app
 from spillover.fusion import coverage_warnings, view_of
 from spillover.fusion.fused import fuse_rows
 from spillover.selection import (
-    CERTAINTIES,
     DEFAULT_VIEW,
     VIEW_ALL,
     VIEW_FUSED,
@@ -36,7 +35,7 @@ runner = CliRunner()
 def _select(store: Store, view: str, group: str = "AQIM") -> GroupSelection:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return select(store, group, view=view, certainty=CERTAINTIES)
+        return select(store, group, view=view)
 
 
 @pytest.fixture(scope="module")

@@ -504,13 +504,3 @@ def test_serve_binds_loopback_by_default(loaded_store, monkeypatch: pytest.Monke
     calls[0]["app"].state.explorer.close()
     missing = CliRunner().invoke(main, ["serve", "--store", "/nonexistent/store.duckdb"])
     assert missing.exit_code == 1
-
-
-def test_summary_report_when_the_report_package_is_missing(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
-    """Without ``spillover.report`` the download still works: a self-contained summary of the group page."""
-    from spillover.web.reports import _summary_report
-
-    out = _summary_report(Path(loaded_store.path), "shining-path", tmp_path / "shining-path.html")
-    html = out.read_text(encoding="utf-8")
-    assert "Shining Path" in html or "Sendero" in html
-    assert "<svg" in html and "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")

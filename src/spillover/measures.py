@@ -49,9 +49,11 @@ class Parameters:
     include: tuple[str, ...] = DEFAULT_INCLUDE
     certainty: tuple[str, ...] = DEFAULT_CERTAINTY
     view: str = DEFAULT_VIEW
-    # expansion: sustained presence
+    # expansion: sustained violent activity (see spillover.analysis.expansion)
     min_events: int = 3
     window_months: int = 12
+    gap_months: int = 6
+    continue_quarters: int = 2
     # opportunism test
     windows: tuple[int, ...] = (6, 12, 24)
     primary_window: int = 12
@@ -102,8 +104,9 @@ def expansion(sel: GroupSelection, params: Parameters = DEFAULTS) -> ExpansionRe
     yearly spread, with the coverage warnings of the selection's sources."""
     try:
         result = measure_expansion(
-            sel.events, min_events=params.min_events, window_months=params.window_months, group=sel.name
-        )
+            sel.events, min_events=params.min_events, window_months=params.window_months,
+            gap_months=params.gap_months, continue_quarters=params.continue_quarters, group=sel.name,
+        )  # fmt: skip
     except InsufficientData as exc:
         return Unmeasured("expansion", INSUFFICIENT, str(exc))
     result.view = sel.view

@@ -97,6 +97,7 @@ class Store:
                 f"(or point --store / SPILLOVER_STORE at an existing store)."
             )
         self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con.execute("SET enable_progress_bar = false")  # the commands show their own progress
         if not read_only:
             self._create_schema()
 
@@ -277,6 +278,21 @@ class Store:
         finally:
             for name in frames:
                 self.con.unregister(name)
+
+    def coverage_by_file(self) -> pd.DataFrame:
+        """Per file and country: the file's source and name, the first and last event date of any actor
+        and the number of events (what a source covers, where and when: the base of every coverage rule)."""
+        frame = self.query(
+            """
+            SELECT e.file_id, f.name AS file, f.source, e.country_iso3,
+                   min(e.date_start) AS first, max(e.date_end) AS last, count(*) AS events
+            FROM events e JOIN files f USING (file_id)
+            GROUP BY ALL ORDER BY f.source, e.country_iso3, first
+            """
+        )
+        frame["first"] = pd.to_datetime(frame["first"])
+        frame["last"] = pd.to_datetime(frame["last"])
+        return frame
 
     def fingerprint(self) -> str:
         """A short hash of what the store holds (its files): results computed on the store can be kept

@@ -52,11 +52,13 @@ from spillover.actors.resolver import (
     Resolution,
     Resolver,
     Suggestion,
+    default_resolver,
     resolve_names,
     split_candidates,
 )
 
 __all__ = [
+    "default_resolver",
     "GENERIC_KINDS",
     "NON_ARMED_KINDS",
     "PARENT_RELATIONS",

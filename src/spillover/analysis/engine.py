@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from spillover.actors import family
+from spillover.actors import default_resolver, family
 from spillover.analysis.profile import Profile
 from spillover.selection import GroupSelection, UnknownGroup, resolve_group
 from spillover.selection.engine import family_name_table
-from spillover.selection.group import default_resolver, family_names
+from spillover.selection.group import family_names
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend

@@ -35,8 +35,11 @@ def _by_source(con: BaseBackend, groups: dict[str, Spec]) -> pd.DataFrame:
 
 
 def _tactics(con: BaseBackend, groups: dict[str, Spec], total: int) -> pd.DataFrame:
-    out = aggregate(con, ["tactic"], groups).sort_values(
-        ["events", "tactic"], ascending=[False, True], ignore_index=True
+    # the primary tactic (a flagged suicide attack is one), as the store path's profile counts it
+    out = (
+        aggregate(con, ["primary_tactic"], groups)
+        .rename(columns={"primary_tactic": "tactic"})
+        .sort_values(["events", "tactic"], ascending=[False, True], ignore_index=True)
     )
     out["share"] = out["events"].astype(float) / max(total, 1)
     return out[["tactic", "events", "fatalities", "share"]]

@@ -38,19 +38,13 @@ NO_DATA = "no data"
 # --- coverage from the data ------------------------------------------------------------------------------------
 
 
-def file_coverage(store: Store, min_events_per_year: float = MIN_EVENTS_PER_YEAR) -> pd.DataFrame:
-    """One row per (source, file, country): first and last event date of any actor, events, events per
-    year over that span and whether that is dense enough to count as coverage (``covers``)."""
-    frame = store.query(
-        """
-        SELECT e.source, f.name AS file, e.country_iso3, min(e.date_start) AS first_date,
-               max(e.date_end) AS last_date, count(*) AS events
-        FROM events e JOIN files f USING (file_id)
-        WHERE e.country_iso3 IS NOT NULL AND e.date_start IS NOT NULL
-        GROUP BY ALL ORDER BY e.source, e.country_iso3, first_date
-        """
-    )
-    first, last = pd.to_datetime(frame["first_date"]), pd.to_datetime(frame["last_date"])
+def dense_coverage(store: Store, min_events_per_year: float = MIN_EVENTS_PER_YEAR) -> pd.DataFrame:
+    """One row per (source, file, country) (:meth:`spillover.store.Store.coverage_by_file`): first and last
+    event date of any actor, events, events per year over that span and whether that is dense enough to
+    count as coverage (``covers``)."""
+    frame = store.coverage_by_file().dropna(subset=["country_iso3", "first"])
+    frame = frame.rename(columns={"first": "first_date", "last": "last_date"}).reset_index(drop=True)
+    first, last = frame["first_date"], frame["last_date"]
     years = (last.dt.year - first.dt.year + 1).clip(lower=1)
     frame["events_per_year"] = frame["events"] / years
     frame["covers"] = frame["events_per_year"] >= min_events_per_year
@@ -60,7 +54,7 @@ def file_coverage(store: Store, min_events_per_year: float = MIN_EVENTS_PER_YEAR
 def source_coverage(store: Store, min_events_per_year: float = MIN_EVENTS_PER_YEAR) -> pd.DataFrame:
     """Per source and country: the covered years (``first_year``..``last_year`` and the list ``years``,
     union of the dense files' spans) and the first/last event date of any actor."""
-    files = file_coverage(store, min_events_per_year)
+    files = dense_coverage(store, min_events_per_year)
     dense = files[files["covers"]]
     rows = []
     for (source, iso3), group in dense.groupby(["source", "country_iso3"], sort=True):

@@ -22,10 +22,11 @@ import pandas as pd
 from spillover import measures
 from spillover.analysis import context
 from spillover.analysis.autonomy import AutonomyIndex
+from spillover.analysis.event_study import EventStudyResult, event_study
 from spillover.analysis.expansion import ExpansionResult, InsufficientData
 from spillover.analysis.financing import FinancingProfile, kidnapping_profile
 from spillover.analysis.fragmentation import Fragmentation
-from spillover.analysis.opportunism import EventStudyResult, OpportunismResult, event_study, onset_relation
+from spillover.analysis.opportunism import OpportunismResult, onset_relation
 from spillover.analysis.profile import Profile
 from spillover.analysis.tactics import TacticChanges, TacticProfile, tactic_changes
 from spillover.analysis.targets import TargetProfile, target_profile

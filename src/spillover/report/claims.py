@@ -666,7 +666,7 @@ def _nearest_date(dates: list[When], pos: int, clause: str) -> When | None:
 
 
 def _interveners(text: str) -> list[str]:
-    from spillover.report.measures import WESTERN_TERMS
+    from spillover.report.comparisons import WESTERN_TERMS
 
     found = []
     for code, words in WESTERN_TERMS.items():

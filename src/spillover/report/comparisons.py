@@ -50,6 +50,7 @@ from spillover.report.judgments import (
     posterior_rate_lower,
     posterior_share_greater,
 )
+from spillover.selection.group import stored_ids
 from spillover.store import Store
 
 #: Words naming each Western state or its people (matched as whole words; 'US'/'UK' only in capitals).
@@ -177,13 +178,6 @@ def source_counts(events: pd.DataFrame) -> dict[str, int]:
     return sources_behind(events).explode().value_counts().to_dict()
 
 
-def stored_ids(events: pd.DataFrame) -> list[str]:
-    """The stored event ids behind ``events`` (every source's row of a fused event)."""
-    if "event_ids" in events:
-        return [str(e) for ids_ in events["event_ids"] for e in ids_]
-    return events["event_id"].astype(str).tolist()
-
-
 def comparison_events(
     store: Store, group_events: pd.DataFrame, exclude_ids: Iterable[str] = ()
 ) -> pd.DataFrame:
@@ -199,9 +193,7 @@ def comparison_events(
         .drop_duplicates()
     )
     skip = pd.DataFrame({"event_id": list(dict.fromkeys([*stored_ids(group_events), *exclude_ids]))})
-    store.con.register("_cmp_cells", cells)
-    store.con.register("_cmp_skip", skip)
-    try:
+    with store.registered(_cmp_cells=cells, _cmp_skip=skip):
         return store.query(
             """
             SELECT e.* FROM events e
@@ -209,9 +201,6 @@ def comparison_events(
             WHERE e.event_id NOT IN (SELECT event_id FROM _cmp_skip)
             """
         )
-    finally:
-        store.con.unregister("_cmp_cells")
-        store.con.unregister("_cmp_skip")
 
 
 @dataclass

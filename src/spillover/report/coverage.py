@@ -49,18 +49,9 @@ def files_behind(events: pd.DataFrame) -> pd.Series:
 
 
 def file_coverage(store: Store) -> pd.DataFrame:
-    """Per file and country: the file's source, name, first and last event date and number of events."""
-    frame = store.query(
-        """
-        SELECT e.file_id, f.name AS file, f.source, e.country_iso3,
-               min(e.date_start) AS first, max(e.date_end) AS last, count(*) AS events
-        FROM events e JOIN files f USING (file_id)
-        GROUP BY ALL
-        """
-    )
-    frame["first"] = pd.to_datetime(frame["first"])
-    frame["last"] = pd.to_datetime(frame["last"])
-    return frame
+    """Per file and country: the file's source, name, first and last event date and number of events
+    (:meth:`spillover.store.Store.coverage_by_file`)."""
+    return store.coverage_by_file()
 
 
 def covering(

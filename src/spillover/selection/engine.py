@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from spillover.actors import Resolver, family
+from spillover.actors import Resolver, default_resolver, family
 from spillover.actors.lineage import Family
 from spillover.selection.group import (
     CERTAINTIES,
     GroupSelection,
     best_attributions,
-    default_resolver,
     family_names,
     normalise_flags,
     resolve_group,

@@ -33,13 +33,13 @@ from typing import Any
 
 import pandas as pd
 
-from spillover.actors import Resolver, default_registry, family, tag_as_of
+from spillover.actors import Resolver, default_resolver, family, tag_as_of
 from spillover.actors.lineage import Family
 from spillover.store import Store
 
 CERTAINTIES = ("certain", "joint", "uncertain")
 #: Family members counted as the group's unless told otherwise (every surface: CLI, report, web, Python).
-DEFAULT_INCLUDE: tuple[str, ...] = ("predecessors",)
+DEFAULT_INCLUDE: tuple[str, ...] = ("identity",)
 #: Attributions counted unless told otherwise: events a source only *suspects* the group of are left out
 #: (and counted, see ``GroupSelection.n_left_out``).
 DEFAULT_CERTAINTY: tuple[str, ...] = ("certain", "joint")
@@ -86,6 +86,10 @@ class GroupSelection:
     until: str | None = None
     #: stored rows of the family left out because their attribution was not among ``certainty``
     n_left_out: int = 0
+    #: stored rows a member's name matched but that are not the family's: dated outside the member's
+    #: window (a merger, a pledge) or before the member existed with no family member in force then
+    #: (``event_id, source, date_start, group_id, org_as_of, reason``)
+    scoped_out: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: where the events came from (a :class:`~spillover.store.Store`, or a query-layer engine): lets an
     #: analysis select a related group (the parent, its branches) the same way (:meth:`reselect`)
     source: Any = field(default=None, repr=False, compare=False)
@@ -107,16 +111,26 @@ class GroupSelection:
             "members": sorted(self.family.ids), "view": self.view, "certainty": list(self.certainty),
             "since": self.since, "until": self.until, "events": len(self.events),
             "stored_events": len(self.stored_event_ids), "left_out_uncertain": self.n_left_out,
+            "set_aside": len(self.scoped_out),
+            "windows": {m: [None if d is None else d.isoformat() for d in self.family.window(m)]
+                        for m in sorted(self.family.ids)},
         }  # fmt: skip
 
     def describe_scope(self) -> str:
-        """One line: the group, the family members included, the period and the attributions kept."""
+        """One line: the group, the family members included (with the dates they count from or to), the
+        period, the attributions kept and what was set aside."""
         from spillover.actors import default_registry as _registry
 
         reg = _registry()
-        others = sorted(self.family.ids - {self.group_id})
-        names = [reg.group(m).name if m in reg else m for m in others]
-        members = f" with {', '.join(names)} ({', '.join(self.include)})" if names else " (the group alone)"
+        members = []
+        for member in sorted(self.family.ids - {self.group_id}):
+            first, last = self.family.window(member)
+            name = reg.group(member).name if member in reg else member
+            dates = f" from {first}" if first else ""
+            dates += f" to {last}" if last else ""
+            members.append(name + dates)
+        rule = f" ({', '.join(self.include)})" if self.include else ""
+        who = f" with {'; '.join(members)}{rule}" if members else " alone (no earlier name or merged group)"
         period = (
             f", {self.since or 'start'} to {self.until or 'end'}"
             if (self.since or self.until)
@@ -124,7 +138,12 @@ class GroupSelection:
         )
         kept = "all attributions" if set(self.certainty) == set(CERTAINTIES) else "/".join(self.certainty)
         left = f"; {self.n_left_out:,} suspected-only reports left out" if self.n_left_out else ""
-        return f"{self.name}{members}{period}; {kept}{left}"
+        aside = (
+            f"; {len(self.scoped_out):,} reports outside the family's dates set aside"
+            if len(self.scoped_out)
+            else ""
+        )
+        return f"{self.name}{who}{period}; {kept}{left}{aside}"
 
     @property
     def event_ids(self) -> list[str]:
@@ -133,9 +152,7 @@ class GroupSelection:
     @property
     def stored_event_ids(self) -> list[str]:
         """Ids of every stored row behind the view (a fused event contributes all of its sources' ids)."""
-        if "event_ids" in self.events:
-            return [e for ids in self.events["event_ids"] for e in ids]
-        return self.event_ids
+        return stored_ids(self.events)
 
     @property
     def merged_duplicates(self) -> int:
@@ -166,6 +183,18 @@ class GroupSelection:
         return f"view: {self.view} only — {n:,} events{extra}; other sources left out"
 
 
+def stored_ids(events: pd.DataFrame, ids: Iterable[str] | None = None) -> list[str]:
+    """The stored event ids behind events of a view (all of them, or those with the ``ids`` given): a
+    fused event stands for every stored row it merged; in the "all" view an id is its own stored row."""
+    if ids is None:
+        ids = events["event_id"].astype(str).tolist()
+    wanted = [str(i) for i in ids]
+    if "event_ids" not in events.columns:
+        return wanted
+    behind = dict(zip(events["event_id"].astype(str), events["event_ids"], strict=True))
+    return [str(stored) for i in wanted for stored in behind.get(i, [i])]
+
+
 def resolve_group(group: str, resolver: Resolver | None = None) -> str:
     """Registry id of a group name, alias or id; :class:`UnknownGroup` with suggestions otherwise."""
     resolver = resolver or default_resolver()
@@ -175,17 +204,7 @@ def resolve_group(group: str, resolver: Resolver | None = None) -> str:
         raise UnknownGroup(str(exc.args[0]) if exc.args else str(exc)) from exc
 
 
-_RESOLVERS: dict[int, Resolver] = {}
 _RESOLVED_NAMES: dict[tuple[str, str, int], pd.DataFrame] = {}
-
-
-def default_resolver() -> Resolver:
-    """The resolver over the default registry, built once per registry (building it indexes every alias)."""
-    registry = default_registry()
-    if id(registry) not in _RESOLVERS:
-        _RESOLVERS.clear()
-        _RESOLVERS[id(registry)] = Resolver(registry)
-    return _RESOLVERS[id(registry)]
 
 
 def store_names(store: Store) -> pd.DataFrame:
@@ -261,14 +280,53 @@ def select(
     names = family_names(resolved_store_names(source, resolver), fam.ids)
     stored = within_period(_attributed_events(source, names, fam, resolver, set(CERTAINTIES)), since, until)
     kept = stored[stored["certainty"].isin(certainty)].reset_index(drop=True)
-    kept = tagged_in_order(kept, fam, resolver)
+    kept, scoped_out = within_family(tagged_in_order(kept, fam, resolver), fam)
     shown, used = apply_view(source, kept, view, links=links, resolver=resolver)
     return GroupSelection(
         group_id=gid, name=resolver.registry.group(gid).name, family=fam,
         events=normalise_flags(with_rows_behind(shown, kept)), names=names, include=include, view=view,
         source_events=kept, links=used, certainty=certainty, since=_iso(since), until=_iso(until),
-        n_left_out=len(stored) - len(kept), source=source,
+        n_left_out=int((~stored["certainty"].isin(certainty)).sum()), scoped_out=scoped_out, source=source,
     )  # fmt: skip
+
+
+def within_family(events: pd.DataFrame, fam: Family) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The events that are the family's, and those set aside with the reason.
+
+    An event is the family's when the organisation it was on its date (``org_as_of``: the member's name
+    then, or the predecessor in force before the member existed) is a member, within that member's window
+    (:meth:`~spillover.actors.lineage.Family.window`: a merged group from the merger, an affiliate from its
+    pledge).  So a splinter never inherits its parent's events, and an event a dataset back-codes to a group
+    that did not exist yet goes to the predecessor in force — or, with none in the family, is set aside."""
+    columns = ["event_id", "source", "date_start", "group_id", "org_as_of", "reason"]
+    if events.empty:
+        return events, pd.DataFrame(columns=columns)
+    owner = events["org_as_of"].where(events["org_as_of"].notna(), None)
+    starts = pd.to_datetime(events["date_start"])
+    ends = pd.to_datetime(events["date_end"]).fillna(starts)
+    reason = pd.Series("", index=events.index, dtype=object)
+    reason[owner.isna()] = "dated before the group existed, and no member of its family was in force then"
+    outside_family = owner.notna() & ~owner.isin(list(fam.ids))
+    reason[outside_family] = "dated before the group existed: the predecessor in force then is not counted"
+    for member in fam.ids:
+        first, last = fam.window(member)
+        if first is None and last is None:
+            continue
+        mine = owner.eq(member) & reason.eq("")
+        early = (
+            mine & (ends < pd.Timestamp(first)) if first is not None else pd.Series(False, index=events.index)
+        )
+        late = (
+            mine & (starts > pd.Timestamp(last)) if last is not None else pd.Series(False, index=events.index)
+        )
+        reason[early | late] = (
+            f"outside {member}'s membership of the family ({first or '…'} to {last or '…'})"
+        )
+    out = reason.ne("")
+    aside = events.loc[out].assign(reason=reason[out])
+    kept = events.loc[~out].reset_index(drop=True)
+    kept.attrs.update(events.attrs)
+    return kept, aside.reindex(columns=columns).reset_index(drop=True)
 
 
 def _iso(value: Any) -> str | None:
@@ -377,7 +435,8 @@ def _attributed_events(
     with store.registered(_sel_names=names[["source", "name"]]):
         actors = store.query(
             """
-            SELECT a.event_id, e.source, a.role, a.name, a.ordinal, a.uncertain, e.date_start AS date
+            SELECT a.event_id, e.source, a.role, a.name, a.ordinal, a.uncertain, e.date_start AS date,
+                   e.country_iso3 AS country
             FROM event_actors a JOIN events e USING (event_id)
             JOIN _sel_names n ON n.name = a.name AND n.source = e.source
             """

@@ -4,7 +4,7 @@ country and group names added for display.  Nothing here computes a measure of i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import pandas as pd
@@ -14,6 +14,7 @@ from spillover.countries import iso3_to_name
 from spillover.measures import Unmeasured
 from spillover.results import records
 from spillover.selection import DEFAULT_VIEW
+from spillover.selection.group import stored_ids
 from spillover.web.cache import FAILED, INSUFFICIENT, MISSING, OK, Section, guarded
 
 #: Sections of the group page that take long enough the first time to be filled in after the page loads.
@@ -30,16 +31,6 @@ def country_name(iso3: Any) -> str:
         return iso3_to_name(iso3)
     except Exception:  # noqa: BLE001 - a name is decoration; the code is the fact
         return iso3
-
-
-def stored_ids(events: pd.DataFrame, ids: Iterable[str]) -> list[str]:
-    """The stored event ids behind ``ids`` (events of a view): a fused event stands for every row it merged;
-    in the "all" view an id is its own stored row."""
-    wanted = [str(i) for i in ids]
-    if "event_ids" not in events.columns:
-        return wanted
-    behind = dict(zip(events["event_id"].astype(str), events["event_ids"], strict=True))
-    return [stored for i in wanted for stored in behind.get(i, [i])]
 
 
 def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
