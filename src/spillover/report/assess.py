@@ -33,7 +33,15 @@ from spillover.report import charts, sections
 from spillover.report.ach import Matrix, matrices
 from spillover.report.analyses import Parameters, Results, run_analyses, view_sentence
 from spillover.report.coverage import files_behind
-from spillover.report.judgments import CONFIDENCE_LEVELS, ENTRIES, EVENTS, PERIODS, KeyJudgment
+from spillover.report.judgments import (
+    CONFIDENCE_LEVELS,
+    ENTRIES,
+    EVENTS,
+    MODELS,
+    PERIODS,
+    WHY_NO_DIFFERENCE,
+    KeyJudgment,
+)
 from spillover.report.key_judgments import bottom_line, key_judgments
 from spillover.report.render import render_html, table, write_pdf
 from spillover.store import Store
@@ -394,12 +402,13 @@ def methods(r: Results, store: Store) -> dict[str, Any]:
         f"(within 500 km), dates kept. {r.params.n_draws:,} draws per Monte Carlo test, seed {r.params.seed}; p-values with the +1 correction.",
         f"Event study: the group's monthly events in a country from {r.params.event_study_months} months before to after each "
         "exogenous onset, against the same months in countries the group was active in without an onset in that window.",
-        "Tactic shift: one-sided Fisher exact test of the tactic's share among events with a known tactic after vs before the "
-        "group's identity change (renaming or merger into it, else its first pledge or affiliation to the parent).",
-        "Western interests and kidnapping: one-sided Fisher exact test of the group's share against other actors' events in the "
-        "same (source, country, year) cells, with the comparison repeated within each source.",
-        "Response and trend: exact conditional binomial test of equal rates in two equal windows, counting only events from files "
-        "that cover the country over both windows.",
+        "Tactic shift: the tactic's share among events with a known tactic after vs before the group's identity change "
+        "(renaming or merger into it, else its first pledge or affiliation to the parent, else its own first pledge or "
+        "affiliation), from files that code the tactic and sources seeing both sides; one-sided Fisher exact p as evidence.",
+        "Western interests and kidnapping: the group's share against other actors' events in the same (source, country, year) "
+        "cells, with the comparison repeated within each source; one-sided Fisher exact p as evidence.",
+        "Response and trend: counts in two equal windows, counting only events from files that cover the country over both "
+        "windows; exact conditional binomial p as evidence.",
         "Autonomy: six components of spillover.analysis.autonomy (geography, tactics, targets, synchronisation, leadership, "
         f"self-financing), each needing {r.params.autonomy_min_events} events; a country is the parent's area only with "
         f"{r.params.parent_area_min_events}+ parent events there; peers are the parent's other affiliates with events.",
@@ -408,9 +417,13 @@ def methods(r: Results, store: Store) -> dict[str, Any]:
     language = [
         "Likelihood: ICD 203 bands; a value on a boundary belongs to the band farther from even chance, except 45% and 55% "
         "(roughly even chance); probabilities are clipped to 1–99%.",
-        "Tests against a null model: probability = 1 − p. Shares against a threshold: 1 − p of the exact binomial test (the level "
-        "of the one-sided Clopper–Pearson bound reaching the threshold), reported with the Wilson 95% interval. Two shares: "
-        "1 − p of the one-sided Fisher exact test. Two counts: 1 − p of the exact conditional binomial test.",
+        "Each likelihood is the posterior probability that the judgment's proposition is true under a stated model, never "
+        "1 − p: the p-values of the classical tests are quoted as evidence only.",
+        *MODELS.values(),
+        WHY_NO_DIFFERENCE,
+        "Cannot assess: a tactic is read only from files that code it (UCDP GED and the GTD subset without attack types leave "
+        "the suicide flag unknown); two windows are compared only when the same sources have events of any actor in the "
+        "group's countries in both. Judgments about the present hold as of the last date the data cover there.",
         f"Confidence ({'/'.join(CONFIDENCE_LEVELS)}): events — low below {EVENTS.moderate_at}, moderate below {EVENTS.high_at}, "
         f"else high (no judgment below {EVENTS.minimum}); country entries — {ENTRIES.moderate_at}/{ENTRIES.high_at} "
         f"(none below {ENTRIES.minimum}); years — {PERIODS.moderate_at}/{PERIODS.high_at} (none below {PERIODS.minimum}). "

@@ -22,6 +22,7 @@ from spillover.analysis.targets import describe_targets
 from spillover.countries import iso3_to_name
 from spillover.report import charts
 from spillover.report.analyses import Results
+from spillover.report.comparisons import data_end
 from spillover.report.coverage import sources_behind
 from spillover.report.judgments import ESTIMATIVE_BANDS, KeyJudgment, percent
 from spillover.report.key_judgments import fmt_p, main_intervention, tactic_label
@@ -152,8 +153,8 @@ def activity(r: Results, failures: list[str]) -> dict[str, Any]:
         shift_text = (
             f"Around {shift.pivot['description']} ({pd.Timestamp(shift.pivot['date']):%Y-%m}): {tactic_label(shift.tactic)} in "
             f"{shift.k_before} of {shift.n_before} events with a known tactic before and {shift.k_after} of {shift.n_after} after "
-            f"({fmt_p(shift.p_value)}, Fisher exact, one-sided). Events of sources that do not code the tactic (the GTD subset "
-            "without attack types) are not counted."
+            f"({fmt_p(shift.p_value)}, Fisher exact, one-sided). Events of files that do not code the tactic (UCDP GED, the GTD subset "
+            "without attack types), and of sources that see only one side of the change, are not counted."
         )
     undated = r.tactics.n_undated
     monthly = (
@@ -550,8 +551,11 @@ def outlook(r: Results, judgments: list[KeyJudgment]) -> dict[str, Any]:
         events=("event_id", "size"), deaths=("fatalities", "sum"), last=("date_start", "max")
     )
     trend = next((j for j in judgments if j.key == "trend"), None)
+    end = data_end(r.coverage, ev)
     text = (
-        f"The data end on {last:%Y-%m-%d}; nothing later is known to this report. In the last 12 months of data the group was "
+        f"The group's last event in the data is dated {last:%Y-%m-%d}; the files that hold its events end on "
+        f"{(end if end is not None else last):%Y-%m-%d} in its countries, and nothing later is known to this report. "
+        "In the last 12 months of its events the group was "
         f"active in {len(latest)} countr{'y' if len(latest) == 1 else 'ies'} ({', '.join(iso3_to_name(c) for c in latest.index)})."
     )
     if trend is not None:
