@@ -449,28 +449,49 @@ def _relevant_org_event(
     return row.to_dict()
 
 
-def tactic_chart(profile: TacticProfile, *, pool_months: int = 3, title: str | None = None) -> Any:
-    """Stacked area chart of tactic shares (Altair), pooled over ``pool_months`` trailing months so that
-    sparse months do not flicker; months whose window has no event are left out."""
+def yearly_tactic_shares(profile: TacticProfile, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """Long table year × tactic: events, the year's events and the tactic's share of them; every year of
+    ``years`` (default: the profile's span) is present, a year without events with zero events."""
+    counts = (
+        profile.counts.groupby(profile.counts.index.year).sum() if len(profile.counts) else profile.counts
+    )
+    if years is None:
+        years = range(int(counts.index.min()), int(counts.index.max()) + 1) if len(counts) else range(0)
+    counts = counts.reindex(list(years), fill_value=0)
+    counts.index.name = "year"
+    long = counts.reset_index().melt(id_vars="year", var_name="tactic", value_name="events")
+    totals = long.groupby("year")["events"].transform("sum")
+    return long.assign(year_events=totals, share=long["events"] / totals.where(totals > 0))
+
+
+def tactic_chart(
+    profile: TacticProfile, *, title: str | None = None, years: Sequence[int] | None = None
+) -> Any:
+    """Yearly tactic shares as stacked bars (Altair), one bar per year, every year of the span on the axis
+    (a year without events is an empty column), tactics coloured by :mod:`spillover.palette`."""
     import altair as alt
 
-    pooled = profile.counts.rolling(pool_months, min_periods=1).sum()
-    pooled = pooled[pooled.sum(axis=1) > 0]
-    shares = pooled.div(pooled.sum(axis=1), axis=0)
-    long = shares.reset_index().melt(id_vars="month", var_name="tactic", value_name="share")
-    order = list(profile.counts.columns)
+    from spillover.palette import tactic_label, tactic_scale
+
+    long = yearly_tactic_shares(profile, years)
+    all_years = sorted(long["year"].unique().tolist())
+    tactics = list(profile.counts.columns)
+    domain, colours = tactic_scale(tactics, labels=True)
+    long = long[long["events"] > 0].assign(
+        tactic=lambda d: d["tactic"].map(tactic_label),
+        order=lambda d: d["tactic"].map({t: i for i, t in enumerate(domain)}),
+    )
     return (
-        alt.Chart(long, title=title or f"Tactic shares ({pool_months}-month pooled)")
-        .mark_area()
+        alt.Chart(alt.Data(values=long.to_dict(orient="records")), title=title or "Tactic shares by year")
+        .mark_bar()
         .encode(
-            x=alt.X("month:T", title="Month"),
-            y=alt.Y("share:Q", stack="normalize", title="Share of events", axis=alt.Axis(format="%")),
-            color=alt.Color("tactic:N", sort=order, title="Tactic"),
-            order=alt.Order("tactic_order:Q"),
-            tooltip=["month:T", "tactic:N", alt.Tooltip("share:Q", format=".0%")],
+            x=alt.X("year:O", title="Year", scale=alt.Scale(domain=all_years), axis=alt.Axis(labelAngle=-90)),
+            y=alt.Y("share:Q", stack="zero", title="Share of the year's events", axis=alt.Axis(format="%")),
+            color=alt.Color("tactic:N", title="Tactic", scale=alt.Scale(domain=domain, range=colours)),
+            order=alt.Order("order:Q"),
+            tooltip=["year:O", "tactic:N", "events:Q", "year_events:Q", alt.Tooltip("share:Q", format=".0%")],
         )
-        .transform_calculate(tactic_order=f"indexof({order!r}, datum.tactic)")
-        .properties(width=640, height=280)
+        .properties(width=600, height=240)
     )
 
 

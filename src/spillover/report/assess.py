@@ -32,6 +32,7 @@ import pandas as pd
 from spillover.report import charts, sections
 from spillover.report.ach import Matrix, matrices
 from spillover.report.analyses import Parameters, Results, run_analyses, view_sentence
+from spillover.report.annex import evidence_frame, report_stem, write_evidence_csv
 from spillover.report.coverage import files_behind
 from spillover.report.judgments import CONFIDENCE_LEVELS, ENTRIES, EVENTS, PERIODS, KeyJudgment
 from spillover.report.key_judgments import bottom_line, key_judgments
@@ -67,6 +68,8 @@ class Assessment:
     html: Path | None
     pdf: Path | None
     json: Path
+    evidence_csv: Path | None
+    run: dict[str, Any]
     key_judgments: list[KeyJudgment]
     matrices: list[Matrix]
     sections: list[str]
@@ -78,7 +81,7 @@ class Assessment:
 
     @property
     def paths(self) -> list[Path]:
-        return [p for p in (self.html, self.pdf, self.json) if p is not None]
+        return [p for p in (self.html, self.pdf, self.json, self.evidence_csv) if p is not None]
 
     def judgment(self, key: str) -> KeyJudgment:
         return next(j for j in self.key_judgments if j.key == key)
@@ -167,9 +170,11 @@ def assess(
                 )
             step("drawing figures")
             clock = time.perf_counter()
+            run = {"since": since, "until": until, "parent": parent}
+            stem = report_stem(results.selection.group_id, run, results.params, Parameters())
             context = build_context(results, judgments, ach, db, since, until, claims)
+            context["evidence_csv"] = f"{stem}-evidence.csv"
             timings["figures"] = time.perf_counter() - clock
-            stem = f"{results.selection.group_id}-assessment"
             html_path = pdf_path = None
             step("rendering HTML")
             clock = time.perf_counter()
@@ -186,7 +191,9 @@ def assess(
             timings["total"] = time.perf_counter() - started
             assessment = Assessment(
                 group_id=results.selection.group_id, name=results.selection.name, out_dir=out, html=html_path, pdf=pdf_path,
-                json=out / f"{stem}.json", key_judgments=judgments, matrices=list(ach), sections=[s for s, _ in context["toc_all"]],
+                json=out / f"{stem}.json", evidence_csv=write_evidence_csv(
+                    evidence_frame(sections.evidence_events(results), judgments), out / f"{stem}-evidence.csv"),
+                run=run, key_judgments=judgments, matrices=list(ach), sections=[s for s, _ in context["toc_all"]],
                 params=results.params, results=results, timings=timings, figure_failures=context["failures"], claims=claims,
             )  # fmt: skip
             write_json(assessment, assessment.json)
@@ -217,11 +224,13 @@ def build_context(
     toc = list(SECTIONS)
     if claims:
         toc.insert(-2, ("claims", "Claims checked"))
+    from spillover.fusion.coverage import source_coverage
+
+    source_cov = source_coverage(store)
     context: dict[str, Any] = {
         "title": f"Assessment: {sel.name}",
         "version": _version(),
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "store_path": str(store.path),
         "span": span,
         "period": " to ".join(x for x in (str(since or "…"), str(until or "…"))) if since or until else "",
         "toc": [{"id": i, "title": t} for i, t in toc],
@@ -231,7 +240,8 @@ def build_context(
         "scale": sections.scale_table(),
         "matrices": [sections.matrix_view(m) for m in ach],
         "origins": sections.origins(r, failures),
-        "activity": sections.activity(r, failures),
+        "activity": sections.activity(r, failures, source_cov),
+        "coverage": sections.coverage(r, failures, source_cov),
         "expansion": sections.expansion(r, failures, charts.find_basemap()),
         "targets": sections.targets(r),
         "financing": sections.financing(r),
@@ -533,7 +543,8 @@ def write_json(a: Assessment, path: Path) -> Path:
         "group_id": a.group_id,
         "name": a.name,
         "generated": datetime.now(UTC).isoformat(),
-        "files": {"html": a.html, "pdf": a.pdf},
+        "files": {"html": a.html, "pdf": a.pdf, "evidence_csv": a.evidence_csv},
+        "run": a.run,
         "key_judgments": [dataclasses.asdict(j) for j in a.key_judgments],
         "competing_hypotheses": [
             {
@@ -547,7 +558,7 @@ def write_json(a: Assessment, path: Path) -> Path:
             }
             for m in a.matrices
         ],  # fmt: skip
-        "parameters": dataclasses.asdict(a.params),
+        "parameters": {**a.run, **dataclasses.asdict(a.params)},
         "claims": [dataclasses.asdict(c) for c in a.claims],
         "timings": a.timings,
     }

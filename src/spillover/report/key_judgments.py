@@ -418,7 +418,7 @@ def response_judgment(r: Results) -> KeyJudgment:
         f"both windows ({', '.join(ba.sources)})."
     )
     numbers = {"before": ba.before, "after": ba.after, "p_value": ba.p_value, "probability": like.probability}
-    return _judgment("response", topic, f"Response: {row['country_iso3']} {pd.Timestamp(row['date']):%Y}", proposition, details,
+    return _judgment("response", topic, f"Response: {iso3_to_name(row['country_iso3'])} {pd.Timestamp(row['date']):%Y}", proposition, details,
                      "before/after counts in equal windows, exact conditional binomial", like, n, EVENTS, len(ba.sources),
                      None, numbers, ba.evidence_before + ba.evidence_after, ba.sources, "response")  # fmt: skip
 
