@@ -29,6 +29,8 @@ from spillover.analysis._common import (
     with_dates,
 )
 from spillover.schema import TACTICS
+from spillover.formatting import relation_words
+from spillover.palette import tactic_label
 
 #: Organisational events that can plausibly change a group's repertoire.
 ORG_KINDS_FOR_ADOPTION: tuple[str, ...] = ("merger", "rename", "pledge", "affiliation", "split", "founding")
@@ -505,6 +507,13 @@ def save_chart(chart: Any, path: str | Path) -> Path:
     return path
 
 
+def _reported_by(event_id: object) -> str:
+    """The source of an event id by name (``rand:h87…`` → "RAND"), for sentences read by people."""
+    from spillover.palette import source_name
+
+    return source_name(str(event_id).split(":", 1)[0])
+
+
 def describe_tactics(
     profile: TacticProfile, changes: TacticChanges | None = None, adoption: Adoption | None = None
 ) -> str:
@@ -513,7 +522,7 @@ def describe_tactics(
         return f"No event is dated to the month ({profile.n_undated} events have coarser dates)."
     months = profile.counts.index
     top = profile.totals.sort_values("events", ascending=False).head(3)
-    mix = ", ".join(f"{t} {r.share:.0%}" for t, r in top.iterrows())
+    mix = ", ".join(f"{tactic_label(t)} {r.share:.0%}" for t, r in top.iterrows())
     text = f"{profile.n_events} events from {months[0]:%Y-%m} to {months[-1]:%Y-%m}; main tactics: {mix}"
     if changes is not None:
         if changes.changes.empty:
@@ -521,26 +530,29 @@ def describe_tactics(
         else:
             c = changes.changes.iloc[changes.changes["delta_up"].abs().argmax()]
             org = (
-                f", {c.lag_months:+d} months from the {c.org_kind} of {c.org_date:%Y-%m-%d}"
+                f", {c.lag_months:+d} months from the {relation_words(c.org_kind)} of {c.org_date:%Y-%m}"
                 if c.org_date is not None and pd.notna(c.org_date)
                 else ""
             )
             text += (
                 f"; {len(changes.changes)} change point(s), the largest in {c.month:%Y-%m} "
-                f"({c.tactic_up} {c.delta_up:+.0%}{org})"
+                f"({tactic_label(c.tactic_up)} {c.delta_up:+.0%}{org})"
             )
     if adoption is None and "suicide_attack" in profile.totals.index:
         s = profile.totals.loc["suicide_attack"]
-        text += f"; first suicide attack on {s.first_date:%Y-%m-%d} ({s.first_event_id}), {s.events} in all"
+        text += (
+            f"; first suicide attack on {s.first_date:%Y-%m-%d} (reported by {_reported_by(s.first_event_id)}), "
+            f"{s.events} in all"
+        )
     if adoption is not None:
         own = adoption.first_use[adoption.first_use["role"] == "group"]
         if len(own) and pd.notna(own["first_date"].iloc[0]):
             text += (
-                f"; first {adoption.tactic} on {own['first_date'].iloc[0]:%Y-%m-%d} "
-                f"({own['first_event_id'].iloc[0]})"
+                f"; first {tactic_label(adoption.tactic)} on {own['first_date'].iloc[0]:%Y-%m-%d} "
+                f"(reported by {_reported_by(own['first_event_id'].iloc[0])})"
             )
             if adoption.lag_months is not None and adoption.org_event is not None:
-                text += f", {adoption.lag_months:+d} months from the {adoption.org_event.get('kind')}"
+                text += f", {adoption.lag_months:+d} months from the {relation_words(adoption.org_event.get('kind'))}"
         else:
             text += f"; no {adoption.tactic} recorded"
     return text + "."

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from spillover.palette import source_name
 from spillover.report import charts, sections
 from spillover.report.ach import Matrix, matrices
 from spillover.report.analyses import Parameters, Results, run_analyses, view_sentence
@@ -330,7 +331,7 @@ def sources_used(r: Results) -> pd.DataFrame:
     def counts(frame: pd.DataFrame | None) -> str:
         if frame is None or frame.empty:
             return "none"
-        return ", ".join(f"{s} {n}" for s, n in frame["source"].value_counts().items())
+        return ", ".join(f"{source_name(s)} {n}" for s, n in frame["source"].value_counts().items())
 
     ev = r.events
     rows = [
@@ -349,11 +350,11 @@ def sources_used(r: Results) -> pd.DataFrame:
         ("autonomy (parent)", counts(r.parent.events if r.parent is not None else None)),
         (
             "response (files covering both windows)",
-            "; ".join(sorted({s for _, ba in r.interventions for s in ba.sources})) or "none",
+            "; ".join(sorted({source_name(s) for _, ba in r.interventions for s in ba.sources})) or "none",
         ),
         (
             "trend (files covering both windows)",
-            ", ".join(r.trend.sources) if r.trend is not None else "none",
+            ", ".join(map(source_name, r.trend.sources)) if r.trend is not None else "none",
         ),
     ]
     return pd.DataFrame(rows, columns=["analysis", "events by source"])
@@ -453,7 +454,11 @@ def methods(r: Results, store: Store) -> dict[str, Any]:
             context_files(r), {"what": "Data", "file": "File", "sha256": "sha256"}, caption="Context data"
         ),
         "certainty_text": certainty_text,
-        "sources_used": table(sources_used(r), caption="Events entering each analysis, by source"),
+        "sources_used": table(
+            sources_used(r),
+            {"analysis": "Analysis", "events by source": "Events by source"},
+            caption="Events entering each analysis, by source",
+        ),
         "parameters": sections.parameters_table(r),
         "tests": tests,
         "language": language,

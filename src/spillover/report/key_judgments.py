@@ -14,6 +14,8 @@ import pandas as pd
 from spillover.analysis._common import ids
 from spillover.analysis.autonomy import OK
 from spillover.countries import iso3_to_name
+from spillover.palette import source_name
+from spillover.report.naming import group_names
 from spillover.report.ach import Matrix
 from spillover.report.analyses import Results, view_sentence
 from spillover.report.coverage import all_sources
@@ -247,7 +249,8 @@ def tactic_judgment(r: Results) -> KeyJudgment:
     if r.params.shift_tactic in totals.index and pd.notna(totals.loc[r.params.shift_tactic, "first_date"]):
         row = totals.loc[r.params.shift_tactic]
         first = (
-            f"; the first in the data is {pd.Timestamp(row['first_date']):%Y-%m-%d} ({row['first_event_id']})"
+            f"; the first in the data is {pd.Timestamp(row['first_date']):%Y-%m-%d} "
+            f"(reported by {source_name(str(row['first_event_id']).split(':')[0])})"
         )
     pivot = f"{shift.pivot['description']} ({pd.Timestamp(shift.pivot['date']):%Y-%m})"
     proposition = f"{tactic} became more frequent in {name}'s repertoire after {pivot}"
@@ -415,7 +418,7 @@ def response_judgment(r: Results) -> KeyJudgment:
     details = (
         f"{ba.before} events in the {ba.months} months "
         f"before against {ba.after} in the {ba.months} months after ({fmt_p(ba.p_value)}), counting only files that cover "
-        f"both windows ({', '.join(ba.sources)})."
+        f"both windows ({', '.join(map(source_name, ba.sources))})."
     )
     numbers = {"before": ba.before, "after": ba.after, "p_value": ba.p_value, "probability": like.probability}
     return _judgment("response", topic, f"Response: {iso3_to_name(row['country_iso3'])} {pd.Timestamp(row['date']):%Y}", proposition, details,
@@ -439,7 +442,7 @@ def trend_judgment(r: Results) -> KeyJudgment:
     details = (
         f"{ba.after} events in {ba.label} "
         f"against {ba.before} in the {r.params.trend_years} years before ({fmt_p(ba.p_value)}), counting only files that cover "
-        f"both windows ({', '.join(ba.sources)}; {ba.left_out} events from other files left out)."
+        f"both windows ({', '.join(map(source_name, ba.sources))}; {ba.left_out} events from other files left out)."
     )
     numbers = {"before": ba.before, "after": ba.after, "p_value": ba.p_value, "probability": like.probability}
     return _judgment("trend", topic, "Trend of activity", proposition, details, "counts in equal windows, exact conditional binomial",
@@ -469,10 +472,10 @@ def bottom_line(r: Results, judgments: list[KeyJudgment], autonomy: Matrix, expa
         )
     ev = sel.events
     first, last = pd.to_datetime(ev["date_start"]).min(), pd.to_datetime(ev["date_start"]).max()
-    members = sorted(set(ev["group_id"]))
-    sources = all_sources(ev)
+    others = sorted(set(ev["group_id"]) - {sel.group_id})
+    sources = [source_name(s) for s in all_sources(ev)]
     parts = [
-        f"{sel.name} ({', '.join(members)}): {prof.events:,} events from {first:%Y} to {last:%Y} in "
+        f"{sel.name}{f' with {group_names(others)}' if others else ''}: {prof.events:,} events from {first:%Y} to {last:%Y} in "
         f"{ev['country_iso3'].nunique()} countries, {prof.fatalities:,.0f} deaths where counted, from "
         f"{len(sources)} source{'s' if len(sources) != 1 else ''} ({', '.join(sources)}).",
         view_sentence(sel),

@@ -54,6 +54,8 @@ def cell(value: Any, kind: Kind = "auto") -> str:
 
 #: Tables of at most this many rows are not split across printed pages.
 KEEP_TOGETHER_ROWS = 15
+#: Columns whose cells average more characters than this (citations, notes) print smaller.
+LONG_TEXT = 60
 #: Characters of a sha256 the report prints (the JSON and CSV keep the whole value).
 SHORT_HASH = 12
 #: How the report prints a column, by its name: counts as integers, shares as percentages, p-values.
@@ -68,7 +70,7 @@ SHARE_COLUMNS = frozenset(
 P_COLUMNS = frozenset({"p", "p_value"})
 HASH_COLUMNS = frozenset({"sha256", "file_id"})
 #: Columns of identifiers, which wrap anywhere rather than run off the page.
-ID_COLUMNS = frozenset({"event_id", "first_event_id", "evidence_event_ids", "merged_ids", "file", "name"})
+ID_COLUMNS = frozenset({"event_id", "first_event_id", "evidence_event_ids", "merged_ids", "file"})
 
 
 def column_kind(name: str) -> Kind:
@@ -109,9 +111,13 @@ def table(
         [short_hash(row[c]) if c in HASH_COLUMNS else cell(row[c], kinds[c]) for c in cols]
         for _, row in shown.iterrows()
     ]
+    lengths = [sum(len(r[i]) for r in rows) / max(len(rows), 1) for i in range(len(cols))]
     return {
         "columns": list(cols.values()),
-        "classes": ["id" if c in ID_COLUMNS or c in HASH_COLUMNS else "" for c in cols],
+        "classes": [
+            "id" if c in ID_COLUMNS or c in HASH_COLUMNS else "long" if length > LONG_TEXT else ""
+            for c, length in zip(cols, lengths, strict=True)
+        ],
         "rows": rows,
         "more": max(len(df) - len(shown), 0),
         "caption": caption,

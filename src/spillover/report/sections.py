@@ -27,29 +27,11 @@ from spillover.report.analyses import Results
 from spillover.report.coverage import sources_behind
 from spillover.report.judgments import ESTIMATIVE_BANDS, KeyJudgment, percent
 from spillover.report.key_judgments import fmt_p, main_intervention, tactic_label
+from spillover.report.naming import group_name, relation_date
 from spillover.report.render import table
 
 #: Events listed per evidence table (the JSON file keeps all).
 EVIDENCE_LIMIT = 40
-
-
-def group_name(gid: str) -> str:
-    """A registry id by the group's name (``gspc`` → "Salafist Group for Preaching and Combat")."""
-    from spillover.actors import default_registry
-
-    groups = default_registry().groups
-    return groups[gid].name if gid in groups else str(gid)
-
-
-def relation_date(gid: str, kind: str, other: str, date) -> str:  # noqa: ANN001 - date-like
-    """A dated relation's date at the precision the registry knows it (a split known to the year: "2011")."""
-    from spillover.actors import default_registry
-
-    group = default_registry().groups.get(gid)
-    for rel in group.relations if group is not None else ():
-        if rel.type == kind and rel.target == other and rel.start is not None:
-            return str(rel.start)
-    return date_at(date)
 
 
 def country_names(codes) -> list[str]:  # noqa: ANN001 - iterable of ISO3 codes
@@ -91,7 +73,7 @@ def judgment_view(j: KeyJudgment) -> dict[str, Any]:
         "key": j.key, "headline": j.headline, "sentence": j.sentence, "status": j.status, "method": j.method,
         "term": like.term if like else "", "band": like.band if like else "", "probability": like.probability if like else 0.0,
         "rule": like.rule if like else "", "confidence": j.confidence, "confidence_reason": j.confidence_reason,
-        "sources": j.sources, "n_evidence": len(j.evidence), "section": j.section,
+        "sources": [source_name(x) for x in j.sources], "section_title": j.section.replace("-", " "), "n_evidence": len(j.evidence), "section": j.section,
     }  # fmt: skip
 
 
@@ -385,7 +367,10 @@ def expansion(r: Results, failures: list[str], basemap) -> dict[str, Any]:  # no
     out["countries_caption"] = "Events per country and year."
     entries = op.entries if op is not None and len(op.entries) else ex.expansions
     out["entries"] = table(
-        entries.assign(country_iso3=entries["country_iso3"].map(iso3_to_name)) if len(entries) else entries,
+        entries.assign(
+            country_iso3=entries["country_iso3"].map(iso3_to_name),
+            last_onset_kind=entries["last_onset_kind"].map(lambda k: k.replace("_", " ") if isinstance(k, str) else k),
+        ) if len(entries) and "last_onset_kind" in entries else entries,
         {"order": "#", "country_iso3": "Country", "date": "Entered", "window_events": "Window events",
          "last_onset_date": "Last onset before", "last_onset_kind": "Kind", "last_onset_detail": "Onset",
          "lag_months": "Lag (months)", "classification": "Reading", "evidence_event_ids": "Evidence"},
@@ -400,6 +385,7 @@ def expansion(r: Results, failures: list[str], basemap) -> dict[str, Any]:  # no
         kinds = op.by_kind
         if len(kinds):
             kinds = kinds[(kinds["observed_count"] > 0) | (kinds["expected_share"] > 0)]
+        kinds = kinds.assign(kind=kinds["kind"].str.replace("_", " ")) if len(kinds) else kinds
         out["by_kind"] = table(kinds, {"kind": "Onset kind", "window_months": "Window", "observed_count": "Entries after",
                                        "observed_share": "Observed", "expected_share": "Expected", "p_value": "p"},
                                caption="Per kind of onset (permutation null; kinds that never precede an entry left out)")  # fmt: skip
@@ -461,14 +447,21 @@ def targets(r: Results) -> dict[str, Any]:
         ),  # fmt: skip
         "rules": table(
             pd.DataFrame({"rule": list(w.by_rule), "events": list(w.by_rule.values())}),
+            {"rule": "Rule", "events": "Events"},
             caption="Which rule flagged the group's events",
         ),  # fmt: skip
         "types": table(
             types.rename("events").reset_index().rename(columns={"index": "target_type"}),
+            {"target_type": "Target type", "events": "Events"},
             caption="Target types (where the source codes them)",
         ),
         "largest": table(
-            r.targets.largest.assign(country_iso3=r.targets.largest["country_iso3"].map(iso3_to_name))
+            r.targets.largest.assign(
+                country_iso3=r.targets.largest["country_iso3"].map(iso3_to_name),
+                tactic=r.targets.largest["tactic"].map(
+                    lambda t: tactic_label(t) if isinstance(t, str) else t
+                ),
+            )
             if len(r.targets.largest)
             else r.targets.largest,
             {
@@ -519,7 +512,16 @@ def financing(r: Results) -> dict[str, Any]:
             index=True,
         ),  # fmt: skip
         "nationalities": table(
-            r.financing.hostages_by_nationality, caption="Hostages by nationality (where the source says)"
+            r.financing.hostages_by_nationality,
+            {
+                "period": "Year",
+                "nationality": "Nationality",
+                "kidnappings": "Kidnappings",
+                "hostages": "Hostages",
+                "hostages_known": "Hostages known for",
+            },
+            kinds={"kidnappings": "count"},
+            caption="Hostages by nationality (where the source says)",
         ),
         "kidnappings": table(
             r.financing.kidnappings.assign(
@@ -553,7 +555,7 @@ def autonomy(r: Results, failures: list[str]) -> dict[str, Any]:
     ]  # fmt: skip
     peers = idx.peers.copy()
     peers.insert(0, "branch", peers.index)
-    cols = {"branch": "Branch", **{c: c for c in ("geography", "tactics", "targets", "synchronisation", "leadership", "self_financing")},
+    cols = {"branch": "Branch", **{c: c.replace("_", "-").capitalize() for c in ("geography", "tactics", "targets", "synchronisation", "leadership", "self_financing")},
             "composite": "Composite", "composite_common": "Composite (shared components)"}  # fmt: skip
     return {
         "summary": _describe(lambda: describe_autonomy(idx))
@@ -747,4 +749,4 @@ def coverage(r: Results, failures: list[str], source_cov: pd.DataFrame | None) -
 
 def parameters_table(r: Results) -> dict[str, Any]:
     rows = [{"parameter": f.name, "value": getattr(r.params, f.name)} for f in dataclasses.fields(r.params)]
-    return table(pd.DataFrame(rows))
+    return table(pd.DataFrame(rows), {"parameter": "Parameter", "value": "Value"})
