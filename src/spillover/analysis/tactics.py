@@ -28,9 +28,9 @@ from spillover.analysis._common import (
     uses_tactic,
     with_dates,
 )
-from spillover.schema import TACTICS
 from spillover.formatting import relation_words
 from spillover.palette import tactic_label
+from spillover.schema import TACTICS
 
 #: Organisational events that can plausibly change a group's repertoire.
 ORG_KINDS_FOR_ADOPTION: tuple[str, ...] = ("merger", "rename", "pledge", "affiliation", "split", "founding")

@@ -15,7 +15,6 @@ from spillover.analysis._common import ids
 from spillover.analysis.autonomy import OK
 from spillover.countries import iso3_to_name
 from spillover.palette import source_name
-from spillover.report.naming import group_names
 from spillover.report.ach import Matrix
 from spillover.report.analyses import Results, view_sentence
 from spillover.report.coverage import all_sources
@@ -35,6 +34,7 @@ from spillover.report.judgments import (
     probability_share_below,
     share_interval,
 )
+from spillover.report.naming import group_names
 
 #: How tactics read in a sentence.
 TACTIC_LABELS = {
