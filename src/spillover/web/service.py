@@ -41,6 +41,7 @@ from spillover.analysis.tactics import primary_tactics
 from spillover.countries import iso3_to_name
 from spillover.store import Store
 from spillover.web.convert import jsonable, number, records
+from spillover.web.similarity import similar
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -1004,7 +1005,7 @@ def _match_scores(q: str, norms: list[str], limit: int) -> dict[int, float]:
     if len(scores) < limit and len(q) >= 3:
         hits = process.extract(q, norms, scorer=fuzz.WRatio, limit=limit * 8, score_cutoff=75)
         for _, score, i in hits:
-            if len(norms[i]) >= min(len(q), 4):
+            if len(norms[i]) >= min(len(q), 4) and similar(q, norms[i]):
                 scores.setdefault(i, min(float(score), 89.0))
     return scores
 
