@@ -73,7 +73,9 @@ def tactic_colour(tactic: str) -> str:
 
 
 def source_colour(source: str) -> str:
-    return SOURCE_COLOURS.get(str(source), OTHER_COLOUR)
+    """A source's colour; a fused event of several sources (``acled+gtd``) gets the several-sources one."""
+    text = str(source)
+    return SOURCE_COLOURS[SEVERAL_SOURCES] if "+" in text else SOURCE_COLOURS.get(text, OTHER_COLOUR)
 
 
 def tactic_scale(tactics: list[str] | None = None, *, labels: bool = False) -> tuple[list[str], list[str]]:
