@@ -34,6 +34,16 @@ from spillover.report.render import table
 EVIDENCE_LIMIT = 40
 
 
+def org_event_date(org_events: pd.DataFrame, gid, kind, date) -> str:  # noqa: ANN001 - values of a row
+    """The date of an organisational event at the precision the registry knows it."""
+    if not isinstance(gid, str) or not isinstance(kind, str) or pd.isna(date):
+        return "—"
+    same = org_events[(org_events["group_id"] == gid) & (org_events["kind"] == kind)
+                      & (pd.to_datetime(org_events["date"]) == pd.Timestamp(date))]  # fmt: skip
+    other = same["other_group_id"].iloc[0] if len(same) else None
+    return relation_date(gid, kind, other, date)
+
+
 def country_names(codes) -> list[str]:  # noqa: ANN001 - iterable of ISO3 codes
     return [iso3_to_name(c) for c in codes if isinstance(c, str)]
 
@@ -286,6 +296,13 @@ def activity(r: Results, failures: list[str], coverage: pd.DataFrame | None = No
                 org_group_id=changes["org_group_id"].map(
                     lambda g: group_name(g) if isinstance(g, str) else g
                 ),
+                month=pd.to_datetime(changes["month"]).dt.strftime("%Y-%m"),
+                org_date=[
+                    org_event_date(r.org_events, g, k, d)
+                    for g, k, d in zip(
+                        changes["org_group_id"], changes["org_kind"], changes["org_date"], strict=True
+                    )
+                ],
             )
             if len(changes)
             else changes,
