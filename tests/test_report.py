@@ -438,7 +438,11 @@ def test_names_not_codes_outside_the_evidence_annex(aqim) -> None:
 
 def test_every_table_keeps_its_key_column(aqim) -> None:
     html = aqim.html.read_text(encoding="utf-8")
-    for caption in ("Years with kidnappings", "Theatres per year", "Hostages by nationality (where the source says)"):
+    for caption in (
+        "Years with kidnappings",
+        "Theatres per year",
+        "Hostages by nationality (where the source says)",
+    ):
         table = html.split(f"<caption>{caption}</caption>")[1].split("</table>")[0]
         assert table.split("<th>")[1].startswith("Year</th>"), caption
     assert 'class="id"' in html  # event ids wrap anywhere instead of running off the page
@@ -454,7 +458,9 @@ def test_evidence_annex_and_parameters_are_written(aqim, loaded_store, tmp_path)
         assert len(csv[csv["judgment"] == j.key]) == len(dict.fromkeys(j.evidence))
     html = aqim.html.read_text(encoding="utf-8")
     assert f'href="{aqim.evidence_csv.name}"' in html
-    since = assess(loaded_store, "AQIM", since="2012", out_dir=aqim.out_dir, formats=("html",), show_progress=False)
+    since = assess(
+        loaded_store, "AQIM", since="2012", out_dir=aqim.out_dir, formats=("html",), show_progress=False
+    )
     assert since.html.name == "aqim-assessment-since-2012.html" and aqim.html.is_file()  # nothing overwritten
     doc = json.loads(since.json.read_text(encoding="utf-8"))
     assert doc["parameters"]["since"] == "2012" and doc["run"]["since"] == "2012"
@@ -485,5 +491,7 @@ def test_no_text_runs_past_the_page_edge(aqim) -> None:
     doc = _pdf(aqim)
     for number, page in enumerate(doc, start=1):
         width, height = page.rect.width, page.rect.height
-        outside = [w[4] for w in page.get_text("words") if w[0] < -0.5 or w[2] > width + 0.5 or w[3] > height + 0.5]
+        outside = [
+            w[4] for w in page.get_text("words") if w[0] < -0.5 or w[2] > width + 0.5 or w[3] > height + 0.5
+        ]
         assert outside == [], f"page {number}: {outside[:5]}"
