@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from spillover.analysis.selection import select_group
 from spillover.query.events_table import EventFilter, count_events, events_page, iter_events
+from spillover.selection import select
 from spillover.web.app import create_app
 
 
@@ -30,7 +30,7 @@ def client(loaded_store, tmp_path_factory):  # noqa: ANN001, ANN201
 
 @pytest.fixture(scope="module")
 def aqim_ids(loaded_store) -> list[str]:  # noqa: ANN001
-    return list(select_group(loaded_store, "AQIM", view="all").stored_event_ids)
+    return list(select(loaded_store, "AQIM", view="all").stored_event_ids)
 
 
 def expected(store, ids: list[str], **where) -> set[str]:  # noqa: ANN001, ANN003

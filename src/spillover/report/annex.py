@@ -10,13 +10,14 @@ links to.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from spillover.actors.text import slugify
 
 #: Columns of the evidence annex (CSV) and the names the HTML gives them.
 EVIDENCE_COLUMNS: dict[str, str] = {
@@ -26,24 +27,19 @@ EVIDENCE_COLUMNS: dict[str, str] = {
 }  # fmt: skip
 
 
-def _slug(value: Any) -> str:
-    text = re.sub(r"[^A-Za-z0-9.]+", "-", str(value)).strip("-").lower()
-    return text or "x"
-
-
 def report_stem(group_id: str, run: Mapping[str, Any], params: Any = None, defaults: Any = None) -> str:
     """``<group>-assessment`` followed by every run setting given (``run``: e.g. since, until, parent) and
     every parameter that differs from its default, as ``-name-value``."""
     parts = [f"{group_id}-assessment"]
     for name, value in run.items():
         if value not in (None, "", ()):
-            parts.append(f"{name}-{_slug(value)}")
+            parts.append(f"{name}-{slugify(value)}")
     if params is not None and defaults is not None:
         for f in dataclasses.fields(params):
             value = getattr(params, f.name)
             if value != getattr(defaults, f.name):
                 shown = "-".join(map(str, value)) if isinstance(value, tuple | list) else value
-                parts.append(f"{f.name.replace('_', '-')}-{_slug(shown)}")
+                parts.append(f"{f.name.replace('_', '-')}-{slugify(shown)}")
     return "-".join(parts)
 
 
