@@ -33,13 +33,13 @@ def report_stem(group_id: str, run: Mapping[str, Any], params: Any = None, defau
     parts = [f"{group_id}-assessment"]
     for name, value in run.items():
         if value not in (None, "", ()):
-            parts.append(f"{name}-{slugify(value)}")
+            parts.append(f"{name}-{slugify(str(value))}")
     if params is not None and defaults is not None:
         for f in dataclasses.fields(params):
             value = getattr(params, f.name)
             if value != getattr(defaults, f.name):
                 shown = "-".join(map(str, value)) if isinstance(value, tuple | list) else value
-                parts.append(f"{f.name.replace('_', '-')}-{slugify(shown)}")
+                parts.append(f"{f.name.replace('_', '-')}-{slugify(str(shown))}")
     return "-".join(parts)
 
 
