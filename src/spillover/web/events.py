@@ -249,7 +249,7 @@ def group_events_page(
     gid = ex.group_id(group)
     if gid != group:
         return RedirectResponse(f"/groups/{gid}/events?{request.url.query}", status_code=307)
-    name = ex.summary(gid)["name"]
+    name = ex.registry.groups[gid].name if gid in ex.registry.groups else gid
     return _table_page(
         request, ex, title=f"Events: {name}", scope={"kind": "group", "id": gid, "name": name},
         event_ids=_group_ids(ex, gid), scope_countries=(), country=country, since=since, until=until,
