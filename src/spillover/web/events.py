@@ -145,7 +145,7 @@ def _table_page(
         con.close()
     query = {
         "since": since.isoformat() if since else "", "until": until.isoformat() if until else "",
-        "country": ",".join(chosen) if not scope_countries else "", "source": ",".join(f.sources),
+        "country": ", ".join(map(iso3_to_name, chosen)) if not scope_countries else "", "source": ",".join(f.sources),
         "tactic": ",".join(f.tactics), "sort": sort, "order": order, "per_page": str(per_page),
     }  # fmt: skip
     kept = {k: v for k, v in query.items() if v}
