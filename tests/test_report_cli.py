@@ -89,9 +89,10 @@ def test_assess_in_the_all_view(loaded_store, tmp_path: Path) -> None:  # noqa: 
         "--store",
         str(loaded_store.path),
     )
-    doc = json.loads((tmp_path / f"{group}-assessment.json").read_text(encoding="utf-8"))
+    # a run with another view never overwrites the default report: the view is in the file names
+    doc = json.loads((tmp_path / f"{group}-assessment-view-all.json").read_text(encoding="utf-8"))
     assert doc["parameters"]["view"] == "all"
-    html = (tmp_path / f"{group}-assessment.html").read_text(encoding="utf-8")
+    html = (tmp_path / f"{group}-assessment-view-all.html").read_text(encoding="utf-8")
     assert "all view" in html
     stored = select(loaded_store, group, certainty=("certain", "joint"), view="all").events
     assert f"Every stored report is counted ({len(stored):,}; all view)" in html

@@ -40,8 +40,10 @@ def iso3(name: str) -> str | None:
     return _one_to_iso3(name)
 
 
-def iso3_to_name(code: str) -> str:
-    """Short English name of an ISO3 code ('MLI' → 'Mali')."""
+def iso3_to_name(code: str | None) -> str:
+    """Short English name of an ISO3 code ('MLI' → 'Mali'); "unknown" for a missing code."""
+    if not isinstance(code, str) or not code:
+        return "unknown"
     name = _converter().convert(code, src="ISO3", to="name_short", not_found=_NOT_FOUND)
     return code if name == _NOT_FOUND else str(name)
 
