@@ -722,8 +722,8 @@ def outlook(r: Results, judgments: list[KeyJudgment]) -> dict[str, Any]:
 
 def evidence_events(r: Results) -> pd.DataFrame:
     """The events an evidence id can name: the group's and, for autonomy, the parent's."""
-    frames = [r.events] + ([r.parent.events] if r.parent is not None else [])
-    return pd.concat(frames, ignore_index=True).drop_duplicates("event_id")
+    frames = [r.events] + ([r.parent.events] if r.parent is not None and len(r.parent.events) else [])
+    return pd.concat(frames, ignore_index=True).drop_duplicates("event_id") if len(frames) > 1 else r.events
 
 
 def evidence(r: Results, judgments: list[KeyJudgment]) -> list[dict[str, Any]]:
