@@ -16,8 +16,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import spillover as _package
 from spillover import measures
-from spillover.selection import GroupSelection, select
+from spillover.selection import GroupSelection as GroupSelection  # re-exported
+from spillover.selection import select as select  # re-exported
 
 if TYPE_CHECKING:
     from spillover.analysis.expansion import ExpansionResult
@@ -27,19 +29,9 @@ if TYPE_CHECKING:
     from spillover.analysis.tactics import TacticProfile
     from spillover.store import Store
 
-__all__ = [
-    "GroupSelection",
-    "assess",
-    "autonomy",
-    "check",
-    "expansion",
-    "open_store",
-    "opportunism",
-    "profile",
-    "select",
-    "tactics",
-    "theatres",
-]
+
+#: The public surface, named once (in the package, which loads these functions on first use).
+__all__ = list(_package.__all__)
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = True) -> Store:

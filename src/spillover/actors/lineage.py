@@ -158,11 +158,11 @@ def lineage(group: str, registry: Registry | None = None) -> pd.DataFrame:
                 if nxt not in seen:
                     seen.add(nxt)
                     queue.append(nxt)
-    frame = pd.DataFrame(list(rows.values()), columns=_LINEAGE_COLUMNS)
+    frame = pd.DataFrame(list(rows.values()), columns=LINEAGE_COLUMNS)
     return frame.sort_values("start", na_position="first", kind="stable").reset_index(drop=True)
 
 
-_LINEAGE_COLUMNS = [
+LINEAGE_COLUMNS = [
     "source",
     "source_name",
     "type",

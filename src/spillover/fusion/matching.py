@@ -39,28 +39,16 @@ from rapidfuzz import fuzz, process
 
 from spillover._duck import scalar
 from spillover.actors import FAMILY_PARTS, Resolver, family
+from spillover.actors.hierarchy import GENERIC_KINDS, NON_ARMED_KINDS
 from spillover.actors.registry import Registry
 from spillover.store import Store
 
 #: Version of the matching rule written with every link; bump it whenever scores or decisions change.
 RULE_VERSION = "fusion-1"
 
-#: Registry kinds that are not a perpetrator worth comparing: victims, bystanders, states, communities.
-NON_PERPETRATOR_KINDS = frozenset(
-    {
-        "state",
-        "international",
-        "civilians",
-        "protesters",
-        "rioters",
-        "social-group",
-        "political",
-        "supporters",
-        "identity-group",
-        "identity-militia",
-        "other",
-    }
-)
+#: Registry kinds that are not a perpetrator worth comparing: victims, bystanders, states, communities, and
+#: generic categories (an "identity militia" names no one organisation).
+NON_PERPETRATOR_KINDS = NON_ARMED_KINDS | GENERIC_KINDS
 
 #: Family links that make two groups "compatible perpetrators": datasets disagree exactly there (GED's
 #: "Jama'atu Ahlis Sunna" vs ACLED's "Islamic State (West Africa)", GTD's AQIM vs ACLED's JNIM).

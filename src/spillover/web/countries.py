@@ -7,9 +7,9 @@ from typing import Any
 import pandas as pd
 
 from spillover.actors import NON_ARMED_KINDS
-from spillover.countries import iso3_to_name
 from spillover.results import jsonable, number, records
 from spillover.web.cache import NOT_AVAILABLE, OK
+from spillover.web.sections import country_name as _country_name
 
 
 class UnknownCountryError(LookupError):
@@ -95,12 +95,3 @@ class CountryMixin:
             if len(armed) >= top and len(others) >= top:
                 break
         return armed, others
-
-
-def _country_name(iso3: Any) -> str:
-    if not isinstance(iso3, str) or not iso3:
-        return "unknown"
-    try:
-        return iso3_to_name(iso3)
-    except Exception:  # noqa: BLE001 - a name is decoration; the code is the fact
-        return iso3

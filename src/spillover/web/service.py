@@ -19,6 +19,7 @@ import pandas as pd
 
 from spillover import measures
 from spillover.actors import Resolver, default_registry, default_resolver, lineage, render_lineage
+from spillover.actors.lineage import LINEAGE_COLUMNS
 from spillover.actors.registry import Registry
 from spillover.results import records
 from spillover.selection import DEFAULT_VIEW, GroupSelection, select, view_choices
@@ -258,18 +259,7 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
 
     def _lineage(self, gid: str) -> dict[str, Any]:
         frame = lineage(gid, registry=self.registry)
-        columns = [
-            "source",
-            "source_name",
-            "type",
-            "target",
-            "target_name",
-            "start",
-            "end",
-            "direction",
-            "sources",
-            "note",
-        ]
+        columns = [c for c in LINEAGE_COLUMNS if not c.endswith("_precision")]
         rows = records(frame, columns)
         for row in rows:
             for key in ("start", "end", "sources", "note"):
