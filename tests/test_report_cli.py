@@ -63,7 +63,11 @@ def test_assess_a_small_group_without_pdf(loaded_store, tmp_path: Path) -> None:
     group = few_event_group(loaded_store)
     out = invoke("assess", group, "--no-pdf", "--out", str(tmp_path), "--store", str(loaded_store.path))
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == [f"{group}-assessment-evidence.csv", f"{group}-assessment.html", f"{group}-assessment.json"]
+    assert written == [
+        f"{group}-assessment-evidence.csv",
+        f"{group}-assessment.html",
+        f"{group}-assessment.json",
+    ]
     doc = json.loads((tmp_path / f"{group}-assessment.json").read_text(encoding="utf-8"))
     assert doc["group_id"] == group and doc["files"]["pdf"] is None
     assert "Key judgments" in out and "cannot assess" in out
