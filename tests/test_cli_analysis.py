@@ -49,7 +49,7 @@ def test_expansion_prints_the_test_sentence_and_writes_the_map(loaded_store, tmp
 
 def test_tactics_finds_the_first_suicide_attack(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
     out = _run("tactics", "AQIM", "--out", str(tmp_path), "--store", str(loaded_store.path))
-    assert "suicide_attack" in out and "first suicide_attack" in out
+    assert "suicide_attack" in out and "first suicide attack" in out
     assert (tmp_path / "aqim-tactics.html").is_file()
 
 

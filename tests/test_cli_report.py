@@ -70,7 +70,11 @@ def test_assess_a_small_group_without_pdf(loaded_store, tmp_path: Path) -> None:
     group = few_event_group(loaded_store)
     out = invoke("assess", group, "--no-pdf", "--out", str(tmp_path), "--store", str(loaded_store.path))
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == [f"{group}-assessment.html", f"{group}-assessment.json"]
+    assert written == [
+        f"{group}-assessment-evidence.csv",
+        f"{group}-assessment.html",
+        f"{group}-assessment.json",
+    ]
     doc = json.loads((tmp_path / f"{group}-assessment.json").read_text(encoding="utf-8"))
     assert doc["group_id"] == group and doc["files"]["pdf"] is None
     assert "Key judgments" in out and "cannot assess" in out
@@ -96,9 +100,10 @@ def test_assess_in_the_all_view(loaded_store, tmp_path: Path) -> None:  # noqa: 
         "--store",
         str(loaded_store.path),
     )
-    doc = json.loads((tmp_path / f"{group}-assessment.json").read_text(encoding="utf-8"))
+    # a run with another view never overwrites the default report: the view is in the file names
+    doc = json.loads((tmp_path / f"{group}-assessment-view-all.json").read_text(encoding="utf-8"))
     assert doc["parameters"]["view"] == "all"
-    html = (tmp_path / f"{group}-assessment.html").read_text(encoding="utf-8")
+    html = (tmp_path / f"{group}-assessment-view-all.html").read_text(encoding="utf-8")
     assert "all view" in html
     stored = select(loaded_store, group, certainty=("certain", "joint"), view="all").events
     assert f"Every stored report is counted ({len(stored):,}; all view)" in html

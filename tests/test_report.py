@@ -544,3 +544,91 @@ def test_entries_before_the_tie_are_no_evidence_for_the_parent_strategy(aqim) ->
     row = next(e for e in expansion.evidence if e.key == "parent already there")
     assert f"of the {tied} entries after the tie" in row.finding
     assert f"{len(entries) - tied} entries before the tie" in row.finding
+
+
+# --- what a reader sees: names, not codes; whole tables; printed pages ---------------------------------
+
+
+def narrative_text(aqim) -> str:  # noqa: ANN001
+    """The report's visible text before the evidence annex (where event ids and codes belong)."""
+    html = aqim.html.read_text(encoding="utf-8")
+    return text_of(html.split('<section id="evidence">')[0])
+
+
+def test_names_not_codes_outside_the_evidence_annex(aqim) -> None:
+    import re
+
+    text = narrative_text(aqim)
+    for code in ("split_from", "renamed_to", "merged_into", "pledged_allegiance_to", "(aqim, gia, gspc)"):
+        assert code not in text, code
+    assert "Salafist Group for Preaching and Combat renamed to Al-Qaeda in the Islamic Maghreb" in text
+    assert re.search(r"\d\.\d+e-\d+", text) is None  # no scientific notation
+    assert re.search(r"Response: Mali 20\d\d", text) and not re.search(r"Response: [A-Z]{3} ", text)
+    assert "Sources: ACLED, UCDP GED, GTD, RAND" in text or "UCDP GED" in text
+    assert "store" not in text.split("Contents")[0].lower()  # no local path on the first page
+    assert str(aqim.out_dir) not in text
+    # a split known to the year prints as the year: MUJAO split from AQIM in 2011
+    lineage = aqim.results.lineage
+    mujao = lineage[(lineage["source"] == "mujao") & (lineage["type"] == "split_from")].iloc[0]
+    assert mujao["start_precision"] == "year" and "2011-01-01" not in text
+
+
+def test_every_table_keeps_its_key_column(aqim) -> None:
+    html = aqim.html.read_text(encoding="utf-8")
+    for caption in (
+        "Years with kidnappings",
+        "Theatres per year",
+        "Hostages by nationality (where the source says)",
+    ):
+        table = html.split(f"<caption>{caption}</caption>")[1].split("</table>")[0]
+        assert table.split("<th>")[1].startswith("Year</th>"), caption
+    assert 'class="id"' in html  # event ids wrap anywhere instead of running off the page
+
+
+def test_evidence_annex_and_parameters_are_written(aqim, loaded_store, tmp_path) -> None:  # noqa: ANN001
+    import json
+
+    csv = pd.read_csv(aqim.evidence_csv)
+    assert aqim.evidence_csv.name == "aqim-assessment-evidence.csv"
+    for j in aqim.key_judgments:  # every evidence id of every judgment, not the first 40
+        assert set(csv.loc[csv["judgment"] == j.key, "event_id"]) == set(j.evidence) & set(csv["event_id"])
+        assert len(csv[csv["judgment"] == j.key]) == len(dict.fromkeys(j.evidence))
+    html = aqim.html.read_text(encoding="utf-8")
+    assert f'href="{aqim.evidence_csv.name}"' in html
+    since = assess(
+        loaded_store, "AQIM", since="2012", out_dir=aqim.out_dir, formats=("html",), show_progress=False
+    )
+    assert since.html.name == "aqim-assessment-since-2012.html" and aqim.html.is_file()  # nothing overwritten
+    doc = json.loads(since.json.read_text(encoding="utf-8"))
+    assert doc["parameters"]["since"] == "2012" and doc["run"]["since"] == "2012"
+    assert pd.to_datetime(since.results.events["date_end"]).min() >= pd.Timestamp("2012-01-01")
+
+
+def _pdf(aqim):  # noqa: ANN001, ANN202
+    pymupdf = pytest.importorskip("pymupdf", reason="PyMuPDF reads the printed pages (test extra)")
+    return pymupdf.open(aqim.pdf)
+
+
+def test_printed_report_is_short_and_no_page_nearly_empty(aqim) -> None:
+    """About 25 pages for AQIM (48 with the evidence tables printed); every page but the last is filled to at
+    least a third of its height."""
+    doc = _pdf(aqim)
+    assert doc.page_count <= 30
+    for number, page in enumerate(doc, start=1):
+        height = page.rect.height
+        bottoms = [b[3] for b in page.get_text("blocks") if b[3] < height * 0.93]  # not the page number
+        bottoms += [d["rect"].y1 for d in page.get_drawings() if d["rect"].y1 < height * 0.93]
+        if number < doc.page_count:
+            assert max(bottoms, default=0) > height / 3, f"page {number} is nearly empty"
+    text = " ".join(page.get_text() for page in doc)
+    assert "aqim-assessment-evidence.csv" in text  # the PDF names its evidence annex
+
+
+def test_no_text_runs_past_the_page_edge(aqim) -> None:
+    doc = _pdf(aqim)
+    for number, page in enumerate(doc, start=1):
+        width, height = page.rect.width, page.rect.height
+        outside = [
+            w[4] for w in page.get_text("words") if w[0] < -0.5 or w[2] > width + 0.5 or w[3] > height + 0.5
+        ]
+        assert outside == [], f"page {number}: {outside[:5]}"

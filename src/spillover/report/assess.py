@@ -29,9 +29,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from spillover.palette import source_name
 from spillover.report import charts, sections
 from spillover.report.ach import Matrix, matrices
 from spillover.report.analyses import Parameters, Results, run_analyses, view_sentence
+from spillover.report.annex import evidence_frame, report_stem, write_evidence_csv
 from spillover.report.coverage import files_behind
 from spillover.report.judgments import (
     CONFIDENCE_LEVELS,
@@ -78,6 +80,8 @@ class Assessment:
     html: Path | None
     pdf: Path | None
     json: Path
+    evidence_csv: Path | None
+    run: dict[str, Any]
     key_judgments: list[KeyJudgment]
     matrices: list[Matrix]
     sections: list[str]
@@ -89,7 +93,7 @@ class Assessment:
 
     @property
     def paths(self) -> list[Path]:
-        return [p for p in (self.html, self.pdf, self.json) if p is not None]
+        return [p for p in (self.html, self.pdf, self.json, self.evidence_csv) if p is not None]
 
     def judgment(self, key: str) -> KeyJudgment:
         return next(j for j in self.key_judgments if j.key == key)
@@ -176,9 +180,11 @@ def assess(
                 claims = check_claims(read_claims_text(claims_file), db, results.selection.group_id)
             step("drawing figures")
             clock = time.perf_counter()
+            run = {"since": since, "until": until, "parent": parent}
+            stem = report_stem(results.selection.group_id, run, results.params, Parameters())
             context = build_context(results, judgments, ach, db, since, until, claims)
+            context["evidence_csv"] = f"{stem}-evidence.csv"
             timings["figures"] = time.perf_counter() - clock
-            stem = f"{results.selection.group_id}-assessment"
             html_path = pdf_path = None
             step("rendering HTML")
             clock = time.perf_counter()
@@ -195,7 +201,9 @@ def assess(
             timings["total"] = time.perf_counter() - started
             assessment = Assessment(
                 group_id=results.selection.group_id, name=results.selection.name, out_dir=out, html=html_path, pdf=pdf_path,
-                json=out / f"{stem}.json", key_judgments=judgments, matrices=list(ach), sections=[s for s, _ in context["toc_all"]],
+                json=out / f"{stem}.json", evidence_csv=write_evidence_csv(
+                    evidence_frame(sections.evidence_events(results), judgments), out / f"{stem}-evidence.csv"),
+                run=run, key_judgments=judgments, matrices=list(ach), sections=[s for s, _ in context["toc_all"]],
                 params=results.params, results=results, timings=timings, figure_failures=context["failures"], claims=claims,
             )  # fmt: skip
             write_json(assessment, assessment.json)
@@ -226,11 +234,13 @@ def build_context(
     toc = list(SECTIONS)
     if claims:
         toc.insert(-2, ("claims", "Claims checked"))
+    from spillover.fusion.coverage import source_coverage
+
+    source_cov = source_coverage(store)
     context: dict[str, Any] = {
         "title": f"Assessment: {sel.name}",
         "version": _version(),
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "store_path": str(store.path),
         "span": span,
         "period": " to ".join(x for x in (str(since or "…"), str(until or "…"))) if since or until else "",
         "toc": [{"id": i, "title": t} for i, t in toc],
@@ -240,7 +250,8 @@ def build_context(
         "scale": sections.scale_table(),
         "matrices": [sections.matrix_view(m) for m in ach],
         "origins": sections.origins(r, failures),
-        "activity": sections.activity(r, failures),
+        "activity": sections.activity(r, failures, source_cov),
+        "coverage": sections.coverage(r, failures, source_cov),
         "expansion": sections.expansion(r, failures, charts.find_basemap()),
         "targets": sections.targets(r),
         "financing": sections.financing(r),
@@ -329,7 +340,7 @@ def sources_used(r: Results) -> pd.DataFrame:
     def counts(frame: pd.DataFrame | None) -> str:
         if frame is None or frame.empty:
             return "none"
-        return ", ".join(f"{s} {n}" for s, n in frame["source"].value_counts().items())
+        return ", ".join(f"{source_name(s)} {n}" for s, n in frame["source"].value_counts().items())
 
     ev = r.events
     rows = [
@@ -348,11 +359,11 @@ def sources_used(r: Results) -> pd.DataFrame:
         ("autonomy (parent)", counts(r.parent.events if r.parent is not None else None)),
         (
             "response (files covering both windows)",
-            "; ".join(sorted({s for _, ba in r.interventions for s in ba.sources})) or "none",
+            "; ".join(sorted({source_name(s) for _, ba in r.interventions for s in ba.sources})) or "none",
         ),
         (
             "trend (files covering both windows)",
-            ", ".join(r.trend.sources) if r.trend is not None else "none",
+            ", ".join(map(source_name, r.trend.sources)) if r.trend is not None else "none",
         ),
     ]
     return pd.DataFrame(rows, columns=["analysis", "events by source"])
@@ -457,7 +468,11 @@ def methods(r: Results, store: Store) -> dict[str, Any]:
             context_files(r), {"what": "Data", "file": "File", "sha256": "sha256"}, caption="Context data"
         ),
         "certainty_text": certainty_text,
-        "sources_used": table(sources_used(r), caption="Events entering each analysis, by source"),
+        "sources_used": table(
+            sources_used(r),
+            {"analysis": "Analysis", "events by source": "Events by source"},
+            caption="Events entering each analysis, by source",
+        ),
         "parameters": sections.parameters_table(r),
         "tests": tests,
         "language": language,
@@ -544,7 +559,8 @@ def write_json(a: Assessment, path: Path) -> Path:
         "group_id": a.group_id,
         "name": a.name,
         "generated": datetime.now(UTC).isoformat(),
-        "files": {"html": a.html, "pdf": a.pdf},
+        "files": {"html": a.html, "pdf": a.pdf, "evidence_csv": a.evidence_csv},
+        "run": a.run,
         "key_judgments": [dataclasses.asdict(j) for j in a.key_judgments],
         "competing_hypotheses": [
             {
@@ -558,7 +574,7 @@ def write_json(a: Assessment, path: Path) -> Path:
             }
             for m in a.matrices
         ],  # fmt: skip
-        "parameters": dataclasses.asdict(a.params),
+        "parameters": {**a.run, **dataclasses.asdict(a.params)},
         "selection": a.results.selection.parameters(),
         "measures": {name: result.to_dict() for name, result in a.results.headline.items()},
         "claims": [c.as_dict() for c in a.claims],

@@ -42,6 +42,7 @@ from spillover.analysis._common import ids, uses_tactic, with_dates
 from spillover.analysis.fragmentation import Fragmentation
 from spillover.analysis.tactics import primary_tactics
 from spillover.analysis.targets import classify_targets, load_country_groups
+from spillover.countries import iso3_to_name
 from spillover.report.coverage import covering_files, files_behind, sources_behind
 from spillover.report.judgments import (
     Posterior,
@@ -548,7 +549,7 @@ def intervention_effects(
     """Before/after counts of the group's events in the country of each intervention."""
     out = []
     for row in interventions(onsets, events, group_ids, months).to_dict("records"):
-        label = f"{row['detail']} ({row['country_iso3']}, {pd.Timestamp(row['date']):%Y-%m-%d})"
+        label = f"{row['detail']} ({iso3_to_name(row['country_iso3'])}, {pd.Timestamp(row['date']):%Y-%m-%d})"
         out.append(
             (
                 row,

@@ -14,6 +14,7 @@ import pandas as pd
 from spillover.analysis._common import ids
 from spillover.analysis.autonomy import OK
 from spillover.countries import iso3_to_name
+from spillover.palette import source_name
 from spillover.report.ach import Matrix, parent_note
 from spillover.report.analyses import Results, view_sentence
 from spillover.report.comparisons import BeforeAfter, data_end
@@ -34,6 +35,7 @@ from spillover.report.judgments import (
     posterior_share_below,
     share_interval,
 )
+from spillover.report.naming import group_names
 
 #: How tactics read in a sentence.
 TACTIC_LABELS = {
@@ -259,7 +261,8 @@ def tactic_judgment(r: Results) -> KeyJudgment:
     if r.params.shift_tactic in totals.index and pd.notna(totals.loc[r.params.shift_tactic, "first_date"]):
         row = totals.loc[r.params.shift_tactic]
         first = (
-            f"; the first in the data is {pd.Timestamp(row['first_date']):%Y-%m-%d} ({row['first_event_id']})"
+            f"; the first in the data is {pd.Timestamp(row['first_date']):%Y-%m-%d} "
+            f"(reported by {source_name(str(row['first_event_id']).split(':')[0])})"
         )
     pivot = f"{shift.pivot['description']} ({when})"
     proposition = f"{tactic} became more frequent in {name}'s repertoire after {pivot}"
@@ -465,11 +468,11 @@ def response_judgment(r: Results) -> KeyJudgment:
     details = (
         f"{ba.before} events in the {ba.months} months "
         f"before against {ba.after} in the {ba.months} months after ({fmt_p(ba.p_value)}), counting only files that cover "
-        f"both windows ({', '.join(ba.sources)})."
+        f"both windows ({', '.join(map(source_name, ba.sources))})."
     )
     numbers = {"before": ba.before, "after": ba.after, "p_value": ba.p_value, "probability": like.probability,
                "p_difference": like.p_difference}  # fmt: skip
-    return _judgment("response", topic, f"Response: {row['country_iso3']} {pd.Timestamp(row['date']):%Y}", proposition, details,
+    return _judgment("response", topic, f"Response: {iso3_to_name(row['country_iso3'])} {pd.Timestamp(row['date']):%Y}", proposition, details,
                      "before/after counts in equal windows", like, n, EVENTS, len(ba.sources),
                      None, numbers, ba.evidence_before + ba.evidence_after, ba.sources, "response")  # fmt: skip
 
@@ -494,8 +497,8 @@ def trend_judgment(r: Results) -> KeyJudgment:
     details = (
         f"{ba.after} events in {ba.label} "
         f"against {ba.before} in the {r.params.trend_years} years before ({fmt_p(ba.p_value)}), counting only files that cover "
-        f"both windows ({', '.join(ba.sources)}; {ba.left_out} events from other files left out); the data end there, "
-        "and nothing later is known."
+        f"both windows ({', '.join(map(source_name, ba.sources))}; {ba.left_out} events from other files left out); "
+        "the data end there, and nothing later is known."
     )
     numbers = {"before": ba.before, "after": ba.after, "p_value": ba.p_value, "probability": like.probability,
                "p_difference": like.p_difference, "as_of": f"{end:%Y-%m-%d}"}  # fmt: skip
@@ -550,10 +553,10 @@ def bottom_line(
         )
     ev = sel.events
     first, last = pd.to_datetime(ev["date_start"]).min(), pd.to_datetime(ev["date_start"]).max()
-    members = sorted(set(ev["group_id"]))
-    sources = all_sources(ev)
+    others = sorted(set(ev["group_id"]) - {sel.group_id})
+    sources = [source_name(s) for s in all_sources(ev)]
     parts = [
-        f"{sel.name} ({', '.join(members)}): {prof.events:,} events from {first:%Y} to {last:%Y} in "
+        f"{sel.name}{f' with {group_names(others)}' if others else ''}: {prof.events:,} events from {first:%Y} to {last:%Y} in "
         f"{ev['country_iso3'].nunique()} countries, {prof.fatalities:,.0f} deaths where counted, from "
         f"{len(sources)} source{'s' if len(sources) != 1 else ''} ({', '.join(sources)}).",
         view_sentence(sel),
