@@ -168,7 +168,8 @@ class Relation(Strict):
         description="relations of the datasets that agree with this one, as dataset:id (mmp:253, baad1:edge-17)",
     )
     unsupported: str | None = Field(
-        default=None, description="set when no source supports the fact: what is unsupported and why it is kept"
+        default=None,
+        description="set when no source supports the fact: what is unsupported and why it is kept",
     )
 
 
@@ -258,6 +259,18 @@ class PatternRule(Strict):
     note: str | None = None
 
 
+class AliasAssignment(Strict):
+    """A name a dataset writes for a group defined elsewhere (another file or the UCDP layer): added to that
+    group's aliases.  The relations layer (``groups_relations.yaml``) uses it for MMP's and BAAD's names."""
+
+    group: str
+    dataset: Literal["gtd", "ucdp", "acled", "rand", "gdelt", "mmp", "baad", "other"]
+    name: str
+    via: str | None = Field(
+        default=None, description="how the name was matched (alias, variant:..., reviewed)"
+    )
+
+
 class RegistryFile(Strict):
     """One registry YAML file.  ``groups`` are validated one by one so errors can name the group."""
 
@@ -268,4 +281,5 @@ class RegistryFile(Strict):
     sources: dict[str, Citation] = Field(default_factory=dict)
     name_rules: list[NameRule] = Field(default_factory=list)
     patterns: list[PatternRule] = Field(default_factory=list)
+    aliases: list[AliasAssignment] = Field(default_factory=list)
     groups: list[dict[str, Any]] = Field(default_factory=list)

@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from spillover.actors import ucdp
 from spillover.actors.dates import FuzzyDate, overlaps
 from spillover.actors.models import (
+    Alias,
     Citation,
     Group,
     NameRule,
@@ -454,10 +455,34 @@ def build_registry(
         groups[actor.id] = actor
         reg.origins[actor.id] = UCDP_FILE_LABEL
     reg.groups = groups
+    _assign_aliases(reg, parsed)
     _retarget_relations(reg)
     if check:
         check_registry(reg)
     return reg
+
+
+def _assign_aliases(reg: Registry, parsed: Sequence[_Parsed]) -> None:
+    """Add the files' ``aliases:`` assignments to their groups.  An assignment to a UCDP actor is skipped
+    when the registry is built without the UCDP layer; any other unknown group is an error."""
+    for p in parsed:
+        for i, a in enumerate(p.meta.aliases):
+            gid = reg.canonical_id(a.group)
+            if gid not in reg.groups:
+                if a.group.startswith("ucdp-") and not reg.ucdp_layer:
+                    continue
+                raise RegistryError(
+                    f"alias {a.name!r} for unknown group {a.group!r}", file=p.path, field=f"aliases[{i}]"
+                )
+            g = reg.groups[gid]
+            if any(
+                normalise(x.name) == normalise(a.name) and x.note != "ucdp-descriptive"
+                for _, x in g.aliases.items()
+            ):
+                continue
+            aliases = g.aliases.model_copy(deep=True)
+            getattr(aliases, a.dataset).append(Alias(name=a.name, note=a.via))
+            reg.groups[gid] = g.model_copy(update={"aliases": aliases})
 
 
 def _absorb(reg: Registry, actor: Group) -> Group | None:

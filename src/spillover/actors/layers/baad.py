@@ -10,8 +10,9 @@ BAAD1 covers 395 organisations in 1998–2005.  Its quirks, each handled here an
   ``15-May`` and ``5/15/08``, "May 98" ``May-98`` and ``5/1/98``, "21 June" ``21-Jun`` and ``6/21/08``;
   :func:`repair_name` puts the names back;
 * the group × country file writes names with underscores for spaces (``Abu_Sayyaf_Group(ASG)``);
-* home countries are Correlates of War codes, converted through the Gleditsch–Ward column of
-  ``country_converter`` (the two code lists agree on every country BAAD uses).
+* home countries: the group × country file names one country per group, which is used; the attribute
+  file's Correlates of War code is the fallback (converted through ``country_converter``'s Gleditsch–Ward
+  column, which differs from COW for a few states, e.g. Yemen 678/679: those stay unknown).
 """
 
 from __future__ import annotations
@@ -184,9 +185,13 @@ def _groups(
     import country_converter as coco
 
     gw = coco.CountryConverter().convert(
-        [int(c) for c in attrs["homecountry"] if c.strip().isdigit()], src="GWcode", to="ISO3", not_found=None
+        [int(c) for c in attrs["homecountry"] if c.strip().isdigit()], src="GWcode", to="ISO3", not_found="-"
     )
-    gw_of = dict(zip([c for c in attrs["homecountry"] if c.strip().isdigit()], gw, strict=True))
+    gw_of = {
+        k: v
+        for k, v in zip([c for c in attrs["homecountry"] if c.strip().isdigit()], gw, strict=True)
+        if v != "-"
+    }
     groups: dict[str, BaadGroup] = {}
     for i, row in enumerate(attrs.to_dict("records"), start=1):
         name = repair_name(row["group"])
@@ -194,10 +199,11 @@ def _groups(
             skipped.append(Skipped(ATTRS_FILE, i, "field group: empty"))
             continue
         fat = row.get("fatalities19982005", "").strip()
+        where = countries.get(normalise(name), ((), 0, ""))[0]
         groups[name] = BaadGroup(
             name=name,
-            home_country=gw_of.get(row["homecountry"]) or None,
-            countries=countries.get(normalise(name), ((), 0, ""))[0],
+            home_country=where[0] if len(where) == 1 else gw_of.get(row["homecountry"]),
+            countries=where,
             fatalities=int(fat) if fat.isdigit() else None,
             flags={f: int(row[f]) for f in IDEOLOGY_FLAGS if row.get(f, "").strip().isdigit()},
             row=i,

@@ -114,9 +114,7 @@ def load(folder: Path | str) -> MmpLayer:
             unnumbered.append(name)
         else:
             groups.setdefault(gid, name)
-    return MmpLayer(
-        relations, groups, unnumbered, skipped, {RELATIONS_FILE: len(frame), KEY_FILE: len(key)}
-    )
+    return MmpLayer(relations, groups, unnumbered, skipped, {RELATIONS_FILE: len(frame), KEY_FILE: len(key)})
 
 
 def _relation(row: dict[str, str], i: int, skipped: list[Skipped]) -> DatasetRelation | None:
