@@ -199,6 +199,26 @@ class Registry:
         ]
         return pd.DataFrame(rows, columns=columns)
 
+    # --- parents (rule in spillover.actors.parents) -------------------------------------------------
+
+    def parents(self, gid: str, at: Any = None) -> list[str]:
+        """Parents of ``gid`` on ``at`` (rivals never): :func:`spillover.actors.parents.parents`."""
+        from spillover.actors import parents
+
+        return parents.parents(self, gid, at)
+
+    def branches(self, parent_id: str, at: Any = None) -> list[str]:
+        """Groups whose parent on ``at`` is ``parent_id``: :func:`spillover.actors.parents.branches`."""
+        from spillover.actors import parents
+
+        return parents.branches(self, parent_id, at)
+
+    def is_armed_group(self, gid: str) -> bool:
+        """False for states, civilians, parties and other kinds that are not armed groups."""
+        from spillover.actors import parents
+
+        return parents.is_armed_group(self, gid)
+
     # --- generated entries -------------------------------------------------------------------------
 
     def match_pattern(self, name: str, dataset: str | None = None) -> tuple[Group, PatternRule] | None:
