@@ -346,6 +346,7 @@ def _mount_commands() -> None:
         app.command(name)(getattr(analysis_cli, name))
     app.command("instability")(instability_cli.instability)
     app.command("lineage")(actors_cli.lineage)
+    app.command("relations")(actors_cli.relations_command)
     app.command("sources")(fusion_sources)
     app.command("serve")(web_serve)
     from spillover.report import cli as report_cli

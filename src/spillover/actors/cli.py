@@ -209,3 +209,73 @@ def check(
     console.print(
         f"[green]ok[/]: {file} is valid ({len(own)} groups defined or overridden; registry has {len(reg)})"
     )
+
+
+FormatOpt = Annotated[str, typer.Option("--format", help="table, csv or json")]
+
+
+@app.command("relations")
+def relations_command(
+    group: Annotated[str, typer.Argument(help="Group id or any of its names")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Only ties begun by then and not ended (YYYY[-MM[-DD]])")
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            help="alliance, rivalry, affiliation, splinter, merger, renaming, pledge, component (repeatable)",
+        ),
+    ] = None,
+    fmt: FormatOpt = "table",
+    registry: RegistryOpt = None,
+    ucdp_actors: UcdpOpt = None,
+) -> None:
+    """A group's dated ties (curated registry, Mapping Militants, BAAD1) with their sources."""
+    from spillover.actors.relations import relations
+
+    reg = _registry(registry, ucdp_actors)
+    gid = _group_id(Resolver(reg), group)
+    try:
+        result = relations(gid, as_of=as_of, types=kind, registry=reg)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    frame = result.to_frame()
+    if fmt == "json":
+        console.print_json(json.dumps(result.to_dict(), default=str))
+    elif fmt == "csv":
+        typer.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "table":
+        when = f" as of {result.as_of}" if result.as_of else ""
+        shown = frame[["group_name", "kind", "other_name", "start", "end", "layer", "dataset_id", "sources"]]
+        console.print(_table(f"Ties of {result.group_name}{when} ({len(frame)})", shown))
+    else:
+        raise _fail(f"unknown format {fmt!r}; choose table, csv or json")
+
+
+@app.command("audit")
+def audit_command(
+    fmt: FormatOpt = "table",
+    registry: RegistryOpt = None,
+    ucdp_actors: UcdpOpt = None,
+) -> None:
+    """Every curated relation against the MMP and BAAD1 relations of its pair, and what the curated layer lacks."""
+    from spillover.actors.audit import audit
+
+    result = audit(_registry(registry, ucdp_actors))
+    if fmt == "json":
+        console.print_json(json.dumps(result.to_dict(), default=str))
+        return
+    if fmt == "csv":
+        typer.echo(result.curated.to_csv(index=False), nl=False)
+        return
+    console.print(", ".join(f"{k}: {v}" for k, v in result.counts.items()))
+    disagree = result.curated[result.curated["outcome"].isin(["date disagrees", "type disagrees"])]
+    columns = ["group_id", "type", "target", "curated_date", "curated_sources", "outcome", "dataset_dates"]
+    console.print(_table("Curated relations the datasets contradict", disagree[columns]))
+    lacking = result.missing[result.missing["pair_in_curated"]]
+    console.print(
+        _table(
+            "Dataset relations of curated pairs the curated layer lacks", lacking.drop(columns="description")
+        )
+    )

@@ -99,11 +99,10 @@ def variants(name: str) -> list[Variant]:
     if bare != name.strip():
         out.append(Variant(bare, "article"))
     body, inner = split_parenthesis(bare)
-    if inner is not None:
-        if looks_like_acronym(inner) or _FORMERLY.match(inner):
-            out.append(Variant(body, "body"))
-            if looks_like_acronym(inner):
-                out.append(Variant(inner, "acronym"))
+    if inner is not None and (looks_like_acronym(inner) or _FORMERLY.match(inner)):
+        out.append(Variant(body, "body"))
+        if looks_like_acronym(inner):
+            out.append(Variant(inner, "acronym"))
     qualified = country_qualifier(bare)
     if qualified is not None:
         out.append(Variant(strip_article(qualified[0]), "country", qualified[1]))
