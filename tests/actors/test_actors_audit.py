@@ -39,6 +39,22 @@ def test_outcomes_on_known_relations(result) -> None:  # noqa: ANN001
     assert c.loc[("pwg", "merged_into", "cpi-maoist")]["outcome"] == "type disagrees"
 
 
+def test_the_curated_layer_cites_the_datasets_where_they_agree(result) -> None:  # noqa: ANN001
+    confirmed = result.curated[result.curated["outcome"] == "confirmed"]
+    assert len(confirmed) >= 25 and (confirmed["cited"] != "").all()
+    for row in result.curated.itertuples():
+        cited = {x for x in row.cited.split(", ") if x}
+        assert cited <= set(row.evidence_ids.split(", ")), (row.group_id, row.type, row.target, cited)
+
+
+def test_unsupported_facts_are_marked(result) -> None:  # noqa: ANN001
+    marked = result.curated[result.curated["unsupported"].notna()]
+    assert {("pflp-gc", "split_from", "pflp"), ("pwg", "merged_into", "cpi-maoist")} <= {
+        (r.group_id, r.type, r.target) for r in marked.itertuples()
+    }
+    assert all("source" in text or "date" in text for text in marked["unsupported"])
+
+
 def test_cli_relations_and_audit(actor_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from spillover.cli import app
 

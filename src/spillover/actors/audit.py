@@ -139,6 +139,8 @@ def audit(registry: Registry, data_dir: str | None = None) -> AuditResult:
                 "outcome": outcome,
                 "dataset_ids": ", ".join(d.ref for d in shown),
                 "dataset_dates": ", ".join(f"{d.ref} {d.type_dataset} {_show(d.start)}" for d in shown),
+                "cited": ", ".join(r.dataset_ids),
+                "evidence_ids": ", ".join(d.ref for d in evidence),
                 "unsupported": r.unsupported,
             }
         )
