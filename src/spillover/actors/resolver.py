@@ -114,26 +114,39 @@ class Resolver:
         self.registry = registry
         self._claims: dict[str, list[AliasClaim]] = defaultdict(list)
         self._weak: dict[str, list[AliasClaim]] = defaultdict(list)
-        self._skeletons: dict[str, list[AliasClaim]] = defaultdict(list)
-        self._acronyms: dict[str, list[AliasClaim]] = defaultdict(list)
+        self._variant_index: tuple[dict[str, list[AliasClaim]], dict[str, list[AliasClaim]]] | None = None
         for claim in registry.alias_claims():
             (self._weak if claim.weak else self._claims)[claim.norm].append(claim)
-            if not claim.weak:
-                self._index_variants(claim)
         self._cache: dict[tuple[str, str | None, dt.date | None], Resolution] = {}
         self._choices: list[tuple[str, str]] | None = None
 
-    def _index_variants(self, claim: AliasClaim) -> None:
-        _, inner = variants_of.split_parenthesis(variants_of.strip_article(claim.alias))
-        if (
-            inner is not None
-            and variants_of.looks_like_acronym(inner)
-            and not variants_of.country_qualifier(claim.alias)
-        ):
-            self._acronyms[normalise(inner)].append(claim)
-        key = variants_of.skeleton(variants_of.without_acronym(claim.alias))
-        if len(key) >= 3:
-            self._skeletons[key].append(claim)
+    @property
+    def _acronyms(self) -> dict[str, list[AliasClaim]]:
+        return self._variants()[0]
+
+    @property
+    def _skeletons(self) -> dict[str, list[AliasClaim]]:
+        return self._variants()[1]
+
+    def _variants(self) -> tuple[dict[str, list[AliasClaim]], dict[str, list[AliasClaim]]]:
+        """Acronym and transliteration-skeleton indexes of the strong claims, built the first time a name
+        needs a variant (most names resolve exactly)."""
+        if self._variant_index is None:
+            acronyms: dict[str, list[AliasClaim]] = defaultdict(list)
+            skeletons: dict[str, list[AliasClaim]] = defaultdict(list)
+            for claims in self._claims.values():
+                for claim in claims:
+                    _, inner = variants_of.split_parenthesis(variants_of.strip_article(claim.alias))
+                    if inner is not None and variants_of.looks_like_acronym(inner):
+                        # '(CAR)' in 'Christians (CAR)' is a country, not the group's acronym
+                        short_code = len(inner) <= 3 and inner.isupper()
+                        if not (short_code and variants_of.country_qualifier(claim.alias)):
+                            acronyms[normalise(inner)].append(claim)
+                    key = variants_of.skeleton(variants_of.without_acronym(claim.alias))
+                    if len(key) >= 3:
+                        skeletons[key].append(claim)
+            self._variant_index = (acronyms, skeletons)
+        return self._variant_index
 
     # --- one name -------------------------------------------------------------------------------------
 
