@@ -102,3 +102,35 @@ def test_baad_repairs_names_a_spreadsheet_turned_into_dates(baad_layer: baad.Baa
     ties = {(r.source_name, r.target_name) for r in baad_layer.relations}
     assert ("May 98", "Fighting Guerillas of May") in ties
     assert baad_layer.groups["Salafist Group for Call and Combat (GSPC)"].home_country == "DZA"
+
+
+def test_generated_layer_is_up_to_date_and_accounts_for_every_name(
+    actor_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regenerating groups_relations.yaml from the real files gives the shipped file: no MMP or BAAD name is
+    left out, and a change of the registry or the hints that would change the layer is caught here."""
+    from importlib import resources
+
+    import yaml
+
+    from spillover.actors import Resolver
+    from spillover.actors.layers import generate
+
+    monkeypatch.setenv("SPILLOVER_DATA_DIR", str(actor_data))
+    data = resources.files("spillover.actors").joinpath("data")
+    hints = yaml.safe_load(data.joinpath(generate.HINTS).read_text("utf-8"))
+    curated = generate._curated_registry()
+    plan = generate.plan(actor_data, curated, hints)
+    out = tmp_path / "layer.yaml"
+    generate.write(plan, out)
+    assert out.read_text("utf-8") == data.joinpath(generate.OUT).read_text("utf-8")
+    assert plan.ambiguous == []
+    generated = {n for g in plan.groups.values() for names in g["aliases"].values() for n in names}
+    assigned = {a["name"] for a in plan.aliases}
+    mmp_names, baad_names = set(mmp.load(actor_data).names()), set(baad.load(actor_data).names())
+    # every name is a new group's, assigned to a registry group, a generic label, or already an exact alias
+    rest = (mmp_names | baad_names) - generated - assigned - set(plan.generic)
+    resolver = Resolver(curated)
+    assert rest and all(resolver.resolve(n).via == "alias" for n in rest)
+    assert {"Independent Islamist Groups", "Small Groups in Iraq"} == set(plan.generic)
+    assert all(g["sources"] and set(g["sources"]) <= {"mmp-relations", "baad1"} for g in plan.groups.values())
