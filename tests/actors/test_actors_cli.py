@@ -105,7 +105,7 @@ def test_show_and_lineage(tmp_path: Path) -> None:
 
 
 def test_unknown_group_gets_did_you_mean() -> None:
-    result = run("lineage", "Al Qaida in Magrib")
+    result = run("lineage", "Al Qaida in the Islamic Magrib")
     assert result.exit_code == 1
     assert "unknown group" in result.output and "did you mean" in result.output and "aqim" in result.output
 

@@ -338,13 +338,23 @@ class Resolver:
         return out
 
     def lookup(self, name_or_id: str) -> str:
-        """A group id from an id or any name a user types; KeyError with suggestions when unknown."""
+        """A group id from an id or any name a user types; KeyError with suggestions when unknown.
+
+        A name typed by a user that only a transliteration skeleton matches may be a typo of another group's
+        name: it is offered first among the suggestions, never taken silently."""
         if name_or_id in self.registry:
             return self.registry.canonical_id(name_or_id)
         result = self.resolve(name_or_id)
-        if result.status == "resolved" and len(result.group_ids) == 1:
+        fuzzy = result.via == "variant:transliteration"
+        if result.status == "resolved" and len(result.group_ids) == 1 and not fuzzy:
             return result.group_ids[0]
-        close = ", ".join(f"{s.group_id} ({s.alias})" for s in self.suggest(name_or_id))
+        suggestions = self.suggest(name_or_id)
+        if fuzzy and result.group_id is not None:
+            first = Suggestion(
+                result.matched_alias or "", result.group_id, self.registry.group(result.group_id).name, 100.0
+            )
+            suggestions = [first, *(s for s in suggestions if s.group_id != result.group_id)]
+        close = ", ".join(f"{s.group_id} ({s.alias})" for s in suggestions)
         if result.status == "ambiguous":
             raise KeyError(f"{name_or_id!r} is ambiguous: {', '.join(result.group_ids)}")
         raise KeyError(f"unknown group {name_or_id!r}; did you mean: {close}?")
