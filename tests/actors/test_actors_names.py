@@ -40,6 +40,8 @@ def test_variants_never_merge_real_groups(resolver) -> None:  # noqa: ANN001
     assert resolver.resolve("Corsican Revolutionary Armed Forces (FARC)").group_id != "farc"
     assert resolver.resolve("Jaysh al-Islam").group_id != resolver.resolve("Jaish-e-Islam").group_id
     assert skeleton("Jund al-Sham") != skeleton("Ajnad al-Sham")
+    assert resolver.resolve("Ansar").group_id != "ansaru"  # a word of many names, not Nigeria's Ansaru
+    assert resolver.resolve("Towhid").group_id == "tawhid"
 
 
 def test_ambiguity_is_reported_not_guessed(resolver) -> None:  # noqa: ANN001

@@ -158,5 +158,10 @@ def skeleton(name: str) -> str:
 
 
 def close_spelling(a: str, b: str) -> bool:
-    """Two spellings close enough, as strings, for a skeleton match to count."""
-    return fuzz.ratio(normalise(strip_article(a)), normalise(strip_article(b))) >= SKELETON_MIN_RATIO
+    """Two spellings close enough, as strings, for a skeleton match to count.  A one-word name must also end
+    as the other does: 'Ansar' (a word many groups' names share) is not 'Ansaru'; 'Towhid' is 'Tawhid'."""
+    na, nb = normalise(strip_article(a)), normalise(strip_article(b))
+    if fuzz.ratio(na, nb) < SKELETON_MIN_RATIO:
+        return False
+    one_word = min(len(_word_keys(a)), len(_word_keys(b))) <= 1
+    return not one_word or na[-1:] == nb[-1:]
