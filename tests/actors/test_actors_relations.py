@@ -53,6 +53,8 @@ def test_unknown_kind_and_outputs(aqim, registry, actor_data: Path) -> None:  # 
     with pytest.raises(ValueError, match="unknown relation kinds"):
         relations("aqim", types=["friendship"], registry=registry, data_dir=actor_data)
     data = aqim.to_dict()
+    assert data["layers"] == ["curated", "mmp", "baad1"]
+    assert relations("aqim", registry=registry, data_dir=Path("/nonexistent")).layers == ("curated",)
     assert data["group_name"] == "Al-Qaeda in the Islamic Maghreb" and len(data["relations"]) == len(aqim)
     json.dumps(data)
     spec = relations_chart(aqim).to_dict()

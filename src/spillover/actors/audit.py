@@ -42,6 +42,8 @@ COMPATIBLE: dict[str, frozenset[str]] = {
     "merger": frozenset({"merger"}),
     "renaming": frozenset({"merger", "splinter"}),
 }
+#: The generated relations layer: its groups are the datasets', not curated by hand.
+GENERATED = "groups_relations.yaml"
 OUTCOMES = ("confirmed", "date disagrees", "type disagrees", "not covered")
 
 
@@ -152,7 +154,9 @@ def audit(registry: Registry, data_dir: str | None = None) -> AuditResult:
         {frozenset({chain(g), chain(reg.canonical_id(r.target))}) for g, r in _curated_relations(reg)},
     )
     counts = {o: int((curated["outcome"] == o).sum()) for o in OUTCOMES} | {
-        "dataset relations lacking": len(missing)
+        "dataset relations lacking": len(missing),
+        "of which between curated groups": int(missing["between_curated"].sum()),
+        "of which for a pair the curated layer links": int(missing["pair_in_curated"].sum()),
     }
     return AuditResult(curated, missing, counts)
 
@@ -164,8 +168,14 @@ def _missing(
     curated_pairs: set[frozenset[frozenset[str]]],
 ) -> pd.DataFrame:
     """Dataset relations between two registry groups that no curated relation of a compatible kind covers."""
+    hand_made = {
+        gid
+        for gid, g in reg.groups.items()
+        if g.origin == "curated" and not reg.origins.get(gid, "").endswith(GENERATED)
+    }
     rows = []
     for pair, evidence in by_pair.items():
+        between = all(any(m in hand_made for m in side) for side in pair)
         for d in evidence:
             if d.ref in matched:
                 continue
@@ -178,6 +188,7 @@ def _missing(
                     "target_name": d.target_name,
                     "date": _show(d.start),
                     "pair_in_curated": pair in curated_pairs,
+                    "between_curated": between,
                     "description": d.description,
                 }
             )
@@ -191,6 +202,7 @@ def _missing(
             "target_name",
             "date",
             "pair_in_curated",
+            "between_curated",
             "description",
         ],
     )

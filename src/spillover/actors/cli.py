@@ -241,6 +241,11 @@ def relations_command(
     except ValueError as exc:
         raise _fail(str(exc)) from exc
     frame = result.to_frame()
+    if len(result.layers) < 3:
+        err.print(
+            "[yellow]note:[/] Mapping Militants / BAAD1 files not found in $SPILLOVER_DATA_DIR/relations: "
+            f"ties from {', '.join(result.layers)} only"
+        )
     if fmt == "json":
         console.print_json(json.dumps(result.to_dict(), default=str))
     elif fmt == "csv":

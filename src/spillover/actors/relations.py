@@ -42,6 +42,7 @@ class RelationsResult:
     as_of: dt.date | None
     types: tuple[str, ...]
     rows: tuple[dict[str, Any], ...] = field(repr=False)
+    layers: tuple[str, ...] = ("curated",)  # the layers consulted: curated, mmp, baad1 (absent files: not)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(list(self.rows), columns=COLUMNS)
@@ -52,6 +53,7 @@ class RelationsResult:
             "group_name": self.group_name,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "types": list(self.types),
+            "layers": list(self.layers),
             "relations": [dict(r) for r in self.rows],
         }
 
@@ -107,10 +109,12 @@ def relations(
         raise ValueError(f"unknown relation kinds {sorted(unknown)}; choose from {', '.join(KINDS)}")
     day = to_date(as_of) if as_of is not None else None
     chain = {link.group_id for link in identity_chain(gid, reg)}
-    rows = _curated_rows(reg, chain) + _dataset_rows(reg, chain, None if data_dir is None else str(data_dir))
+    folder = str(data_dir) if data_dir is not None else _data_folder()
+    rows = _curated_rows(reg, chain) + _dataset_rows(reg, chain, folder)
     kept = [r for r in rows if r["kind"] in kinds and _holds(r, day)]
     kept.sort(key=lambda r: (r["start"] or "", r["kind"], r["other_name"]))
-    return RelationsResult(gid, reg.group(gid).name, day, kinds, tuple(kept))
+    found = tuple(dict.fromkeys(r.dataset for r in dataset_relations(folder)))
+    return RelationsResult(gid, reg.group(gid).name, day, kinds, tuple(kept), ("curated", *found))
 
 
 def _holds(row: dict[str, Any], day: dt.date | None) -> bool:
