@@ -67,26 +67,31 @@ RIVAL_PARENT = """
 groups:
   - id: test-umbrella
     name: Test Umbrella
-    kind: coalition
+    kind: jihadist
     sources: [mmp]
-  - id: test-branch
-    name: Test Branch
+  - id: test-loyal
+    name: Test Loyal Branch
     kind: jihadist
     relations:
-      - {type: component_of, target: test-umbrella, start: 2010, sources: [mmp]}
+      - {type: affiliate_of, target: test-umbrella, start: 2010, sources: [mmp]}
+  - id: test-rival
+    name: Test Rival Branch
+    kind: jihadist
+    relations:
+      - {type: affiliate_of, target: test-umbrella, start: 2010, sources: [mmp]}
       - {type: rival_of, target: test-umbrella, start: 2014, sources: [mmp]}
 """
 
 
-def test_a_rival_is_never_a_parent(tmp_path: Path) -> None:
+def test_a_rival_is_never_a_parent_nor_a_branch(tmp_path: Path) -> None:
     path = tmp_path / "user.yaml"
     path.write_text(RIVAL_PARENT, encoding="utf-8")
     reg = load_registry(ucdp_actors=False, extra=[path])
-    assert reg.parents("test-branch", at="2012-01-01") == ["test-umbrella"]
-    assert reg.parents("test-branch", at="2015-01-01") == []  # rivals since 2014
-    assert reg.parents("test-branch") == []  # ever a rival: never read as its parent
-    assert reg.branches("test-umbrella", at="2012-01-01") == ["test-branch"]
-    assert reg.branches("test-umbrella", at="2015-01-01") == []
+    assert reg.parents("test-loyal", at="2012-01-01") == ["test-umbrella"]
+    assert reg.parents("test-loyal", at="2009-01-01") == []  # not yet affiliated
+    assert reg.parents("test-rival", at="2012-01-01") == [] and reg.parents("test-rival") == []
+    assert reg.branches("test-umbrella", at="2012-01-01") == ["test-loyal"]
+    assert reg.branches("test-umbrella", at="2009-01-01") == []
 
 
 def test_parents_branches_and_armed_groups(registry) -> None:  # noqa: ANN001

@@ -87,10 +87,16 @@ class AliasClaim:
     end: FuzzyDate | None = None
     layer: str = "curated"  # curated | ucdp
     weak: bool = False  # descriptive names (translations): used for suggestions only
+    countries: tuple[str, ...] = ()  # where the name means this group (empty: everywhere)
 
     @property
     def dated(self) -> bool:
         return self.start is not None or self.end is not None
+
+    @property
+    def scoped(self) -> bool:
+        """Valid only for a period or in some countries: resolving it needs the event's date and place."""
+        return self.dated or bool(self.countries)
 
 
 @dataclass
@@ -160,8 +166,16 @@ class Registry:
                 )
                 claims.append(
                     AliasClaim(
-                        normalise(alias.name), alias.name, dataset, g.id, alias.start, alias.end, layer, weak
-                    )
+                        normalise(alias.name),
+                        alias.name,
+                        dataset,
+                        g.id,
+                        alias.start,
+                        alias.end,
+                        layer,
+                        weak,
+                        tuple(alias.countries),
+                    )  # fmt: skip
                 )
         return [c for c in claims if c.norm]
 
@@ -199,25 +213,30 @@ class Registry:
         ]
         return pd.DataFrame(rows, columns=columns)
 
-    # --- parents (rule in spillover.actors.parents) -------------------------------------------------
+    # --- parents (the rule is spillover.actors.hierarchy's) ----------------------------------------
 
     def parents(self, gid: str, at: Any = None) -> list[str]:
-        """Parents of ``gid`` on ``at`` (rivals never): :func:`spillover.actors.parents.parents`."""
-        from spillover.actors import parents
+        """Parents of ``gid`` on ``at`` (default: relations without an end), the group's earlier names
+        read when it has none of its own; a rival is never a parent (:func:`spillover.actors.hierarchy.parents`)."""
+        from spillover.actors import hierarchy
+        from spillover.actors.dates import to_date
+        from spillover.actors.lineage import identity_chain
 
-        return parents.parents(self, gid, at)
+        chain = [link.group_id for link in identity_chain(gid, self)]
+        return hierarchy.parents(self, gid, chain, None if at is None else to_date(at))
 
     def branches(self, parent_id: str, at: Any = None) -> list[str]:
-        """Groups whose parent on ``at`` is ``parent_id``: :func:`spillover.actors.parents.branches`."""
-        from spillover.actors import parents
+        """The parent's branches (its affiliates and pledged groups, transitively) on ``at`` (default: ever)
+        (:func:`spillover.actors.hierarchy.branches`)."""
+        from spillover.actors import hierarchy
 
-        return parents.branches(self, parent_id, at)
+        return hierarchy.branches(self, parent_id, at=at)
 
     def is_armed_group(self, gid: str) -> bool:
         """False for states, civilians, parties and other kinds that are not armed groups."""
-        from spillover.actors import parents
+        from spillover.actors import hierarchy
 
-        return parents.is_armed_group(self, gid)
+        return hierarchy.is_armed_group(self, gid)
 
     # --- generated entries -------------------------------------------------------------------------
 
@@ -668,6 +687,10 @@ def _check_duplicate_aliases(reg: Registry) -> None:
         for i, a in enumerate(claims):
             for b in claims[i + 1 :]:
                 if a.group_id == b.group_id or not _compatible(a.dataset, b.dataset):
+                    continue
+                # a claim for some countries wins over one for everywhere; two claims for the same country
+                # are a deliberate ambiguity there (the resolver reports it, attribution is uncertain)
+                if a.countries or b.countries:
                     continue
                 if overlaps((a.start, a.end), (b.start, b.end)):
                     raise RegistryError(
