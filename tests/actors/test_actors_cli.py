@@ -83,7 +83,14 @@ def test_coverage_without_store_fails_clearly(tmp_path: Path) -> None:
 def test_resolve_and_suggestions() -> None:
     ok = run("resolve", "AQIM: Al Qaeda in the Islamic Maghreb", "--source", "acled")
     assert ok.exit_code == 0 and "resolved" in ok.stdout and "aqim" in ok.stdout
-    miss = run("resolve", "Boko Harram")
+    # a transliteration variant resolves (with the variant named); a name no group has gets suggestions
+    variant = run("resolve", "Boko Harram")
+    assert (
+        variant.exit_code == 0
+        and "via variant:transliteration" in variant.stdout
+        and "boko-haram" in variant.stdout
+    )
+    miss = run("resolve", "Boko Haram Brigade of Lagos")
     assert miss.exit_code == 0 and "unresolved" in miss.stdout and "did you mean" in miss.stdout
     assert "boko-haram" in miss.stdout
 

@@ -32,6 +32,7 @@ RELATION_COLOURS = {
     "affiliate_of": "#66a61e",
     "rival_of": "#a6761d",
     "component_of": "#1f78b4",
+    "allied_with": "#e6ab02",
 }
 
 

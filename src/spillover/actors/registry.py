@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from spillover.actors import ucdp
 from spillover.actors.dates import FuzzyDate, overlaps
 from spillover.actors.models import (
+    Alias,
     Citation,
     Group,
     NameRule,
@@ -211,6 +212,31 @@ class Registry:
             "note",
         ]
         return pd.DataFrame(rows, columns=columns)
+
+    # --- parents (the rule is spillover.actors.hierarchy's) ----------------------------------------
+
+    def parents(self, gid: str, at: Any = None) -> list[str]:
+        """Parents of ``gid`` on ``at`` (default: relations without an end), the group's earlier names
+        read when it has none of its own; a rival is never a parent (:func:`spillover.actors.hierarchy.parents`)."""
+        from spillover.actors import hierarchy
+        from spillover.actors.dates import to_date
+        from spillover.actors.lineage import identity_chain
+
+        chain = [link.group_id for link in identity_chain(gid, self)]
+        return hierarchy.parents(self, gid, chain, None if at is None else to_date(at))
+
+    def branches(self, parent_id: str, at: Any = None) -> list[str]:
+        """The parent's branches (its affiliates and pledged groups, transitively) on ``at`` (default: ever)
+        (:func:`spillover.actors.hierarchy.branches`)."""
+        from spillover.actors import hierarchy
+
+        return hierarchy.branches(self, parent_id, at=at)
+
+    def is_armed_group(self, gid: str) -> bool:
+        """False for states, civilians, parties and other kinds that are not armed groups."""
+        from spillover.actors import hierarchy
+
+        return hierarchy.is_armed_group(self, gid)
 
     # --- generated entries -------------------------------------------------------------------------
 
@@ -468,10 +494,34 @@ def build_registry(
         groups[actor.id] = actor
         reg.origins[actor.id] = UCDP_FILE_LABEL
     reg.groups = groups
+    _assign_aliases(reg, parsed)
     _retarget_relations(reg)
     if check:
         check_registry(reg)
     return reg
+
+
+def _assign_aliases(reg: Registry, parsed: Sequence[_Parsed]) -> None:
+    """Add the files' ``aliases:`` assignments to their groups.  An assignment to a UCDP actor is skipped
+    when the registry is built without the UCDP layer; any other unknown group is an error."""
+    for p in parsed:
+        for i, a in enumerate(p.meta.aliases):
+            gid = reg.canonical_id(a.group)
+            if gid not in reg.groups:
+                if a.group.startswith("ucdp-") and not reg.ucdp_layer:
+                    continue
+                raise RegistryError(
+                    f"alias {a.name!r} for unknown group {a.group!r}", file=p.path, field=f"aliases[{i}]"
+                )
+            g = reg.groups[gid]
+            if any(
+                normalise(x.name) == normalise(a.name) and x.note != "ucdp-descriptive"
+                for _, x in g.aliases.items()
+            ):
+                continue
+            aliases = g.aliases.model_copy(deep=True)
+            getattr(aliases, a.dataset).append(Alias(name=a.name, note=a.via))
+            reg.groups[gid] = g.model_copy(update={"aliases": aliases})
 
 
 def _absorb(reg: Registry, actor: Group) -> Group | None:

@@ -216,3 +216,73 @@ def check(
         raise typer.Exit(EXIT_FINDING) from exc
     own = [gid for gid, origin in reg.origins.items() if origin == str(file)]
     say(f"[green]ok[/]: {file} is valid ({len(own)} groups defined or overridden; registry has {len(reg)})")
+
+
+@top.command("relations")
+def relations_command(
+    group: Annotated[str, typer.Argument(help="Group id or any of its names")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Only ties begun by then and not ended (YYYY[-MM[-DD]])")
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            help="alliance, rivalry, affiliation, splinter, merger, renaming, pledge, component (repeatable)",
+        ),
+    ] = None,
+    format: FormatOpt = None,
+    registry: RegistryOpt = None,
+    ucdp_actors: UcdpOpt = None,
+) -> None:
+    """A group's dated ties (curated registry, Mapping Militants, BAAD1) with their sources."""
+    from spillover.actors.relations import relations
+
+    reg = _registry(registry, ucdp_actors)
+    gid = _group_id(_resolver(reg), group)
+    try:
+        result = relations(gid, as_of=as_of, types=kind, registry=reg)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    if len(result.layers) < 3:
+        output.note(
+            "Mapping Militants / BAAD1 files not found in $SPILLOVER_DATA_DIR/relations: "
+            f"ties from {', '.join(result.layers)} only"
+        )
+    chosen = format_of(format)
+    frame = result.to_frame()
+    if chosen is Format.json:
+        output.write(output.json_text(result.to_dict(), default=str))
+    elif chosen is Format.csv:
+        output.write(output.csv_text(frame))
+    else:
+        when = f" as of {result.as_of}" if result.as_of else ""
+        shown = frame[["group_name", "kind", "other_name", "start", "end", "layer", "dataset_id", "sources"]]
+        output.show(shown, f"Ties of {result.group_name}{when} ({len(frame)})")
+
+
+@app.command("audit")
+def audit_command(
+    format: FormatOpt = None,
+    registry: RegistryOpt = None,
+    ucdp_actors: UcdpOpt = None,
+) -> None:
+    """Every curated relation against the MMP and BAAD1 relations of its pair, and what the curated layer lacks."""
+    from spillover.actors.audit import audit
+
+    result = audit(_registry(registry, ucdp_actors))
+    chosen = format_of(format)
+    if chosen is Format.json:
+        output.write(output.json_text(result.to_dict(), default=str))
+        return
+    if chosen is Format.csv:
+        output.write(output.csv_text(result.curated))
+        return
+    say(", ".join(f"{k}: {v}" for k, v in result.counts.items()))
+    disagree = result.curated[result.curated["outcome"].isin(["date disagrees", "type disagrees"])]
+    columns = ["group_id", "type", "target", "curated_date", "curated_sources", "outcome", "dataset_dates"]
+    output.show(disagree[columns], "Curated relations the datasets contradict")
+    lacking = result.missing[result.missing["pair_in_curated"]]
+    output.show(
+        lacking.drop(columns="description"), "Dataset relations of curated pairs the curated layer lacks"
+    )
