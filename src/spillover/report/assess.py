@@ -31,6 +31,7 @@ import pandas as pd
 
 from spillover.palette import source_name
 from spillover.report import charts, sections
+from spillover.report import sections_appraisal as appraisal
 from spillover.report.ach import Matrix, matrices
 from spillover.report.analyses import Parameters, Results, run_analyses, view_sentence
 from spillover.report.annex import evidence_frame, report_stem, write_evidence_csv
@@ -202,7 +203,7 @@ def assess(
             assessment = Assessment(
                 group_id=results.selection.group_id, name=results.selection.name, out_dir=out, html=html_path, pdf=pdf_path,
                 json=out / f"{stem}.json", evidence_csv=write_evidence_csv(
-                    evidence_frame(sections.evidence_events(results), judgments), out / f"{stem}-evidence.csv"),
+                    evidence_frame(appraisal.evidence_events(results), judgments), out / f"{stem}-evidence.csv"),
                 run=run, key_judgments=judgments, matrices=list(ach), sections=[s for s, _ in context["toc_all"]],
                 params=results.params, results=results, timings=timings, figure_failures=context["failures"], claims=claims,
             )  # fmt: skip
@@ -251,16 +252,16 @@ def build_context(
         "matrices": [sections.matrix_view(m) for m in ach],
         "origins": sections.origins(r, failures),
         "activity": sections.activity(r, failures, source_cov),
-        "coverage": sections.coverage(r, failures, source_cov),
+        "coverage": appraisal.coverage(r, failures, source_cov),
         "expansion": sections.expansion(r, failures, charts.find_basemap()),
         "targets": sections.targets(r),
         "financing": sections.financing(r),
-        "autonomy": sections.autonomy(r, failures),
-        "fragmentation": sections.fragmentation(r),
-        "response": sections.response(r),
-        "outlook": sections.outlook(r, judgments),
+        "autonomy": appraisal.autonomy(r, failures),
+        "fragmentation": appraisal.fragmentation(r),
+        "response": appraisal.response(r),
+        "outlook": appraisal.outlook(r, judgments),
         "methods": methods(r, store),
-        "evidence": sections.evidence(r, judgments),
+        "evidence": appraisal.evidence(r, judgments),
         "evidence_limit": sections.EVIDENCE_LIMIT,
         "claims": claims_view(claims) if claims else None,
         "failures": failures,
@@ -473,7 +474,7 @@ def methods(r: Results, store: Store) -> dict[str, Any]:
             {"analysis": "Analysis", "events by source": "Events by source"},
             caption="Events entering each analysis, by source",
         ),
-        "parameters": sections.parameters_table(r),
+        "parameters": appraisal.parameters_table(r),
         "tests": tests,
         "language": language,
         "limitations": limitations,
