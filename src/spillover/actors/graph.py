@@ -11,18 +11,18 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import date2num
-from matplotlib.figure import Figure
 from rich.tree import Tree
 
 from spillover.actors.dates import to_date
 from spillover.actors.lineage import FAMILY_PARTS, _incoming, _reg, family
 from spillover.actors.models import Group
 from spillover.actors.registry import Registry
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 RELATION_COLOURS = {
     "renamed_to": "#1b9e77",
@@ -134,6 +134,10 @@ def render_lineage(
     date is unknown); each dated relation is an arrow at its date from the group that holds it to its
     target, labelled with its type and date.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import date2num
+    from matplotlib.figure import Figure
+
     reg = _reg(registry)
     root = reg.canonical_id(group_id)
     members = lineage_members(root, reg)
@@ -191,6 +195,8 @@ def _time_span(
 
 
 def _draw_lane(ax: Any, reg: Registry, g: Group, y: int, lo: dt.date, hi: dt.date, highlight: bool) -> None:
+    from matplotlib.dates import date2num
+
     begin = _lane_start(reg, g.id) or lo
     start = max(begin, lo)
     end = min(_lane_end(reg, g) or hi, hi)
@@ -208,6 +214,8 @@ def _draw_lane(ax: Any, reg: Registry, g: Group, y: int, lo: dt.date, hi: dt.dat
 
 
 def _draw_relation(ax: Any, when: dt.date, y_from: int, y_to: int, kind: str, label: str) -> None:
+    from matplotlib.dates import date2num
+
     x = date2num(when)
     colour = RELATION_COLOURS.get(kind, "black")
     ax.annotate(
@@ -333,6 +341,8 @@ def lineage_diagram(group_id: str, registry: Registry | None = None) -> Figure:
     """The lineage as a layered graph: each group a labelled box, each dated relation an arrow coloured by
     its type.  Columns follow time (networkx's ``multipartite_layout`` over chronological layers); the
     figure is sized so that boxes never overlap and labels print at :data:`DIAGRAM_FONT_PT`."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
     from matplotlib.patches import FancyArrowPatch
 
     reg = _reg(registry)

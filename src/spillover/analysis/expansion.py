@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import shapely
@@ -38,6 +38,9 @@ import shapely.geometry
 
 from spillover.analysis import geo
 from spillover.results import INTERNAL, Result
+
+if TYPE_CHECKING:
+    import altair as alt
 
 #: Default sustained-presence rule: at least this many events ...
 MIN_EVENTS = 3
@@ -531,6 +534,8 @@ def expansion_map(
     is saved by suffix: ``.html`` (self-contained, JavaScript inlined), ``.png``, ``.svg``, ``.pdf`` or
     ``.json`` (rendered by vl-convert).
     """
+    import altair as alt
+
     countries = geo.load_countries(basemap)
     features = _basemap_features(result, countries, padding_deg)
     shapes = alt.Data(values=features)

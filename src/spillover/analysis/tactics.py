@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import ruptures as rpt
 
 from spillover.analysis._common import (
     ids,
@@ -287,6 +286,8 @@ def _breakpoints(
     x: np.ndarray, method: str, model: str, pen: float, n_changes: int | None, min_size: int
 ) -> list[int]:
     """Indices where a new segment starts (ruptures returns segment ends, the last one being len(x))."""
+    import ruptures as rpt
+
     if len(x) < 2 * min_size or (n_changes is None and not np.isfinite(pen)):
         return []
     algo = {"pelt": rpt.Pelt, "binseg": rpt.Binseg}[method](model=model, min_size=min_size, jump=1).fit(x)
