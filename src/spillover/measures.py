@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from spillover.actors import branches, default_registry, parents
+from spillover.actors.hierarchy import no_parent_reason
 from spillover.analysis import context
 from spillover.analysis.autonomy import AutonomyIndex, autonomy_index, describe_autonomy
 from spillover.analysis.expansion import ExpansionResult, InsufficientData, measure_expansion
@@ -207,7 +208,7 @@ def autonomy(
     parent_sel = sel.reselect(parent) if parent else (sel.reselect(candidates[0]) if candidates else None)
     base = {"group_id": sel.group_id, "group": sel.name, "parent_candidates": candidates}
     if parent_sel is None:
-        why = "the registry records no parent organisation (affiliation, pledge or membership) for the group"
+        why = no_parent_reason(reg, sel.group_id, sel.family.ids)
         return AutonomyResult(**base, status=INSUFFICIENT, message=why, parent_id=None, parent=None,
                               parent_from=None, parent_events=0, peers={}, index=None)  # fmt: skip
     peer_events, peer_ids = {}, {}

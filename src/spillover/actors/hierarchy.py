@@ -109,3 +109,25 @@ def branches(
             continue
         out.append(gid)
     return sorted(out)
+
+
+def no_parent_reason(registry: Registry, group_id: str, members: Iterable[str] = ()) -> str:
+    """Why a group has no parent to compare with — naming the ties the registry does record when some are no
+    longer in force (no text may say "records no pledge" of a group that pledged)."""
+    ids = sorted({registry.canonical_id(group_id), *(m for m in members if m in registry)})
+    ties = [
+        (gid, rel)
+        for gid in ids
+        for rel in registry.group(gid).relations
+        if rel.type in PARENT_RELATIONS and rel.target in registry
+    ]  # fmt: skip
+    if not ties:
+        return "the registry records no parent organisation (affiliation, pledge or membership) for the group"
+    described = []
+    for gid, rel in ties:
+        span = f"from {rel.start or 'an unknown date'}" + (f" to {rel.end}" if rel.end is not None else "")
+        state = "ended" if rel.end is not None else "not a parent (a rival or its own family)"
+        described.append(
+            f"{registry.group(gid).name} {rel.type.replace('_', ' ')} {registry.group(rel.target).name} {span}, {state}"
+        )
+    return "the registry records no parent organisation in force: " + "; ".join(described)

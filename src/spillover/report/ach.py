@@ -316,27 +316,9 @@ def _first_tie_to_parent(r: Results) -> pd.Timestamp | None:
 
 
 def parent_note(r: Results) -> str:
-    """Why there is no parent to compare with — naming the ties the registry does record, when it records
-    some that are no longer in force (a report must not say 'records no pledge' of a group that pledged)."""
-    if r.parent_id is not None:
-        return r.parent_note
-    reg = default_registry()
-    ties = [
-        (gid, rel)
-        for gid in sorted(r.selection.family.ids) if gid in reg
-        for rel in reg.group(gid).relations
-        if rel.type in PARENT_RELATIONS and rel.target in reg
-    ]  # fmt: skip
-    if not ties:
-        return r.parent_note
-    described = []
-    for gid, rel in ties:
-        span = f"from {rel.start or 'an unknown date'}" + (f" to {rel.end}" if rel.end is not None else "")
-        state = "ended" if rel.end is not None else "not a parent (a rival or its own family)"
-        described.append(
-            f"{reg.group(gid).name} {rel.type.replace('_', ' ')} {reg.group(rel.target).name} {span}, {state}"
-        )
-    return "the registry records no parent organisation in force: " + "; ".join(described)
+    """Why there is no parent to compare with, or who it is (:func:`spillover.actors.hierarchy.no_parent_reason`
+    through the autonomy measure: the command line, the web app and the report say the same)."""
+    return r.parent_note
 
 
 def _parent_already_there(r: Results, entries: pd.DataFrame) -> int:
