@@ -64,7 +64,7 @@ class AuditResult:
 def _curated_relations(reg: Registry) -> list[tuple[str, Relation]]:
     return [
         (g.id, r)
-        for g in reg.groups.values()
+        for g in list(reg.groups.values())
         if g.origin == "curated"
         for r in g.relations
         if not (len(r.sources) == 1 and r.sources[0] == UCDP_CITATION)
@@ -170,7 +170,7 @@ def _missing(
     """Dataset relations between two registry groups that no curated relation of a compatible kind covers."""
     hand_made = {
         gid
-        for gid, g in reg.groups.items()
+        for gid, g in list(reg.groups.items())
         if g.origin == "curated" and not reg.origins.get(gid, "").endswith(GENERATED)
     }
     rows = []

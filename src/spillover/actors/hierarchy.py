@@ -62,7 +62,7 @@ def rivals(registry: Registry, group_id: str) -> set[str]:
     """Groups the registry records as rivals of ``group_id`` (in either direction)."""
     gid = registry.canonical_id(group_id)
     out = {registry.canonical_id(r.target) for r in registry.group(gid).relations if r.type == "rival_of"}
-    for other, group in registry.groups.items():
+    for other, group in list(registry.groups.items()):
         if any(r.type == "rival_of" and r.target in registry and registry.canonical_id(r.target) == gid
                for r in group.relations):  # fmt: skip
             out.add(other)

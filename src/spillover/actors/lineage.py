@@ -70,7 +70,7 @@ def _active(
 def _incoming(reg: Registry) -> dict[str, list[tuple[str, Relation]]]:
     """target id → [(source group id, relation)] (built on demand; registries are small)."""
     index: dict[str, list[tuple[str, Relation]]] = {}
-    for g in reg.groups.values():
+    for g in list(reg.groups.values()):
         for r in g.relations:
             index.setdefault(r.target, []).append((g.id, r))
     return index

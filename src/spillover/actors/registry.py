@@ -144,7 +144,7 @@ class Registry:
         Groups that pattern rules generated on the fly are left out: their names resolve through the rule
         again, so a name resolves the same way whatever this (shared, cached) registry was asked before."""
         claims = []
-        for g in self.groups.values():
+        for g in list(self.groups.values()):
             if self.origins.get(g.id, "").startswith("pattern "):
                 continue
             claims.append(
@@ -182,7 +182,7 @@ class Registry:
         """Every relation as a row: group_id, type, target, start (first possible day), end (last possible
         day), their precisions, ``when`` (the dates as written, e.g. "2007-01 –"), sources, note."""
         rows = []
-        for g in self.groups.values():
+        for g in list(self.groups.values()):
             for r in g.relations:
                 rows.append(
                     {
@@ -542,7 +542,7 @@ def _retarget_relations(reg: Registry) -> None:
     """Point relations at canonical ids.  UCDP links are dropped when they point outside the actor list or
     at the group itself, or when a curated relation already links the same two groups (curated wins)."""
     renames = nx.Graph()
-    for gid, g in reg.groups.items():
+    for gid, g in list(reg.groups.items()):
         renames.add_node(gid)
         renames.add_edges_from(
             (gid, reg.canonical_id(r.target)) for r in g.relations if r.type == "renamed_to"

@@ -19,7 +19,7 @@ from spillover.actors.registry import AliasClaim, Registry, RegistryError
 
 def check_registry(reg: Registry) -> None:
     """Refuse inverted dates, unknown targets or kinds or sources, rename cycles and duplicate aliases."""
-    for g in reg.groups.values():
+    for g in list(reg.groups.values()):
         file = reg.origins.get(g.id)
         if reg.kinds and g.origin == "curated" and g.kind not in reg.kinds:
             raise RegistryError(
@@ -101,7 +101,7 @@ def _check_rules(reg: Registry) -> None:
 
 def _check_cycles(reg: Registry) -> None:
     graph = nx.DiGraph()
-    for g in reg.groups.values():
+    for g in list(reg.groups.values()):
         for r in g.relations:
             if r.type in {"renamed_to", "merged_into"}:
                 graph.add_edge(g.id, r.target)

@@ -134,7 +134,7 @@ def _last_day(text: str) -> dt.date:
 
 def _curated_rows(reg: Registry, chain: set[str]) -> list[dict[str, Any]]:
     rows = []
-    for g in reg.groups.values():
+    for g in list(reg.groups.values()):
         for r in g.relations:
             target = reg.canonical_id(r.target)
             if g.id not in chain and target not in chain:

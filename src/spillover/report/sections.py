@@ -162,6 +162,7 @@ def origins(r: Results, failures: list[str]) -> dict[str, Any]:
             },
             caption="Every dated relation touching the family",
         ),  # fmt: skip
+        "ties": _ties(sel.group_id),
         "leaders": table(
             r.leaders.assign(group_id=r.leaders["group_id"].map(group_name)) if len(r.leaders) else r.leaders,
             {"group_id": "Group", "name": "Leader", "start": "From", "end": "To", "kind": "Rose"},
@@ -177,6 +178,33 @@ def origins(r: Results, failures: list[str]) -> dict[str, Any]:
             caption="The raw actor names matched, per source",
         ),  # fmt: skip
     }
+
+
+def _ties(group_id: str) -> dict[str, Any]:
+    """The group's dated ties (alliances, rivalries, affiliations, splinters, mergers, pledges, components) from
+    the curated registry and the relations datasets (Mapping Militants, BAAD1), each with its source."""
+    from spillover.actors.relations import relations
+
+    frame = relations(group_id).to_frame()
+    if len(frame):
+        frame = frame.assign(
+            start=[date_at(d, p) for d, p in zip(frame["start"], frame["start_precision"], strict=True)],
+            layer=frame["layer"]
+            .map({"curated": "registry", "mmp": "Mapping Militants", "baad1": "BAAD1"})
+            .fillna(frame["layer"]),
+        )
+    return table(
+        frame,
+        {
+            "start": "Date",
+            "group_name": "Group",
+            "kind": "Tie",
+            "other_name": "Other group",
+            "layer": "From",
+            "sources": "Sources",
+        },  # fmt: skip
+        caption="Ties in the registry and the relations datasets (alliances, rivalries, affiliations, splits)",
+    )
 
 
 def uncovered_years(events: pd.DataFrame, coverage: pd.DataFrame | None) -> set[int]:

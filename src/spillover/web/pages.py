@@ -100,6 +100,7 @@ def group_page(
         views=view_links(ex, f"/groups/{gid}", view, parent=parent_id),
         view_query=urlencode({"view": view}),
         lineage=ex.lineage(gid),
+        ties=ex.ties(gid),
         sections={name: ex.cached_section(name, gid, parent_id, view) for name in SECTIONS},
         parent_query="?" + urlencode({k: v for k, v in (("parent", parent_id), ("view", view)) if v}),
         reports={fmt: report_status(jobs.state(gid, fmt, view)) for fmt in ("html", "pdf")},

@@ -73,7 +73,7 @@ class SearchMixin:
                     seen.add(key)
                     entries.append(SearchEntry(label, dataset, gid))
 
-            for gid, group in self.registry.groups.items():
+            for gid, group in list(self.registry.groups.items()):
                 add(group.name, "name", gid)
                 add(gid, "id", gid)
                 for dataset, alias in group.aliases.items():

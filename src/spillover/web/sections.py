@@ -95,7 +95,7 @@ class SectionsMixin:
             {**row, "evidence_stored_event_ids": stored_ids(sel.events, row.get("evidence_event_ids") or [])}
             for row in _named(data["expansions"])
         ]
-        data["rule"] = result.rule.describe()
+        data["rule_text"] = result.rule.describe()
         return Section(OK if result.ok else INSUFFICIENT, result.message, data)
 
     def onsets(self) -> pd.DataFrame:

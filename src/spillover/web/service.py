@@ -266,6 +266,13 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
                 row[key] = None if row.get(key) is None else str(row[key])
         return {"group_id": gid, "name": self.registry.group(gid).name, "relations": rows}
 
+    def ties(self, gid: str) -> dict[str, Any]:
+        """The group's dated ties from the registry and the relations datasets
+        (:func:`spillover.actors.relations.relations`, serialised as the command line's JSON)."""
+        from spillover.actors.relations import relations
+
+        return self._cache.get(("ties", gid), lambda: relations(gid, registry=self.registry).to_dict())
+
     def lineage_svg(self, gid: str, cache_dir: Path) -> Path:
         """The lineage timeline drawn by the actor registry, cached as SVG under ``cache_dir``."""
 
