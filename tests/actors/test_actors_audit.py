@@ -71,7 +71,7 @@ def test_cli_relations_and_audit(actor_data: Path, monkeypatch: pytest.MonkeyPat
     csv = runner.invoke(app, ["relations", "gspc", "--format", "csv"])
     assert csv.exit_code == 0 and csv.output.splitlines()[0].startswith("group_id,group_name,kind")
     bad = runner.invoke(app, ["relations", "AQIM", "--type", "friendship"])
-    assert bad.exit_code == 1 and "unknown relation kinds" in bad.output
+    assert bad.exit_code == 2 and "unknown relation kinds" in bad.output  # an input error (cli.options)
     audited = runner.invoke(app, ["actors", "audit", "--format", "json"])
     assert audited.exit_code == 0
     assert json.loads(audited.output)["counts"]["confirmed"] >= 25

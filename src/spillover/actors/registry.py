@@ -498,7 +498,7 @@ def build_registry(
     if check:
         from spillover.actors.registry_checks import check_registry
 
-    check_registry(reg)
+        check_registry(reg)
     return reg
 
 
