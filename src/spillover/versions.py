@@ -217,6 +217,10 @@ def event_history(con: duckdb.DuckDBPyConnection, event_id: str) -> pd.DataFrame
     time of the version), file (the file or API page it came from) and the main event fields.
     """
     shown = "date_start, country, location, side_a, side_b, tactic, fatalities, description"
+    if not _has_version_tables(con):  # a store made before versions were kept: only the current version
+        create = "CREATE TEMP TABLE IF NOT EXISTS {} AS SELECT * FROM ({}) LIMIT 0"
+        con.execute(create.format("event_versions", _VERSION_SELECT))
+        con.execute("CREATE TEMP TABLE IF NOT EXISTS event_stamps (event_id VARCHAR, stamp BIGINT)")
     return con.execute(
         f"""
         WITH v AS (
@@ -237,8 +241,25 @@ def event_history(con: duckdb.DuckDBPyConnection, event_id: str) -> pd.DataFrame
     ).fetchdf()
 
 
+def _has_version_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        scalar(
+            con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'event_versions' AND NOT temporary"
+        )
+    )
+
+
+#: An empty row of ``event_versions`` (for stores made before versions were kept).
+_VERSION_SELECT = (
+    "SELECT e.*, NULL::INTEGER AS version, NULL::BIGINT AS stamp, NULL::TIMESTAMP AS valid_from, "
+    "NULL::TIMESTAMP AS valid_to, NULL::VARCHAR AS ended_by, NULL::VARCHAR AS ended_in FROM events e"
+)
+
+
 def deletion_of(con: duckdb.DuckDBPyConnection, event_id: str) -> tuple[datetime, int | None] | None:
     """When the source deleted the event and which pull said so (None if it never did)."""
+    if not _has_version_tables(con):
+        return None
     rows = con.execute(
         "SELECT deleted_at, pull_id FROM deleted_events WHERE event_id = ? ORDER BY deleted_at DESC LIMIT 1",
         [event_id],

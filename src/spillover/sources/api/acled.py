@@ -104,6 +104,15 @@ class ACLEDQuery:
             out["event_date_where"] = "BETWEEN"
         return out
 
+    def key(self) -> dict[str, object]:
+        """The filters as the user gave them: what makes two pulls 'the same pull' (resume, updates)."""
+        return {
+            "country": sorted(self.countries),
+            "region": self.region,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+        }
+
     def describe(self) -> str:
         """The filters in words, for messages ('country=Mali, since=2020-01-01')."""
         parts = []
@@ -143,7 +152,7 @@ class ACLEDClient:
         self.http.close()
 
     # -- tokens ------------------------------------------------------------------------------------
-    def _token_request(self, form: dict[str, str], what: str) -> ACLEDTokens:
+    def _token_request(self, form: dict[str, str], what: str, account: str) -> ACLEDTokens:
         response = self.http.request("POST", f"{self.base}/oauth/token", data=form)
         if response.status_code in (400, 401, 403):
             raise CredentialsError(
@@ -158,6 +167,7 @@ class ACLEDClient:
             raise APIError("ACLED token endpoint: the answer holds no access_token") from None
         now = time.time()
         tokens = ACLEDTokens(
+            account=account,
             access_token=access,
             access_expires=now + float(body.get("expires_in") or 86400),
             refresh_token=body.get("refresh_token"),
@@ -183,6 +193,7 @@ class ACLEDClient:
                 "scope": "authenticated",
             },
             f"e-mail and password of {ACLED_EMAIL_ENV}",
+            email,
         )
 
     def access_token(self, *, renew: bool = False) -> str:
@@ -201,6 +212,7 @@ class ACLEDClient:
                         "client_id": "acled",
                     },
                     "refresh token",
+                    cached.account,
                 )
                 return self._tokens.access_token
             except CredentialsError:

@@ -75,8 +75,9 @@ def keyring_set(service: str, user: str, value: str) -> bool:
 
 @dataclass
 class ACLEDTokens:
-    """ACLED's OAuth tokens with their expiry times (seconds since 1970)."""
+    """ACLED's OAuth tokens with their expiry times (seconds since 1970), and the account they are for."""
 
+    account: str
     access_token: str
     access_expires: float
     refresh_token: str | None
@@ -105,9 +106,11 @@ class TokenCache:
         if not text:
             return None
         try:
-            return ACLEDTokens(**json.loads(text))
+            tokens = ACLEDTokens(**json.loads(text))
         except (ValueError, TypeError):
             return None
+        email = os.environ.get(ACLED_EMAIL_ENV, "").strip()
+        return None if email and tokens.account and email != tokens.account else tokens  # another account's
 
     def save(self, tokens: ACLEDTokens) -> None:
         text = json.dumps(asdict(tokens))

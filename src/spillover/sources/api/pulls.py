@@ -328,7 +328,7 @@ def pull_acled(
     one), then the deletions since the previous ACLED pull."""
     progress = progress or PullProgress()
     client = client or ACLEDClient()
-    params = {"filters": query.params(), "description": query.describe()}
+    params = {"filters": query.key(), "description": query.describe()}
     state = start_or_resume(store, "acled", params, 1, incremental=True)
     try:
         if state.phase == "events":
@@ -420,7 +420,7 @@ def pull_ucdp(
     so an event a later pull finds changed becomes a new version."""
     progress = progress or PullProgress()
     client = client or UCDPClient()
-    params = {"filters": query.params(), "version": query.version, "description": query.describe()}
+    params = {"filters": sorted(query.countries), "version": query.version, "description": query.describe()}
     state = start_or_resume(store, dataset, params, 0, incremental=False)
     started = scalar(
         store.con, "SELECT epoch(started_at)::BIGINT FROM pulls WHERE pull_id = ?", [state.pull_id]
