@@ -16,7 +16,7 @@ from spillover.sources.api.pulls import EmptyResult, pull_acled, pull_ucdp
 from spillover.sources.api.ucdp import UCDPQuery
 from spillover.sources.layouts import LayoutError
 from spillover.store import Store
-from spillover.versions import event_history, events_as_of_pull
+from spillover.versions import as_of_pull, event_history, events_as_of_pull
 
 MALI = "events/acled_hdx_mali_1997_2020.csv.gz"
 GED = "ucdp_ged_v23_1_random_sample_1000.csv.gz"
@@ -186,10 +186,13 @@ def test_a_deletion_leaves_the_analyses_and_stays_for_audit(standin, tmp_path) -
             {"event_id": "acled:MLI4109", "pull_id": 2, "was_current": True}
         ]
         assert event_history(store.con, "acled:MLI4109")["status"].tolist() == ["deleted"]
-        assert (
-            events_as_of_pull(store.con, 1).filter("event_id = 'acled:MLI4109'").count("*").fetchall()[0][0]
-            == 1
-        )
+        then = events_as_of_pull(store, 1).filter("event_id = 'acled:MLI4109'")
+        assert then.count("*").fetchall()[0][0] == 1
+        # any analysis can be run as of the first pull: the deleted event is back, the counts as they were
+        with as_of_pull(store, 1):
+            as_then = profile(store, "JNIM")
+        assert as_then.events == before.events and as_then.event_ids == before.event_ids
+        assert profile(store, "JNIM").events == after.events  # and the store reads as now again
     # the deletions were asked for since the previous pull started
     assert [p for p, _, _ in standin.requests].count("/api/deleted/read") == 1
 

@@ -24,6 +24,8 @@ finished, so a report can be reproduced.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import duckdb
@@ -281,33 +283,68 @@ def _pull_finished_at(con: duckdb.DuckDBPyConnection, pull_id: int) -> datetime:
     return finished
 
 
-def events_as_of_pull(con: duckdb.DuckDBPyConnection, pull_id: int) -> duckdb.DuckDBPyRelation:
+def _connection(store: object) -> duckdb.DuckDBPyConnection:
+    """A Store's connection, or the connection itself."""
+    return getattr(store, "con", store)  # type: ignore[return-value]
+
+
+def _main(con: duckdb.DuckDBPyConnection) -> str:
+    """The store's own schema, fully qualified (so that temporary views named like its tables, see
+    :func:`as_of_pull`, cannot shadow what the as-of queries read)."""
+    database = scalar(con, "SELECT current_database()")
+    return '"' + str(database).replace('"', '""') + '".main'
+
+
+def events_as_of_pull(store: object, pull_id: int) -> duckdb.DuckDBPyRelation:
     """The ``events`` table as it was when pull ``pull_id`` finished: the versions current then (files
-    and pages loaded later, and edits and deletions made later, undone).  Same columns as ``events``."""
-    at = _pull_finished_at(con, pull_id)
-    return con.sql(_as_of_sql(at))
+    and pages loaded later, and edits and deletions made later, undone).  Same columns as ``events``.
+    ``store`` is a :class:`spillover.store.Store` or its connection."""
+    con = _connection(store)
+    return con.sql(_events_as_of_sql(con, _pull_finished_at(con, pull_id)))
 
 
-def event_actors_as_of_pull(con: duckdb.DuckDBPyConnection, pull_id: int) -> duckdb.DuckDBPyRelation:
+def event_actors_as_of_pull(store: object, pull_id: int) -> duckdb.DuckDBPyRelation:
     """``event_actors`` as it was when pull ``pull_id`` finished (the actor names of the versions then)."""
+    con = _connection(store)
+    return con.sql(_actors_as_of_sql(con, _pull_finished_at(con, pull_id)))
+
+
+@contextmanager
+def as_of_pull(store: object, pull_id: int) -> Iterator[None]:
+    """Within the block, ``events`` and ``event_actors`` read as they were when pull ``pull_id`` finished,
+    for every query on this store's connection (temporary views shadow the tables), so that any analysis
+    can be reproduced as of a pull without changing it: ``with as_of_pull(store, 3): profile(store, g)``."""
+    con = _connection(store)
     at = _pull_finished_at(con, pull_id)
-    stamp = at.isoformat(sep=" ")
-    return con.sql(f"""
-        SELECT a.* FROM event_actors a JOIN events e USING (event_id) JOIN files f ON f.file_id = e.file_id
+    events_sql, actors_sql = _events_as_of_sql(con, at), _actors_as_of_sql(con, at)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW events AS {events_sql}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW event_actors AS {actors_sql}")
+    try:
+        yield
+    finally:
+        con.execute("DROP VIEW IF EXISTS temp.main.event_actors")
+        con.execute("DROP VIEW IF EXISTS temp.main.events")
+
+
+def _events_as_of_sql(con: duckdb.DuckDBPyConnection, at: datetime) -> str:
+    main, stamp = _main(con), at.isoformat(sep=" ")
+    return f"""
+        SELECT e.* FROM {main}.events e JOIN {main}.files f ON f.file_id = e.file_id
+        WHERE f.ingested_at <= TIMESTAMP '{stamp}'
+        UNION ALL
+        SELECT {_EVENT_COLS_SQL} FROM {main}.event_versions
+        WHERE valid_from <= TIMESTAMP '{stamp}' AND valid_to > TIMESTAMP '{stamp}'
+    """
+
+
+def _actors_as_of_sql(con: duckdb.DuckDBPyConnection, at: datetime) -> str:
+    main, stamp = _main(con), at.isoformat(sep=" ")
+    return f"""
+        SELECT a.* FROM {main}.event_actors a JOIN {main}.events e USING (event_id)
+        JOIN {main}.files f ON f.file_id = e.file_id
         WHERE f.ingested_at <= TIMESTAMP '{stamp}'
         UNION ALL
         SELECT av.event_id, av.role, av.ordinal, av.name, av.uncertain
-        FROM event_actor_versions av JOIN event_versions v USING (event_id, version)
+        FROM {main}.event_actor_versions av JOIN {main}.event_versions v USING (event_id, version)
         WHERE v.valid_from <= TIMESTAMP '{stamp}' AND v.valid_to > TIMESTAMP '{stamp}'
-    """)
-
-
-def _as_of_sql(at: datetime) -> str:
-    stamp = at.isoformat(sep=" ")
-    return f"""
-        SELECT e.* FROM events e JOIN files f ON f.file_id = e.file_id
-        WHERE f.ingested_at <= TIMESTAMP '{stamp}'
-        UNION ALL
-        SELECT {_EVENT_COLS_SQL} FROM event_versions
-        WHERE valid_from <= TIMESTAMP '{stamp}' AND valid_to > TIMESTAMP '{stamp}'
     """
