@@ -12,7 +12,11 @@ and beside the DuckDB file, a folder ``<store>.raw/`` with one Parquet file per 
 (``<file_id>.parquet``: ``row_number, c1 … cN``, the columns named by ``files.header``): the original
 values of every row exactly as the file wrote them, so nothing a source says is ever lost.  Parquet is
 columnar and compressed (GTD's 135 columns shrink ~30×) and DuckDB, Spark or pandas read it directly.
-* ``quarantine`` — rows that were not loaded: file, row number, field, value and reason.
+* ``quarantine`` — rows that were not loaded: file, row number, field, value and reason;
+* ``event_versions``, ``event_actor_versions``, ``event_stamps``, ``deleted_events`` — the superseded and
+  deleted versions of events and when the source changed each (:mod:`spillover.versions`); ``events`` holds
+  the current version only.  Pulls from the APIs keep their state in ``pulls`` and ``pull_pages``
+  (:mod:`spillover.sources.api.pulls`) and commit each page like a file.
 
 An ingest runs in one transaction: killed at any point (even ``kill -9``), DuckDB's write-ahead log
 discards the unfinished transaction and the store is exactly as before.
@@ -43,6 +47,7 @@ from spillover.sources.layouts import Match
 from spillover.sources.reading import raw_columns, sha256_of
 from spillover.sources.stage import Staged, drop_staged, stage_file, stage_table
 from spillover.versions import (
+    VERSION_TABLES,
     block_deleted,
     create_version_tables,
     drop_version_staging,
@@ -378,7 +383,7 @@ class Store:
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         written = []
-        for table in TABLES:
+        for table in TABLES + VERSION_TABLES:
             target = out / f"{table}.parquet"
             self.con.execute(f"COPY {table} TO '{target.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
             written.append(target)

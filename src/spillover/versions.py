@@ -40,6 +40,9 @@ _LOCATION_COLUMNS = ("file_id", "row_number")
 _COMPARED = [c for c in EVENT_COLUMN_NAMES if c not in _LOCATION_COLUMNS]
 _EVENT_COLS_SQL = ", ".join(EVENT_COLUMN_NAMES)
 
+#: The tables this module keeps (exported beside the store's own by ``spillover data export``).
+VERSION_TABLES = ("event_stamps", "event_versions", "event_actor_versions", "deleted_events")
+
 _VERSION_DDL = [
     "CREATE TABLE IF NOT EXISTS event_stamps (event_id VARCHAR PRIMARY KEY, stamp BIGINT)",
     "CREATE TABLE IF NOT EXISTS event_versions (\n  "
