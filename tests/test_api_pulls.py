@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from api_standin import EMAIL, PASSWORD, UCDP_TOKEN, StandIn, acled_records, ged
 from typer.testing import CliRunner
 
 from spillover.sources.api.acled import ACLEDQuery
+from spillover.sources.api.credentials import ACLEDTokens, TokenCache
 from spillover.sources.api.http import APIError, CredentialsError
 from spillover.sources.api.pulls import EmptyResult, pull_acled, pull_ucdp
 from spillover.sources.api.ucdp import UCDPQuery
@@ -228,6 +230,15 @@ def test_empty_result_and_credentials_give_one_clear_line(standin, tmp_path, mon
             CredentialsError, match="ACLED credentials missing: set ACLED_EMAIL and ACLED_PASSWORD"
         ):
             _pull_mali(store)
+        # tokens kept from a login more than 14 days ago: both expired, and no password to log in again
+        expired = ACLEDTokens(
+            EMAIL, "acc-old-5c7e9a", time.time() - 86400, "ref-old-3b5d7f", time.time() - 60
+        )
+        TokenCache().save(expired)
+        with pytest.raises(
+            CredentialsError, match="stored ACLED login has expired .*set ACLED_EMAIL and ACLED_PASSWORD"
+        ):
+            _pull_mali(store)
 
 
 def test_an_expired_access_token_is_renewed_with_the_refresh_token(standin, tmp_path, monkeypatch) -> None:  # noqa: ANN001
@@ -274,3 +285,5 @@ def test_credentials_never_appear_in_output_logs_or_store(standin, tmp_path, cap
     # an error is one line, no traceback
     bad = runner.invoke(app, ["data", "pull", "acled", "--country", "Atlantis", "--store", str(store)])
     assert bad.exit_code == 1 and "Traceback" not in bad.output and "country=Atlantis" in bad.output
+    wrong = runner.invoke(app, ["data", "pull", "ucdp-candidate", "--version", "25.1", "--store", str(store)])
+    assert wrong.exit_code == 1 and "not a monthly Candidate release such as 25.0.10" in wrong.output
