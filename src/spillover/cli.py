@@ -14,6 +14,7 @@ from rich.table import Table
 from spillover.cli_engine import EngineOpt, ParquetOpt, SparkMasterOpt, wants_engine
 from spillover.cli_options import StoreOpt
 from spillover.config import default_store_path
+from spillover.sources.api.commands import register as _register_pulls
 
 app = typer.Typer(
     help="spillover: evidence-backed assessments of armed groups from public conflict-event data.",
@@ -22,6 +23,7 @@ app = typer.Typer(
 )
 data_app = typer.Typer(help="Get data and load it into the store.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+_register_pulls(data_app)  # data pull acled|ucdp-ged|ucdp-candidate, data pulls, data history
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

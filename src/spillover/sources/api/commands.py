@@ -25,14 +25,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from spillover.cli_options import StoreOpt
 from spillover.sources.api.http import APIError
 from spillover.sources.api.pulls import PullProgress, PullState
 from spillover.sources.layouts import LayoutError
 
-StoreOption = Annotated[
-    Path | None,
-    typer.Option("--store", help="The store (default: $SPILLOVER_STORE, else the user data folder)."),
-]
 CountryOption = Annotated[
     list[str] | None, typer.Option("--country", "-c", help="Country name (repeat for several).")
 ]
@@ -104,7 +101,7 @@ def pull_acled_command(
     ] = None,
     since: Annotated[str | None, typer.Option(help="First event date, YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Last event date, YYYY-MM-DD.")] = None,
-    store: StoreOption = None,
+    store: StoreOpt = None,
 ) -> None:
     """Pull ACLED events (OAuth: ACLED_EMAIL and ACLED_PASSWORD); a later pull fetches only changes."""
     from spillover.sources.api.acled import ACLEDQuery
@@ -122,7 +119,7 @@ def _ucdp(dataset: str) -> Callable[..., None]:
     def command(
         version: Annotated[str, typer.Option(help="Dataset version: 25.1 (GED) or 25.0.10 (Candidate).")],
         country: CountryOption = None,
-        store: StoreOption = None,
+        store: StoreOpt = None,
     ) -> None:
         from spillover.sources.api.pulls import pull_ucdp
         from spillover.sources.api.ucdp import UCDPQuery, check_version
@@ -152,7 +149,7 @@ def _date(text: str | None, option: str) -> date | None:
         raise APIError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def pulls_command(store: StoreOption = None) -> None:
+def pulls_command(store: StoreOpt = None) -> None:
     """The pulls made into the store, newest first, with what each added, edited and deleted."""
     from spillover.config import default_store_path
     from spillover.sources.api.pulls import pulls_table
@@ -193,7 +190,7 @@ def pulls_command(store: StoreOption = None) -> None:
 
 def history_command(
     event_id: Annotated[str, typer.Argument(help="An event id, e.g. acled:MLI4111.")],
-    store: StoreOption = None,
+    store: StoreOpt = None,
 ) -> None:
     """Every version of an event: when each was current, its source time, the file or page it came from."""
     from spillover.config import default_store_path
