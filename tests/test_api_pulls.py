@@ -144,6 +144,7 @@ def test_a_second_pull_adds_nothing_when_nothing_changed(standin, tmp_path) -> N
         second = _pull_mali(store)
         assert second.pull_id == 2 and second.changed_since == first.max_stamp
         assert (second.counts["events_added"], second.counts["events_updated"]) == (0, 0)
+        assert second.counts["events_known"] == second.counts["rows"] > 0  # every record accounted for
         assert store.counts() == before
         assert store.query("SELECT count(*) AS n FROM event_versions")["n"][0] == 0
     # the second pull asked only for what changed since the newest change the first one saw

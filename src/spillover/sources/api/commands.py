@@ -155,9 +155,13 @@ def pulls_command(store: StoreOpt = None) -> None:
     from spillover.sources.api.pulls import pulls_table
     from spillover.store import Store
 
-    out, _ = _console()
-    with Store(store or default_store_path()) as s:
-        rows = pulls_table(s)
+    out, err = _console()
+    try:
+        with Store(store or default_store_path()) as s:
+            rows = pulls_table(s)
+    except (OSError, ValueError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
     table = Table(title="pulls", title_justify="left")
     for col in (
         "pull",
@@ -198,9 +202,13 @@ def history_command(
     from spillover.versions import deletion_of, event_history
 
     out, err = _console()
-    with Store(store or default_store_path(), read_only=True) as s:
-        history = event_history(s.con, event_id)
-        deleted = deletion_of(s.con, event_id)
+    try:
+        with Store(store or default_store_path(), read_only=True) as s:
+            history = event_history(s.con, event_id)
+            deleted = deletion_of(s.con, event_id)
+    except (OSError, ValueError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
     if history.empty and deleted is None:
         err.print(
             f"[bold red]error:[/] no event {event_id} in the store (ids look like acled:MLI4111, ged:123)"

@@ -226,7 +226,10 @@ def _commit_page(
             "rows": received,
             "events_added": report.events_added if report else 0,
             "events_updated": report.events_updated if report else 0,
-            "events_known": (report.events_known if report else 0) + received - len(page.records),
+            # records left out as versions already stored, or a whole page loaded before, are known
+            "events_known": (report.events_known if report else len(page.records))
+            + received
+            - len(page.records),
             "rows_quarantined": report.rows_quarantined if report else 0,
         }
         store.con.execute(
@@ -241,9 +244,7 @@ def _commit_page(
         )
 
     if not page.records:  # every record is a version already stored: only the progress to record
-        store.con.execute("BEGIN TRANSACTION")
-        progress(None)
-        store.con.execute("COMMIT")
+        _in_transaction(store, lambda: progress(None))
         return
     report = store.ingest_rows(
         records_table(page.records, match.layout.columns),
@@ -256,9 +257,17 @@ def _commit_page(
         in_transaction=progress,
     )
     if report.status != "ingested":  # the same records were loaded before: only the progress to record
-        store.con.execute("BEGIN TRANSACTION")
-        progress(None)
+        _in_transaction(store, lambda: progress(None))
+
+
+def _in_transaction(store: Store, work: Callable[[], None]) -> None:
+    store.con.execute("BEGIN TRANSACTION")
+    try:
+        work()
         store.con.execute("COMMIT")
+    except BaseException:
+        store.con.execute("ROLLBACK")
+        raise
 
 
 def _without_stored_versions(store: Store, page: Page, source: str, stamp_field: str) -> Page:
@@ -296,7 +305,6 @@ def _run_events(
     *,
     source: str,
     layout: str,
-    describe: str,
     stamp: int | None,
     stamp_field: str | None,
     progress: PullProgress,
@@ -340,7 +348,6 @@ def pull_acled(
                 ),
                 source="acled",
                 layout="acled-2023",
-                describe=query.describe(),
                 stamp=None,
                 stamp_field="timestamp",
                 progress=progress,
@@ -387,22 +394,20 @@ def _run_deletions(store: Store, state: PullState, client: ACLEDClient, progress
     for page in client.deletions(int(state.deleted_since or 0), start_page=state.next_page):
         progress.on_total("deletions", page.total_pages)
         rows = deletion_rows(page.records)
-        store.con.execute("BEGIN TRANSACTION")
-        try:
+
+        def commit(page: Page = page, rows: list[tuple[str, int]] = rows) -> None:
             removed = apply_deletions(store.con, "acled", rows, state.pull_id) if rows else 0
             store.con.execute(
-                """UPDATE pulls SET next_page = ?, pages_done = pages_done + 1, events_deleted = events_deleted + ?
-                   WHERE pull_id = ?""",
+                """UPDATE pulls SET next_page = ?, pages_done = pages_done + 1,
+                          events_deleted = events_deleted + ? WHERE pull_id = ?""",
                 [page.number + 1, removed, state.pull_id],
             )
             store.con.execute(
                 "INSERT INTO pull_pages VALUES (?, 'deletions', ?, NULL, ?, ?)",
                 [state.pull_id, page.number, len(rows), _now()],
             )
-            store.con.execute("COMMIT")
-        except BaseException:
-            store.con.execute("ROLLBACK")
-            raise
+
+        _in_transaction(store, commit)
         progress.on_page("deletions", page.number, len(rows))
 
 
@@ -432,7 +437,6 @@ def pull_ucdp(
             client.events(query, start_page=state.next_page, page_size=page_size),
             source="ged",
             layout="ged-49",
-            describe=query.describe(),
             stamp=int(started or time.time()),
             stamp_field=None,
             progress=progress,
