@@ -84,7 +84,7 @@ def _run(store_path: Path | None, pull: Callable[..., PullState]) -> None:
 def _print_state(out: Console, state: PullState) -> None:
     c = state.counts
     how = "resumed and finished" if state.resumed else "finished"
-    since = " (changes only)" if state.changed_since is not None else ""
+    since = ", changes only" if state.changed_since is not None else ""
     out.print(
         f"pull {state.pull_id} ({state.dataset}{since}) {how}: {state.pages_done:,} pages, {c['rows']:,} records → "
         f"{c['events_added']:,} new events, {c['events_updated']:,} edited (new versions), "
