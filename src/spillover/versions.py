@@ -316,7 +316,7 @@ def event_actors_as_of_pull(store: object, pull_id: int) -> duckdb.DuckDBPyRelat
 def as_of_pull(store: object, pull_id: int) -> Iterator[None]:
     """Within the block, ``events`` and ``event_actors`` read as they were when pull ``pull_id`` finished,
     for every query on this store's connection (temporary views shadow the tables), so that any analysis
-    can be reproduced as of a pull without changing it: ``with as_of_pull(store, 3): profile(store, g)``."""
+    can be reproduced as of a pull without changing it: ``with as_of_pull(store, 3): profile(select(store, g))``."""
     con = _connection(store)
     at = _pull_finished_at(con, pull_id)
     events_sql, actors_sql = _events_as_of_sql(con, at), _actors_as_of_sql(con, at)
