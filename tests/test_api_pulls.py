@@ -137,6 +137,24 @@ def test_an_interrupted_pull_resumes_without_duplicates(standin, file_store, tmp
         _same_events(store, file_store, "acled")
 
 
+def test_ctrl_c_during_a_pull_keeps_the_pages_done(standin, file_store, tmp_path) -> None:  # noqa: ANN001
+    from spillover.sources.api.pulls import PullProgress
+
+    def stop_after_page_2(phase: str, page: int, records: int) -> None:
+        if page == 2:
+            raise KeyboardInterrupt
+
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(KeyboardInterrupt):
+            _pull_mali(store, progress=PullProgress(on_page=stop_after_page_2))
+        assert store.query("SELECT next_page, status FROM pulls").to_dict("records") == [
+            {"next_page": 3, "status": "running"}
+        ]
+        assert store.counts()["events"] == 1000
+        assert _pull_mali(store).resumed
+        _same_events(store, file_store, "acled")
+
+
 def test_a_second_pull_adds_nothing_when_nothing_changed(standin, tmp_path) -> None:  # noqa: ANN001
     with Store(tmp_path / "s.duckdb") as store:
         first = _pull_mali(store)
