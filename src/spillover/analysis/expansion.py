@@ -200,8 +200,8 @@ def first_sustained_window(
 ) -> tuple[int, int] | None:
     """Positions [start, stop) of the first sustained window in sorted ``dates``: ``rule.min_events``
     events within ``rule.window_months`` months inside one run, followed by activity in at least
-    ``rule.continue_quarters`` of the four quarters after the window (those past ``data_end`` not counted
-    against it); None when there is none.  ``start`` is the first event of the run."""
+    ``rule.continue_quarters`` of the four quarters after the window's k-th event (those past ``data_end``
+    not counted against it); None when there is none.  ``start`` is the first event of the run."""
     values = pd.DatetimeIndex(dates)
     k = rule.min_events
     end_of_data = data_end if data_end is not None else (values.max() if len(values) else None)
@@ -211,9 +211,9 @@ def first_sustained_window(
             continue
         ends = run + pd.DateOffset(months=rule.window_months)
         for i in np.flatnonzero(run[k - 1 :] < ends[: len(run) - k + 1]):
-            closes = ends[i]
-            if _continues(values, closes, rule.continue_quarters, end_of_data):
-                stop = int(values.searchsorted(closes, side="left"))
+            reached = run[i + k - 1]  # the day the window holds its k-th event
+            if _continues(values, reached, rule.continue_quarters, end_of_data):
+                stop = int(values.searchsorted(ends[i], side="left"))
                 return run_start, max(stop, run_start + i + k)
     return None
 

@@ -230,10 +230,11 @@ def resolved_store_names(store: Store, resolver: Resolver) -> pd.DataFrame:
 
 def family_names(resolved: pd.DataFrame, members: set[str]) -> pd.DataFrame:
     """The rows of the resolved store names that resolve (possibly among others) to a member of the family."""
-    hit = resolved["group_ids"].map(lambda ids: bool(members.intersection(ids)))
-    out = resolved.loc[hit, ["source", "name", "events", "group_ids", "status"]].copy()
-    out["group_id"] = out["group_ids"].map(lambda ids: next(g for g in ids if g in members))
-    return out.drop(columns="group_ids").reset_index(drop=True)
+    column = "candidate_ids" if "candidate_ids" in resolved else "group_ids"
+    hit = resolved[column].map(lambda ids: bool(members.intersection(ids)))
+    out = resolved.loc[hit, ["source", "name", "events", column, "status"]].copy()
+    out["group_id"] = out[column].map(lambda ids: next(g for g in ids if g in members))
+    return out.drop(columns=column).reset_index(drop=True)
 
 
 def select(
