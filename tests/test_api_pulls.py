@@ -275,14 +275,8 @@ def test_an_expired_access_token_is_renewed_with_the_refresh_token(standin, tmp_
 
 
 def test_credentials_never_appear_in_output_logs_or_store(standin, tmp_path, caplog) -> None:  # noqa: ANN001
-    import typer
+    from spillover.cli import app  # the command line, where the pull commands are mounted
 
-    from spillover.sources.api.commands import register
-
-    app = typer.Typer()
-    data = typer.Typer()
-    register(data)
-    app.add_typer(data, name="data")
     store = tmp_path / "s.duckdb"
     runner = CliRunner()
     with caplog.at_level(logging.DEBUG):

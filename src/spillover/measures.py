@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from spillover.actors import branches, default_registry, parents
+from spillover.actors.hierarchy import no_parent_reason
 from spillover.analysis import context
 from spillover.analysis.autonomy import AutonomyIndex, autonomy_index, describe_autonomy
 from spillover.analysis.expansion import ExpansionResult, InsufficientData, measure_expansion
@@ -34,49 +35,12 @@ from spillover.analysis.fragmentation import theatres as cluster_theatres
 from spillover.analysis.opportunism import OpportunismResult, assess_opportunism
 from spillover.analysis.profile import Profile, profile_of
 from spillover.analysis.tactics import TacticProfile, tactic_profile
+from spillover.parameters import DEFAULTS, Parameters
 from spillover.results import INTERNAL, Result
-from spillover.selection import DEFAULT_CERTAINTY, DEFAULT_INCLUDE, DEFAULT_VIEW, GroupSelection
+from spillover.selection import GroupSelection
 
 OK = "ok"
 INSUFFICIENT = "insufficient data"
-
-
-@dataclass(frozen=True)
-class Parameters:
-    """Every parameter of the measures (and of an assessment), printed in the methods annex."""
-
-    # which events (see :func:`spillover.selection.select`)
-    include: tuple[str, ...] = DEFAULT_INCLUDE
-    certainty: tuple[str, ...] = DEFAULT_CERTAINTY
-    view: str = DEFAULT_VIEW
-    # expansion: sustained violent activity (see spillover.analysis.expansion)
-    min_events: int = 3
-    window_months: int = 12
-    gap_months: int = 6
-    continue_quarters: int = 2
-    # opportunism test
-    windows: tuple[int, ...] = (6, 12, 24)
-    primary_window: int = 12
-    nulls: tuple[str, ...] = ("permute", "uniform", "neighbours")
-    primary_null: str = "permute"
-    n_draws: int = 10_000
-    seed: int = 0
-    event_study_months: int = 24
-    # autonomy: a country is the parent's area only with this many parent events there (one stray
-    # attribution, e.g. a single arrest coded "Al Qaeda", does not make a theatre)
-    autonomy_min_events: int = 20
-    parent_area_min_events: int = 5
-    # fragmentation
-    eps_km: float = 300.0
-    min_samples: int = 5
-    # response and outlook
-    response_months: int = 12
-    trend_years: int = 3
-    # tactic tested around the group's identity change
-    shift_tactic: str = "suicide_attack"
-
-
-DEFAULTS = Parameters()
 
 
 @dataclass
@@ -244,7 +208,7 @@ def autonomy(
     parent_sel = sel.reselect(parent) if parent else (sel.reselect(candidates[0]) if candidates else None)
     base = {"group_id": sel.group_id, "group": sel.name, "parent_candidates": candidates}
     if parent_sel is None:
-        why = "the registry records no parent organisation (affiliation, pledge or membership) for the group"
+        why = no_parent_reason(reg, sel.group_id, sel.family.ids)
         return AutonomyResult(**base, status=INSUFFICIENT, message=why, parent_id=None, parent=None,
                               parent_from=None, parent_events=0, peers={}, index=None)  # fmt: skip
     peer_events, peer_ids = {}, {}

@@ -94,11 +94,13 @@ def parents(
     return []
 
 
-def branches(registry: Registry, parent_id: str, group_family: Iterable[str] = ()) -> list[str]:
+def branches(
+    registry: Registry, parent_id: str, group_family: Iterable[str] = (), at: object = None
+) -> list[str]:
     """The parent's branches (affiliates and pledged groups, transitively), without the group's own
-    family and the groups affiliated through it."""
-    own = set(group_family)
-    fam = family(parent_id, include=("affiliates",), registry=registry)
+    family and the groups affiliated through it; ``at``: only affiliations current on that date."""
+    own = set(group_family) | rivals(registry, parent_id)  # a rival is never a branch either
+    fam = family(parent_id, at, include=("affiliates",), registry=registry)
     out = []
     for gid, path in fam.items():
         if gid == registry.canonical_id(parent_id) or gid in own:
@@ -107,3 +109,25 @@ def branches(registry: Registry, parent_id: str, group_family: Iterable[str] = (
             continue
         out.append(gid)
     return sorted(out)
+
+
+def no_parent_reason(registry: Registry, group_id: str, members: Iterable[str] = ()) -> str:
+    """Why a group has no parent to compare with — naming the ties the registry does record when some are no
+    longer in force (no text may say "records no pledge" of a group that pledged)."""
+    ids = sorted({registry.canonical_id(group_id), *(m for m in members if m in registry)})
+    ties = [
+        (gid, rel)
+        for gid in ids
+        for rel in registry.group(gid).relations
+        if rel.type in PARENT_RELATIONS and rel.target in registry
+    ]  # fmt: skip
+    if not ties:
+        return "the registry records no parent organisation (affiliation, pledge or membership) for the group"
+    described = []
+    for gid, rel in ties:
+        span = f"from {rel.start or 'an unknown date'}" + (f" to {rel.end}" if rel.end is not None else "")
+        state = "ended" if rel.end is not None else "not a parent (a rival or its own family)"
+        described.append(
+            f"{registry.group(gid).name} {rel.type.replace('_', ' ')} {registry.group(rel.target).name} {span}, {state}"
+        )
+    return "the registry records no parent organisation in force: " + "; ".join(described)

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spillover.analysis.geo import MissingDataFile
 from spillover.config import cache_dir
-from spillover.web import api, assets, pages
+from spillover.web import api, assets, events, pages
 from spillover.web.reports import InvalidReportId, ReportJobs, ReportUnavailable
 from spillover.web.service import Explorer, UnknownCountryError, UnknownGroupError, UnknownViewError
 
@@ -249,6 +249,7 @@ def create_app(store_path: str | Path, report_dir: str | Path | None = None) -> 
     app.state.report_dir = reports.report_dir
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(events.router)  # before the pages: /countries/go is not a country
     app.include_router(pages.router)
     install_assets(app)
     describe_views(app, explorer)

@@ -25,7 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from spillover.cli_options import StoreOpt
+from spillover.cli.options import StoreOpt
 from spillover.sources.api.http import APIError
 from spillover.sources.api.pulls import PullProgress, PullState
 from spillover.sources.layouts import LayoutError
