@@ -12,7 +12,11 @@ and beside the DuckDB file, a folder ``<store>.raw/`` with one Parquet file per 
 (``<file_id>.parquet``: ``row_number, c1 … cN``, the columns named by ``files.header``): the original
 values of every row exactly as the file wrote them, so nothing a source says is ever lost.  Parquet is
 columnar and compressed (GTD's 135 columns shrink ~30×) and DuckDB, Spark or pandas read it directly.
-* ``quarantine`` — rows that were not loaded: file, row number, field, value and reason.
+* ``quarantine`` — rows that were not loaded: file, row number, field, value and reason;
+* ``event_versions``, ``event_actor_versions``, ``event_stamps``, ``deleted_events`` — the superseded and
+  deleted versions of events and when the source changed each (:mod:`spillover.versions`); ``events`` holds
+  the current version only.  Pulls from the APIs keep their state in ``pulls`` and ``pull_pages``
+  (:mod:`spillover.sources.api.pulls`) and commit each page like a file.
 
 An ingest runs in one transaction: killed at any point (even ``kill -9``), DuckDB's write-ahead log
 discards the unfinished transaction and the store is exactly as before.
@@ -23,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -33,13 +37,24 @@ from types import TracebackType
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from spillover._duck import scalar
 from spillover.config import default_store_path
 from spillover.schema import events_table_ddl
+from spillover.sources.base import Loader
+from spillover.sources.layouts import Match
 from spillover.sources.reading import raw_columns, sha256_of
-from spillover.sources.stage import Staged, drop_staged, stage_file
+from spillover.sources.stage import Staged, drop_staged, stage_file, stage_table
+from spillover.versions import (
+    VERSION_TABLES,
+    block_deleted,
+    create_version_tables,
+    drop_version_staging,
+    record_stamps,
+    supersede_edited,
+)
 
 SCHEMA_VERSION = 1
 
@@ -75,6 +90,7 @@ class IngestReport:
     rows: int = 0
     events_added: int = 0
     events_known: int = 0  # events of this file already in the store from another file of the same source
+    events_updated: int = 0  # of those, events this file carries a newer version of (spillover.versions)
     rows_quarantined: int = 0
     absent_columns: tuple[str, ...] = ()
     extra_columns: tuple[str, ...] = ()
@@ -114,6 +130,7 @@ class Store:
     def _create_schema(self) -> None:
         for ddl in _DDL:
             self.con.execute(ddl)
+        create_version_tables(self.con)
         self.con.execute(
             "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [str(SCHEMA_VERSION)]
         )
@@ -148,6 +165,44 @@ class Store:
             raw_written = pool.submit(self._write_raw, file_id, staged)
             return self._commit(path, file_id, staged, raw_written, source, allow_extra, provided)
 
+    def ingest_rows(
+        self,
+        table: pa.Table,
+        header: Sequence[str],
+        *,
+        loader: Loader,
+        match: Match,
+        file_id: str,
+        origin: tuple[str, str, int],
+        stamp: int | None = None,
+        in_transaction: Callable[[IngestReport], None] | None = None,
+    ) -> IngestReport:
+        """Load rows that do not come from a local file (a page of an API, ``c1 … cN`` and ``_row`` as text)
+        through the same staging, validation, quarantine and commit as a file.  ``file_id`` identifies the
+        rows (a hash of the page), ``origin`` is ``(location, name, bytes)``; ``stamp`` is the time of change
+        given to events whose rows do not say one (:mod:`spillover.versions`).  Idempotent and atomic."""
+        location, name, _size = origin
+        if scalar(self.con, "SELECT count(*) FROM files WHERE file_id = ?", [file_id]):
+            return IngestReport(path=location, file_id=file_id, status="already ingested")
+        staged = stage_table(
+            self.con, table, header, loader=loader, match=match, path=Path(name), encoding="utf-8"
+        )
+        if stamp is not None:  # the time of the pull, for sources whose records do not say when they changed
+            self.con.execute("UPDATE _stage_stamps SET stamp = ? WHERE stamp IS NULL", [stamp])
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spillover-raw") as pool:
+            raw_written = pool.submit(self._write_raw, file_id, staged)
+            return self._commit(
+                Path(name),
+                file_id,
+                staged,
+                raw_written,
+                loader.source,
+                False,
+                None,
+                origin=origin,
+                in_transaction=in_transaction,
+            )
+
     def _commit(
         self,
         path: Path,
@@ -157,11 +212,18 @@ class Store:
         source: str | None,
         allow_extra: bool,
         provided: Mapping[str, str] | None,
+        *,
+        origin: tuple[str, str, int] | None = None,
+        in_transaction: Callable[[IngestReport], None] | None = None,
     ) -> IngestReport:
-        """The ingest's transaction: the staged tables, then (once the raw Parquet is written) the file."""
+        """The ingest's transaction: the staged tables, then (once the raw Parquet is written) the file.
+
+        ``origin`` is ``(location, name, bytes)`` of rows that do not come from a local file (an API page);
+        ``in_transaction`` runs just before the commit (a pull records its progress atomically with the page).
+        """
         self.con.execute("BEGIN TRANSACTION")
         try:
-            known = self._commit_staged(file_id)
+            known, updated = self._commit_staged(file_id, staged)
             report = IngestReport(
                 path=str(path),
                 file_id=file_id,
@@ -173,19 +235,21 @@ class Store:
                 rows=staged.rows,
                 events_added=staged.events - known,
                 events_known=known,
+                events_updated=updated,
                 rows_quarantined=staged.quarantined_rows,
                 absent_columns=staged.absent_columns,
                 extra_columns=staged.extra_columns,
                 quarantine_reasons=self._quarantine_reasons(file_id),
             )
             raw_file = raw_written.result()  # raises if the Parquet file could not be written
+            location, name, size = origin or (str(path.resolve()), path.name, path.stat().st_size)
             self.con.execute(
                 "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     file_id,
-                    str(path.resolve()),
-                    path.name,
-                    path.stat().st_size,
+                    location,
+                    name,
+                    size,
                     staged.source,
                     staged.layout,
                     staged.layout_description,
@@ -204,12 +268,15 @@ class Store:
                     datetime.now(UTC).replace(tzinfo=None),
                 ],
             )
+            if in_transaction is not None:
+                in_transaction(report)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
         finally:
             drop_staged(self.con)
+            drop_version_staging(self.con)
         return report
 
     @property
@@ -230,13 +297,17 @@ class Store:
         os.replace(tmp, target)
         return target
 
-    def _commit_staged(self, file_id: str) -> int:
-        """Move the staged tables into the store; returns how many events were already there."""
+    def _commit_staged(self, file_id: str, staged: Staged) -> tuple[int, int]:
+        """Move the staged tables into the store; returns how many events were already there (or were
+        deleted by their source) and how many of those this file carries a newer version of."""
+        block_deleted(self.con)
         self.con.execute("""
             CREATE OR REPLACE TEMP TABLE _known AS
             SELECT s.event_id FROM _stage_event_ids s SEMI JOIN events e ON s.event_id = e.event_id
+            UNION ALL SELECT event_id FROM _stage_blocked
         """)
         known = scalar(self.con, "SELECT count(*) FROM _known")
+        updated = supersede_edited(self.con, file_id, self._is_monadic(staged))
         self.con.execute(
             """
             INSERT INTO events SELECT * REPLACE (? AS file_id) FROM _stage_events
@@ -253,8 +324,16 @@ class Store:
             "INSERT INTO quarantine SELECT ?, row_number, field, value, reason FROM _stage_quarantine",
             [file_id],
         )
+        record_stamps(self.con)
         self.con.execute("DROP TABLE _known")
-        return int(known)
+        return int(known), updated
+
+    @staticmethod
+    def _is_monadic(staged: Staged) -> bool:
+        from spillover.sources import LOADERS
+
+        layouts = LOADERS[staged.source].layouts if staged.source in LOADERS else ()
+        return any(layout.monadic and layout.name == staged.layout for layout in layouts)
 
     def _quarantine_reasons(self, file_id: str) -> dict[str, int]:
         rows = self.con.execute(
@@ -341,7 +420,7 @@ class Store:
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         written = []
-        for table in TABLES:
+        for table in TABLES + VERSION_TABLES:
             target = out / f"{table}.parquet"
             self.con.execute(f"COPY {table} TO '{target.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
             written.append(target)

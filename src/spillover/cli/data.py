@@ -16,8 +16,11 @@ import typer
 from spillover.cli import output
 from spillover.cli.options import FormatOpt, InputError, StoreOpt, commands, format_of, store_path
 from spillover.cli.output import Format, console, say
+from spillover.sources.api.commands import register as register_pulls
 
 app = commands("Get data and load it into the store.")
+# data pull acled|ucdp-ged|ucdp-candidate, data pulls, data history (spillover.sources.api.commands)
+register_pulls(app)
 #: Top-level reference commands (schema, cite).
 top = commands()
 

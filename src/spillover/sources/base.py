@@ -118,6 +118,9 @@ class Loader:
     #: Canonical column that holds the source's own event id (None: ids are content hashes).
     id_columns: tuple[str, ...] = ()
     citation: str = ""
+    #: Canonical column saying when the source last changed an event (ACLED's ``timestamp``): a newer
+    #: copy of a stored event is an edit (a new version); None where the source does not say.
+    update_stamp_column: str | None = None
 
     def fields(self, ctx: Context) -> dict[str, str]:
         """Schema column → SQL expression (columns not returned are NULL)."""

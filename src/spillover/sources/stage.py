@@ -244,6 +244,35 @@ def stage_file(
         loader, match = choose_loader(names, path.name, source, allow_extra, provided)
         table, malformed = utf8_read if utf8_read is not None else read_csv_text(path, len(names), encoding)
         check_malformed(path, table, malformed, len(names))
+    return stage_table(
+        con,
+        table,
+        header_original,
+        loader=loader,
+        match=match,
+        path=path,
+        encoding=encoding,
+        provided=provided,
+        malformed=malformed,
+    )
+
+
+def stage_table(
+    con: duckdb.DuckDBPyConnection,
+    table: pa.Table,
+    header: Sequence[str],
+    *,
+    loader: Loader,
+    match: Match,
+    path: Path,
+    encoding: str,
+    provided: Mapping[str, str] | None = None,
+    malformed: Sequence[MalformedRow] = (),
+) -> Staged:
+    """Validate and normalise raw rows already read (``c1 … cN`` and ``_row``, every value as text) into
+    the ``_stage_*`` temp tables: the one path for files and for pages pulled from an API."""
+    provided = dict(provided or {})
+    names = unique_names(list(header))
     rows = table.num_rows + len(malformed)
     canonical_present = {c for c in match.layout.canonical(names)} & set(match.layout.columns)
     ctx = Context(layout=match.layout, present=canonical_present, provided=provided, width=len(names))
@@ -252,6 +281,7 @@ def stage_file(
     _stage_malformed(con, malformed)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {_source_view_sql(loader, match, names)}")
     _stage_normalised(con, loader, ctx, match.layout.monadic)
+    _stage_stamps(con, loader, ctx, match.layout.monadic)
     con.execute("DROP VIEW _src")
     events = scalar(con, "SELECT count(*) FROM _stage_event_ids")
     quarantined = scalar(con, "SELECT count(DISTINCT row_number) FROM _stage_quarantine")
@@ -266,11 +296,28 @@ def stage_file(
         quarantined_rows=quarantined,
         absent_columns=match.absent,
         extra_columns=match.extra,
-        header=tuple(header_original),
+        header=tuple(header),
         table=table,
         provided=provided,
         malformed=tuple(malformed),
     )
+
+
+def _stage_stamps(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool) -> None:
+    """``_stage_stamps (event_id, stamp)``: when the source last changed each staged event (ACLED's
+    ``timestamp``, seconds since 1970), NULL where the source does not say.  The store compares it with
+    the stored version's to tell an edit from an older copy (:mod:`spillover.versions`)."""
+    column = loader.update_stamp_column
+    stamp = (
+        f"TRY_CAST(regexp_replace({ctx.text(column)}, '\\.0+$', '') AS BIGINT)"
+        if column and ctx.has(column)
+        else "NULL::BIGINT"
+    )
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _stage_stamps AS
+        SELECT s.event_id, max({stamp}) AS stamp FROM _src JOIN _status s USING (_row)
+        WHERE s._ok GROUP BY s.event_id
+    """)
 
 
 def _stage_malformed(con: duckdb.DuckDBPyConnection, malformed: Sequence[MalformedRow]) -> None:
@@ -438,6 +485,7 @@ def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
         "_stage_iso",
         "_stage_quarantine",
         "_stage_malformed",
+        "_stage_stamps",
         "_status",
         "_n0",
     ):
