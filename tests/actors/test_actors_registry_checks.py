@@ -232,7 +232,10 @@ def test_same_alias_for_disjoint_periods_is_accepted(tmp_path: Path) -> None:
     assert resolver.resolve("The Front", "gtd", "1995-03-01").group_ids == ("old-front",)
     assert resolver.resolve("The Front", "gtd", "2010").group_ids == ("new-front",)
     undated = resolver.resolve("The Front", "gtd")
-    assert undated.status == "ambiguous" and set(undated.group_ids) == {"old-front", "new-front"}
+    # without a date the name stands for either: "scoped" (it resolves once the event's date is known)
+    assert undated.status == "scoped" and set(undated.group_ids) == {"old-front", "new-front"}
+    assert undated.date_sensitive
+    assert resolver.resolve("The Front", "gtd", "2002").status == "unresolved"  # between the two periods
     assert resolver.resolve("The Front", "gtd", "2002").status == "unresolved"
 
 
