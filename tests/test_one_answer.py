@@ -107,3 +107,16 @@ def test_the_web_api_carries_the_python_answers(
     for name in ("expansion", "opportunism", "autonomy", "theatres"):
         section = client.get(f"/api/groups/{gid}/{name}").json()
         assert_carries(section["data"], expected[name], name)
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_cli_surface(loaded_store, group: str, answers: dict[str, dict[str, Any]]) -> None:  # noqa: ANN001
+    """``spillover MEASURE GROUP --format json`` prints exactly the Python API's result."""
+    from typer.testing import CliRunner
+
+    from spillover.cli import app
+
+    for name in MEASURES:
+        done = CliRunner().invoke(app, [name, group, "--store", str(loaded_store.path), "--format", "json"])
+        assert done.exit_code == 0, (name, done.output[-2000:])
+        assert json.loads(done.stdout) == answers[group][name], name

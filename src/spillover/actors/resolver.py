@@ -23,7 +23,9 @@ from spillover.actors.dates import to_date, within
 from spillover.actors.registry import AliasClaim, Registry
 from spillover.actors.text import normalise
 
-Status = Literal["resolved", "ambiguous", "unresolved"]
+#: ``scoped``: the name stands for one group once the event's date and country are known (its aliases hold
+#: for periods or countries), for several without them
+Status = Literal["resolved", "scoped", "ambiguous", "unresolved"]
 Category = Literal["named", "unknown", "generic"]
 
 #: Source names used by the event store (and common spellings) → alias dataset keys.
@@ -68,6 +70,8 @@ class Resolution:
     joint: bool = False
     parts: tuple[Resolution, ...] = field(default=(), repr=False)
     date_sensitive: bool = False
+    #: groups the name stands for on other dates or in other countries (its scoped aliases)
+    alternatives: tuple[str, ...] = ()
 
     @property
     def group_id(self) -> str | None:
@@ -176,7 +180,20 @@ class Resolver:
             claims = here or [c for c in claims if not c.countries]
             if not claims:
                 return Resolution(name, "unresolved", via="alias-out-of-place", date_sensitive=True)
-        ids = tuple(dict.fromkeys(self.registry.canonical_id(c.group_id) for c in claims))
+        every = tuple(dict.fromkeys(self.registry.canonical_id(c.group_id) for c in claims))
+        if day is None and place is None and dated and len(every) > 1:
+            # no date or place to choose with: a claim for everywhere and always answers, the scoped ones are
+            # alternatives; with none, the name is scoped (it resolves per event)
+            plain = [c for c in claims if not c.scoped]
+            ids = tuple(dict.fromkeys(self.registry.canonical_id(c.group_id) for c in plain))
+            others = tuple(g for g in every if g not in ids)
+            if len(ids) == 1:
+                return Resolution(
+                    name, "resolved", ids, plain[0].alias, via="alias", date_sensitive=True, alternatives=others
+                )
+            if not ids:
+                return Resolution(name, "scoped", every, claims[0].alias, via="alias", date_sensitive=True)
+        ids = every
         status: Status = "resolved" if len(ids) == 1 else "ambiguous"
         return Resolution(name, status, ids, claims[0].alias, via="alias", date_sensitive=dated)
 
@@ -286,6 +303,7 @@ class Resolver:
             ]
         out["status"] = [r.status for r in results]
         out["group_ids"] = [list(r.group_ids) for r in results]
+        out["candidate_ids"] = [list(dict.fromkeys([*r.group_ids, *_alternatives(r)])) for r in results]
         out["group_id"] = [r.group_id for r in results]
         out["matched_alias"] = [r.matched_alias for r in results]
         out["via"] = [r.via for r in results]
@@ -293,6 +311,11 @@ class Resolver:
         out["uncertain"] = [r.uncertain for r in results]
         out["joint"] = [r.joint for r in results]
         return out
+
+
+def _alternatives(res: Resolution) -> list[str]:
+    """Every group a resolution may stand for on another date or in another country (its parts' too)."""
+    return [*res.alternatives, *(g for part in res.parts for g in (*part.group_ids, *_alternatives(part)))]
 
 
 def _is_missing(value: Any) -> bool:

@@ -61,7 +61,7 @@ def test_check_table(loaded_store, reference: Path) -> None:  # noqa: ANN001
     assert "supported" in out and "contradicted" in out
     result = runner.invoke(app, ["check", str(reference), "--group", "Al-Qaida in the Islamc Magreb",
                                  "--store", str(loaded_store.path)])  # fmt: skip
-    assert result.exit_code == 1 and "did you mean" in result.output.lower()
+    assert result.exit_code == 2 and "did you mean" in result.output.lower()
 
 
 def test_assess_a_small_group_without_pdf(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
@@ -116,7 +116,7 @@ def test_assess_in_the_all_view(loaded_store, tmp_path: Path) -> None:  # noqa: 
             str(loaded_store.path),
         ],
     )
-    assert result.exit_code == 1 and "unknown view" in result.output
+    assert result.exit_code == 2 and "unknown view" in result.output
 
 
 def test_check_exit_code_says_whether_a_claim_is_contradicted(
@@ -153,6 +153,7 @@ def test_check_as_csv(loaded_store, reference: Path) -> None:  # noqa: ANN001
     expected = check_claims(read_claims_text(reference), loaded_store, "AQIM")
     frame = pd.read_csv(io.StringIO(result.stdout))
     assert list(frame["claim"]) == [v.text for v in expected]
-    assert list(frame["verdict"]) == [v.label for v in expected]
-    assert "not checkable (causal)" in set(frame["verdict"])
+    assert list(frame["verdict"]) == [v.verdict for v in expected]
+    assert list(frame["reason"].fillna("")) == [v.reason or "" for v in expected]
+    assert {"causal", "no coverage"} <= set(frame["reason"].dropna())
     assert result.stderr.strip() == expected.summary_line() and result.exit_code == 1
