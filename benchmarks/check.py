@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     store_path = args.store or build_store(work_dir() / "web_store.duckdb")
     scratch = work_dir() / "check_text.txt"
     with Store(store_path, read_only=True) as store:
-        _api()[0](article[:200], store, args.group)  # warm the registry, the basemap and dateparser
+        _api()[0](article, store, args.group)  # warm up: imports, registry, basemap, dateparser, DuckDB
         short = measure(scratch, article, store, args.group)
         long = measure(scratch, "\n\n".join([article] * repeats), store, args.group)
     scratch.unlink(missing_ok=True)

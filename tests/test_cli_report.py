@@ -158,6 +158,7 @@ def test_check_as_csv(loaded_store, reference: Path) -> None:  # noqa: ANN001
     expected = check_claims(read_claims_text(reference), loaded_store, "AQIM")
     frame = pd.read_csv(io.StringIO(result.stdout))
     assert list(frame["claim"]) == [v.text for v in expected]
-    assert list(frame["verdict"]) == [v.label for v in expected]
-    assert "not checkable (causal)" in set(frame["verdict"])
+    assert list(frame["verdict"]) == [v.verdict for v in expected]
+    assert list(frame["reason"].fillna("")) == [v.reason or "" for v in expected]
+    assert {"causal", "no coverage"} <= set(frame["reason"].dropna())
     assert result.stderr.strip() == expected.summary_line() and result.exit_code == 1

@@ -151,19 +151,20 @@ class CheckResult:
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per verdict: the claim, its kind, verdict (with its reason), evidence and events."""
-        return pd.DataFrame(
+        """One row per verdict: the claim, its kind, verdict, the reason it is not checkable (or what limits
+        it), its evidence (events or the registry), what the data say, how it was checked, the events."""
+        columns = ["claim", "kind", "verdict", "reason", "basis", "the data say", "how", "events"]
+        rows = [
             [
-                {
-                    "claim": v.text,
-                    "kind": v.kind,
-                    "verdict": v.label,
-                    "basis": v.basis,
-                    "the data say": v.data_figure,
-                    "how": v.explanation,
-                    "events": " ".join(v.event_ids),
-                }
-                for v in self.verdicts
-            ],  # fmt: skip
-            columns=["claim", "kind", "verdict", "basis", "the data say", "how", "events"],
-        )
+                v.text,
+                v.kind,
+                v.verdict,
+                v.reason,
+                v.basis,
+                v.data_figure,
+                v.explanation,
+                " ".join(v.event_ids),
+            ]
+            for v in self.verdicts
+        ]
+        return pd.DataFrame(rows, columns=columns)

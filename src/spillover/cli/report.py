@@ -1,13 +1,14 @@
 """``spillover assess GROUP`` writes the assessment; ``spillover check FILE --group GROUP`` checks a written one.
 
 Both are thin layers over :func:`spillover.report.assess` and :func:`spillover.claims.check_claims`.
-``check`` ends with the count of each verdict and exits 1 when a claim is contradicted (``--no-fail``: 0).
+``check`` ends with the summary line of :class:`spillover.claims.CheckResult` and exits 1 when a claim is
+contradicted (``--no-fail``: 0), 2 when the file cannot be read (:func:`spillover.claims.read_claims_text`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,6 +31,9 @@ from spillover.cli.options import (
 )
 from spillover.cli.output import Format, say
 from spillover.parameters import DEFAULTS
+
+if TYPE_CHECKING:
+    from spillover.claims import CheckResult
 
 top = commands()
 
@@ -88,7 +92,7 @@ def check(
     claims_file: Annotated[
         Path,
         typer.Argument(
-            help="A written assessment (plain text or Markdown, any common encoding, at most 2 MiB)"
+            help="A written assessment: plain text or Markdown, any common encoding, at most 2 MiB"
         ),
     ],
     group: Annotated[
@@ -100,47 +104,50 @@ def check(
         bool, typer.Option("--fail/--no-fail", help="Exit 1 when a claim is contradicted")
     ] = True,
 ) -> None:
-    """Check the factual claims of a written assessment against the event data: each supported (by events,
-    or consistent with the registry), contradicted (with the data's figure) or not checkable (with the
-    reason), with the event ids consulted; ends with the count of each verdict."""
-    from spillover.claims import ClaimsTextError, check_claims, read_claims_text
+    """Check the factual claims of a written assessment against the event data: each supported,
+    contradicted (with the data's figure) or not checkable (with the reason), with the event ids consulted.
+    Ends with "N supported by events, N consistent with the registry, N contradicted, N not checkable" (on
+    stderr with csv and json, whose JSON carries the same counts as "summary")."""
+    from spillover.claims import check_claims, read_claims_text
     from spillover.store import Store
 
-    try:
-        text = read_claims_text(claims_file)
-    except ClaimsTextError as exc:
-        raise InputError(str(exc)) from exc
+    text = read_claims_text(claims_file)  # a missing, binary or oversized file: one line, exit 2
     with (
         Store(store_path(store), read_only=True) as db,
         output.working(f"checking the claims of {claims_file.name}…"),
     ):
         result = check_claims(text, db, group)
-    chosen = format_of(format)
-    if chosen is Format.table:
-        _verdict_table(result, claims_file.name)
-        say(f"[bold]{result.summary_line()}[/]")
-    else:  # the verdicts on stdout, the counts on stderr
-        payload = result.to_dict() if chosen is Format.json else result.to_frame()
-        output.write(
-            output.json_text(payload, default=str) if chosen is Format.json else output.csv_text(payload)
-        )
-        output.err.print(result.summary_line())
+    print_check(result, format_of(format), f"Claims in {claims_file.name}")
     if fail and result.any_contradicted:
         raise typer.Exit(EXIT_FINDING)
 
 
-def _verdict_table(verdicts: Any, name: str) -> None:
+def print_check(result: CheckResult, chosen: Format, title: str) -> None:
+    """The verdicts as a table then the summary line, or as CSV / JSON on stdout with the summary line on
+    stderr (so that what is piped on stays CSV or JSON)."""
+    if chosen is Format.json:
+        output.write(output.json_text(result.to_dict(), default=str))
+    elif chosen is Format.csv:
+        output.write(output.csv_text(result.to_frame()))
+    else:
+        _verdict_table(result, title)
+        say(f"[bold]{result.summary_line()}[/]")
+        return
+    output.err.print(result.summary_line())
+
+
+def _verdict_table(result: CheckResult, title: str) -> None:
     from rich.table import Table
 
-    table = Table(title=f"Claims in {name}", title_justify="left", title_style="bold")
+    table = Table(title=title, title_justify="left", title_style="bold")
     for col in ("claim", "verdict", "the data say", "events"):
         table.add_column(col, overflow="fold", no_wrap=col == "events")
     colour = {"supported": "green", "contradicted": "red"}
-    for v in verdicts:
+    for v in result:
         shade = colour.get(v.verdict, "yellow")
         table.add_row(
             output.escape(v.text),
-            f"[{shade}]{v.label}[/]",
+            f"[{shade}]{output.escape(v.label)}[/]",
             output.escape(f"{output.fmt(v.data_figure)}\n{v.explanation}"),
             "\n".join(v.event_ids[:6]),
         )
