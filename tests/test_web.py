@@ -41,7 +41,7 @@ def app(loaded_store, report_dir: Path):  # noqa: ANN001, ANN201 - FastAPI app
 
 @pytest.fixture(scope="module")
 def client(app) -> TestClient:  # noqa: ANN001
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 

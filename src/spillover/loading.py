@@ -1,0 +1,112 @@
+"""Loading many files: every good file is loaded, every bad one named with its reason, and a summary.
+
+Each file is its own transaction (:meth:`spillover.store.Store.ingest`), so a bad file in a folder never
+stops the good files after it, and an interrupted load keeps the files done.  A fault of the store itself
+(locked, read-only, a full disk) stops the load: every file after it would fail the same way.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spillover.errors import InputError, describe, write_crash_log
+from spillover.store import IngestReport, Store
+
+
+@dataclass
+class FileFailure:
+    path: Path
+    reason: str
+
+
+@dataclass
+class LoadSummary:
+    """What a load of several files did."""
+
+    reports: list[IngestReport] = field(default_factory=list)
+    failures: list[FileFailure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def line(self) -> str:
+        """One line: files loaded, already there and failed; rows, events, quarantined and skipped rows."""
+        loaded = [r for r in self.reports if r.status == "ingested"]
+        known = len(self.reports) - len(loaded)
+        events = sum(r.events_added for r in loaded)
+        quarantined = sum(r.rows_quarantined for r in loaded)
+        skipped = sum(r.rows_skipped for r in loaded)
+        rows = sum(r.rows for r in loaded)
+        return (
+            f"{len(loaded):,} file(s) loaded ({rows:,} rows → {events:,} new events, {quarantined:,} rows "
+            f"quarantined, {skipped:,} skipped), {known:,} already in the store, {len(self.failures):,} failed"
+        )
+
+
+def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named on the command line: files as given, glob patterns (quoted, so that thousands of GDELT
+    files do not overflow the shell) and folders expanded to their files, sorted by name."""
+    out: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        text = str(item)
+        if not path.exists() and any(ch in text for ch in "*?["):
+            found = sorted(Path(p) for p in glob.glob(text) if Path(p).is_file())
+            if not found:
+                raise InputError(f"{text}: no file matches this pattern")
+            out += found
+        elif path.is_dir():
+            out += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        else:
+            out.append(path)
+    return list(dict.fromkeys(out))
+
+
+def is_store_fault(exc: BaseException) -> bool:
+    """A failure of the store or the disk (locked, read-only, full): every later file would fail too."""
+    import duckdb
+
+    if isinstance(exc, InputError | FileNotFoundError | IsADirectoryError):
+        return False
+    return isinstance(exc, duckdb.Error | OSError)
+
+
+def _reason(path: Path, exc: Exception) -> str:
+    known = describe(exc)
+    if known is not None:
+        return known if str(path) in known or path.name in known else f"{path}: {known}"
+    log = write_crash_log(exc)
+    return f"{path}: unexpected failure ({type(exc).__name__}: {str(exc)[:200]}); the traceback is in {log}"
+
+
+def load_files(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    on_file: Callable[[Path], Callable[[str], None]] | None = None,
+    on_done: Callable[[Path, IngestReport | FileFailure], None] | None = None,
+    **options: object,
+) -> LoadSummary:
+    """Ingest each file; bad files are noted with their one-line reason and the load goes on; a store
+    fault is raised (the files before it stay loaded)."""
+    summary = LoadSummary()
+    for path in paths:
+        step = on_file(path) if on_file else None
+        try:
+            report = store.ingest(path, on_step=step, **options)  # type: ignore[arg-type]
+        except Exception as exc:
+            if is_store_fault(exc):
+                raise
+            failure = FileFailure(path, _reason(path, exc))
+            summary.failures.append(failure)
+            if on_done:
+                on_done(path, failure)
+            continue
+        summary.reports.append(report)
+        if on_done:
+            on_done(path, report)
+    return summary
