@@ -85,10 +85,7 @@ def write(path: Path, sheet: Sheet, source: str = "") -> Path:
     header (zipped for .zip), or a spreadsheet of text cells for .xlsx."""
     if path.suffix == ".xlsx":
         return write_xlsx(path, sheet.header, sheet.rows)
-    if source == "gdelt":
-        text = sheet.csv_text(delimiter="\t", header=False)
-    else:
-        text = sheet.csv_text()
+    text = sheet.csv_text(delimiter="\t", header=False) if source == "gdelt" else sheet.csv_text()
     data = text.encode("utf-8")
     if path.suffix == ".gz":
         path.write_bytes(gzip.compress(data, mtime=0))

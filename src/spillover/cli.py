@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +15,9 @@ from rich.table import Table
 from spillover.cli_engine import EngineOpt, ParquetOpt, SparkMasterOpt, wants_engine
 from spillover.cli_options import StoreOpt
 from spillover.config import default_store_path
+
+if TYPE_CHECKING:
+    from spillover.loading import LoadSummary
 
 app = typer.Typer(
     help="spillover: evidence-backed assessments of armed groups from public conflict-event data.",
@@ -61,34 +65,15 @@ def _fmt(value: object) -> str:
 # --- data --------------------------------------------------------------------------------------------
 
 
-def _expand_inputs(paths: list[Path]) -> list[Path]:
-    """Files named on the command line: files as given, glob patterns (quoted, so that thousands of GDELT
-    files do not overflow the shell) and folders expanded to their files, sorted by name."""
-    import glob
-
-    out: list[Path] = []
-    for path in paths:
-        text = str(path)
-        if not path.exists() and any(ch in text for ch in "*?["):
-            found = sorted(Path(p) for p in glob.glob(text) if Path(p).is_file())
-            if not found:
-                raise FileNotFoundError(f"{text}: no file matches this pattern")
-            out += found
-        elif path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-        else:
-            out.append(path)
-    return list(dict.fromkeys(out))
-
-
-def _ingest_with_progress(store_path: Path, paths: list[Path], **options: object) -> list[dict[str, object]]:
+def _ingest_with_progress(store_path: Path, paths: list[Path], **options: object) -> LoadSummary:
     """Load the files one by one (each its own transaction, so an interrupted load keeps the files done
-    and a re-run skips them), with a progress bar over the files when there are several."""
+    and a re-run skips them), with a progress bar over the files when there are several; a bad file is
+    named with its reason and the load goes on (:func:`spillover.loading.load_files`)."""
     from rich.progress import BarColumn, MofNCompleteColumn
 
+    from spillover.loading import FileFailure, load_files
     from spillover.store import Store
 
-    reports = []
     with (
         Store(store_path) as store,
         Progress(
@@ -102,19 +87,22 @@ def _ingest_with_progress(store_path: Path, paths: list[Path], **options: object
         ) as progress,
     ):
         overall = progress.add_task("files", total=len(paths)) if len(paths) > 1 else None
-        for path in paths:
-            task = progress.add_task(f"{path.name}: starting", total=None)
+        tasks: dict[Path, int] = {}
 
-            def on_step(msg: str, task: int = task, name: str = path.name) -> None:
-                progress.update(task, description=f"{name}: {msg}")
+        def on_file(path: Path) -> Callable[[str], None]:
+            tasks[path] = task = progress.add_task(f"{path.name}: starting", total=None)
+            return lambda msg: progress.update(task, description=f"{path.name}: {msg}")
 
-            report = store.ingest(path, on_step=on_step, **options)  # type: ignore[arg-type]
-            progress.remove_task(task)
+        def on_done(path: Path, outcome: object) -> None:
+            progress.remove_task(tasks.pop(path))
             if overall is not None:
                 progress.advance(overall)
-            reports.append(report.as_dict())
-            _print_report(report.as_dict())
-    return reports
+            if isinstance(outcome, FileFailure):
+                err.print(f"failed: {outcome.reason}", soft_wrap=True, markup=False, style="bold red")
+            else:
+                _print_report(outcome.as_dict())  # type: ignore[attr-defined]
+
+        return load_files(store, paths, on_file=on_file, on_done=on_done, **options)
 
 
 def _print_report(r: dict[str, object]) -> None:
@@ -128,7 +116,9 @@ def _print_report(r: dict[str, object]) -> None:
         f"{r['rows_quarantined']:,} rows quarantined"
     )
     for reason, n in dict(r["quarantine_reasons"]).items():  # type: ignore[call-overload]
-        console.print(f"    quarantined {n:,} × {reason}")
+        console.print(f"    quarantined {n:,} × {reason}", markup=False)
+    for reason, n in dict(r.get("skip_reasons") or {}).items():  # type: ignore[call-overload]
+        console.print(f"    skipped {n:,} × {reason}", markup=False)
     if r["absent_columns"]:
         console.print(f"    recorded as unknown (absent columns): {len(r['absent_columns']):,}")  # type: ignore[arg-type]
 
@@ -153,19 +143,45 @@ def data_add(
     store: StoreOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the ingest reports as JSON")] = False,
 ) -> None:
-    """Load local event files into the store (idempotent: a file already loaded adds nothing)."""
-    from spillover.sources.layouts import LayoutError
+    """Load local event files into the store (idempotent: a file already loaded adds nothing).  Every good
+    file of a folder or pattern is loaded; each bad one is named with its reason (exit code 1)."""
+    from spillover.loading import expand_inputs
 
     provided = {"country": country} if country else {}
-    try:
-        files = _expand_inputs(paths)
-        reports = _ingest_with_progress(
-            _store_path(store), files, source=source, allow_extra=allow_extra_columns, provided=provided
-        )
-    except (LayoutError, FileNotFoundError, ValueError) as exc:
-        raise _fail(str(exc)) from exc
+    files = expand_inputs(paths)
+    summary = _ingest_with_progress(
+        _store_path(store), files, source=source, allow_extra=allow_extra_columns, provided=provided
+    )
     if as_json:
-        console.print_json(json.dumps(reports, default=str))
+        console.print_json(json.dumps([r.as_dict() for r in summary.reports], default=str))
+    if len(files) > 1 or summary.failures:
+        (err if summary.failures else console).print(summary.line(), markup=False)
+    if summary.failures:
+        raise typer.Exit(code=1)
+
+
+@data_app.command("remove")
+def data_remove(
+    file: Annotated[
+        str, typer.Argument(help="The loaded file: its path, name or file id (see `data files`)")
+    ],
+    store: StoreOpt = None,
+) -> None:
+    """Take a loaded file and everything it brought (events, actor names, raw rows, quarantined rows, fusion
+    links) out of the store, in one transaction."""
+    from spillover.store import Store, remove_file
+
+    with Store(_store_path(store)) as opened:
+        removed = remove_file(opened, file)
+    kept = (
+        f", {removed.events_kept:,} events kept (another loaded file has them)" if removed.events_kept else ""
+    )
+    console.print(
+        f"removed {removed.name} ({removed.file_id[:12]}…): {removed.events:,} events{kept}, "
+        f"{removed.raw_rows:,} raw rows, {removed.quarantined:,} quarantined rows, {removed.skipped:,} skipped "
+        f"rows, {removed.links:,} fusion links",
+        markup=False,
+    )
 
 
 @data_app.command("list")
@@ -211,12 +227,14 @@ def data_fetch(
             console.print(f"[green]{name}[/]: {path} (sha256 verified)")
             if load and ds.kind == "events":
                 opts = ds.load_options
-                _ingest_with_progress(
+                loaded = _ingest_with_progress(
                     _store_path(store),
                     [path],
                     allow_extra=bool(opts.get("allow_extra", False)),
                     provided=dict(opts.get("provided", {})),
                 )
+                if loaded.failures:
+                    raise typer.Exit(code=1)
     except FetchError as exc:
         raise _fail(str(exc)) from exc
 
@@ -386,8 +404,11 @@ def cite_cmd() -> None:
 
 
 def main() -> None:  # pragma: no cover - console script entry
-    app()
+    """The console script: the app inside the error boundary (one line per failure, never a traceback)."""
+    from spillover.errors import main_guarded
+
+    main_guarded(app)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spillover.errors import InputError, describe, write_crash_log
+from spillover.errors import InputError, describe
 from spillover.store import IngestReport, Store
 
 
@@ -66,21 +66,11 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-def is_store_fault(exc: BaseException) -> bool:
-    """A failure of the store or the disk (locked, read-only, full): every later file would fail too."""
-    import duckdb
-
-    if isinstance(exc, InputError | FileNotFoundError | IsADirectoryError):
-        return False
-    return isinstance(exc, duckdb.Error | OSError)
-
-
-def _reason(path: Path, exc: Exception) -> str:
-    known = describe(exc)
-    if known is not None:
-        return known if str(path) in known or path.name in known else f"{path}: {known}"
-    log = write_crash_log(exc)
-    return f"{path}: unexpected failure ({type(exc).__name__}: {str(exc)[:200]}); the traceback is in {log}"
+def is_input_problem(exc: BaseException) -> bool:
+    """A failure that belongs to one input file (bad, unreadable or missing): the load goes on.  Anything
+    else (a store fault: locked, read-only, a full disk; or a bug) stops it, as every later file would
+    fail the same way."""
+    return isinstance(exc, InputError | FileNotFoundError | IsADirectoryError)
 
 
 def load_files(
@@ -99,9 +89,10 @@ def load_files(
         try:
             report = store.ingest(path, on_step=step, **options)  # type: ignore[arg-type]
         except Exception as exc:
-            if is_store_fault(exc):
+            if not is_input_problem(exc):
                 raise
-            failure = FileFailure(path, _reason(path, exc))
+            known = describe(exc) or str(exc)
+            failure = FileFailure(path, known if path.name in known else f"{path}: {known}")
             summary.failures.append(failure)
             if on_done:
                 on_done(path, failure)
