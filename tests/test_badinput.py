@@ -528,3 +528,74 @@ def test_the_corpus_covers_every_loader_and_format() -> None:
     assert len(CASES) >= 60
     for word in ("ged-", "gtd-", "acled-", "rand-", "gdelt-", "xlsx", "gz", "zip"):
         assert sum(word in name for name in CASES) >= 3, word
+
+
+# --- the real files ----------------------------------------------------------------------------------------------
+def test_real_hdx_export_skips_its_hxl_row(real_data: Path, tmp_path: Path) -> None:
+    """UCDP's HDX export has HXL hashtags on its second line: skipped with the reason, not quarantined."""
+    with Store(tmp_path / "s.duckdb") as store:
+        report = store.ingest(real_data / "events/ucdp_ged_iraq_1989_2018_hdx.csv.gz")
+        assert (report.rows, report.rows_quarantined, report.rows_skipped) == (7474, 0, 1)
+        assert report.events_added == 7473
+        skipped = store.query("SELECT row_number, reason, value FROM skipped_rows")
+        assert skipped["row_number"].tolist() == [1] and "HXL" in skipped["reason"].item()
+        assert "#date+start" in skipped["value"].item()
+        assert store.query("SELECT count(*) n FROM raw_rows WHERE event_id IS NULL")["n"].item() == 1
+
+
+def test_real_rand_reexport_adds_no_event(real_data: Path, tmp_path: Path) -> None:
+    """All 40,129 RAND events, re-exported with the columns reversed, every value padded with spaces, every
+    field quoted and gzipped: the same events, none loaded twice."""
+    with gzip.open(
+        real_data / "events/rand_rdwti_1968_2009_exdex.csv.gz", "rt", encoding="utf-8", newline=""
+    ) as fh:
+        rows = list(csv.reader(fh))
+    reexport = tmp_path / "rand_reexport.csv.gz"
+    with gzip.open(reexport, "wt", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, quoting=csv.QUOTE_ALL).writerows([[f" {v} " for v in reversed(r)] for r in rows])
+    with Store(tmp_path / "s.duckdb") as store:
+        first = store.ingest(real_data / "events/rand_rdwti_1968_2009_exdex.csv.gz")
+        again = store.ingest(reexport)
+        assert first.events_added == 40129
+        assert (again.events_added, again.events_known) == (0, 40129)
+        assert store.counts()["events"] == 40129
+
+
+def test_removing_a_real_file_leaves_the_store_as_without_it(real_data: Path, tmp_path: Path) -> None:
+    from spillover.store import remove_file
+
+    niger, mali = (
+        real_data / "events/acled_hdx_niger_1997_2020.csv.gz",
+        real_data / "events/acled_hdx_mali_1997_2020.csv.gz",
+    )
+    with Store(tmp_path / "only.duckdb") as only:
+        only.ingest(niger)
+        expected = only.counts()
+        expected_ids = only.query("SELECT event_id FROM events ORDER BY 1")["event_id"].tolist()
+    with Store(tmp_path / "both.duckdb") as store:
+        store.ingest(niger)
+        report = store.ingest(mali)
+        removed = remove_file(store, report.file_id[:10])
+        assert removed.events == report.events_added and removed.raw_rows == report.rows
+        assert store.counts() == expected
+        assert store.query("SELECT event_id FROM events ORDER BY 1")["event_id"].tolist() == expected_ids
+        assert sorted(p.name for p in store.raw_dir.glob("*")) == [
+            f"{store.files()['file_id'].item()}.parquet"
+        ]
+
+
+def test_removing_a_file_keeps_events_another_file_also_has(real_data: Path, tmp_path: Path) -> None:
+    """An event two files have stays when one of them is removed, attributed to the other."""
+    from spillover.store import remove_file
+
+    sheet = real_sheet("gtd")
+    first = write(tmp_path / "first.csv", sheet)
+    second = write(tmp_path / "second.csv", Sheet(sheet.header, sheet.rows[:3]))
+    with Store(tmp_path / "s.duckdb") as store:
+        store.ingest(first)
+        assert store.ingest(second).events_known == 3
+        removed = remove_file(store, first)
+        assert (removed.events, removed.events_kept) == (ROWS - 3, 3)
+        ev = store.query("SELECT e.event_id, f.name FROM events e JOIN files f USING (file_id)")
+        assert len(ev) == 3 and set(ev["name"]) == {"second.csv"}
+        assert store.counts()["raw_rows"] == 3

@@ -104,7 +104,7 @@ def unique_names(header: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     names = []
     for i, name in enumerate(header):
-        name = name if name.strip() else f"_column{i}"
+        name = name.strip() or f"_column{i}"  # ' Date ' (a re-export padding every cell) is Date
         if name in seen:
             seen[name] += 1
             name = f"{name}.{seen[name]}"

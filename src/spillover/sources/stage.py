@@ -176,24 +176,24 @@ def _flags_sql(loader: Loader, ctx: Context) -> str:
 
 
 def normalised_text(sql: str) -> str:
-    """A value as a content id reads it: trimmed, runs of white space as one space, '3.0' as '3' (a
-    spreadsheet or R re-export), empty as ''."""
-    collapsed = f"regexp_replace(trim(coalesce({sql}, '')), '\\s+', ' ', 'g')"
-    return f"regexp_replace({collapsed}, '^(-?[0-9]+)\\.0+$', '\\1')"
+    """A value as a content id reads it: trimmed, '3.0' as '3' (a spreadsheet or R re-export), empty as ''."""
+    return f"regexp_replace(trim(coalesce({sql}, '')), '^(-?[0-9]+)\\.0+$', '\\1')"
 
 
 def _source_id_sql(loader: Loader, ctx: Context) -> str:
-    """The source's own id, or, for sources without ids (RAND), a content hash of the row's normalised
-    values in the layout's column order: a re-export with its columns reordered, quoted differently, with
-    stray white space or compressed gives the same ids, so its events are not loaded twice."""
+    """The source's own id, or, for files without ids (RAND, GTD extracts), a content hash of the row's
+    normalised values in the layout's column order (the file's columns the layout knows): a re-export with
+    its columns reordered, quoted differently, with stray white space around values or compressed gives
+    the same ids, so its events are not loaded twice."""
     ids = [c for c in loader.id_columns if ctx.has(c)]
     if ids:
         # '15960.0' (ids written as floats by R/pandas exports) → '15960'
         return " || '-' || ".join(f"regexp_replace({ctx.text(c)}, '\\.0+$', '')" for c in ids)
     normalisers = loader.content_id_values(ctx)
     values = [
-        normalisers[col] if col in normalisers else normalised_text(ctx.text(col) if ctx.has(col) else "NULL")
+        normalisers[col] if col in normalisers else normalised_text(ctx.text(col))
         for col in ctx.layout.columns
+        if ctx.has(col)
     ]
     return f"'h' || substr(md5(concat_ws(chr(31), {', '.join(values)})), 1, 16)"
 

@@ -51,4 +51,6 @@ def serve(
     if host != LOOPBACK and host not in ("localhost", "::1"):
         typer.echo(f"warning: listening on {host}: anyone who can reach it can read the store.", err=True)
     typer.echo(f"spillover: serving {store_path} on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(create_app(store_path, report_dir=report_dir), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(store_path, report_dir=report_dir, host=host), host=host, port=port, log_level="info"
+    )
