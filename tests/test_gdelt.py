@@ -433,7 +433,7 @@ def test_the_registry_resolves_gdelt_names_and_known_group_codes(exports: list[P
     """GDELT's upper-case names match the registry's aliases case-folded; CAMEO known-group codes are
     the registry's ``gdelt`` aliases, so a group is found by either."""
     from spillover.actors import Resolver, default_registry
-    from spillover.analysis.selection import select_group
+    from spillover.selection import CERTAINTIES, select
 
     resolver = Resolver(default_registry())
     assert resolver.resolve("TAL", "gdelt").group_ids == ("taliban",)
@@ -442,7 +442,7 @@ def test_the_registry_resolves_gdelt_names_and_known_group_codes(exports: list[P
     assert resolver.resolve("BOKO HARAM", "gdelt").group_ids == ("boko-haram",)
     with Store(tmp_path / "s.duckdb") as store:
         ingest_gdelt(store, exports, progress=False)
-        taliban = select_group(store, "Taliban", include=(), resolver=resolver)
-        boko = select_group(store, "Boko Haram", include=(), resolver=resolver)
+        taliban = select(store, "Taliban", include=(), resolver=resolver, view="all", certainty=CERTAINTIES)
+        boko = select(store, "Boko Haram", include=(), resolver=resolver, view="all", certainty=CERTAINTIES)
     assert taliban.event_ids == ["gdelt:410479523"] and set(taliban.names["name"]) == {"TAL", "TALIBAN"}
     assert sorted(boko.event_ids) == ["gdelt:410479411", "gdelt:410480112"]

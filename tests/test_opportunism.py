@@ -9,13 +9,12 @@ import pandas as pd
 import pytest
 from test_expansion import acled_events, aqim_family_events, raw_acled_family, require_data_dir
 
+from spillover.analysis.event_study import event_study, event_study_chart
 from spillover.analysis.expansion import InsufficientData, measure_expansion
 from spillover.analysis.opportunism import (
     DAYS_PER_MONTH,
     assess_opportunism,
     describe_opportunism,
-    event_study,
-    event_study_chart,
     onset_relation,
     opportunism_robustness,
 )

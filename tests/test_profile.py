@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from spillover.analysis.profile import UnknownGroup, profile
+from spillover import measures
+from spillover.analysis.profile import raw_name_profile
+from spillover.selection import CERTAINTIES, UnknownGroup, select
 from spillover.store import Store
 
 
@@ -15,7 +17,7 @@ def test_profile_matches_raw_gtd_file(real_data, tmp_path) -> None:  # noqa: ANN
     mine = raw[raw["gname"].str.contains("Islamic Maghreb", case=False)]
     with Store(tmp_path / "s.duckdb") as store:
         store.ingest(path)
-        p = profile(store, "islamic maghreb", raw_names=True)
+        p = raw_name_profile(store, "islamic maghreb")
     assert p.events == len(mine)
     assert set(p.by_year["year"].astype(int)) == set(mine["iyear"].astype(int))
     assert set(p.by_country["country"]) == set(mine["country"])
@@ -38,7 +40,7 @@ def test_profile_of_acled_group_counts_every_role(real_data, tmp_path) -> None: 
     mine = raw[raw[cols].apply(lambda c: c.str.contains("AQIM", case=False)).any(axis=1)]
     with Store(tmp_path / "s.duckdb") as store:
         store.ingest(path)
-        p = profile(store, "AQIM", raw_names=True)
+        p = raw_name_profile(store, "AQIM")
     assert p.events == len(mine)
     assert (
         dict(zip(p.by_year["year"].astype(int), p.by_year["events"], strict=True))
@@ -50,7 +52,7 @@ def test_unknown_group_gets_suggestions(real_data, tmp_path) -> None:  # noqa: A
     with Store(tmp_path / "s.duckdb") as store:
         store.ingest(real_data / "events/acled_hdx_niger_1997_2020.csv.gz")
         with pytest.raises(UnknownGroup, match="Did you mean"):
-            profile(store, "Islamic State Greater Sahar")
+            raw_name_profile(store, "Islamic State Greater Sahar")
 
 
 def test_profile_through_registry_counts_every_alias_once(real_data, tmp_path) -> None:  # noqa: ANN001
@@ -77,8 +79,9 @@ def test_profile_through_registry_counts_every_alias_once(real_data, tmp_path) -
     with Store(tmp_path / "s.duckdb") as store:
         for f in files:
             store.ingest(real_data / f)
-        p = profile(store, "AQIM")
-        with_pred = profile(store, "AQIM", include=("predecessors",))
+        # every stored report of every attribution: what the raw files' names count
+        p = measures.profile(select(store, "AQIM", include=(), view="all", certainty=CERTAINTIES))
+        with_pred = measures.profile(select(store, "AQIM", view="all", certainty=CERTAINTIES))
     assert p.events == expected
     assert set(p.by_source["source"]) == {"gtd", "rand", "acled"}
     assert with_pred.events > p.events  # GSPC and GIA events join

@@ -201,12 +201,13 @@ def _sorted(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def test_engine_profile_equals_the_pandas_profile(duck_real: object) -> None:
+    from spillover.analysis.engine_profile import profile as engine_profile
     from spillover.analysis.profile import summarise
 
     family = GroupFilter.family(*AQIM_PATTERNS)
     events = Q.events_for(duck_real, family).drop(columns="group")
     expected = summarise("group", Q.matching_names(duck_real, family), events)
-    got = Q.profile(duck_real, family)
+    got = engine_profile(duck_real, family)
     assert (got.events, got.fatalities) == (expected.events, expected.fatalities)
     pd.testing.assert_frame_equal(got.by_year, expected.by_year, check_dtype=False)
     for part, key in (("by_country", "country_iso3"), ("by_source", "source"), ("tactics", "tactic")):
@@ -282,13 +283,13 @@ def _same_selection(a, b) -> None:  # noqa: ANN001 - two GroupSelections
 def test_registry_selection_on_an_engine_equals_the_store_selection(
     duck_real: object, real_store_open: Store
 ) -> None:
-    from spillover.analysis.engine import expansion_on, select_group_on, tactic_profile_on
+    from spillover.analysis.engine import expansion_on, tactic_profile_on
     from spillover.analysis.expansion import measure_expansion
-    from spillover.analysis.selection import select_group
     from spillover.analysis.tactics import tactic_profile
+    from spillover.selection import CERTAINTIES, select
 
-    on_store = select_group(real_store_open, "AQIM")  # the "all" view: every stored row
-    on_engine = select_group_on(duck_real, "AQIM")
+    on_store = select(real_store_open, "AQIM", view="all", certainty=CERTAINTIES)  # every stored row
+    on_engine = select(duck_real, "AQIM", view="all", certainty=CERTAINTIES)
     assert len(on_store.events) > 300 and on_store.family.ids == on_engine.family.ids
     _same_selection(on_store, on_engine)
     # the store hands dates back in microseconds, the query layer in nanoseconds: equal values
@@ -303,10 +304,12 @@ def test_registry_selection_on_an_engine_equals_the_store_selection(
 def test_registry_selection_and_aggregates_equal_on_spark(
     duck_real: object, real_store: tuple[Path, Path], spark: object
 ) -> None:
-    from spillover.analysis.engine import expansion_on, select_group_on, tactic_profile_on
+    from spillover.analysis.engine import expansion_on, tactic_profile_on
+    from spillover.selection import CERTAINTIES, select
 
     on_spark = Q.connect_spark(spark, real_store[1])
-    a, b = select_group_on(duck_real, "AQIM"), select_group_on(on_spark, "AQIM")
+    a = select(duck_real, "AQIM", view="all", certainty=CERTAINTIES)
+    b = select(on_spark, "AQIM", view="all", certainty=CERTAINTIES)
     _same_selection(a, b)
     pa, pb = tactic_profile_on(duck_real, a), tactic_profile_on(on_spark, b)
     for part in ("counts", "shares", "fatalities", "totals"):

@@ -75,7 +75,7 @@ def test_assess_a_small_group_without_pdf(loaded_store, tmp_path: Path) -> None:
 def test_assess_in_the_all_view(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
     from test_report import few_event_group
 
-    from spillover.analysis.selection import select_group
+    from spillover.selection import select
 
     group = few_event_group(loaded_store)
     invoke(
@@ -93,7 +93,7 @@ def test_assess_in_the_all_view(loaded_store, tmp_path: Path) -> None:  # noqa: 
     assert doc["parameters"]["view"] == "all"
     html = (tmp_path / f"{group}-assessment.html").read_text(encoding="utf-8")
     assert "all view" in html
-    stored = select_group(loaded_store, group, certainty=("certain", "joint"), view="all").events
+    stored = select(loaded_store, group, certainty=("certain", "joint"), view="all").events
     assert f"Every stored report is counted ({len(stored):,}; all view)" in html
     result = runner.invoke(
         app,

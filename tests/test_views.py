@@ -14,17 +14,17 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from spillover.analysis.selection import (
+from spillover.cli import app
+from spillover.fusion import coverage_warnings, view_of
+from spillover.fusion.fused import fuse_rows
+from spillover.selection import (
     DEFAULT_VIEW,
     VIEW_ALL,
     VIEW_FUSED,
     GroupSelection,
     UnknownView,
-    select_group,
+    select,
 )
-from spillover.cli import app
-from spillover.fusion import coverage_warnings, view_of
-from spillover.fusion.fused import fuse_rows
 from spillover.store import Store
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWarning")
@@ -35,7 +35,7 @@ runner = CliRunner()
 def _select(store: Store, view: str, group: str = "AQIM") -> GroupSelection:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return select_group(store, group, view=view)
+        return select(store, group, view=view)
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +59,10 @@ def _run(*args: str) -> str:
 
 def test_all_view_is_the_stored_rows_unchanged(loaded_store: Store, aqim_all: GroupSelection) -> None:
     default = _select(loaded_store, VIEW_ALL)
-    plain = select_group(loaded_store, "AQIM")  # the library default: existing callers see what they saw
-    assert plain.view == VIEW_ALL and len(plain.events) == len(aqim_all.events) == len(default.events)
-    assert "event_ids" not in plain.events and plain.events["event_id"].is_unique
+    plain = select(loaded_store, "AQIM")  # the one default of every surface: fused, suspected-only left out
+    assert plain.view == VIEW_FUSED and plain.certainty == ("certain", "joint")
+    assert len(default.events) == len(aqim_all.events)
+    assert "event_ids" not in default.events and default.events["event_id"].is_unique
     assert view_of(aqim_all.events) == VIEW_ALL and aqim_all.merged_duplicates == 0
     assert aqim_all.events["source"].nunique() >= 3  # the AQIM family is split over several datasets
 
@@ -143,7 +144,7 @@ def test_a_single_source_view_has_only_that_source(
 
 def test_an_unknown_view_names_the_choices(loaded_store: Store) -> None:
     with pytest.raises(UnknownView, match="fused") as exc:
-        select_group(loaded_store, "AQIM", view="guesswork")
+        select(loaded_store, "AQIM", view="guesswork")
     assert all(s in str(exc.value) for s in ("all", "acled", "gtd", "ged", "rand"))
 
 

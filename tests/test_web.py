@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from spillover.analysis.selection import select_group, view_choices
+from spillover.selection import select, view_choices
 from spillover.web.app import create_app
 from spillover.web.reports import InvalidReportId, parse_report_id
 
@@ -299,9 +299,9 @@ def test_group_summary_and_events_page(client: TestClient) -> None:
 
 @pytest.mark.parametrize("view", ["fused", "all"])
 def test_event_counts_follow_the_view(client: TestClient, loaded_store, view: str) -> None:  # noqa: ANN001
-    """The API counts what select_group counts in the same view: fused (the default, as the CLI and the
+    """The API counts what select counts in the same view: fused (the default, as the CLI and the
     report) once per real event, all once per stored report."""
-    sel = select_group(loaded_store, "AQIM", view=view)
+    sel = select(loaded_store, "AQIM", view=view)
     page = client.get(f"/api/groups/{GROUP}/events", params={"view": view, "limit": 5}).json()
     assert page["total"] == len(sel.events)
     assert page["view"] == view and page["merged_duplicates"] == sel.merged_duplicates
@@ -311,8 +311,8 @@ def test_event_counts_follow_the_view(client: TestClient, loaded_store, view: st
 
 
 def test_fused_is_the_default_view_and_merges_duplicates(client: TestClient, loaded_store) -> None:  # noqa: ANN001
-    fused = select_group(loaded_store, "AQIM", view="fused")
-    everything = select_group(loaded_store, "AQIM", view="all")
+    fused = select(loaded_store, "AQIM", view="fused")
+    everything = select(loaded_store, "AQIM", view="all")
     default = client.get(f"/api/groups/{GROUP}/events", params={"limit": 500}).json()
     assert default["view"] == "fused" and default["total"] == len(fused.events)
     assert default["merged_duplicates"] == len(everything.events) - len(fused.events)
@@ -323,12 +323,12 @@ def test_fused_is_the_default_view_and_merges_duplicates(client: TestClient, loa
         assert event["event_id"] in event["event_ids"] and event["n_sources"] == len(event["sources"])
     # A single source: its events only.
     gtd = client.get(f"/api/groups/{GROUP}/events", params={"view": "gtd", "limit": 500}).json()
-    assert gtd["total"] == len(select_group(loaded_store, "AQIM", view="gtd").events)
+    assert gtd["total"] == len(select(loaded_store, "AQIM", view="gtd").events)
     assert {e["source"] for e in gtd["events"]} <= {"gtd"}
 
 
 def test_expansion_evidence_names_the_stored_events(client: TestClient, loaded_store) -> None:  # noqa: ANN001
-    stored = set(select_group(loaded_store, "AQIM", view="all").event_ids)
+    stored = set(select(loaded_store, "AQIM", view="all").event_ids)
     body = client.get(f"/api/groups/{GROUP}/expansion", params={"view": "fused"}).json()
     for entry in body["data"]["entries"]:
         behind = entry["evidence_stored_event_ids"]
@@ -355,7 +355,7 @@ def test_unknown_view_is_rejected_with_the_choices(client: TestClient, loaded_st
 
 @pytest.mark.parametrize("view", ["fused", "all"])
 def test_group_page_says_which_view_it_counts(client: TestClient, loaded_store, view: str) -> None:  # noqa: ANN001
-    sel = select_group(loaded_store, "AQIM", view=view)
+    sel = select(loaded_store, "AQIM", view=view)
     page = client.get(f"/groups/{GROUP}", params={"view": view} if view != "fused" else None)
     assert page.status_code == 200
     text = page.text.replace("&#39;", "'")
@@ -505,13 +505,3 @@ def test_serve_binds_loopback_by_default(loaded_store, monkeypatch: pytest.Monke
     calls[0]["app"].state.explorer.close()
     missing = CliRunner().invoke(main, ["serve", "--store", "/nonexistent/store.duckdb"])
     assert missing.exit_code == 1
-
-
-def test_summary_report_when_the_report_package_is_missing(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
-    """Without ``spillover.report`` the download still works: a self-contained summary of the group page."""
-    from spillover.web.reports import _summary_report
-
-    out = _summary_report(Path(loaded_store.path), "shining-path", tmp_path / "shining-path.html")
-    html = out.read_text(encoding="utf-8")
-    assert "Shining Path" in html or "Sendero" in html
-    assert "<svg" in html and "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")

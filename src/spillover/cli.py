@@ -312,7 +312,9 @@ def profile_cmd(
 
     With --engine/--parquet the aggregation runs on DuckDB or Spark (spillover.query); every stored row
     counts and ``event_ids`` keeps the earliest evidence ids only."""
-    from spillover.analysis.profile import UnknownGroup, profile
+    from spillover import measures
+    from spillover.analysis.profile import raw_name_profile
+    from spillover.selection import UnknownGroup, UnknownView, select
     from spillover.store import Store
 
     include = ("predecessors",) if with_predecessors else ()
@@ -326,8 +328,13 @@ def profile_cmd(
                 p = profile_on(con, group, include=include, raw_names=raw_names)
         else:
             with Store(_store_path(store), read_only=True) as s, console.status(f"profiling {group}…"):
-                p = profile(s, group, include=include, raw_names=raw_names)
-    except (UnknownGroup, FileNotFoundError, ValueError, ImportError) as exc:
+                known = not raw_names and _known_group(group)
+                p = (
+                    measures.profile(select(s, group, include=include))
+                    if known
+                    else raw_name_profile(s, group)
+                )
+    except (UnknownGroup, UnknownView, FileNotFoundError, ValueError, ImportError) as exc:
         raise _fail(str(exc)) from exc
     if as_json:
         payload = {
@@ -346,6 +353,17 @@ def profile_cmd(
     console.print(_table("By year", p.by_year))
     console.print(_table("By country", p.by_country))
     console.print(_table("Tactics", p.tactics, ["tactic", "events", "share", "fatalities"]))
+
+
+def _known_group(group: str) -> bool:
+    """Whether the registry knows ``group`` (else ``profile`` matches raw actor names)."""
+    from spillover.selection import UnknownGroup, resolve_group
+
+    try:
+        resolve_group(group)
+    except UnknownGroup:
+        return False
+    return True
 
 
 def _mount_commands() -> None:

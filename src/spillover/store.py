@@ -29,8 +29,9 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -108,6 +109,7 @@ class Store:
                 f"(or point --store / SPILLOVER_STORE at an existing store)."
             )
         self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con.execute("SET enable_progress_bar = false")  # the commands show their own progress
         if not read_only:
             self._create_schema()
 
@@ -319,6 +321,40 @@ class Store:
     def query(self, sql: str, params: list[object] | None = None) -> pd.DataFrame:
         """Run SQL against the store and return a DataFrame."""
         return self.con.execute(sql, params or []).fetchdf()
+
+    @contextmanager
+    def registered(self, **frames: pd.DataFrame) -> Iterator[Store]:
+        """The frames visible to SQL under the given names for the block's duration (then unregistered)."""
+        for name, frame in frames.items():
+            self.con.register(name, frame)
+        try:
+            yield self
+        finally:
+            for name in frames:
+                self.con.unregister(name)
+
+    def coverage_by_file(self) -> pd.DataFrame:
+        """Per file and country: the file's source and name, the first and last event date of any actor
+        and the number of events (what a source covers, where and when: the base of every coverage rule)."""
+        frame = self.query(
+            """
+            SELECT e.file_id, f.name AS file, f.source, e.country_iso3,
+                   min(e.date_start) AS first, max(e.date_end) AS last, count(*) AS events
+            FROM events e JOIN files f USING (file_id)
+            GROUP BY ALL ORDER BY f.source, e.country_iso3, first
+            """
+        )
+        frame["first"] = pd.to_datetime(frame["first"])
+        frame["last"] = pd.to_datetime(frame["last"])
+        return frame
+
+    def fingerprint(self) -> str:
+        """A short hash of what the store holds (its files): results computed on the store can be kept
+        under it and are stale as soon as a file is added or removed."""
+        import hashlib
+
+        ids = scalar(self.con, "SELECT coalesce(string_agg(file_id, ',' ORDER BY file_id), '') FROM files")
+        return hashlib.sha256(f"{SCHEMA_VERSION}|{ids}".encode()).hexdigest()[:16]
 
     def files(self) -> pd.DataFrame:
         return self.query("SELECT * EXCLUDE (absent_columns, extra_columns) FROM files ORDER BY ingested_at")

@@ -23,6 +23,15 @@ from spillover.actors.graph import (
     write_graphml,
     write_node_link,
 )
+from spillover.actors.hierarchy import (
+    GENERIC_KINDS,
+    NON_ARMED_KINDS,
+    PARENT_RELATIONS,
+    branches,
+    is_armed_group,
+    parents,
+    rivals,
+)
 from spillover.actors.lineage import (
     FAMILY_PARTS,
     AsOf,
@@ -43,11 +52,20 @@ from spillover.actors.resolver import (
     Resolution,
     Resolver,
     Suggestion,
+    default_resolver,
     resolve_names,
     split_candidates,
 )
 
 __all__ = [
+    "default_resolver",
+    "GENERIC_KINDS",
+    "NON_ARMED_KINDS",
+    "PARENT_RELATIONS",
+    "branches",
+    "is_armed_group",
+    "parents",
+    "rivals",
     "DATASETS",
     "FAMILY_PARTS",
     "RELATION_TYPES",

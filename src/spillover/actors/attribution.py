@@ -44,8 +44,9 @@ def attribute_events(
 ) -> pd.DataFrame:
     """One row per (event_id, group_id): ``certainty`` (certain / joint / uncertain) and ``via``.
 
-    ``event_actors`` has columns event_id, source, role, name, ordinal, uncertain, date (one row per actor
-    name of an event, as the store keeps them).  ``roles`` limits the roles considered (default: all).
+    ``event_actors`` has columns event_id, source, role, name, ordinal, uncertain, date and optionally
+    country (ISO3) (one row per actor name of an event, as the store keeps them): a name whose aliases hold
+    only for a period or in some countries is resolved again with the event's date and country.  ``roles`` limits the roles considered (default: all).
     """
     resolver = resolver or Resolver()
     frame = event_actors if roles is None else event_actors[event_actors["role"].isin(roles)]
@@ -57,7 +58,7 @@ def attribute_events(
     for rec in frame.to_dict("records"):
         res = undated[(rec["source"], str(rec["name"]))]
         if res.date_sensitive and pd.notna(rec.get("date")):
-            res = resolver.resolve(str(rec["name"]), rec["source"], rec["date"])
+            res = resolver.resolve(str(rec["name"]), rec["source"], rec["date"], rec.get("country"))
         flagged = bool(rec.get("uncertain")) if pd.notna(rec.get("uncertain")) else False
         for gid, part, uncertain in _leaves(res):
             rows.append(

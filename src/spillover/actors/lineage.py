@@ -24,7 +24,17 @@ from spillover.actors.dates import FuzzyDate, to_date, within
 from spillover.actors.models import Group, Relation
 from spillover.actors.registry import Registry, load_registry
 
-FAMILY_PARTS: tuple[str, ...] = ("predecessors", "successors", "affiliates", "splinters", "components")
+FAMILY_PARTS: tuple[str, ...] = (
+    "identity",
+    "predecessors",
+    "successors",
+    "affiliates",
+    "splinters",
+    "components",
+)
+#: A member's window: the days (first, last; None = open) during which its events count as the family's.
+Window = tuple[dt.date | None, dt.date | None]
+OPEN: Window = (None, None)
 
 
 def default_registry() -> Registry:
@@ -77,6 +87,7 @@ class Step:
     type: str
     target: str
     start: FuzzyDate | None = None
+    end: FuzzyDate | None = None
 
     def __str__(self) -> str:
         when = f" ({self.start})" if self.start else ""
@@ -87,28 +98,40 @@ def _predecessor_steps(
     reg: Registry, gid: str, day: dt.date | None, incoming: dict[str, list[tuple[str, Relation]]]
 ) -> list[tuple[str, Step]]:
     out = [
-        (src, Step(src, r.type, gid, r.start))
+        (src, Step(src, r.type, gid, r.start, r.end))
         for src, r in incoming.get(gid, [])
         if r.type in ("renamed_to", "merged_into") and _started(r, day)
     ]
     out += [
-        (r.target, Step(gid, r.type, r.target, r.start))
+        (r.target, Step(gid, r.type, r.target, r.start, r.end))
         for r in reg.groups[gid].relations
         if r.type == "split_from" and _started(r, day)
     ]
     return out
 
 
+def _identity_steps(
+    reg: Registry, gid: str, day: dt.date | None, incoming: dict[str, list[tuple[str, Relation]]]
+) -> list[tuple[str, Step]]:
+    """Earlier names (``renamed_to``) and groups that merged into ``gid``: its identity chain.  A group it
+    split from is not part of it (a splinter never inherits its parent's history)."""
+    return [
+        (src, Step(src, r.type, gid, r.start, r.end))
+        for src, r in incoming.get(gid, [])
+        if r.type in ("renamed_to", "merged_into") and _started(r, day)
+    ]
+
+
 def _successor_steps(
     reg: Registry, gid: str, day: dt.date | None, incoming: dict[str, list[tuple[str, Relation]]]
 ) -> list[tuple[str, Step]]:
     out = [
-        (r.target, Step(gid, r.type, r.target, r.start))
+        (r.target, Step(gid, r.type, r.target, r.start, r.end))
         for r in reg.groups[gid].relations
         if r.type in ("renamed_to", "merged_into") and _started(r, day)
     ]
     out += [
-        (src, Step(src, r.type, gid, r.start))
+        (src, Step(src, r.type, gid, r.start, r.end))
         for src, r in incoming.get(gid, [])
         if r.type == "split_from" and _started(r, day)
     ]
@@ -135,11 +158,11 @@ def lineage(group: str, registry: Registry | None = None) -> pd.DataFrame:
                 if nxt not in seen:
                     seen.add(nxt)
                     queue.append(nxt)
-    frame = pd.DataFrame(list(rows.values()), columns=_LINEAGE_COLUMNS)
+    frame = pd.DataFrame(list(rows.values()), columns=LINEAGE_COLUMNS)
     return frame.sort_values("start", na_position="first", kind="stable").reset_index(drop=True)
 
 
-_LINEAGE_COLUMNS = [
+LINEAGE_COLUMNS = [
     "source",
     "source_name",
     "type",
@@ -315,11 +338,22 @@ def _active_predecessors(reg: Registry, gid: str, day: dt.date) -> tuple[str, ..
 
 
 class Family(dict[str, tuple[Step, ...]]):
-    """Group ids of a family, each with the relation path that links it to the root."""
+    """Group ids of a family, each with the relation path that links it to the root, and the window of
+    days during which each member's events are the family's (:meth:`window`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.windows: dict[str, Window] = {}
 
     @property
     def ids(self) -> set[str]:
         return set(self)
+
+    def window(self, gid: str) -> Window:
+        """When ``gid``'s events count for the family: always for the group and its earlier names; from
+        the merger for a group that merged into it; from the pledge or joining to its end for an affiliate
+        or a component (the intersection along the path that links it)."""
+        return self.windows.get(gid, OPEN)
 
     def paths(self) -> dict[str, str]:
         """Each member's path as text, for display."""
@@ -329,10 +363,12 @@ class Family(dict[str, tuple[Step, ...]]):
 def family(
     group: str, date: Any = None, include: Iterable[str] = FAMILY_PARTS, registry: Registry | None = None
 ) -> Family:
-    """Group ids related to ``group``, each with the relation path that links it.
+    """Group ids related to ``group``, each with the relation path that links it and its window.
 
-    The *lineage* is the group with its predecessors and/or successors (each followed transitively, along
-    its own direction only).  From every lineage member the family then adds splinters (groups that split
+    The *identity* of a group is itself, its earlier names (``renamed_to``) and the groups that merged into
+    it, these from the merger date only: a group it split from is never part of it.  The *lineage* is the
+    group with its predecessors (renames, mergers and the groups it split from, whole histories) and/or
+    successors (each followed transitively, along its own direction only).  From every lineage member the family then adds splinters (groups that split
     from it), affiliates (groups affiliated or pledged to it, and their own affiliates) and components
     (members of it, and their own members).  With ``date``, only successions that had happened by then and
     affiliations and memberships current then count.
@@ -347,13 +383,16 @@ def family(
     day = _day(date)
     incoming = _incoming(reg)
     result = Family({gid: ()})
-    if "predecessors" in parts:
-        _closure(result, [gid], lambda g: _predecessor_steps(reg, g, day, incoming))
+    if "identity" in parts:
+        _closure(result, [gid], lambda g: _identity_steps(reg, g, day, incoming))
+    if "predecessors" in parts:  # asked for explicitly: their whole history
+        _closure(result, [gid], lambda g: _predecessor_steps(reg, g, day, incoming), dated=False)
     if "successors" in parts:
         _closure(
             result,
             [gid],
             lambda g: [(n, s) for n, s in _successor_steps(reg, g, day, incoming) if s.type != "split_from"],
+            dated=False,
         )
     lineage_members = list(result)
     if "splinters" in parts:
@@ -383,21 +422,44 @@ def _incoming_steps(
 ) -> list[tuple[str, Step]]:
     """Groups linked to ``gid`` by a relation of ``kinds`` they hold (current on ``day`` or started by it)."""
     return [
-        (src, Step(src, r.type, gid, r.start))
+        (src, Step(src, r.type, gid, r.start, r.end))
         for src, r in incoming.get(gid, [])
         if r.type in kinds
         and (_active(r, day, reg.groups[src], reg.groups[gid]) if current else _started(r, day))
     ]
 
 
-def _closure(result: Family, starts: Iterable[str], steps_of: Any) -> None:
-    """Add everything reachable from ``starts`` by ``steps_of`` to ``result`` (breadth first)."""
+#: Relations whose start (and end) bound the days a member's events count for the family.
+_DATED_MEMBERSHIP = ("merged_into", "affiliate_of", "pledged_allegiance_to", "component_of")
+
+
+def _step_window(step: Step) -> Window:
+    """The days one hop admits: a merger from its date on; an affiliation, pledge or membership from its
+    start to its end; a rename, a split or a succession at any time."""
+    if step.type not in _DATED_MEMBERSHIP:
+        return OPEN
+    start = step.start.first if step.start else None
+    end = step.end.last if (step.end and step.type != "merged_into") else None
+    return (start, end)
+
+
+def _intersect(a: Window, b: Window) -> Window:
+    starts = [d for d in (a[0], b[0]) if d is not None]
+    ends = [d for d in (a[1], b[1]) if d is not None]
+    return (max(starts) if starts else None, min(ends) if ends else None)
+
+
+def _closure(result: Family, starts: Iterable[str], steps_of: Any, dated: bool = True) -> None:
+    """Add everything reachable from ``starts`` by ``steps_of`` to ``result`` (breadth first), each with
+    its window (the intersection of the hops' windows along its path; open when not ``dated``)."""
     queue = deque(starts)
     while queue:
         cur = queue.popleft()
         for nxt, step in steps_of(cur):
             if nxt not in result:
                 result[nxt] = (*result[cur], step)
+                hop = _step_window(step) if dated else OPEN
+                result.windows[nxt] = _intersect(result.window(cur), hop)
                 queue.append(nxt)
 
 

@@ -79,12 +79,17 @@ SourceRef = str | Citation
 
 
 class Alias(Strict):
-    """One spelling of a group's name, optionally valid only for a period (names get reused)."""
+    """One spelling of a group's name, optionally valid only for a period and in some countries (names get
+    reused: UCDP's 'IS' is the Islamic State in Iraq and Syria and its province elsewhere)."""
 
     name: str
     start: FuzzyDate | None = None
     end: FuzzyDate | None = None
+    countries: list[str] = Field(
+        default_factory=list, description="ISO3 codes where the alias means this group"
+    )
     note: str | None = None
+    sources: list[SourceRef] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod

@@ -86,10 +86,16 @@ class AliasClaim:
     end: FuzzyDate | None = None
     layer: str = "curated"  # curated | ucdp
     weak: bool = False  # descriptive names (translations): used for suggestions only
+    countries: tuple[str, ...] = ()  # where the name means this group (empty: everywhere)
 
     @property
     def dated(self) -> bool:
         return self.start is not None or self.end is not None
+
+    @property
+    def scoped(self) -> bool:
+        """Valid only for a period or in some countries: resolving it needs the event's date and place."""
+        return self.dated or bool(self.countries)
 
 
 @dataclass
@@ -159,8 +165,16 @@ class Registry:
                 )
                 claims.append(
                     AliasClaim(
-                        normalise(alias.name), alias.name, dataset, g.id, alias.start, alias.end, layer, weak
-                    )
+                        normalise(alias.name),
+                        alias.name,
+                        dataset,
+                        g.id,
+                        alias.start,
+                        alias.end,
+                        layer,
+                        weak,
+                        tuple(alias.countries),
+                    )  # fmt: skip
                 )
         return [c for c in claims if c.norm]
 
@@ -623,6 +637,10 @@ def _check_duplicate_aliases(reg: Registry) -> None:
         for i, a in enumerate(claims):
             for b in claims[i + 1 :]:
                 if a.group_id == b.group_id or not _compatible(a.dataset, b.dataset):
+                    continue
+                # a claim for some countries wins over one for everywhere; two claims for the same country
+                # are a deliberate ambiguity there (the resolver reports it, attribution is uncertain)
+                if a.countries or b.countries:
                     continue
                 if overlaps((a.start, a.end), (b.start, b.end)):
                     raise RegistryError(

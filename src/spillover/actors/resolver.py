@@ -112,27 +112,33 @@ class Resolver:
         self._weak: dict[str, list[AliasClaim]] = defaultdict(list)
         for claim in registry.alias_claims():
             (self._weak if claim.weak else self._claims)[claim.norm].append(claim)
-        self._cache: dict[tuple[str, str | None, dt.date | None], Resolution] = {}
+        self._cache: dict[tuple[str, str | None, dt.date | None, str | None], Resolution] = {}
         self._choices: list[tuple[str, str]] | None = None
 
     # --- one name -------------------------------------------------------------------------------------
 
-    def resolve(self, name: str, source: str | None = None, date: Any = None) -> Resolution:
-        """Resolve one name as written by ``source`` (gtd, ged/ucdp, acled, rand, gdelt) on ``date``."""
+    def resolve(
+        self, name: str, source: str | None = None, date: Any = None, country: str | None = None
+    ) -> Resolution:
+        """Resolve one name as written by ``source`` (gtd, ged/ucdp, acled, rand, gdelt) on ``date`` in
+        ``country`` (ISO3): aliases valid only for a period or in some countries are used only there."""
         dataset = dataset_key(source)
         day = to_date(date) if date is not None and not _is_missing(date) else None
-        key = (name, dataset, day)
+        place = country if isinstance(country, str) and country else None
+        key = (name, dataset, day, place)
         if key not in self._cache:
-            self._cache[key] = self._resolve(str(name).strip(), dataset, day)
+            self._cache[key] = self._resolve(str(name).strip(), dataset, day, place)
         return self._cache[key]
 
-    def _resolve(self, name: str, dataset: str | None, day: dt.date | None) -> Resolution:
+    def _resolve(
+        self, name: str, dataset: str | None, day: dt.date | None, place: str | None = None
+    ) -> Resolution:
         if not name:
             return Resolution(name, "unresolved", category="unknown", via="unknown")
         rule = self.registry.name_rule(name, dataset)
         if rule is not None and rule.category == "unknown":
             return Resolution(name, "unresolved", category="unknown", via="unknown")
-        by_alias = self._by_alias(name, dataset, day)
+        by_alias = self._by_alias(name, dataset, day, place)
         if by_alias is not None:
             return by_alias
         if rule is not None:
@@ -144,10 +150,12 @@ class Resolver:
             return Resolution(name, "resolved", (group.id,), name, via=f"pattern:{pattern.name}")
         parts = split_candidates(name, dataset)
         if len(parts) > 1:
-            return self._combine(name, parts, dataset, day)
+            return self._combine(name, parts, dataset, day, place)
         return Resolution(name, "unresolved")
 
-    def _by_alias(self, name: str, dataset: str | None, day: dt.date | None) -> Resolution | None:
+    def _by_alias(
+        self, name: str, dataset: str | None, day: dt.date | None, place: str | None = None
+    ) -> Resolution | None:
         claims = self._claims.get(normalise(name), [])
         if not claims:
             return None
@@ -156,20 +164,33 @@ class Resolver:
             claims = preferred or claims
         curated = [c for c in claims if c.layer == "curated"]
         claims = curated or claims
-        dated = any(c.dated for c in claims)
+        dated = any(c.scoped for c in claims)
         if day is not None:
             claims = [c for c in claims if within(day, c.start, c.end)] or []
             if not claims:
                 return Resolution(name, "unresolved", via="alias-out-of-period", date_sensitive=True)
+        if place is not None and any(c.countries for c in claims):
+            # a claim for this country wins over a claim for everywhere; a claim for other countries only
+            # does not apply here
+            here = [c for c in claims if place in c.countries]
+            claims = here or [c for c in claims if not c.countries]
+            if not claims:
+                return Resolution(name, "unresolved", via="alias-out-of-place", date_sensitive=True)
         ids = tuple(dict.fromkeys(self.registry.canonical_id(c.group_id) for c in claims))
         status: Status = "resolved" if len(ids) == 1 else "ambiguous"
         return Resolution(name, status, ids, claims[0].alias, via="alias", date_sensitive=dated)
 
     def _combine(
-        self, name: str, parts: list[Candidate], dataset: str | None, day: dt.date | None
+        self,
+        name: str,
+        parts: list[Candidate],
+        dataset: str | None,
+        day: dt.date | None,
+        place: str | None = None,
     ) -> Resolution:
         results = [
-            replace(self.resolve(p.name, dataset, day), uncertain=p.uncertain, joint=p.joint) for p in parts
+            replace(self.resolve(p.name, dataset, day, place), uncertain=p.uncertain, joint=p.joint)
+            for p in parts
         ]
         named = [r for r in results if r.category == "named"]
         if not named:
@@ -284,3 +305,17 @@ def _is_missing(value: Any) -> bool:
 def resolve_names(frame: pd.DataFrame, resolver: Resolver | None = None, **columns: Any) -> pd.DataFrame:
     """Module-level shortcut for :meth:`Resolver.resolve_names` on the default registry."""
     return (resolver or Resolver()).resolve_names(frame, **columns)
+
+
+_RESOLVERS: dict[int, Resolver] = {}
+
+
+def default_resolver() -> Resolver:
+    """The resolver over the default registry, built once per registry (building it indexes every alias)."""
+    from spillover.actors.lineage import default_registry
+
+    registry = default_registry()
+    if id(registry) not in _RESOLVERS:
+        _RESOLVERS.clear()
+        _RESOLVERS[id(registry)] = Resolver(registry)
+    return _RESOLVERS[id(registry)]

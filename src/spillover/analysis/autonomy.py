@@ -32,6 +32,7 @@ from scipy.stats import percentileofscore
 
 from spillover.analysis._common import assign_periods, distribution, ids, uses_any_tactic
 from spillover.analysis.tactics import primary_tactics
+from spillover.results import Result
 
 OK = "ok"
 INSUFFICIENT = "insufficient data"
@@ -42,7 +43,7 @@ FINANCING_TACTICS: tuple[str, ...] = ("kidnapping", "looting")
 
 
 @dataclass
-class Component:
+class Component(Result):
     """One observable trace of autonomy, with what it rests on and how to read it."""
 
     name: str
@@ -61,7 +62,9 @@ class Component:
 
 
 @dataclass
-class AutonomyIndex:
+class AutonomyIndex(Result):
+    _frame = "peers"
+
     group: str
     parent: str
     components: dict[str, Component]

@@ -81,15 +81,13 @@ def _select(  # noqa: ANN202 - GroupSelection
     announce: bool = True,
 ):
     """The group's selection in ``view``; its view line is printed unless ``announce`` is False."""
-    from spillover.analysis.profile import UnknownGroup
-    from spillover.analysis.selection import UnknownView, select_group
+    from spillover.selection import DEFAULT_INCLUDE, UnknownGroup, UnknownView, select
     from spillover.store import Store
 
     try:
-        with Store(store or default_store_path(), read_only=True) as s:
-            sel = select_group(
-                s, group, include=tuple(include) if include is not None else ("predecessors",), view=view
-            )
+        # the store stays open for the command's life: analyses may select related groups from it
+        s = Store(store or default_store_path(), read_only=True)
+        sel = select(s, group, include=tuple(include) if include is not None else DEFAULT_INCLUDE, view=view)
     except (UnknownGroup, UnknownView, FileNotFoundError) as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(1) from exc
@@ -132,8 +130,7 @@ def _engine(engine: str | None, parquet: Path | None, store: Path | None, spark_
 
 def _select_on(con, group: str, include: list[str] | None, view: str):  # noqa: ANN001, ANN202
     """:func:`_select` on a query-layer engine: the engine path has the ``all`` view only."""
-    from spillover.analysis.engine import select_group_on
-    from spillover.analysis.profile import UnknownGroup
+    from spillover.selection import DEFAULT_INCLUDE, UnknownGroup, UnknownView, select
 
     if view not in (DEFAULT_VIEW, "all"):
         err.print(
@@ -141,10 +138,10 @@ def _select_on(con, group: str, include: list[str] | None, view: str):  # noqa: 
         )
         raise typer.Exit(1)
     try:
-        sel = select_group_on(
-            con, group, include=tuple(include) if include is not None else ("predecessors",)
+        sel = select(
+            con, group, include=tuple(include) if include is not None else DEFAULT_INCLUDE, view="all"
         )
-    except UnknownGroup as exc:
+    except (UnknownGroup, UnknownView) as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(1) from exc
     console.print(sel.describe_view() + " (engine path: sources are not fused)")
@@ -346,44 +343,28 @@ def tactics(
 
 def autonomy(
     group: Annotated[str, typer.Argument(help="Group name, alias or registry id")],
-    parent: Annotated[str, typer.Option("--parent", help="The parent organisation")],
+    parent: Annotated[
+        str | None, typer.Option("--parent", help="The parent organisation [default: the registry's]")
+    ] = None,
     view: ViewOpt = DEFAULT_VIEW,
     store: StoreOpt = None,
 ) -> None:
     """Autonomy of a group from its parent: each component with its evidence, and the rank among peers."""
-    from spillover.actors import default_registry, family
-    from spillover.analysis.autonomy import autonomy_index, describe_autonomy
-    from spillover.analysis.context import leaders
-    from spillover.analysis.selection import select_group
-    from spillover.store import Store
+    from spillover import measures
+    from spillover.analysis.autonomy import describe_autonomy
 
-    sel = _select(store, group, ["predecessors"], view)
-    par = _select(store, parent, [], view, announce=False)
-    console.print(f"parent {par.name}: {par.describe_view()}")
-    peers = {}
-    with Store(store or default_store_path(), read_only=True) as s:
-        for peer in sorted(family(par.group_id, include=("affiliates",)).ids - {par.group_id, sel.group_id}):
-            events = select_group(s, peer, include=(), view=view).events
-            if len(events):
-                peers[default_registry().group(peer).name] = events
-    # the autonomy index names groups by display name: the family's leaders count for the group
-    family_leaders = leaders(sel.family.ids).assign(group_id=sel.name)
-    index = autonomy_index(
-        sel.events, par.events, group=sel.name, parent=par.name, peers=peers, leaders=family_leaders
+    sel = _select(store, group, None, view)
+    result = measures.autonomy(sel, parent=parent)
+    if result.parent_id is None:
+        console.print(f"{sel.name}: {result.message}")
+        raise typer.Exit(0)
+    source = "given" if result.parent_from == "given" else "the registry's parent organisation"
+    console.print(f"parent {result.parent} ({source}): {result.parent_events:,} events")
+    console.print(
+        _table(f"Autonomy of {sel.name} from {result.parent} (view: {sel.view})", result.to_frame())
     )
-    rows = [
-        {
-            "component": c.name,
-            "status": c.status,
-            "value": c.value,
-            "n": c.n,
-            "how to read": c.how_to_read,
-            "peer rank": c.peer_rank,
-        }
-        for c in index.components.values()
-    ]
-    console.print(_table(f"Autonomy of {sel.name} from {par.name} (view: {sel.view})", pd.DataFrame(rows)))
-    console.print(describe_autonomy(index))
+    if result.index is not None:
+        console.print(describe_autonomy(result.index))
 
 
 def theatres(

@@ -1,101 +1,32 @@
-"""The analyses on a query-layer engine: DuckDB over the store or over Parquet, or Apache Spark.
+"""The analyses on a query-layer engine: the heavy aggregates (events per country, per month and tactic)
+are computed by the engine, and only small tables come back to pandas, where the statistics run as on the
+store path.
 
-The store path (:func:`spillover.analysis.selection.select_group`) reads the group's rows with SQL on the
-embedded store.  Here the same selection runs on any engine of :mod:`spillover.query`: the engine does the
-heavy part — the distinct actor names of every source, the family's actor rows and events, and the
-aggregates (events per country, per month and tactic) — and only the family's rows and the small
-aggregated tables come back to pandas, where the statistics run as before:
-
-* :func:`select_group_on` — the group's events, attributed through the actor registry exactly as
-  :func:`~spillover.analysis.selection.select_group` does (same names, same certainty rule), in the
-  ``all`` view (every stored row: the cross-source fusion of the store path is not run on an engine);
 * :func:`expansion_on` — :func:`~spillover.analysis.expansion.measure_expansion` with its per-country
   table aggregated by the engine (:func:`spillover.query.country_activity`);
 * :func:`tactic_profile_on` — :func:`~spillover.analysis.tactics.profile_from_tables` over the engine's
-  monthly tactic counts and tactic totals (:func:`spillover.query.monthly_tactics`,
-  :func:`spillover.query.tactic_totals`);
-* :func:`profile_on` — :func:`spillover.query.profile` for a registry group (its family's names) or a
+  monthly tactic counts and tactic totals;
+* :func:`profile_on` — :func:`spillover.analysis.engine_profile.profile` for a registry group (its family's names) or a
   raw-name substring.
-
-Data flow stays one-directional: sources → store (or its Parquet export) → query layer → analysis.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from spillover.actors import Resolver, default_registry, family
-from spillover.actors.lineage import Family
-from spillover.analysis.profile import Profile, UnknownGroup
-from spillover.analysis.selection import (
-    CERTAINTIES,
-    GroupSelection,
-    best_attributions,
-    family_names,
-    resolve_group,
-    tagged_in_order,
-)
+from spillover.actors import default_resolver, family
+from spillover.analysis.profile import Profile
+from spillover.selection import GroupSelection, UnknownGroup, resolve_group
+from spillover.selection.engine import family_name_table
+from spillover.selection.group import family_names
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
     from spillover.analysis.expansion import ExpansionResult
     from spillover.analysis.tactics import TacticProfile
-
-
-def family_name_table(names: pd.DataFrame, label: str) -> pd.DataFrame:
-    """``group, source, name``: a selection's names as one query-layer group (a name counts only in the
-    source it was resolved for)."""
-    return names[["source", "name"]].drop_duplicates().assign(group=label)
-
-
-def select_group_on(
-    con: BaseBackend,
-    group: str,
-    *,
-    include: Iterable[str] = ("predecessors",),
-    certainty: Iterable[str] = CERTAINTIES,
-    resolver: Resolver | None = None,
-) -> GroupSelection:
-    """:func:`~spillover.analysis.selection.select_group` on an engine (view ``all``)."""
-    from spillover.query import actor_names
-
-    resolver = resolver or Resolver(default_registry())
-    gid = resolve_group(group, resolver)
-    fam = family(gid, include=tuple(include), registry=resolver.registry)
-    names = family_names(actor_names(con), fam.ids, resolver)
-    events = _empty_events() if names.empty else _attributed(con, names, fam, resolver, set(certainty))
-    events = tagged_in_order(events, fam, resolver)
-    return GroupSelection(
-        group_id=gid,
-        name=resolver.registry.group(gid).name,
-        family=fam,
-        events=events,
-        names=names,
-        include=tuple(include),
-    )
-
-
-def _attributed(
-    con: BaseBackend, names: pd.DataFrame, fam: Family, resolver: Resolver, certainty: set[str]
-) -> pd.DataFrame:
-    """The family's events with ``group_id, certainty, via`` (the best attribution of each event)."""
-    from spillover.query import actor_rows, events_for
-
-    table = family_name_table(names, "family")
-    best = best_attributions(actor_rows(con, table).drop(columns="group"), resolver, fam, certainty)
-    events = events_for(con, table).drop(columns="group")
-    return events.merge(best, on="event_id", how="inner")
-
-
-def _empty_events() -> pd.DataFrame:
-    from spillover.schema import EVENT_COLUMN_NAMES
-
-    cols = (*EVENT_COLUMN_NAMES, "group_id", "certainty", "via")
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
 
 
 def _one_group(sel: GroupSelection) -> pd.DataFrame:
@@ -128,18 +59,19 @@ def profile_on(
 ) -> Profile:
     """:func:`spillover.analysis.profile.profile` on an engine: a group the registry knows is profiled
     through its (and ``include``'s) names; any other text, or ``raw_names``, matches raw actor names."""
+    from spillover.analysis.engine_profile import profile as engine_profile
     from spillover.query import actor_names
-    from spillover.query import profile as engine_profile
 
     if not raw_names:
-        resolver = Resolver(default_registry())
+        resolver = default_resolver()
         try:
             gid = resolve_group(group, resolver)
         except UnknownGroup:
             pass
         else:
             fam = family(gid, include=include, registry=resolver.registry)
-            names = family_names(actor_names(con), fam.ids, resolver)
+            resolved = resolver.resolve_names(actor_names(con), name_col="name", source_col="source")
+            names = family_names(resolved, fam.ids)
             label = resolver.registry.group(gid).name
             if names.empty:
                 raise UnknownGroup(f"{label}: none of its names is in the data")
@@ -147,4 +79,4 @@ def profile_on(
     return engine_profile(con, group)
 
 
-__all__ = ["expansion_on", "family_name_table", "profile_on", "select_group_on", "tactic_profile_on"]
+__all__ = ["expansion_on", "profile_on", "tactic_profile_on"]

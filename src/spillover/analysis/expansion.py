@@ -1,9 +1,21 @@
 """Where a group (or a family of groups) spread: per-country presence, dated entries, yearly spread.
 
-A single attack is not an expansion: a country counts as *entered* only when the group shows
-**sustained presence** there, at least ``min_events`` events within ``window_months`` months (defaults 3
-in 12).  The entry date is the date of the first event of the first window that qualifies, and the
-events of that window are kept as evidence, so every entry can be traced back to source rows.
+A single attack is not an expansion.  A country counts as *entered* at the start of **sustained violent
+activity** there (:class:`SustainedPresence`):
+
+* only violent events count (not protests, strategic developments, recruitment or GDELT's non-violent
+  roots: tactic ``non_violent``); the selection's view already counts an event several sources report once;
+* the events form *runs*: a gap longer than ``gap_months`` between two events ends a run, so a stray raid
+  months before a campaign is a run of its own;
+* a run is sustained from its first ``min_events`` events within ``window_months`` months **and** activity
+  continuing after that window in at least ``continue_quarters`` of the next four quarters (quarters past the
+  end of the data are not held against it);
+* the entry is dated at the first event of the first sustained run; the first event of any kind in the
+  country (*first contact*) is reported beside it.
+
+The events of the qualifying window are kept as evidence, so every entry can be traced back to source rows.
+Defaults (3 events in 12 months, 6-month gap, 2 of 4 quarters) are those the casebook of documented entries
+agrees with best (``spillover validate``); :func:`entry_sensitivity` shows the entries under other values.
 
 Input is a DataFrame with the event schema columns (:mod:`spillover.schema`); at least ``country_iso3``
 and ``date_start`` are needed, ``event_id``, ``admin1``, ``latitude``, ``longitude``, ``geo_precision``,
@@ -22,11 +34,18 @@ import shapely
 import shapely.geometry
 
 from spillover.analysis import geo
+from spillover.results import INTERNAL, Result
 
 #: Default sustained-presence rule: at least this many events ...
 MIN_EVENTS = 3
-#: ... within this many months.
+#: ... within this many months ...
 WINDOW_MONTHS = 12
+#: ... in a run of events no two of which are more than this many months apart ...
+GAP_MONTHS = 6
+#: ... with activity in at least this many of the four quarters after the window.
+CONTINUE_QUARTERS = 2
+#: Tactics that are not violence: they never make (or date) an entry.
+NON_VIOLENT_TACTICS = frozenset({"non_violent"})
 
 #: Locations too coarse to place a point on a map or in a hull (the coordinates are a country centroid).
 COARSE_GEO_PRECISIONS = frozenset({"country", "none"})
@@ -46,17 +65,25 @@ class SustainedPresence:
 
     min_events: int = MIN_EVENTS
     window_months: int = WINDOW_MONTHS
+    gap_months: int = GAP_MONTHS
+    continue_quarters: int = CONTINUE_QUARTERS
 
     def __post_init__(self) -> None:
-        if self.min_events < 1 or self.window_months < 1:
-            raise ValueError("min_events and window_months must be at least 1")
+        if self.min_events < 1 or self.window_months < 1 or self.gap_months < 1:
+            raise ValueError("min_events, window_months and gap_months must be at least 1")
+        if not 0 <= self.continue_quarters <= 4:
+            raise ValueError("continue_quarters must be between 0 and 4")
 
     def describe(self) -> str:
-        return f"at least {self.min_events} events within {self.window_months} months"
+        return (
+            f"at least {self.min_events} violent events within {self.window_months} months, in a run without a "
+            f"gap of more than {self.gap_months} months, continuing in at least {self.continue_quarters} of the "
+            "next 4 quarters"
+        )
 
 
 @dataclass
-class ExpansionResult:
+class ExpansionResult(Result):
     """Expansion of one group or family.
 
     ``countries``: one row per country with any event (first/last event, events, fatalities, admin1
@@ -66,6 +93,8 @@ class ExpansionResult:
     ``spread``: one row per year (events, countries and admin1 units active, countries entered so far,
     activity centroid, its distance from the origin centroid, convex-hull area).
     """
+
+    _frame = "expansions"
 
     status: str
     message: str
@@ -77,7 +106,7 @@ class ExpansionResult:
     countries: pd.DataFrame
     expansions: pd.DataFrame
     spread: pd.DataFrame
-    events: pd.DataFrame = field(repr=False)
+    events: pd.DataFrame = field(metadata=INTERNAL, repr=False)
     #: which events were measured: "fused", "all" or a source (read from the events' view, see
     #: :func:`spillover.fusion.view_of`; "events" for a frame of no known view)
     view: str = "events"
@@ -145,30 +174,74 @@ def locatable(frame: pd.DataFrame) -> pd.Series:
 # ---------------------------------------------------------------------------------------------
 
 
-def first_sustained_window(dates: pd.Series, rule: SustainedPresence) -> tuple[int, int] | None:
-    """Positions [start, stop) of the first window of ``rule.min_events`` events within
-    ``rule.window_months`` months in sorted ``dates``; None when there is none.
+def violent(frame: pd.DataFrame) -> pd.Series:
+    """Events that are violence (every tactic but ``non_violent``; an unknown tactic counts as violent:
+    the sources code violent events unless they say otherwise)."""
+    if "tactic" not in frame:
+        return pd.Series(True, index=frame.index)
+    return ~frame["tactic"].isin(list(NON_VIOLENT_TACTICS))
 
-    The window opening at event *i* runs to (not including) the same day ``window_months`` later; it
-    qualifies if event *i + k - 1* falls inside it.  All events inside it are the evidence.
-    """
+
+def runs(dates: pd.Series, gap_months: int) -> list[tuple[int, int]]:
+    """Positions [start, stop) of the runs of sorted ``dates``: a gap of more than ``gap_months`` months
+    between two consecutive events ends a run."""
+    values = pd.DatetimeIndex(dates)
+    if len(values) == 0:
+        return []
+    breaks = [0]
+    for i in range(1, len(values)):
+        if values[i] > values[i - 1] + pd.DateOffset(months=gap_months):
+            breaks.append(i)
+    return list(zip(breaks, [*breaks[1:], len(values)], strict=True))
+
+
+def first_sustained_window(
+    dates: pd.Series, rule: SustainedPresence, data_end: pd.Timestamp | None = None
+) -> tuple[int, int] | None:
+    """Positions [start, stop) of the first sustained window in sorted ``dates``: ``rule.min_events``
+    events within ``rule.window_months`` months inside one run, followed by activity in at least
+    ``rule.continue_quarters`` of the four quarters after the window (those past ``data_end`` not counted
+    against it); None when there is none.  ``start`` is the first event of the run."""
     values = pd.DatetimeIndex(dates)
     k = rule.min_events
-    if len(values) < k:
-        return None
-    ends = values + pd.DateOffset(months=rule.window_months)
-    qualifies = values[k - 1 :] < ends[: len(values) - k + 1]
-    if not qualifies.any():
-        return None
-    start = int(np.argmax(qualifies))
-    stop = int(values.searchsorted(ends[start], side="left"))
-    return start, stop
+    end_of_data = data_end if data_end is not None else (values.max() if len(values) else None)
+    for run_start, run_stop in runs(dates, rule.gap_months):
+        run = values[run_start:run_stop]
+        if len(run) < k:
+            continue
+        ends = run + pd.DateOffset(months=rule.window_months)
+        for i in np.flatnonzero(run[k - 1 :] < ends[: len(run) - k + 1]):
+            closes = ends[i]
+            if _continues(values, closes, rule.continue_quarters, end_of_data):
+                stop = int(values.searchsorted(closes, side="left"))
+                return run_start, max(stop, run_start + i + k)
+    return None
+
+
+def _continues(
+    values: pd.DatetimeIndex, after: pd.Timestamp, needed: int, data_end: pd.Timestamp | None
+) -> bool:
+    """Activity in at least ``needed`` of the four quarters after ``after`` (quarters that begin after the
+    end of the data are not observable and are not held against it)."""
+    if needed == 0:
+        return True
+    edges = [after + pd.DateOffset(months=3 * q) for q in range(5)]
+    observable = sum(1 for q in range(4) if data_end is None or edges[q] <= data_end)
+    active = sum(
+        1
+        for q in range(4)
+        if values.searchsorted(edges[q], "left") < values.searchsorted(edges[q + 1], "left")
+    )
+    return active >= min(needed, observable)
 
 
 def _entries(frame: pd.DataFrame, rule: SustainedPresence) -> pd.DataFrame:
+    hits = frame[violent(frame)]
+    data_end = frame["date_start"].max() if len(frame) else None
+    first_contact = frame.groupby("country_iso3")["date_start"].min()
     rows = []
-    for code, group in frame.groupby("country_iso3", sort=False):
-        window = first_sustained_window(group["date_start"], rule)
+    for code, group in hits.groupby("country_iso3", sort=False):
+        window = first_sustained_window(group["date_start"], rule, data_end)
         if window is None:
             continue
         start, stop = window
@@ -180,7 +253,7 @@ def _entries(frame: pd.DataFrame, rule: SustainedPresence) -> pd.DataFrame:
                 "window_end": evidence["date_start"].iloc[0] + pd.DateOffset(months=rule.window_months),
                 "window_events": len(evidence),
                 "evidence_event_ids": tuple(evidence["event_id"].astype(str)),
-                "first_event": group["date_start"].iloc[0],
+                "first_event": first_contact[code],
             }
         )
     columns = ["country_iso3", "date", "window_end", "window_events", "evidence_event_ids", "first_event"]
@@ -189,6 +262,28 @@ def _entries(frame: pd.DataFrame, rule: SustainedPresence) -> pd.DataFrame:
         entries[column] = pd.to_datetime(entries[column])
     entries["window_events"] = entries["window_events"].astype(int)
     return entries.sort_values(["date", "first_event", "country_iso3"], kind="stable").reset_index(drop=True)
+
+
+def entry_sensitivity(
+    events: pd.DataFrame,
+    min_events: tuple[int, ...] = (2, 3, 5),
+    window_months: tuple[int, ...] = (6, 12),
+    gap_months: tuple[int, ...] = (3, 6, 12),
+    continue_quarters: tuple[int, ...] = (0, 1, 2, 3),
+) -> pd.DataFrame:
+    """The entries under every combination of the rule's parameters: one row per rule and country entered
+    (``min_events, window_months, gap_months, continue_quarters, country_iso3, date``)."""
+    frame, _ = prepare_events(events)
+    rows = []
+    for k in min_events:
+        for m in window_months:
+            for g in gap_months:
+                for q in continue_quarters:
+                    found = _entries(frame, SustainedPresence(k, m, g, q))
+                    for code, date in zip(found["country_iso3"], found["date"], strict=True):
+                        rows.append((k, m, g, q, code, date))
+    columns = ["min_events", "window_months", "gap_months", "continue_quarters", "country_iso3", "date"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 #: Columns of a per-country activity table (:func:`country_activity` here, or
@@ -300,6 +395,8 @@ def measure_expansion(
     *,
     min_events: int = MIN_EVENTS,
     window_months: int = WINDOW_MONTHS,
+    gap_months: int = GAP_MONTHS,
+    continue_quarters: int = CONTINUE_QUARTERS,
     origin: str | None = None,
     group: str | None = None,
     activity: pd.DataFrame | None = None,
@@ -313,7 +410,7 @@ def measure_expansion(
     :class:`InsufficientData` when no event has both a date and an ISO3 country; when no country reaches
     sustained presence the result's ``status`` is ``"insufficient_data"`` and ``message`` says why.
     """
-    rule = SustainedPresence(min_events, window_months)
+    rule = SustainedPresence(min_events, window_months, gap_months, continue_quarters)
     frame, dropped = prepare_events(events)
     if frame.empty:
         raise InsufficientData(
@@ -324,7 +421,7 @@ def measure_expansion(
         origin = str(entries["country_iso3"].iloc[0])
     entries["is_origin"] = entries["country_iso3"] == origin
     entries["order"] = np.arange(1, len(entries) + 1)
-    entries = entries.drop(columns="first_event")
+    entries = entries.rename(columns={"first_event": "first_contact"})
     if entries.empty:
         status = "insufficient_data"
         message = f"{len(frame)} event(s); no country reaches sustained presence ({rule.describe()})"

@@ -24,6 +24,7 @@ import pandas as pd
 from sklearn.cluster import DBSCAN, HDBSCAN
 
 from spillover.analysis._common import Periods, assign_periods, ids, named_periods, with_dates
+from spillover.results import Result
 
 EARTH_RADIUS_KM = 6371.0088
 #: Geographic precisions too coarse to place an event in a theatre.
@@ -31,8 +32,10 @@ COARSE_GEO = frozenset({"country", "none"})
 
 
 @dataclass
-class Fragmentation:
+class Fragmentation(Result):
     """Theatres per period, their description, and when one theatre became several."""
+
+    _frame = "theatres"
 
     theatres: pd.DataFrame  # one row per period: start, end, n_events, n_theatres, n_noise, evidence
     clusters: (

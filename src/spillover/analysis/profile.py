@@ -12,15 +12,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from spillover.analysis.tactics import primary_tactics
+from spillover.results import Result
+from spillover.selection import GroupSelection, UnknownGroup
 from spillover.store import Store
 
 
-class UnknownGroup(LookupError):
-    """No actor name in the store matches the group."""
-
-
 @dataclass
-class Profile:
+class Profile(Result):
+    _frame = "by_country"
+
     group: str
     matched_names: pd.DataFrame  # source, role, name, events
     events: int
@@ -51,8 +52,7 @@ def matching_names(store: Store, group: str) -> pd.DataFrame:
 
 def group_events(store: Store, names: pd.DataFrame) -> pd.DataFrame:
     """Every event in which one of ``names`` (source, name) is an actor, once each."""
-    store.con.register("_profile_names", names[["source", "name"]].drop_duplicates())
-    try:
+    with store.registered(_profile_names=names[["source", "name"]].drop_duplicates()):
         return store.query(
             """
             SELECT e.* FROM events e
@@ -62,8 +62,6 @@ def group_events(store: Store, names: pd.DataFrame) -> pd.DataFrame:
             ORDER BY e.date_start, e.event_id
             """
         )
-    finally:
-        store.con.unregister("_profile_names")
 
 
 def summarise(group: str, names: pd.DataFrame, events: pd.DataFrame) -> Profile:
@@ -85,11 +83,19 @@ def summarise(group: str, names: pd.DataFrame, events: pd.DataFrame) -> Profile:
         )
         .sort_values("events", ascending=False, ignore_index=True)
     )
-    by_source = ev.groupby("source", as_index=False).agg(
+    # in a fused view an event counts for every source that reports it
+    per_source = (
+        ev.drop(columns="source").explode("sources").rename(columns={"sources": "source"})
+        if "sources" in ev.columns
+        else ev
+    )
+    by_source = per_source.groupby("source", as_index=False).agg(
         events=("event_id", "size"), first=("date_start", "min"), last=("date_start", "max")
     )
+    # the primary tactic (a flagged suicide attack is one, whatever its weapon), as every analysis counts it
     tactics = (
-        ev.groupby("tactic", as_index=False)
+        ev.assign(tactic=primary_tactics(ev))
+        .groupby("tactic", as_index=False)
         .agg(events=("event_id", "size"), fatalities=("fatalities", "sum"))
         .sort_values("events", ascending=False, ignore_index=True)
     )
@@ -107,25 +113,15 @@ def summarise(group: str, names: pd.DataFrame, events: pd.DataFrame) -> Profile:
     )
 
 
-def profile(store: Store, group: str, *, include: tuple[str, ...] = (), raw_names: bool = False) -> Profile:
-    """Profile a group from the store.
+def profile_of(sel: GroupSelection) -> Profile:
+    """The profile of a selection (counted in its view), naming the store names it matched."""
+    return summarise(sel.name, sel.names[["source", "name", "group_id", "events"]], sel.events)
 
-    A group the actor registry knows (any alias of any dataset, or its id) is profiled through the registry,
-    with the family members named in ``include`` (e.g. ``("predecessors",)``); any other name, or
-    ``raw_names=True``, matches raw actor names by case-insensitive substring.  Raises
-    :class:`UnknownGroup` with suggestions when nothing matches.
-    """
-    if not raw_names:
-        from spillover.analysis.selection import resolve_group, select_group
 
-        try:
-            resolve_group(group)
-        except UnknownGroup:
-            pass
-        else:
-            selection = select_group(store, group, include=include)
-            names = selection.names[["source", "name", "group_id", "events"]]
-            return summarise(selection.name, names, selection.events)
+def raw_name_profile(store: Store, group: str) -> Profile:
+    """Profile of every event whose actor name contains ``group`` (case-insensitive; every stored report
+    counted): for names the actor registry does not know.  :class:`UnknownGroup` with suggestions when
+    nothing matches."""
     names = matching_names(store, group)
     if names.empty:
         raise UnknownGroup(_unknown_message(store, group))

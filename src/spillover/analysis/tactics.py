@@ -28,6 +28,7 @@ from spillover.analysis._common import (
     uses_tactic,
     with_dates,
 )
+from spillover.results import Result
 from spillover.schema import TACTICS
 
 #: Organisational events that can plausibly change a group's repertoire.
@@ -35,8 +36,10 @@ ORG_KINDS_FOR_ADOPTION: tuple[str, ...] = ("merger", "rename", "pledge", "affili
 
 
 @dataclass
-class TacticProfile:
+class TacticProfile(Result):
     """Monthly tactic series of one group (or of whatever set of events was passed)."""
+
+    _frame = "totals"
 
     counts: pd.DataFrame  # month start × tactic: number of events (primary tactic); inactive months are 0
     shares: pd.DataFrame  # counts / events that month (NaN in months without events)
@@ -53,8 +56,10 @@ class TacticProfile:
 
 
 @dataclass
-class TacticChanges:
+class TacticChanges(Result):
     """Change points in a tactic series, each aligned to the nearest organisational event."""
+
+    _frame = "changes"
 
     changes: pd.DataFrame  # one row per change point (see tactic_changes)
     segments: pd.DataFrame  # one row per segment between change points: start, end, n_events, pooled shares

@@ -8,10 +8,10 @@
 * :mod:`~spillover.fusion.coverage` tells which source covers which years and countries, what each adds,
   where they disagree, and warns when a trend coincides with a source starting or stopping.
 
-    from spillover.analysis.selection import select_group
     from spillover.fusion import fused_events, sources_report
+    from spillover.selection import select
 
-    events = select_group(store, "AQIM").events
+    events = select(store, "AQIM", view="all").events
     fused = fused_events(store, events)       # each real event once; fused.attrs["view"] == "fused"
 """
 
@@ -23,7 +23,7 @@ from spillover.fusion.coverage import (
     coverage_chart,
     coverage_table,
     coverage_warnings,
-    file_coverage,
+    dense_coverage,
     fused_timeline,
     largest_disagreements,
     source_coverage,
@@ -66,7 +66,7 @@ __all__ = [
     "decide_merges",
     "ensure_links_table",
     "events_view",
-    "file_coverage",
+    "dense_coverage",
     "fused_clusters",
     "fused_events",
     "fused_timeline",

@@ -65,17 +65,17 @@ def sources(
 ) -> None:
     """Which source covers which years and countries for GROUP, how many events each adds that no other has,
     and the largest disagreements between sources (with event ids)."""
-    from spillover.analysis.profile import UnknownGroup
     from spillover.fusion.coverage import sources_report
+    from spillover.selection import VIEW_ALL, UnknownGroup, select
     from spillover.store import Store
 
     path = store if store is not None else default_store_path()
     try:
         with Store(path, read_only=not save_links) as s, console.status(f"matching the sources of {group}…"):
+            selection = select(s, group, include=("predecessors",) if predecessors else (), view=VIEW_ALL)
             report = sources_report(
                 s,
-                group,
-                include=("predecessors",) if predecessors else (),
+                selection,
                 out_dir=out,
                 top=top,
                 save=save_links,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import pandas as pd
@@ -24,6 +24,10 @@ import pandas as pd
 from spillover.fusion.fused import fused_events
 from spillover.fusion.matching import MatchRule, match_events, save_links
 from spillover.store import Store
+
+if TYPE_CHECKING:
+    from spillover.selection import GroupSelection
+
 
 #: Files with fewer events a year than this in a country are samples, not coverage of that country.
 MIN_EVENTS_PER_YEAR = 2.0
@@ -34,19 +38,13 @@ NO_DATA = "no data"
 # --- coverage from the data ------------------------------------------------------------------------------------
 
 
-def file_coverage(store: Store, min_events_per_year: float = MIN_EVENTS_PER_YEAR) -> pd.DataFrame:
-    """One row per (source, file, country): first and last event date of any actor, events, events per
-    year over that span and whether that is dense enough to count as coverage (``covers``)."""
-    frame = store.query(
-        """
-        SELECT e.source, f.name AS file, e.country_iso3, min(e.date_start) AS first_date,
-               max(e.date_end) AS last_date, count(*) AS events
-        FROM events e JOIN files f USING (file_id)
-        WHERE e.country_iso3 IS NOT NULL AND e.date_start IS NOT NULL
-        GROUP BY ALL ORDER BY e.source, e.country_iso3, first_date
-        """
-    )
-    first, last = pd.to_datetime(frame["first_date"]), pd.to_datetime(frame["last_date"])
+def dense_coverage(store: Store, min_events_per_year: float = MIN_EVENTS_PER_YEAR) -> pd.DataFrame:
+    """One row per (source, file, country) (:meth:`spillover.store.Store.coverage_by_file`): first and last
+    event date of any actor, events, events per year over that span and whether that is dense enough to
+    count as coverage (``covers``)."""
+    frame = store.coverage_by_file().dropna(subset=["country_iso3", "first"])
+    frame = frame.rename(columns={"first": "first_date", "last": "last_date"}).reset_index(drop=True)
+    first, last = frame["first_date"], frame["last_date"]
     years = (last.dt.year - first.dt.year + 1).clip(lower=1)
     frame["events_per_year"] = frame["events"] / years
     frame["covers"] = frame["events_per_year"] >= min_events_per_year
@@ -56,7 +54,7 @@ def file_coverage(store: Store, min_events_per_year: float = MIN_EVENTS_PER_YEAR
 def source_coverage(store: Store, min_events_per_year: float = MIN_EVENTS_PER_YEAR) -> pd.DataFrame:
     """Per source and country: the covered years (``first_year``..``last_year`` and the list ``years``,
     union of the dense files' spans) and the first/last event date of any actor."""
-    files = file_coverage(store, min_events_per_year)
+    files = dense_coverage(store, min_events_per_year)
     dense = files[files["covers"]]
     rows = []
     for (source, iso3), group in dense.groupby(["source", "country_iso3"], sort=True):
@@ -460,21 +458,18 @@ class SourcesReport:
 
 def sources_report(
     store: Store,
-    group: str,
+    selection: GroupSelection,
     *,
-    include: tuple[str, ...] = ("predecessors",),
     rule: MatchRule | None = None,
     out_dir: str | Path | None = None,
     top: int = 10,
     save: bool = False,
 ) -> SourcesReport:
-    """The coverage and disagreement report of ``group`` (its family per ``include``).  With ``out_dir`` the
+    """The coverage and disagreement report of a group's selection (its stored rows, every source: the
+    report's own matching fuses them, so pass the selection of view "all").  With ``out_dir`` the
     tables (CSV) and the coverage chart (PNG, SVG, HTML) are written there; with ``save`` the links are
     appended to the store's ``event_links`` (scope ``group:<id>``)."""
-    from spillover.analysis.selection import select_group
-
     rule = rule or MatchRule()
-    selection = select_group(store, group, include=include)
     links = match_events(store, selection.events, rule=rule)
     fused = fused_events(store, selection.events, links)
     coverage = source_coverage(store)

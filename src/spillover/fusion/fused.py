@@ -274,7 +274,7 @@ def fused_events(
     rule: MatchRule | None = None,
     toll_rule: str = "median",
 ) -> pd.DataFrame:
-    """The fused view of ``events`` (a frame with the event-schema columns, e.g. ``select_group(...).events``).
+    """The fused view of ``events`` (a frame with the event-schema columns, e.g. ``select(store, group, view="all").events``).
 
     ``links`` are the links to use (e.g. :func:`~spillover.fusion.matching.load_links` of the store-wide
     run); by default they are computed now among ``events`` only.  Only merged links whose two events are

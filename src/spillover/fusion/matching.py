@@ -39,28 +39,16 @@ from rapidfuzz import fuzz, process
 
 from spillover._duck import scalar
 from spillover.actors import FAMILY_PARTS, Resolver, family
+from spillover.actors.hierarchy import GENERIC_KINDS, NON_ARMED_KINDS
 from spillover.actors.registry import Registry
 from spillover.store import Store
 
 #: Version of the matching rule written with every link; bump it whenever scores or decisions change.
 RULE_VERSION = "fusion-1"
 
-#: Registry kinds that are not a perpetrator worth comparing: victims, bystanders, states, communities.
-NON_PERPETRATOR_KINDS = frozenset(
-    {
-        "state",
-        "international",
-        "civilians",
-        "protesters",
-        "rioters",
-        "social-group",
-        "political",
-        "supporters",
-        "identity-group",
-        "identity-militia",
-        "other",
-    }
-)
+#: Registry kinds that are not a perpetrator worth comparing: victims, bystanders, states, communities, and
+#: generic categories (an "identity militia" names no one organisation).
+NON_PERPETRATOR_KINDS = NON_ARMED_KINDS | GENERIC_KINDS
 
 #: Family links that make two groups "compatible perpetrators": datasets disagree exactly there (GED's
 #: "Jama'atu Ahlis Sunna" vs ACLED's "Islamic State (West Africa)", GTD's AQIM vs ACLED's JNIM).
@@ -246,9 +234,10 @@ def candidate_pairs(
     con = store.con
     ids = _event_ids(events)
     if ids is not None:
-        con.register("_fx_scope_df", pd.DataFrame({"event_id": ids}))
-        con.execute("CREATE OR REPLACE TEMP TABLE _fx_scope AS SELECT DISTINCT event_id FROM _fx_scope_df")
-        con.unregister("_fx_scope_df")
+        with store.registered(_fx_scope_df=pd.DataFrame({"event_id": ids})):
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _fx_scope AS SELECT DISTINCT event_id FROM _fx_scope_df"
+            )
     try:
         con.execute(_prepare_events_sql(rule, scoped=ids is not None))
         con.execute(_BLOCKS_SQL)
@@ -280,14 +269,11 @@ def perpetrator_groups(
     ids = pd.DataFrame({"event_id": list(dict.fromkeys(event_ids))})
     if ids.empty:
         return pd.DataFrame(columns=["event_id", "group_id"])
-    store.con.register("_fx_ids", ids)
-    try:
+    with store.registered(_fx_ids=ids):
         actors = store.query(
             "SELECT DISTINCT a.event_id, e.source, a.name FROM event_actors a "
             "JOIN events e USING (event_id) SEMI JOIN _fx_ids i ON i.event_id = a.event_id"
         )
-    finally:
-        store.con.unregister("_fx_ids")
     names = actors[["source", "name"]].drop_duplicates()
     resolved = resolver.resolve_names(names, name_col="name", source_col="source")
     resolved = resolved.loc[resolved["status"] != "unresolved", ["source", "name", "group_ids"]]
@@ -617,8 +603,7 @@ def save_links(store: Store, links: pd.DataFrame, scope: str = "store") -> int:
     kept as it was (never overwritten).  Returns the number of rows added."""
     ensure_links_table(store)
     rows = links.assign(scope=scope, linked_at=datetime.now(UTC).replace(tzinfo=None))[LINK_COLUMNS]
-    store.con.register("_fx_links", rows)
-    try:
+    with store.registered(_fx_links=rows):
         before = scalar(store.con, "SELECT count(*) FROM event_links")
         store.con.execute(
             f"INSERT INTO event_links SELECT {', '.join(LINK_COLUMNS)} FROM _fx_links n "
@@ -626,8 +611,6 @@ def save_links(store: Store, links: pd.DataFrame, scope: str = "store") -> int:
             "AND o.event_id_b = n.event_id_b AND o.rule_version = n.rule_version AND o.scope = n.scope)"
         ).fetchall()
         after = scalar(store.con, "SELECT count(*) FROM event_links")
-    finally:
-        store.con.unregister("_fx_links")
     return int(after - before)
 
 

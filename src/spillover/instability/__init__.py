@@ -10,7 +10,6 @@ from spillover.instability.registry import (
     load_onsets,
     onsets_for,
     read_onsets_yaml,
-    slugify,
 )
 
 __all__ = [
@@ -23,5 +22,4 @@ __all__ = [
     "load_onsets",
     "onsets_for",
     "read_onsets_yaml",
-    "slugify",
 ]

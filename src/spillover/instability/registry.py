@@ -28,7 +28,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import country_converter as coco
 import numpy as np
@@ -122,12 +122,6 @@ class UnknownCountry(ValueError):
     def __init__(self, country: str):
         super().__init__(f"unknown country: {country!r} (give an ISO3 code or an English name)")
         self.country = country
-
-
-def slugify(name: str) -> str:
-    """Group id slug: 'Ansar Dine' → 'ansar-dine', "Takfir wa'l Hijra" → 'takfir-wal-hijra'."""
-    name = re.sub(r"['’`]", "", str(name).strip().lower())
-    return re.sub(r"[^a-z0-9]+", "-", name).strip("-")
 
 
 @lru_cache(maxsize=1)
@@ -278,10 +272,31 @@ def _acd_precision(code) -> str:
     return "year" if pd.isna(code) else ACD_PRECISION.get(int(code), "year")
 
 
-def _acd_groups(side_b: str) -> tuple[str, ...]:
-    if not isinstance(side_b, str):
-        return ()
-    return tuple(s for s in (slugify(part) for part in side_b.split(",")) if s)
+def registry_ids(
+    names: Iterable[str], dataset: str | None = None, when: Any = None, country: str | None = None
+) -> tuple[str, ...]:
+    """The actor registry's ids for group names or ids as a dataset writes them (resolved on the onset's
+    date and in its country: UCDP's 'IS' in Nigeria is ISWAP); a name the registry does not know keeps its
+    slug, so that it still matches nothing rather than the wrong group."""
+    from spillover.actors import default_registry, default_resolver
+    from spillover.actors.text import slugify
+
+    registry, resolver = default_registry(), default_resolver()
+    ids: list[str] = []
+    for name in (n.strip() for n in names if isinstance(n, str)):
+        if not name:
+            continue
+        if name in registry:
+            ids.append(registry.canonical_id(name))
+            continue
+        found = resolver.resolve(name, dataset, when, country)
+        ids += list(found.group_ids) if found.group_ids else [slugify(name)]
+    return tuple(dict.fromkeys(ids))
+
+
+def _acd_groups(side_b: str, when: Any = None, country: str | None = None) -> tuple[str, ...]:
+    """The registry ids of a UCDP conflict's non-state sides (UCDP's own spellings)."""
+    return registry_ids(side_b.split(","), "ucdp", when, country) if isinstance(side_b, str) else ()
 
 
 def read_ucdp_acd(
@@ -313,16 +328,17 @@ def read_ucdp_acd(
             code = code.strip()
             if not code:
                 continue
+            iso3 = state_code_to_iso3(int(float(code)))
             rows.append(
                 {
-                    "country_iso3": state_code_to_iso3(int(float(code))),
+                    "country_iso3": iso3,
                     "country": ep.location,
                     "date": pd.Timestamp(when),
                     "date_precision": precision,
                     "kind": "war_onset" if first else "war_restart",
                     "detail": detail,
                     "source": "ucdp_acd",
-                    "target_groups": _acd_groups(ep.side_b),
+                    "target_groups": _acd_groups(ep.side_b, when, iso3),
                 }
             )
     return pd.DataFrame(rows)
@@ -397,7 +413,7 @@ def read_onsets_yaml(path: str | os.PathLike[str] | None = None, source: str | N
                 "kind": item.kind,
                 "detail": item.detail,
                 "source": source,
-                "target_groups": tuple(slugify(g) for g in item.target_group),
+                "target_groups": registry_ids(item.target_group, None, item.date, country_iso3(item.country)),
                 "interveners": tuple(country_iso3(c) for c in item.intervener),
                 "citation": item.citation,
             }

@@ -46,7 +46,6 @@ from spillover.query.engines import (
 )
 from spillover.query.groups import GroupFilter, Groups, as_group_filters, memberships
 from spillover.query.normalise import normalise
-from spillover.query.profile import profile
 
 __all__ = [
     "GroupFilter",
@@ -74,7 +73,6 @@ __all__ = [
     "normalise",
     "open_engine",
     "primary_tactic",
-    "profile",
     "register_parquet_in_spark",
     "spark_session",
     "tactic_totals",

@@ -294,7 +294,7 @@ def target_profile(
 def actor_names(con: BaseBackend) -> pd.DataFrame:
     """``source, name, events``: every distinct actor name of every source with its number of events —
     what the actor registry resolves to find a group's names (as
-    :func:`spillover.analysis.selection.store_names`)."""
+    :func:`spillover.selection.group.store_names`)."""
     actors = con.table("event_actors").select("event_id", "name")
     joined = actors.join(con.table("events").select("event_id", "source"), "event_id")
     keys = ["source", "name"]

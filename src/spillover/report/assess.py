@@ -548,6 +548,8 @@ def write_json(a: Assessment, path: Path) -> Path:
             for m in a.matrices
         ],  # fmt: skip
         "parameters": dataclasses.asdict(a.params),
+        "selection": a.results.selection.parameters(),
+        "measures": {name: result.to_dict() for name, result in a.results.headline.items()},
         "claims": [dataclasses.asdict(c) for c in a.claims],
         "timings": a.timings,
     }

@@ -241,7 +241,7 @@ def expansion_map_svg(expansion, basemap: Path) -> str:  # noqa: ANN001 - Expans
 
 
 def event_study_svg(study) -> str:  # noqa: ANN001 - EventStudyResult
-    from spillover.analysis.opportunism import event_study_chart
+    from spillover.analysis.event_study import event_study_chart
 
     return to_svg(event_study_chart(study, title="Group events around instability onsets"), "study")
 

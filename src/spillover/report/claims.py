@@ -49,10 +49,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from spillover.analysis.selection import resolve_group, select_group
 from spillover.countries import iso3 as country_code
 from spillover.countries import iso3_to_name
 from spillover.report.coverage import file_coverage, overlapping
+from spillover.selection import CERTAINTIES, VIEW_ALL, resolve_group, select
 from spillover.store import Store
 
 SUPPORTED, CONTRADICTED, NOT_CHECKABLE = "supported", "contradicted", "not checkable"
@@ -666,7 +666,7 @@ def _nearest_date(dates: list[When], pos: int, clause: str) -> When | None:
 
 
 def _interveners(text: str) -> list[str]:
-    from spillover.report.measures import WESTERN_TERMS
+    from spillover.report.comparisons import WESTERN_TERMS
 
     found = []
     for code, words in WESTERN_TERMS.items():
@@ -775,7 +775,7 @@ def check_claims(text: str, store: Store, group: str) -> list[ClaimVerdict]:
     from spillover.instability import load_onsets
 
     gid = resolve_group(group)
-    everyone = select_group(store, gid, include=FAMILY_PARTS)
+    everyone = select(store, gid, include=FAMILY_PARTS, view=VIEW_ALL, certainty=CERTAINTIES)
     ctx = _Context(
         store=store,
         group_id=gid,
@@ -1240,7 +1240,7 @@ def check_absence(claim: Claim, ctx: _Context) -> ClaimVerdict:
     lo, hi = pd.Timestamp(claim.when.start), pd.Timestamp(claim.when.end)
     ev = ctx.family_events[ctx.family_events["group_id"] == gid]
     if ev.empty:
-        ev = select_group(ctx.store, gid, include=()).events
+        ev = select(ctx.store, gid, include=(), view=VIEW_ALL, certainty=CERTAINTIES).events
     ev = ev.assign(suicide=ev["suicide"].astype("boolean").fillna(False)) if "suicide" in ev else ev
     period = ev[(pd.to_datetime(ev["date_start"]) >= lo) & (pd.to_datetime(ev["date_start"]) <= hi)]
     used = period[uses_tactic(period, claim.tactic)] if len(period) else period

@@ -60,10 +60,9 @@ def assess_command(
     ] = "fused",
 ) -> None:
     """Write an evidence-backed assessment of GROUP: key judgments, competing hypotheses, every analysis, annexes."""
-    from spillover.analysis.profile import UnknownGroup
-    from spillover.analysis.selection import UnknownView
-    from spillover.report.analyses import Parameters
+    from spillover.measures import Parameters
     from spillover.report.assess import assess
+    from spillover.selection import UnknownGroup, UnknownView
 
     formats = ("html", "pdf") if pdf else ("html",)
     try:
@@ -102,8 +101,8 @@ def check_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdicts as JSON")] = False,
 ) -> None:
     """Check the factual claims of a written assessment against the event data."""
-    from spillover.analysis.profile import UnknownGroup
     from spillover.report.claims import check_claims
+    from spillover.selection import UnknownGroup
     from spillover.store import Store
 
     try:

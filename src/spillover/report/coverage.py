@@ -6,10 +6,10 @@ that start or stop in between would turn a change of coverage into a change of b
 before/after comparison of the report counts only events from files whose own events in that country span
 the whole comparison window, and every "not in the data" verdict names the files that do cover the date.
 
-A fused event (the ``fused`` view of :func:`spillover.analysis.selection.select_group`) stands for the stored
+A fused event (the ``fused`` view of :func:`spillover.selection.select`) stands for the stored
 rows of every source that reports it: it counts once, and it is covered when *any* file behind it covers its
 country (:func:`files_behind`, from the ``file_ids`` the report adds in
-:func:`spillover.report.analyses.analysis_events`); its sources are the ``sources`` behind it
+:func:`spillover.selection.select`); its sources are the ``sources`` behind it
 (:func:`sources_behind`), never the joined label ``"acled+gtd"`` of its ``source`` column.
 """
 
@@ -49,18 +49,9 @@ def files_behind(events: pd.DataFrame) -> pd.Series:
 
 
 def file_coverage(store: Store) -> pd.DataFrame:
-    """Per file and country: the file's source, name, first and last event date and number of events."""
-    frame = store.query(
-        """
-        SELECT e.file_id, f.name AS file, f.source, e.country_iso3,
-               min(e.date_start) AS first, max(e.date_end) AS last, count(*) AS events
-        FROM events e JOIN files f USING (file_id)
-        GROUP BY ALL
-        """
-    )
-    frame["first"] = pd.to_datetime(frame["first"])
-    frame["last"] = pd.to_datetime(frame["last"])
-    return frame
+    """Per file and country: the file's source, name, first and last event date and number of events
+    (:meth:`spillover.store.Store.coverage_by_file`)."""
+    return store.coverage_by_file()
 
 
 def covering(

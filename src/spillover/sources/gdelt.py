@@ -50,7 +50,7 @@ from __future__ import annotations
 import glob
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -819,15 +819,9 @@ def _export_queries() -> dict[str, str]:
     }
 
 
-def iter_gdelt_tables(paths: str | Path | Iterable[str | Path]) -> Iterator[GDELTFile]:
-    """The export files one at a time, read as text (for callers that stream GDELT elsewhere)."""
-    for path in expand_paths(paths):
-        yield read_gdelt(path)
-
-
 __all__ = [
     "BASE_TACTIC", "CAMEO_LABELS", "CAMEO_ROOTS", "CODE_TACTIC", "COLUMNS_V1", "COLUMNS_V1_HISTORICAL", "COLUMNS_V2",
     "GDELTFile", "GDELTFormatError", "GDELTLoadSummary", "GDELTLoader", "LAYOUTS", "export_gdelt_parquet",
-    "expand_paths", "fips_to_iso3", "ingest_gdelt", "ingest_gdelt_file", "is_gdelt_file", "iter_gdelt_tables",
+    "expand_paths", "fips_to_iso3", "ingest_gdelt", "ingest_gdelt_file", "is_gdelt_file",
     "read_gdelt", "stage_gdelt",
 ]  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from spillover.analysis.selection import DEFAULT_VIEW
+from spillover.selection import DEFAULT_VIEW
 from spillover.web import charts
 from spillover.web.assets import country_shapes
 from spillover.web.models import (

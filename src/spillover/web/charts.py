@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from spillover.web.convert import records
+from spillover.results import records
 
 SCHEMA = (
     "https://vega.github.io/schema/vega-lite/v6.json"  # read by vega-embed for the version, never fetched

@@ -88,7 +88,8 @@ class ViewInfo(BaseModel):
 
 
 class GroupOut(ViewInfo):
-    """Who a group is (registry) and what the store holds about it (the group with its predecessors)."""
+    """Who a group is (registry) and what the store holds about it (the group, its earlier names and the
+    groups that merged into it, each for the dates it counts: ``scope`` says who and when)."""
 
     id: str
     name: str
@@ -103,6 +104,10 @@ class GroupOut(ViewInfo):
     relations: list[RelationOut]
     leaders: list[LeaderOut]
     family: list[FamilyMember]
+    scope: str = Field(
+        description="who is counted (family members with their dates), the period and attributions"
+    )
+    selection: dict[str, Any] = Field(description="the selection's parameters (spillover.selection.select)")
     matched_names: list[Row]
     events: int
     fatalities: float

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spillover.analysis.selection import DEFAULT_VIEW
+from spillover.selection import DEFAULT_VIEW
 
 log = logging.getLogger(__name__)
 
@@ -265,28 +265,14 @@ def build_report(
 
 
 def _assess(store_path: Path, group_id: str, fmt: str, work: Path, view: str = DEFAULT_REPORT_VIEW) -> Path:
-    """The report package's assessment (``spillover.report.assess``, its ``Parameters.view`` set to
-    ``view``) when it is installed, else a summary HTML made here from the web layer's own analyses (PDF
-    then needs the report package)."""
-    from spillover.web.service import optional_function
+    """The assessment (:func:`spillover.report.assess`) of the group counted in ``view``, made in ``work``."""
+    from spillover.measures import Parameters
+    from spillover.report import assess
 
-    assess = optional_function("spillover.report", "assess")
-    parameters = optional_function("spillover.report", "Parameters")
-    if assess is not None and parameters is not None:
-        result = assess(
-            store_path,
-            group_id,
-            out_dir=work,
-            formats=(fmt,),
-            params=parameters(view=view),
-            show_progress=False,
-        )
-        return _made_file(result, work, fmt)
-    if fmt == "html":
-        return _summary_report(store_path, group_id, work / f"{group_id}.html", view)
-    raise ReportUnavailable(
-        "PDF reports need the report package (spillover.report.assess), which is not installed"
+    result = assess(
+        store_path, group_id, out_dir=work, formats=(fmt,), params=Parameters(view=view), show_progress=False
     )
+    return _made_file(result, work, fmt)
 
 
 def _made_file(result: Any, work: Path, fmt: str) -> Path:
@@ -298,43 +284,6 @@ def _made_file(result: Any, work: Path, fmt: str) -> Path:
     if not path.resolve().is_relative_to(work.resolve()):
         path = Path(shutil.copy2(path, work / path.name))
     return path
-
-
-def _summary_report(store_path: Path, group_id: str, out: Path, view: str = DEFAULT_REPORT_VIEW) -> Path:
-    """A self-contained HTML summary of the group page (charts as inline SVG), for installations without
-    the report package: the download still works, and says what it is."""
-    import vl_convert
-
-    from spillover.web import charts
-    from spillover.web.pages import templates
-    from spillover.web.service import Explorer
-
-    explorer = Explorer(store_path)
-    try:
-        summary = explorer.summary(group_id, view)
-        sel = explorer.selection(group_id, view)
-        onsets = explorer.group_onsets(group_id, view)
-        onset_rows = onsets.data.get("onsets", []) if onsets.ok else []
-        svgs = {
-            "timeline": vl_convert.vegalite_to_svg(
-                charts.timeline(sel.events, onset_rows, "Events per year")
-            ),
-            "tactics": vl_convert.vegalite_to_svg(charts.tactics(sel.events, "Tactics per year")),
-        }
-        html = templates.env.get_template("report.html").render(
-            summary=summary,
-            svgs=svgs,
-            expansion=explorer.expansion(group_id, view),
-            opportunism=explorer.opportunism(group_id, view),
-            autonomy=explorer.autonomy(group_id, None, view),
-            theatres=explorer.theatres(group_id, view),
-            onsets=onsets,
-            generated=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        )
-    finally:
-        explorer.close()
-    out.write_text(html, encoding="utf-8")
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:

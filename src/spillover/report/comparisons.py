@@ -21,7 +21,7 @@ turns them into sentences and probabilities.  The rules, in short:
   comparison set itself is other actors' stored rows (not fused): an attack two sources report counts in
   both sources' cells, which weighs both shares alike.
 * **Which source's wording** — a fused event carries the descriptive columns (description, tactic, sides)
-  of one representative row; ``row_source`` (added by :func:`spillover.report.analyses.analysis_events`)
+  of one representative row; ``row_source`` (added by :func:`spillover.selection.select`)
   names that row's source, and the description rule and the within-source strata read it.
 * **Pivot** (:func:`identity_pivot`) — the date the group took its present identity (renaming or merger
   into it), else its first pledge or affiliation to its parent: the organisational change a tactic shift
@@ -47,6 +47,7 @@ from spillover.report.judgments import (
     probability_rate_lower,
     probability_share_greater,
 )
+from spillover.selection.group import stored_ids
 from spillover.store import Store
 
 #: Words naming each Western state or its people (matched as whole words; 'US'/'UK' only in capitals).
@@ -174,13 +175,6 @@ def source_counts(events: pd.DataFrame) -> dict[str, int]:
     return sources_behind(events).explode().value_counts().to_dict()
 
 
-def stored_ids(events: pd.DataFrame) -> list[str]:
-    """The stored event ids behind ``events`` (every source's row of a fused event)."""
-    if "event_ids" in events:
-        return [str(e) for ids_ in events["event_ids"] for e in ids_]
-    return events["event_id"].astype(str).tolist()
-
-
 def comparison_events(
     store: Store, group_events: pd.DataFrame, exclude_ids: Iterable[str] = ()
 ) -> pd.DataFrame:
@@ -196,9 +190,7 @@ def comparison_events(
         .drop_duplicates()
     )
     skip = pd.DataFrame({"event_id": list(dict.fromkeys([*stored_ids(group_events), *exclude_ids]))})
-    store.con.register("_cmp_cells", cells)
-    store.con.register("_cmp_skip", skip)
-    try:
+    with store.registered(_cmp_cells=cells, _cmp_skip=skip):
         return store.query(
             """
             SELECT e.* FROM events e
@@ -206,9 +198,6 @@ def comparison_events(
             WHERE e.event_id NOT IN (SELECT event_id FROM _cmp_skip)
             """
         )
-    finally:
-        store.con.unregister("_cmp_cells")
-        store.con.unregister("_cmp_skip")
 
 
 @dataclass

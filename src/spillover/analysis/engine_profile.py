@@ -12,9 +12,10 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from spillover.analysis._common import EVIDENCE_LIMIT
-from spillover.analysis.profile import Profile, UnknownGroup
+from spillover.analysis.profile import Profile
 from spillover.query.aggregations import aggregate, group_events, matching_names, yearly_activity
 from spillover.query.groups import GroupFilter, Spec, as_group_filters
+from spillover.selection import UnknownGroup
 
 
 def _by_country(con: BaseBackend, groups: dict[str, Spec]) -> pd.DataFrame:
@@ -34,8 +35,11 @@ def _by_source(con: BaseBackend, groups: dict[str, Spec]) -> pd.DataFrame:
 
 
 def _tactics(con: BaseBackend, groups: dict[str, Spec], total: int) -> pd.DataFrame:
-    out = aggregate(con, ["tactic"], groups).sort_values(
-        ["events", "tactic"], ascending=[False, True], ignore_index=True
+    # the primary tactic (a flagged suicide attack is one), as the store path's profile counts it
+    out = (
+        aggregate(con, ["primary_tactic"], groups)
+        .rename(columns={"primary_tactic": "tactic"})
+        .sort_values(["events", "tactic"], ascending=[False, True], ignore_index=True)
     )
     out["share"] = out["events"].astype(float) / max(total, 1)
     return out[["tactic", "events", "fatalities", "share"]]

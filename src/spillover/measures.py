@@ -1,0 +1,297 @@
+"""One function per headline measure, with one set of defaults: the core every surface calls.
+
+The command line (``spillover expansion … --format json``), the assessment (its JSON and its pages), the
+web app (its sections and API) and the Python API (``spillover.expansion(g)``) all call these functions on
+a :class:`~spillover.selection.GroupSelection` and serialise the typed result they return with its
+``to_dict()``: one question, one computation, one answer.
+
+* :func:`profile` — events and fatalities by year, country, source and tactic;
+* :func:`expansion` — countries entered (sustained presence) and spread;
+* :func:`opportunism` — did the entries follow instability onsets more often than chance;
+* :func:`tactics` — the tactic mix over time (primary tactic shares), with coverage warnings;
+* :func:`autonomy` — autonomy from the parent (taken from the registry when not given) among its branches;
+* :func:`theatres` — distinct theatres per year.
+
+The parameters (:class:`Parameters`) are the methods annex's: a surface may change one (``--draws``), and
+the result records what it used.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from spillover.actors import branches, default_registry, parents
+from spillover.analysis import context
+from spillover.analysis.autonomy import AutonomyIndex, autonomy_index, describe_autonomy
+from spillover.analysis.expansion import ExpansionResult, InsufficientData, measure_expansion
+from spillover.analysis.fragmentation import Fragmentation
+from spillover.analysis.fragmentation import theatres as cluster_theatres
+from spillover.analysis.opportunism import OpportunismResult, assess_opportunism
+from spillover.analysis.profile import Profile, profile_of
+from spillover.analysis.tactics import TacticProfile, tactic_profile
+from spillover.results import INTERNAL, Result
+from spillover.selection import DEFAULT_CERTAINTY, DEFAULT_INCLUDE, DEFAULT_VIEW, GroupSelection
+
+OK = "ok"
+INSUFFICIENT = "insufficient data"
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Every parameter of the measures (and of an assessment), printed in the methods annex."""
+
+    # which events (see :func:`spillover.selection.select`)
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    certainty: tuple[str, ...] = DEFAULT_CERTAINTY
+    view: str = DEFAULT_VIEW
+    # expansion: sustained violent activity (see spillover.analysis.expansion)
+    min_events: int = 3
+    window_months: int = 12
+    gap_months: int = 6
+    continue_quarters: int = 2
+    # opportunism test
+    windows: tuple[int, ...] = (6, 12, 24)
+    primary_window: int = 12
+    nulls: tuple[str, ...] = ("permute", "uniform", "neighbours")
+    primary_null: str = "permute"
+    n_draws: int = 10_000
+    seed: int = 0
+    event_study_months: int = 24
+    # autonomy: a country is the parent's area only with this many parent events there (one stray
+    # attribution, e.g. a single arrest coded "Al Qaeda", does not make a theatre)
+    autonomy_min_events: int = 20
+    parent_area_min_events: int = 5
+    # fragmentation
+    eps_km: float = 300.0
+    min_samples: int = 5
+    # response and outlook
+    response_months: int = 12
+    trend_years: int = 3
+    # tactic tested around the group's identity change
+    shift_tactic: str = "suicide_attack"
+
+
+DEFAULTS = Parameters()
+
+
+@dataclass
+class Unmeasured(Result):
+    """A measure the data could not support, and why (every surface says the same)."""
+
+    measure: str
+    status: str
+    message: str
+
+    @property
+    def ok(self) -> bool:
+        return False
+
+
+# -- profile -----------------------------------------------------------------------------------------------
+def profile(sel: GroupSelection) -> Profile:
+    """Events and fatalities by year, country, source and primary tactic, counted in the selection's view."""
+    return profile_of(sel)
+
+
+# -- expansion and opportunism -----------------------------------------------------------------------------
+def expansion(sel: GroupSelection, params: Parameters = DEFAULTS) -> ExpansionResult | Unmeasured:
+    """Countries entered (sustained presence: ``min_events`` within ``window_months``), their dates and the
+    yearly spread, with the coverage warnings of the selection's sources."""
+    try:
+        result = measure_expansion(
+            sel.events, min_events=params.min_events, window_months=params.window_months,
+            gap_months=params.gap_months, continue_quarters=params.continue_quarters, group=sel.name,
+        )  # fmt: skip
+    except InsufficientData as exc:
+        return Unmeasured("expansion", INSUFFICIENT, str(exc))
+    result.view = sel.view
+    result.coverage_warnings = coverage_warnings(sel)
+    return result
+
+
+_ONSETS: dict[str, pd.DataFrame] = {}
+
+
+def onsets() -> pd.DataFrame:
+    """The instability registry (read once per data folder); datasets it could not find are listed in
+    ``attrs['warnings']``."""
+    from spillover.instability import load_onsets
+
+    key = os.environ.get("SPILLOVER_DATA_DIR", "")
+    if key not in _ONSETS:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            table = load_onsets()
+        table.attrs["warnings"] = [str(w.message) for w in caught]
+        _ONSETS[key] = table
+    return _ONSETS[key]
+
+
+def opportunism(
+    sel: GroupSelection,
+    params: Parameters = DEFAULTS,
+    *,
+    measured: ExpansionResult | Unmeasured | None = None,
+) -> OpportunismResult | Unmeasured:
+    """Whether the group's entries followed instability onsets more often than the null models expect
+    (``measured``: the selection's :func:`expansion`, when already computed)."""
+    measured = measured if measured is not None else expansion(sel, params)
+    if isinstance(measured, Unmeasured):
+        return Unmeasured("opportunism", measured.status, measured.message)
+    return assess_opportunism(
+        measured, onsets(), group_ids=sorted(sel.family.ids), windows=params.windows,
+        primary_window=params.primary_window, nulls=params.nulls, primary_null=params.primary_null,
+        n_draws=params.n_draws, seed=params.seed,
+    )  # fmt: skip
+
+
+# -- tactics -------------------------------------------------------------------------------------------------
+def tactics(sel: GroupSelection) -> TacticProfile:
+    """The monthly tactic mix (primary tactic) and each tactic's share, with coverage warnings."""
+    result = tactic_profile(sel.events)
+    result.view = sel.view
+    result.coverage_warnings = coverage_warnings(sel)
+    return result
+
+
+def coverage_warnings(sel: GroupSelection) -> list:
+    """Year-on-year changes that coincide with a source starting or stopping its coverage of a country
+    where it reports the group, over the years the group has events in any source; none without a store."""
+    from spillover.fusion.coverage import coverage_warnings as warnings_for
+    from spillover.store import Store
+
+    if not isinstance(sel.source, Store):
+        return []
+    every = sel.source_events if sel.source_events is not None else sel.events
+    years = every["year"].dropna().astype(int)
+    span = range(int(years.min()), int(years.max()) + 1) if len(years) else None
+    return warnings_for(sel.events, sel.source, years=span)
+
+
+# -- autonomy -------------------------------------------------------------------------------------------------
+#: The columns the autonomy components read (the index is computed on these only: same numbers, less copying).
+AUTONOMY_COLUMNS: tuple[str, ...] = (
+    "event_id", "source", "date_start", "date_end", "date_precision", "year", "country_iso3", "admin1",
+    "tactic", "tactics", "suicide", "target_type",
+)  # fmt: skip
+
+
+def autonomy_columns(events: pd.DataFrame) -> pd.DataFrame:
+    """The events narrowed to :data:`AUTONOMY_COLUMNS` (the monthly series copy whole frames per month)."""
+    return events[[c for c in AUTONOMY_COLUMNS if c in events]]
+
+
+@dataclass
+class AutonomyResult(Result):
+    """Autonomy of a group from its parent, with who the parent and the peers were and why."""
+
+    group_id: str
+    group: str
+    status: str
+    message: str
+    parent_id: str | None
+    parent: str | None
+    #: "given" (asked for) or "registry" (the group's parent organisation in the actor registry)
+    parent_from: str | None
+    parent_candidates: list[str]
+    parent_events: int
+    #: the parent's other branches with events, by name → registry id
+    peers: dict[str, str]
+    index: AutonomyIndex | None
+    parent_selection: GroupSelection | None = field(default=None, repr=False, metadata=INTERNAL)
+    peer_events: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, metadata=INTERNAL)
+
+    @property
+    def composite(self) -> float | None:
+        return self.index.composite if self.index else None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per component: value, score, events it rests on, rank among the branches."""
+        if self.index is None:
+            return pd.DataFrame(columns=["component", "status", "value", "score", "n", "peer_rank"])
+        return pd.DataFrame(
+            [
+                {
+                    "component": c.name,
+                    "status": c.status,
+                    "value": c.value,
+                    "score": c.score,
+                    "n": c.n,
+                    "n_parent": c.n_parent,
+                    "peer_rank": c.peer_rank,
+                    "n_compared": c.n_compared,
+                    "how_to_read": c.how_to_read,
+                }  # fmt: skip
+                for c in self.index.components.values()
+            ]
+        )
+
+
+def autonomy(
+    sel: GroupSelection, params: Parameters = DEFAULTS, *, parent: str | None = None
+) -> AutonomyResult:
+    """Autonomy of the group from ``parent`` (default: its parent organisation in the registry,
+    :func:`spillover.actors.parents`), ranked among the parent's other branches
+    (:func:`spillover.actors.branches`); every selection in the group's view, period and certainty."""
+    reg = default_registry()
+    candidates = parents(reg, sel.group_id, sel.family.ids)
+    parent_from = "given" if parent else "registry"
+    parent_sel = sel.reselect(parent) if parent else (sel.reselect(candidates[0]) if candidates else None)
+    base = {"group_id": sel.group_id, "group": sel.name, "parent_candidates": candidates}
+    if parent_sel is None:
+        why = "the registry records no parent organisation (affiliation, pledge or membership) for the group"
+        return AutonomyResult(**base, status=INSUFFICIENT, message=why, parent_id=None, parent=None,
+                              parent_from=None, parent_events=0, peers={}, index=None)  # fmt: skip
+    peer_events, peer_ids = {}, {}
+    for pid in branches(reg, parent_sel.group_id, sel.family.ids):
+        events = sel.reselect(pid).events
+        if len(events):
+            name = reg.group(pid).name
+            peer_events[name], peer_ids[name] = events, pid
+    common = {"parent_id": parent_sel.group_id, "parent": parent_sel.name, "parent_from": parent_from,
+              "parent_events": len(parent_sel.events), "peers": peer_ids, "parent_selection": parent_sel,
+              "peer_events": peer_events}  # fmt: skip
+    if sel.events.empty:
+        return AutonomyResult(
+            **base, **common, status=INSUFFICIENT, message="the group has no events", index=None
+        )
+    # the index names branches by display name: the family's leaders count for the group
+    family_leaders = context.leaders(sel.family.ids).assign(group_id=sel.name)
+    peer_leaders = context.leaders(list(peer_ids.values()))
+    peer_leaders["group_id"] = peer_leaders["group_id"].map({v: k for k, v in peer_ids.items()})
+    index = autonomy_index(
+        autonomy_columns(sel.events), autonomy_columns(parent_sel.events), group=sel.name, parent=parent_sel.name,
+        peers={k: autonomy_columns(v) for k, v in peer_events.items()},
+        leaders=pd.concat([family_leaders, peer_leaders], ignore_index=True), min_events=params.autonomy_min_events,
+        parent_area_min_events=params.parent_area_min_events,
+    )  # fmt: skip
+    status = OK if any(c.status == OK for c in index.components.values()) else INSUFFICIENT
+    return AutonomyResult(**base, **common, status=status, message=describe_autonomy(index), index=index)
+
+
+# -- theatres -------------------------------------------------------------------------------------------------
+def theatres(sel: GroupSelection, params: Parameters = DEFAULTS) -> Fragmentation:
+    """Distinct theatres per year (density clustering), described by countries, provinces and factions."""
+    return cluster_theatres(
+        sel.events, eps_km=params.eps_km, min_samples=params.min_samples,
+        factions=context.factions(sel.family.ids),
+    )  # fmt: skip
+
+
+def headline(sel: GroupSelection, params: Parameters = DEFAULTS) -> dict[str, Any]:
+    """Every headline measure of a selection as JSON values (what the cross-surface checks compare)."""
+    measured = expansion(sel, params)
+    return {
+        "selection": sel.parameters(),
+        "profile": profile(sel).to_dict(),
+        "expansion": measured.to_dict(),
+        "opportunism": opportunism(sel, params, measured=measured).to_dict(),
+        "tactics": tactics(sel).to_dict(),
+        "autonomy": autonomy(sel, params).to_dict(),
+        "theatres": theatres(sel, params).to_dict(),
+    }

@@ -1,0 +1,177 @@
+"""The analysis sections of a group page: each is the result of one :mod:`spillover.measures` function,
+serialised with its ``to_dict()`` (the same object the report's JSON and ``--format json`` carry), with
+country and group names added for display.  Nothing here computes a measure of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import pandas as pd
+
+from spillover import measures
+from spillover.countries import iso3_to_name
+from spillover.measures import Unmeasured
+from spillover.results import records
+from spillover.selection import DEFAULT_VIEW
+from spillover.selection.group import stored_ids
+from spillover.web.cache import FAILED, INSUFFICIENT, MISSING, OK, Section, guarded
+
+#: Sections of the group page that take long enough the first time to be filled in after the page loads.
+SECTIONS: tuple[str, ...] = ("expansion", "onsets", "opportunism", "autonomy", "theatres")
+#: Years before a group's first event from which onsets in its countries are shown.
+ONSET_LEAD_YEARS = 2
+
+
+def country_name(iso3: Any) -> str:
+    """A country's name for display ("unknown" when there is no code; the code when it has no name)."""
+    if not isinstance(iso3, str) or not iso3:
+        return "unknown"
+    try:
+        return iso3_to_name(iso3)
+    except Exception:  # noqa: BLE001 - a name is decoration; the code is the fact
+        return iso3
+
+
+def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with a ``name`` for their ``country_iso3``."""
+    return [{**row, "name": country_name(row.get("country_iso3"))} for row in rows]
+
+
+def _unmeasured(result: Unmeasured) -> Section:
+    return Section(result.status, result.message, result.to_dict())
+
+
+class SectionsMixin:
+    """The Explorer's analysis sections, cached per group, view (and parent)."""
+
+    def _section(self, key: Hashable, what: str, compute: Callable[[], Section]) -> Section:
+        """A cached section; one that failed is not kept, so the next request tries again."""
+        section = self._cache.get(key, lambda: guarded(what, compute))  # type: ignore[attr-defined]
+        if section.status == FAILED:
+            self._cache.discard(key)  # type: ignore[attr-defined]
+        return section
+
+    def section(self, name: str, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW) -> Section:
+        """One of :data:`SECTIONS` of the group page in ``view`` (computed and cached on first use)."""
+        if name not in SECTIONS:
+            raise KeyError(f"unknown section {name!r}; one of {SECTIONS}")
+        if name == "autonomy":
+            return self.autonomy(gid, parent, view)
+        return {"expansion": self.expansion, "onsets": self.group_onsets, "opportunism": self.opportunism,
+                "theatres": self.theatres}[name](gid, view)  # fmt: skip
+
+    def cached_section(
+        self, name: str, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW
+    ) -> Section | None:
+        """The section if it has been computed already, else None (the page then loads it afterwards)."""
+        key = {"onsets": ("group-onsets", gid, view), "autonomy": ("autonomy", gid, parent, view)}.get(
+            name, (name, gid, view)
+        )
+        value = self._cache.peek(key)  # type: ignore[attr-defined]
+        return None if value is MISSING else value
+
+    # -- the measures, kept ------------------------------------------------------------------------------
+    def measured_expansion(self, gid: str, view: str) -> measures.ExpansionResult | Unmeasured:
+        def compute() -> measures.ExpansionResult | Unmeasured:
+            sel = self.selection(gid, view)  # type: ignore[attr-defined]
+            with self._store_lock:  # type: ignore[attr-defined]
+                return measures.expansion(sel)
+
+        return self._cache.get(("measure-expansion", gid, view), compute)  # type: ignore[attr-defined]
+
+    # -- sections ----------------------------------------------------------------------------------------
+    def expansion(self, gid: str, view: str = DEFAULT_VIEW) -> Section:
+        return self._section(("expansion", gid, view), "Expansion", lambda: self._expansion(gid, view))
+
+    def _expansion(self, gid: str, view: str) -> Section:
+        result = self.measured_expansion(gid, view)
+        if isinstance(result, Unmeasured):
+            return _unmeasured(result)
+        sel = self.selection(gid, view)  # type: ignore[attr-defined]
+        data = result.to_dict()
+        data["countries"] = _named(data["countries"])
+        data["entries"] = [
+            {**row, "evidence_stored_event_ids": stored_ids(sel.events, row.get("evidence_event_ids") or [])}
+            for row in _named(data["expansions"])
+        ]
+        data["rule"] = result.rule.describe()
+        return Section(OK if result.ok else INSUFFICIENT, result.message, data)
+
+    def onsets(self) -> pd.DataFrame:
+        """Every instability onset (coups, war onsets, collapses, interventions)."""
+        return measures.onsets()
+
+    def group_onsets(self, gid: str, view: str = DEFAULT_VIEW) -> Section:
+        """Onsets in the countries the group was active in, from a few years before its first event on."""
+        return self._section(("group-onsets", gid, view), "Onsets", lambda: self._group_onsets(gid, view))
+
+    def _group_onsets(self, gid: str, view: str) -> Section:
+        onsets = self.onsets()
+        ev = self.selection(gid, view).events  # type: ignore[attr-defined]
+        if ev.empty:
+            return Section(INSUFFICIENT, "The group has no events in the store.", {"onsets": []})
+        countries = self.main_countries(gid, view)
+        start = pd.to_datetime(ev["date_start"]).min() - pd.DateOffset(years=ONSET_LEAD_YEARS)
+        end = pd.to_datetime(ev["date_start"]).max()
+        mine = onsets[onsets["country_iso3"].isin(countries) & onsets["date"].between(start, end)]
+        rows = records(mine, ["country_iso3", "country", "date", "kind", "detail", "source"])
+        names = ", ".join(sorted(country_name(c) for c in countries))
+        message = (
+            f"{len(rows)} instability onsets from {start.year} to {end.year} in the {len(countries)} countries where "
+            f"the group had sustained presence ({names})."
+        )
+        return Section(OK, message, {"countries": sorted(countries), "onsets": rows})
+
+    def main_countries(self, gid: str, view: str = DEFAULT_VIEW) -> set[str]:
+        """Countries the group entered (sustained presence), else those with at least 3 of its events:
+        the places whose instability matters for it, without the noise of one stray attack abroad."""
+        result = self.measured_expansion(gid, view)
+        if not isinstance(result, Unmeasured) and len(result.expansions):
+            return set(result.expansions["country_iso3"])
+        counts = self.selection(gid, view).events["country_iso3"].value_counts()  # type: ignore[attr-defined]
+        return set(counts[counts >= 3].index)
+
+    def opportunism(self, gid: str, view: str = DEFAULT_VIEW) -> Section:
+        return self._section(("opportunism", gid, view), "Opportunism", lambda: self._opportunism(gid, view))
+
+    def _opportunism(self, gid: str, view: str) -> Section:
+        from spillover.analysis.opportunism import describe_opportunism
+
+        sel = self.selection(gid, view)  # type: ignore[attr-defined]
+        result = measures.opportunism(sel, measured=self.measured_expansion(gid, view))
+        if isinstance(result, Unmeasured):
+            return _unmeasured(result)
+        data = result.to_dict()
+        data["entries"] = _named(data["entries"])
+        return Section(OK if result.ok else INSUFFICIENT, describe_opportunism(result), data)
+
+    def autonomy(self, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW) -> Section:
+        return self._section(
+            ("autonomy", gid, parent, view), "Autonomy", lambda: self._autonomy(gid, parent, view)
+        )
+
+    def _autonomy(self, gid: str, parent: str | None, view: str) -> Section:
+        sel = self.selection(gid, view)  # type: ignore[attr-defined]
+        parent_id = self.group_id(parent) if parent else None  # type: ignore[attr-defined]
+        with self._store_lock:  # type: ignore[attr-defined]
+            result = measures.autonomy(sel, parent=parent_id)
+        data = result.to_dict()
+        data["components"] = records(result.to_frame())
+        data["composite"] = result.composite
+        data["composite_rank"] = result.index.composite_rank if result.index else None
+        return Section(result.status, result.message, data)
+
+    def theatres(self, gid: str, view: str = DEFAULT_VIEW) -> Section:
+        return self._section(("theatres", gid, view), "Theatres", lambda: self._theatres(gid, view))
+
+    def _theatres(self, gid: str, view: str) -> Section:
+        from spillover.analysis.fragmentation import describe_fragmentation
+
+        sel = self.selection(gid, view)  # type: ignore[attr-defined]
+        if sel.events.empty:
+            return Section(INSUFFICIENT, "The group has no events in the store.")
+        frag = measures.theatres(sel)
+        data = frag.to_dict()
+        data["periods"] = [row for row in records(frag.theatres.reset_index()) if row.get("n_events")]
+        return Section(OK if frag.n_used else INSUFFICIENT, describe_fragmentation(frag), data)
