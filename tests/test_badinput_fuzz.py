@@ -2,7 +2,8 @@
 hostile values (text in number columns, infinities, negative or huge counts, impossible dates, quotes,
 delimiters and newlines inside values, white space, rows short of their trailing fields), every row is
 accounted for (rows read = events + quarantined + skipped with a reason) and every quarantine entry names
-the file, the row and the field, with a reason.  A file none of whose rows loads is refused in one line
+the file, the row and the field, with a reason; no loaded event holds an impossible value (a count that is
+infinite, NaN or negative, a date outside [1900, a year from today], coordinates off the globe).  A file none of whose rows loads is refused in one line
 naming it."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from badinput_files import REAL, Sheet, gdelt_name, real_sheet, write
+from badinput_files import COUNT, DATE, REAL, Sheet, gdelt_name, real_sheet, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,13 +33,21 @@ HOSTILE = st.one_of(
 )  # fmt: skip
 
 
+FOCUS = {
+    *COUNT.values(), *DATE.values(), "date_end", "latitude", "longitude", "low", "high", "nwound", "Injuries",
+    "year", "imonth", "iday", "ActionGeo_Lat", "ActionGeo_Long", "NumMentions", "Year",
+}  # fmt: skip
+
+
 @st.composite
 def damaged_sheet(draw: st.DrawFn, source: str) -> tuple[Sheet, list[int]]:
     """The real rows of ``source`` with some cells hostile, and the rows to cut short (by their last fields)."""
     sheet = real_sheet(source)
     rows = draw(st.lists(st.integers(0, len(sheet.rows) - 1), min_size=1, max_size=len(sheet.rows) * 2))
+    # half the changes hit the columns the checks are about (counts, dates, coordinates), half any column
+    focus = [c for c in sheet.header if c in FOCUS]
     for r in rows:
-        column = draw(st.sampled_from(sheet.header))
+        column = draw(st.one_of(st.sampled_from(focus), st.sampled_from(sheet.header)))
         sheet = sheet.set(r, column, draw(HOSTILE))
     short = draw(st.lists(st.integers(0, len(sheet.rows) - 1), max_size=2, unique=True))
     return sheet, short
@@ -89,10 +98,20 @@ def check_accounting(source: str, sheet: Sheet, short: list[int]) -> None:
             assert q["row_number"].between(1, report.rows).all()
             assert q["field"].str.len().gt(0).all() and q["reason"].str.len().gt(0).all()
             assert q["row_number"].nunique() == report.rows_quarantined
+            # what was loaded holds no impossible value: counts finite and not negative, dates in range
+            bad = store.query(
+                """SELECT event_id, fatalities, wounded, date_start, date_end FROM events
+                   WHERE NOT coalesce(isfinite(fatalities) AND fatalities >= 0, fatalities IS NULL)
+                      OR NOT coalesce(isfinite(wounded) AND wounded >= 0, wounded IS NULL)
+                      OR date_start NOT BETWEEN DATE '1900-01-01' AND current_date + INTERVAL 1 YEAR
+                      OR date_end NOT BETWEEN DATE '1900-01-01' AND current_date + INTERVAL 1 YEAR
+                      OR abs(latitude) > 90 OR abs(longitude) > 180"""
+            )
+            assert bad.empty, bad.to_dict("records")
 
 
 SETTINGS = settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 
 

@@ -168,7 +168,11 @@ class GTDLoader(Loader):
     )
 
     def _date_parts(self) -> tuple[str, str, str]:
-        return num("iyear"), num("imonth"), num("iday")
+        """Year, month and day as numbers; one too large to be a date part (2147483648) is no number, so
+        the row is quarantined instead of the whole file failing on an integer overflow."""
+        return tuple(
+            f"CASE WHEN abs({num(c)}) < 100000 THEN {num(c)} END" for c in ("iyear", "imonth", "iday")
+        )  # type: ignore[return-value]
 
     def fields(self, ctx: Context) -> dict[str, str]:
         y, m, d = self._date_parts()
