@@ -152,3 +152,29 @@ def dir_size_mb(path: Path) -> float:
     if path.is_file():
         return path.stat().st_size / 1024**2
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1024**2
+
+
+def build_store(target: Path) -> Path:
+    """Every event file of the catalogue in one store (as the tests' ``loaded_store``), built once."""
+    if target.is_file():
+        return target
+    from spillover.sources.catalogue import catalogue
+    from spillover.store import Store
+
+    folder = data_dir()
+    partial = target.with_suffix(".partial.duckdb")
+    partial.unlink(missing_ok=True)
+    with Store(partial) as store:
+        for ds in catalogue().values():
+            if ds.kind != "events":
+                continue
+            opts = ds.load_options
+            print(f"loading {ds.file} …", file=sys.stderr)
+            store.ingest(
+                folder / ds.file,
+                allow_extra=bool(opts.get("allow_extra", False)),
+                provided=dict(opts.get("provided", {})),
+            )
+    partial.rename(target)
+    partial.with_name(partial.stem + ".raw").rename(target.with_name(target.stem + ".raw"))
+    return target

@@ -35,7 +35,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import data_dir, machine_info, work_dir  # noqa: E402
+from _common import build_store, data_dir, machine_info, work_dir  # noqa: E402
 
 SERVER_CODE = """
 import sys, uvicorn
@@ -69,32 +69,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
-
-
-def build_store(target: Path) -> Path:
-    """Every event file of the catalogue in one store (as the tests' ``loaded_store``), built once."""
-    if target.is_file():
-        return target
-    from spillover.sources.catalogue import catalogue
-    from spillover.store import Store
-
-    folder = data_dir()
-    partial = target.with_suffix(".partial.duckdb")
-    partial.unlink(missing_ok=True)
-    with Store(partial) as store:
-        for ds in catalogue().values():
-            if ds.kind != "events":
-                continue
-            opts = ds.load_options
-            print(f"loading {ds.file} …", file=sys.stderr)
-            store.ingest(
-                folder / ds.file,
-                allow_extra=bool(opts.get("allow_extra", False)),
-                provided=dict(opts.get("provided", {})),
-            )
-    partial.rename(target)
-    partial.with_name(partial.stem + ".raw").rename(target.with_name(target.stem + ".raw"))
-    return target
 
 
 def start_server(store: Path, port: int, report_dir: Path) -> subprocess.Popen[bytes]:

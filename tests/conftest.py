@@ -31,6 +31,10 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault("SPILLOVER_STORE", str(base / "default.duckdb"))
     os.environ.setdefault("SPILLOVER_CACHE", str(base / "cache"))
     os.environ.setdefault("SPILLOVER_DATA_DIR", str(data_dir()))
+    # an empty configuration file, so that a spillover.toml in the working folder (the quick start writes
+    # one) or in the user's config folder does not change the defaults under test
+    (base / "spillover.toml").write_text("", encoding="utf-8")
+    os.environ.setdefault("SPILLOVER_CONFIG", str(base / "spillover.toml"))
 
 
 @pytest.fixture(scope="session")

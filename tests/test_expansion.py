@@ -179,7 +179,10 @@ def family(data_dir: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def family_expansion(family):
-    return measure_expansion(family, group="AQIM family")
+    """The family's entries under the plain k-in-m rule (no runs, no continuation: a gap rule as long as
+    the window and no quarter asked for), which the raw-file checks below recompute independently; the
+    sustained-activity refinements are tested in test_validity.py."""
+    return measure_expansion(family, group="AQIM family", gap_months=12, continue_quarters=0)
 
 
 # --- real data -------------------------------------------------------------------------------
@@ -266,15 +269,19 @@ def events_frame(rows: list[tuple[str, str]], **extra) -> pd.DataFrame:
 def test_window_must_hold_k_events_within_m_months():
     dates = pd.Series(pd.to_datetime(["2000-01-01", "2000-06-01", "2001-01-01", "2001-02-01"]))
     # 2000-01-01 .. 2001-01-01 is exactly 12 months: outside the half-open window.
-    assert first_sustained_window(dates, SustainedPresence(3, 12)) == (1, 4)
-    assert first_sustained_window(dates, SustainedPresence(3, 13)) == (0, 3)
-    assert first_sustained_window(dates, SustainedPresence(5, 12)) is None
+    # no continuation asked for; the first window of 3 within 12 months opens on 2000-06-01, and the entry
+    # is dated at the first event of its run: 2000-01-01 when no gap of more than 12 months breaks it ...
+    assert first_sustained_window(dates, SustainedPresence(3, 12, 12, 0)) == (0, 4)
+    # ... and none when gaps of 5 and 7 months break the events into runs too short to hold 3
+    assert first_sustained_window(dates, SustainedPresence(3, 12, 4, 0)) is None
+    assert first_sustained_window(dates, SustainedPresence(3, 13, 13, 0)) == (0, 3)
+    assert first_sustained_window(dates, SustainedPresence(5, 12, 12, 0)) is None
 
 
 def test_parameters_change_what_counts_as_an_entry():
     rows = [("MLI", "2010-01-01"), ("MLI", "2010-05-01"), ("NER", "2011-01-01"), ("NER", "2011-02-01")]
     strict = measure_expansion(events_frame(rows))
-    loose = measure_expansion(events_frame(rows), min_events=2)
+    loose = measure_expansion(events_frame(rows), min_events=2, continue_quarters=0)
     assert strict.status == "insufficient_data" and strict.expansions.empty
     assert list(loose.expansions["country_iso3"]) == ["MLI", "NER"]
 
@@ -320,7 +327,7 @@ def test_geometry_of_spread():
     later["event_id"] = "late"
     coarse = events_frame([("BBB", "2001-02-01")], geo_precision="country", latitude=40.0, longitude=40.0)
     coarse["event_id"] = "coarse"
-    result = measure_expansion(pd.concat([frame, later, coarse], ignore_index=True))
+    result = measure_expansion(pd.concat([frame, later, coarse], ignore_index=True), continue_quarters=0)
     spread = result.spread.set_index("year")
     # A 1° × 1° square on the equator is about 111.3 km × 110.6 km.
     assert spread.loc[2000, "hull_area_km2"] == pytest.approx(12_308, rel=0.01)

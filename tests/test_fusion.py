@@ -320,9 +320,11 @@ def test_coverage_warnings_flag_source_starting_and_stopping(loaded_store: Store
 def test_cli_sources_writes_the_report(loaded_store: Store, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from spillover.fusion.cli import app
+    from spillover.cli import app
 
-    result = CliRunner().invoke(app, ["AQIM", "--store", str(loaded_store.path), "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        app, ["sources", "AQIM", "--store", str(loaded_store.path), "--out", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     assert "fused events" in result.output and "Largest fatality disagreements" in result.output
     assert (tmp_path / "aqim_coverage.png").is_file() and (tmp_path / "aqim_disagreements.csv").is_file()

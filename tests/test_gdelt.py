@@ -415,7 +415,7 @@ def test_a_malformed_gdelt_file_is_refused_by_data_add(tmp_path: Path) -> None:
     path = tmp_path / "20150219000000.export.CSV"
     path.write_text(good + "\n" + "\t".join(good.split("\t")[:60]) + "\n")
     done = CliRunner().invoke(app, ["data", "add", str(path), "--store", str(tmp_path / "s.duckdb")])
-    assert done.exit_code == 1 and "row 2 has 60 tab-separated fields, expected 61" in done.output
+    assert done.exit_code == 2 and "row 2 has 60 tab-separated fields, expected 61" in done.output
 
 
 def test_no_real_file_of_another_source_is_taken_for_gdelt(real_data: Path, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from spillover.cli import app
 from spillover.instability import (
     CITATIONS,
     ONSET_COLUMNS,
@@ -20,7 +21,6 @@ from spillover.instability import (
     onsets_for,
     read_onsets_yaml,
 )
-from spillover.instability.cli import app
 from spillover.instability.registry import merge_coup_lists, state_code_to_iso3
 
 REPO = Path(__file__).resolve().parents[1]

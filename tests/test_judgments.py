@@ -1,5 +1,6 @@
 """The estimative-language rule (ICD 203): bands and their boundaries, monotonicity, symmetry, the
-statistics → probability rules, confidence levels, the insufficient-evidence statement, and Heuer's rule."""
+posterior probability models (checked against independent scipy integrations and seeded Monte Carlo),
+confidence levels, the insufficient-evidence statement, and Heuer's rule."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from spillover.report.judgments import (
     ENTRIES,
     ESTIMATIVE_BANDS,
     EVENTS,
+    MODELS,
     TERMS,
     EvidenceRule,
     Likelihood,
@@ -23,11 +25,13 @@ from spillover.report.judgments import (
     estimative_term,
     insufficient,
     judgment_sentence,
-    probability_not_chance,
-    probability_rate_lower,
-    probability_share_above,
-    probability_share_below,
-    probability_share_greater,
+    p_rate_lower,
+    p_share_greater,
+    posterior_above_null,
+    posterior_rate_lower,
+    posterior_share_above,
+    posterior_share_below,
+    posterior_share_greater,
     share_interval,
 )
 
@@ -80,23 +84,113 @@ def test_no_certainty_and_no_judgment_without_a_statistic() -> None:
         estimative_term(float("nan"))
 
 
-def test_permutation_rule_is_one_minus_p() -> None:
-    assert probability_not_chance(0.917) == pytest.approx(0.083)
-    assert probability_not_chance(0.0) == 0.99
-    assert estimative_term(probability_not_chance(0.03)) == "almost certainly"
+# The three tests that pinned the likelihood to 1 − p (permutation rule, share rule, two shares / two counts)
+# are replaced by the posterior models below: a p-value is evidence, not the probability of a judgment.
 
 
-def test_share_rule_matches_the_exact_binomial_and_the_clopper_pearson_bound() -> None:
+def _marginal(likelihood, peak: float = 0.5) -> float:
+    """∫ likelihood(θ) Beta(½, ½)(θ) dθ by adaptive quadrature (split at the likelihood's peak): an
+    independent reference for the Beta functions of the Bayes factors."""
+    from scipy import integrate
+
+    prior = stats.beta(0.5, 0.5)
+    value, _ = integrate.quad(lambda t: likelihood(t) * prior.pdf(t), 0, 1, limit=400, points=[peak])
+    return value
+
+
+def test_share_posterior_is_the_jeffreys_beta_posterior() -> None:
     k, n = 14, 20
-    prob = probability_share_above(k, n, 0.5)
-    assert prob == pytest.approx(1 - stats.binom.sf(k - 1, n, 0.5))
-    # the one-sided Clopper–Pearson lower bound at level `prob` sits exactly on the threshold
-    lower = stats.beta.ppf(1 - prob, k, n - k + 1)
-    assert lower == pytest.approx(0.5, abs=1e-6)
-    assert probability_share_below(k, n, 0.5) < 0.5 < prob
-    # more successes never lower the probability
-    probs = [probability_share_above(i, n, 0.5) for i in range(n + 1)]
-    assert probs == sorted(probs)
+    post = posterior_share_above(k, n, 0.5)
+    assert post.model == "share" and post.model in MODELS
+    assert post.probability == pytest.approx(stats.beta.sf(0.5, k + 0.5, n - k + 0.5), abs=1e-12)
+    draws = np.random.default_rng(7).beta(k + 0.5, n - k + 0.5, 400_000)
+    assert post.probability == pytest.approx((draws > 0.5).mean(), abs=0.003)
+    assert posterior_share_below(k, n, 0.5).probability == pytest.approx(1 - post.probability)
+    probs = [posterior_share_above(i, n, 0.5).probability for i in range(n + 1)]
+    assert probs == sorted(probs)  # more successes never lower the probability
+
+
+def test_rate_posterior_matches_gamma_poisson_monte_carlo_and_quadrature() -> None:
+    before, after = 43, 16
+    post = posterior_rate_lower(before, after)
+    # direction: independent Gamma posteriors of the two rates (Jeffreys shape ½, equal exposure)
+    rng = np.random.default_rng(11)
+    lam_before, lam_after = rng.gamma(before + 0.5, size=400_000), rng.gamma(after + 0.5, size=400_000)
+    assert post.p_direction == pytest.approx((lam_after < lam_before).mean(), abs=0.003)
+    # a change at all: the split of the total, binomial(½) under no change, Beta(½, ½) prior under a change
+    n = before + after
+    h1 = _marginal(lambda t: stats.binom.pmf(after, n, t), after / n)
+    h0 = stats.binom.pmf(after, n, 0.5)
+    assert post.p_difference == pytest.approx(h1 / (h0 + h1), rel=1e-6)
+    assert post.probability == pytest.approx(post.p_difference * post.p_direction)
+    assert posterior_rate_lower(0, 0).probability == pytest.approx(0.25)  # no data: ½ change × ½ down
+    assert p_rate_lower(before, after) == pytest.approx(
+        stats.binomtest(after, n, 0.5, alternative="less").pvalue
+    )
+
+
+def test_two_share_posterior_matches_quadrature_and_monte_carlo() -> None:
+    k1, n1, k2, n2 = 12, 60, 40, 450
+    post = posterior_share_greater(k1, n1, k2, n2)
+    rng = np.random.default_rng(3)
+    x, y = rng.beta(k1 + 0.5, n1 - k1 + 0.5, 400_000), rng.beta(k2 + 0.5, n2 - k2 + 0.5, 400_000)
+    assert post.p_direction == pytest.approx((x > y).mean(), abs=0.003)
+    # Bayes factor from the marginal likelihoods, each by quadrature (the binomial coefficients cancel)
+    lik1 = _marginal(lambda t: t**k1 * (1 - t) ** (n1 - k1), k1 / n1)
+    lik1 *= _marginal(lambda t: t**k2 * (1 - t) ** (n2 - k2), k2 / n2)
+    lik0 = _marginal(lambda t: t ** (k1 + k2) * (1 - t) ** (n1 + n2 - k1 - k2), (k1 + k2) / (n1 + n2))
+    assert post.p_difference == pytest.approx(lik1 / (lik0 + lik1), rel=1e-4)
+    # a very narrow posterior against a wide one: still right (the integrand is a step)
+    narrow = posterior_share_greater(0, 4029, 3, 40)
+    assert narrow.p_direction < 1e-3
+    assert p_share_greater(19, 209, 0, 101) == pytest.approx(
+        stats.fisher_exact([[19, 190], [0, 101]], alternative="greater").pvalue
+    )
+
+
+def test_null_model_posterior_matches_quadrature_and_monte_carlo() -> None:
+    k, n, expected = 5, 8, 0.3
+    post = posterior_above_null(k, n, expected)
+    h1 = _marginal(lambda t: stats.binom.pmf(k, n, t), k / n)
+    h0 = stats.binom.pmf(k, n, expected)
+    assert post.p_difference == pytest.approx(h1 / (h0 + h1), rel=1e-6)
+    draws = np.random.default_rng(5).beta(k + 0.5, n - k + 0.5, 400_000)
+    assert post.p_direction == pytest.approx((draws > expected).mean(), abs=0.003)
+
+
+def test_a_p_value_near_a_tenth_is_never_very_likely() -> None:
+    """The cases the issue names: 1 − p would say "very likely (80–95%)" at p ≈ 0.1; the posterior does not."""
+    # two equal windows, 30 events before and 20 after
+    p = p_rate_lower(30, 20)
+    assert 0.08 < p < 0.16 and estimative_term(1 - p) == "very likely"
+    assert estimative_term(posterior_rate_lower(30, 20).probability) not in (
+        "very likely",
+        "almost certainly",
+    )
+    # the group's share against other actors' (Fisher p ≈ 0.1)
+    p = p_share_greater(9, 60, 40, 450)
+    assert 0.08 < p < 0.16 and estimative_term(1 - p) == "very likely"
+    assert estimative_term(posterior_share_greater(9, 60, 40, 450).probability) not in (
+        "very likely",
+        "almost certainly",
+    )
+    # 3 of 5 entries after an onset where the null expects 25% (binomial p ≈ 0.1)
+    p = stats.binom.sf(2, 5, 0.25)
+    assert 0.08 < p < 0.16 and estimative_term(1 - p) == "very likely"
+    assert estimative_term(posterior_above_null(3, 5, 0.25).probability) not in (
+        "very likely",
+        "almost certainly",
+    )
+    # and over every count with p between 0.08 and 0.2: at most "likely"
+    for before in range(0, 120):
+        for after in range(0, 120):
+            if 0.08 <= p_rate_lower(before, after) <= 0.2:
+                assert posterior_rate_lower(before, after).probability < 0.8, (before, after)
+    for n in range(ENTRIES.minimum, 40):
+        for e in (0.05, 0.1, 0.25, 0.5, 0.75):
+            for k in range(n + 1):
+                if 0.08 <= stats.binom.sf(k - 1, n, e) <= 0.2:
+                    assert posterior_above_null(k, n, e).probability < 0.8, (k, n, e)
 
 
 def test_share_interval_is_wilson() -> None:
@@ -108,17 +202,6 @@ def test_share_interval_is_wilson() -> None:
         assert (low, high) == pytest.approx(ref, abs=1e-9)
         assert low <= k / n <= high
     assert all(math.isnan(v) for v in share_interval(0, 0))
-
-
-def test_two_shares_and_two_counts() -> None:
-    prob, p = probability_share_greater(19, 209, 0, 101)
-    assert p == pytest.approx(stats.fisher_exact([[19, 190], [0, 101]], alternative="greater").pvalue)
-    assert prob == pytest.approx(min(0.99, 1 - p))
-    down, p_down = probability_rate_lower(40, 10)
-    up, _ = probability_rate_lower(10, 40)
-    assert down > 0.95 and up < 0.05
-    assert p_down == pytest.approx(stats.binomtest(10, 50, 0.5, alternative="less").pvalue)
-    assert probability_rate_lower(0, 0) == (0.5, 1.0)
 
 
 def test_confidence_levels() -> None:

@@ -64,7 +64,10 @@ def answers(loaded_store) -> dict[str, dict[str, Any]]:  # noqa: ANN001
 
 @pytest.fixture(scope="module")
 def client(loaded_store, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN001, ANN201
-    app = create_app(loaded_store.path, report_dir=tmp_path_factory.mktemp("reports"))
+    # TestClient sends Host: testserver
+    app = create_app(
+        loaded_store.path, report_dir=tmp_path_factory.mktemp("reports"), extra_hosts=("testserver",)
+    )
     with TestClient(app) as test_client:
         yield test_client
 
@@ -107,3 +110,16 @@ def test_the_web_api_carries_the_python_answers(
     for name in ("expansion", "opportunism", "autonomy", "theatres"):
         section = client.get(f"/api/groups/{gid}/{name}").json()
         assert_carries(section["data"], expected[name], name)
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_cli_surface(loaded_store, group: str, answers: dict[str, dict[str, Any]]) -> None:  # noqa: ANN001
+    """``spillover MEASURE GROUP --format json`` prints exactly the Python API's result."""
+    from typer.testing import CliRunner
+
+    from spillover.cli import app
+
+    for name in MEASURES:
+        done = CliRunner().invoke(app, [name, group, "--store", str(loaded_store.path), "--format", "json"])
+        assert done.exit_code == 0, (name, done.output[-2000:])
+        assert json.loads(done.stdout) == answers[group][name], name

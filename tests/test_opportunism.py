@@ -52,15 +52,20 @@ def synthetic_onsets(seed: int = 11) -> pd.DataFrame:
 def entry_events(
     country: str, start: pd.Timestamp, n: int = 4, spacing_days: int = 20, prefix: str = ""
 ) -> list[dict]:
+    """A sustained entry: a burst of ``n`` events ``spacing_days`` apart, then activity in the following
+    quarters (what the entry rule asks of sustained presence); a burst of fewer than 3 events stays alone."""
+    days = [i * spacing_days for i in range(n)]
+    if n >= 3:
+        days += [days[-1] + d for d in (100, 190, 280)]
     return [
         {
             "event_id": f"{prefix}{country}-{i}",
             "country_iso3": country,
-            "date_start": start + pd.Timedelta(days=i * spacing_days),
+            "date_start": start + pd.Timedelta(days=day),
             "date_precision": "day",
             "geo_precision": "point",
         }
-        for i in range(n)
+        for i, day in enumerate(days)
     ]
 
 
@@ -259,13 +264,10 @@ def test_empty_frame_raises_with_count(onsets):
 
 
 def test_unknown_country_is_dropped_and_counted(onsets):
-    rows = (
-        origin_events()
-        + entry_events(None, pd.Timestamp("2005-01-01"))
-        + entry_events("MLI", pd.Timestamp("2005-01-01"))
-    )
+    unplaced = entry_events(None, pd.Timestamp("2005-01-01"))
+    rows = origin_events() + unplaced + entry_events("MLI", pd.Timestamp("2005-01-01"))
     expansion = measure_expansion(pd.DataFrame(rows))
-    assert expansion.n_dropped == 4
+    assert expansion.n_dropped == len(unplaced)
     result = assess_opportunism(expansion, onsets, nulls=("permute",), by_kind=False)
     assert list(result.entries["country_iso3"]) == ["MLI"]
 

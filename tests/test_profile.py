@@ -81,7 +81,9 @@ def test_profile_through_registry_counts_every_alias_once(real_data, tmp_path) -
             store.ingest(real_data / f)
         # every stored report of every attribution: what the raw files' names count
         p = measures.profile(select(store, "AQIM", include=(), view="all", certainty=CERTAINTIES))
-        with_pred = measures.profile(select(store, "AQIM", view="all", certainty=CERTAINTIES))
+        with_pred = measures.profile(
+            select(store, "AQIM", include=("predecessors",), view="all", certainty=CERTAINTIES)
+        )
     assert p.events == expected
     assert set(p.by_source["source"]) == {"gtd", "rand", "acled"}
     assert with_pred.events > p.events  # GSPC and GIA events join

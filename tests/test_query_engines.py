@@ -349,9 +349,11 @@ def test_cli_engine_duckdb_gives_the_store_results(real_store: tuple[Path, Path]
 def test_cli_profile_on_spark_equals_the_store_profile(real_store: tuple[Path, Path], spark: object) -> None:
     import json
 
-    plain = json.loads(_cli("profile", "AQIM", "--store", str(real_store[0]), "--json"))
+    plain = json.loads(
+        _cli("profile", "AQIM", "--store", str(real_store[0]), "--view", "all", "--format", "json")
+    )
     on_spark = json.loads(
-        _cli("profile", "AQIM", "--engine", "spark", "--parquet", str(real_store[1]), "--json")
+        _cli("profile", "AQIM", "--engine", "spark", "--parquet", str(real_store[1]), "--format", "json")
     )
     assert (on_spark["events"], on_spark["fatalities"]) == (plain["events"], plain["fatalities"])
     assert on_spark["by_year"] == plain["by_year"]
@@ -365,7 +367,7 @@ def test_cli_spark_needs_parquet(real_store: tuple[Path, Path]) -> None:
     from spillover.cli import app
 
     done = CliRunner().invoke(app, ["profile", "AQIM", "--store", str(real_store[0]), "--engine", "spark"])
-    assert done.exit_code == 1 and "spillover data export DIR" in done.output
+    assert done.exit_code == 2 and "spillover data export DIR" in done.output
 
 
 # --- out of core: co-partitioned Parquet parts are aggregated part by part ------------------------

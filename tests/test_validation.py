@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 import yaml
 from typer.testing import CliRunner
 
 from spillover.actors import Resolver, default_registry
+from spillover.cli import app
 from spillover.validation.casebook import CHECKABLE_FROM, CasebookError, load_casebook
-from spillover.validation.command import validate as validate_command
 from spillover.validation.run import AGREED, DISAGREED, NOT_CHECKABLE, validate
 
 #: CI's floor on agreement (agreed / checkable facts) of the shipped casebook on the shared data.  Measured
@@ -165,9 +164,6 @@ def test_validate_command_prints_json_and_exits_0(loaded_store, tmp_path: Path) 
     path = _write(tmp_path, [{"id": "boko-haram", "name": "Boko Haram", "facts": [_fact(
         id="bh-suicide", kind="first_tactic", tactic="suicide_attack", country="NGA", date="2011-06-16",
         statement="Boko Haram's first suicide attack, Abuja, June 2011.")]}])  # fmt: skip
-    app = typer.Typer()
-    app.command("validate")(validate_command)
-    app.command("noop")(lambda: None)
     out = CliRunner().invoke(app, ["validate", "--casebook", str(path), "--store", str(loaded_store.path),
                                    "--format", "json"])  # fmt: skip
     assert out.exit_code == 0, out.output

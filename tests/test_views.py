@@ -5,20 +5,15 @@ On the store loaded with every real event file; expectations about coverage come
 
 from __future__ import annotations
 
-import re
 import warnings
-from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
-from spillover.cli import app
-from spillover.fusion import coverage_warnings, view_of
+from spillover.fusion import view_of
 from spillover.fusion.fused import fuse_rows
 from spillover.selection import (
-    DEFAULT_VIEW,
     VIEW_ALL,
     VIEW_FUSED,
     GroupSelection,
@@ -28,8 +23,6 @@ from spillover.selection import (
 from spillover.store import Store
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWarning")
-
-runner = CliRunner()
 
 
 def _select(store: Store, view: str, group: str = "AQIM") -> GroupSelection:
@@ -46,12 +39,6 @@ def aqim_all(loaded_store: Store) -> GroupSelection:
 @pytest.fixture(scope="module")
 def aqim_fused(loaded_store: Store) -> GroupSelection:
     return _select(loaded_store, VIEW_FUSED)
-
-
-def _run(*args: str) -> str:
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 # --- the views ---------------------------------------------------------------------------------------------------
@@ -146,85 +133,3 @@ def test_an_unknown_view_names_the_choices(loaded_store: Store) -> None:
     with pytest.raises(UnknownView, match="fused") as exc:
         select(loaded_store, "AQIM", view="guesswork")
     assert all(s in str(exc.value) for s in ("all", "acled", "gtd", "ged", "rand"))
-
-
-def test_the_command_line_default_is_the_selection_default() -> None:
-    from spillover.analysis import cli
-
-    assert cli.DEFAULT_VIEW == DEFAULT_VIEW == VIEW_FUSED
-
-
-# --- the commands say which view they used and warn about coverage -------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def raw_coverage(real_data: Path) -> dict[str, int]:
-    """From the raw files: the last year RAND reports anything in Algeria, the first the GTD subset does."""
-    events = real_data / "events"
-    rand = pd.read_csv(events / "rand_rdwti_1968_2009_exdex.csv.gz", encoding_errors="replace")
-    rand_dates = pd.to_datetime(rand.loc[rand["Country"].str.strip() == "Algeria", "Date"], errors="coerce")
-    gtd = pd.read_csv(events / "gtd_lgcpspde_2010_2017_subset.csv.gz", low_memory=False)
-    return {
-        "rand_last": int(rand_dates.dt.year.max()),
-        "gtd_first": int(gtd.loc[gtd["country"] == "Algeria", "iyear"].min()),
-    }
-
-
-def _warning_lines(out: str) -> list[str]:
-    return [line for line in out.splitlines() if line.startswith("warning:")]
-
-
-def test_tactics_prints_its_view_and_the_coverage_warnings(
-    loaded_store: Store, aqim_fused: GroupSelection, raw_coverage: dict[str, int], tmp_path: Path
-) -> None:
-    out = _run("tactics", "AQIM", "--out", str(tmp_path), "--store", str(loaded_store.path))
-    assert f"view: fused — {len(aqim_fused.events):,} real-world events" in out
-    assert f"({aqim_fused.merged_duplicates:,} duplicates merged" in out
-    lines = _warning_lines(out)
-    # RAND stops and the GTD subset starts in Algeria where the raw files say, and the AQIM count jumps there
-    rand_stops = re.compile(
-        rf"rand stops covering [A-Z, ]*\bDZA\b[A-Z, ]* after {raw_coverage['rand_last']}\b"
-    )
-    gtd_starts = re.compile(rf"gtd starts covering [A-Z, ]*\bDZA\b[A-Z, ]* in {raw_coverage['gtd_first']}\b")
-    assert any(rand_stops.search(line) for line in lines), out
-    assert any(gtd_starts.search(line) for line in lines), out
-    # the counts a warning cites are the fused view's yearly counts
-    per_year = aqim_fused.events["year"].value_counts()
-    for line in lines:
-        y0, y1, n0, n1 = map(int, re.search(r"events (\d+)→(\d+): (\d+)→(\d+)", line).groups())
-        assert (n0, n1) == (per_year.get(y0, 0), per_year.get(y1, 0)), line
-    years = aqim_fused.source_events["year"]
-    expected = coverage_warnings(aqim_fused.events, loaded_store, years=range(years.min(), years.max() + 1))
-    assert len(lines) == len(expected) and f"Coverage warnings ({len(expected)}; view: fused)" in out
-
-
-def test_a_single_source_view_is_printed_and_its_warnings_name_only_that_source(
-    loaded_store: Store, raw_coverage: dict[str, int], tmp_path: Path
-) -> None:
-    out = _run("tactics", "AQIM", "--view", "rand", "--out", str(tmp_path), "--store", str(loaded_store.path))
-    assert "view: rand only" in out
-    lines = _warning_lines(out)
-    assert lines and all(re.search(r"while rand (starts|stops) covering", line) for line in lines), out
-    # RAND's series of the group ends with RAND's coverage: the drop to nothing is flagged, not read as the end
-    stop = raw_coverage["rand_last"]
-    assert any(f"events {stop}→{stop + 1}:" in line and f"after {stop}" in line for line in lines), out
-
-
-def test_expansion_prints_its_view_and_the_coverage_warnings(
-    loaded_store: Store, raw_coverage: dict[str, int], tmp_path: Path
-) -> None:
-    out = _run(
-        "expansion", "AQIM", "--view", "all", "--draws", "200", "--out", str(tmp_path),
-        "--store", str(loaded_store.path),
-    )  # fmt: skip
-    assert "view: all sources" in out and "counted once per source" in out
-    assert any(
-        "gtd starts covering" in line and f"in {raw_coverage['gtd_first']}" in line
-        for line in _warning_lines(out)
-    )
-
-
-def test_an_unknown_view_fails_with_the_choices(loaded_store: Store) -> None:
-    result = runner.invoke(app, ["theatres", "AQIM", "--view", "nope", "--store", str(loaded_store.path)])
-    assert result.exit_code == 1
-    assert "unknown view 'nope'" in result.output and "fused" in result.output

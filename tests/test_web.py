@@ -478,30 +478,3 @@ def test_report_requests_are_checked(client: TestClient) -> None:
     assert client.post(f"/api/groups/{GROUP}/report", params={"format": "exe"}).status_code == 422
     missing = client.get(f"/api/groups/{GROUP}/report/download", params={"format": "pdf"})
     assert missing.status_code in (404, 200)  # 200 only if a PDF was made earlier in this session
-
-
-# -- command line --------------------------------------------------------------------------------------------
-
-
-def test_serve_binds_loopback_by_default(loaded_store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    import typer
-    import uvicorn
-    from typer.testing import CliRunner
-
-    from spillover.web.cli import app as web_cli
-
-    calls: list[dict] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
-    main = typer.Typer()
-    main.add_typer(web_cli)
-
-    @main.command("version")
-    def _version() -> None:  # a second command, so that "serve" stays a subcommand as in `spillover serve`
-        pass
-
-    result = CliRunner().invoke(main, ["serve", "--store", str(loaded_store.path), "--port", "8123"])
-    assert result.exit_code == 0, result.output
-    assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8123
-    calls[0]["app"].state.explorer.close()
-    missing = CliRunner().invoke(main, ["serve", "--store", "/nonexistent/store.duckdb"])
-    assert missing.exit_code == 1

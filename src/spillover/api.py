@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from spillover.analysis.opportunism import OpportunismResult
     from spillover.analysis.profile import Profile
     from spillover.analysis.tactics import TacticProfile
+    from spillover.claims import CheckResult
     from spillover.store import Store
 
 
@@ -134,13 +135,14 @@ def assess(
     )  # fmt: skip
 
 
-def check(text: str, g: GroupSelection) -> list[Any]:
-    """The factual claims of a written assessment, each judged against the selection's store.
+def check(text: str, g: GroupSelection) -> CheckResult:
+    """The factual claims of a written assessment, each judged against the selection's store (a
+    :class:`spillover.claims.CheckResult`: iterate it for the verdicts; ``summary_line()``, ``to_dict()``).
 
     >>> verdicts = sp.check("In 2007 AQIM carried out suicide bombings in Algiers.", sp.select(store, "AQIM"))
     >>> len(verdicts) >= 1
     True
     """
-    from spillover.report.claims import check_claims
+    from spillover.claims import check_claims
 
     return check_claims(text, g.source, g.group_id)

@@ -40,7 +40,76 @@ def iso3(name: str) -> str | None:
     return _one_to_iso3(name)
 
 
-def iso3_to_name(code: str) -> str:
-    """Short English name of an ISO3 code ('MLI' → 'Mali')."""
+def iso3_to_name(code: str | None) -> str:
+    """Short English name of an ISO3 code ('MLI' → 'Mali'); "unknown" for a missing code."""
+    if not isinstance(code, str) or not code:
+        return "unknown"
     name = _converter().convert(code, src="ISO3", to="name_short", not_found=_NOT_FOUND)
     return code if name == _NOT_FOUND else str(name)
+
+
+class CountryNotFound(LookupError):
+    """A country name or code that matches no country."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"no country is called {text!r}")
+        self.text = text
+
+
+class AmbiguousCountry(LookupError):
+    """A name several countries answer to ("Congo"): the caller must ask which."""
+
+    def __init__(self, text: str, candidates: list[tuple[str, str]]) -> None:
+        choices = ", ".join(f"{code} ({name})" for code, name in candidates)
+        super().__init__(f"{text!r} could be several countries: {choices}; which one?")
+        self.text = text
+        self.candidates = candidates
+
+
+@lru_cache(maxsize=1)
+def _names() -> list[tuple[str, str, str]]:
+    """(ISO3, short name, official name) of every country ``country_converter`` knows."""
+    data = _converter().data
+    return [
+        (str(r.ISO3), str(r.name_short), str(r.name_official))
+        for r in data[["ISO3", "name_short", "name_official"]].itertuples(index=False)
+    ]
+
+
+def countries() -> list[tuple[str, str]]:
+    """Every country as (ISO3, short name), by name."""
+    return sorted(((code, short) for code, short, _ in _names()), key=lambda c: c[1])
+
+
+def resolve_country(text: str) -> str:
+    """The ISO3 code of a country given in any common form: a code ("MLI", "ML"), its name ("Mali"), an
+    official or usual name ("Ivory Coast", "DRC").  A name several countries share ("Congo", "Korea")
+    raises :class:`AmbiguousCountry` with the candidates, never a silent pick; no match raises
+    :class:`CountryNotFound`.
+
+    Order: an exact ISO3 code or name; else the countries whose name holds the text as whole words (two or
+    more: ambiguous); else ``country_converter``'s patterns (which know "Ivory Coast" and "DRC")."""
+    import re
+
+    query = " ".join(str(text).split())
+    if not query:
+        raise CountryNotFound(text)
+    folded = query.casefold()
+    table = _names()
+    for code, short, official in table:
+        if folded in (code.casefold(), short.casefold(), official.casefold()):
+            return code
+    word = re.compile(rf"(?<![\w]){re.escape(folded)}(?![\w])")
+    hits = sorted({(c, s) for c, s, o in table if word.search(s.casefold()) or word.search(o.casefold())})
+    if len(hits) > 1:
+        raise AmbiguousCountry(query, hits)
+    if len(hits) == 1:
+        return hits[0][0]
+    code = _converter().convert(query, src="regex", to="ISO3", not_found=_NOT_FOUND)
+    if isinstance(code, list):
+        raise AmbiguousCountry(query, [(c, iso3_to_name(c)) for c in code])
+    if code == _NOT_FOUND:
+        code = _one_to_iso3(query)  # ISO2 and other code schemes
+        if code is None or code == query:
+            raise CountryNotFound(text)
+    return str(code)

@@ -34,49 +34,12 @@ from spillover.analysis.fragmentation import theatres as cluster_theatres
 from spillover.analysis.opportunism import OpportunismResult, assess_opportunism
 from spillover.analysis.profile import Profile, profile_of
 from spillover.analysis.tactics import TacticProfile, tactic_profile
+from spillover.parameters import DEFAULTS, Parameters
 from spillover.results import INTERNAL, Result
-from spillover.selection import DEFAULT_CERTAINTY, DEFAULT_INCLUDE, DEFAULT_VIEW, GroupSelection
+from spillover.selection import GroupSelection
 
 OK = "ok"
 INSUFFICIENT = "insufficient data"
-
-
-@dataclass(frozen=True)
-class Parameters:
-    """Every parameter of the measures (and of an assessment), printed in the methods annex."""
-
-    # which events (see :func:`spillover.selection.select`)
-    include: tuple[str, ...] = DEFAULT_INCLUDE
-    certainty: tuple[str, ...] = DEFAULT_CERTAINTY
-    view: str = DEFAULT_VIEW
-    # expansion: sustained violent activity (see spillover.analysis.expansion)
-    min_events: int = 3
-    window_months: int = 12
-    gap_months: int = 6
-    continue_quarters: int = 2
-    # opportunism test
-    windows: tuple[int, ...] = (6, 12, 24)
-    primary_window: int = 12
-    nulls: tuple[str, ...] = ("permute", "uniform", "neighbours")
-    primary_null: str = "permute"
-    n_draws: int = 10_000
-    seed: int = 0
-    event_study_months: int = 24
-    # autonomy: a country is the parent's area only with this many parent events there (one stray
-    # attribution, e.g. a single arrest coded "Al Qaeda", does not make a theatre)
-    autonomy_min_events: int = 20
-    parent_area_min_events: int = 5
-    # fragmentation
-    eps_km: float = 300.0
-    min_samples: int = 5
-    # response and outlook
-    response_months: int = 12
-    trend_years: int = 3
-    # tactic tested around the group's identity change
-    shift_tactic: str = "suicide_attack"
-
-
-DEFAULTS = Parameters()
 
 
 @dataclass

@@ -9,13 +9,15 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from spillover.actors.cli import app
+from spillover.cli import app
 
 runner = CliRunner()
 
 
 def run(*args: str):  # noqa: ANN201 - click Result
-    return runner.invoke(app, [*args, "--ucdp-actors", str(_ucdp_file())] if _ucdp_file() else list(args))
+    """``spillover actors ARGS`` (``spillover lineage`` for lineage, a top-level command)."""
+    command = list(args) if args[0] == "lineage" else ["actors", *args]
+    return runner.invoke(app, [*command, "--ucdp-actors", str(_ucdp_file())] if _ucdp_file() else command)
 
 
 def _ucdp_file() -> Path | None:
@@ -62,7 +64,7 @@ def test_coverage_reads_the_store(store: Path) -> None:
     result = run("coverage", "--store", str(store))
     assert result.exit_code == 0, result.output
     assert "acled" in result.output and "Nobody Known Here" in result.output
-    as_json = run("coverage", "--store", str(store), "--json")
+    as_json = run("coverage", "--store", str(store), "--format", "json")
     assert as_json.exit_code == 0
     import json
 
@@ -75,13 +77,20 @@ def test_coverage_reads_the_store(store: Path) -> None:
 
 def test_coverage_without_store_fails_clearly(tmp_path: Path) -> None:
     result = run("coverage", "--store", str(tmp_path / "missing.duckdb"))
-    assert result.exit_code == 1 and "no store" in result.output
+    assert result.exit_code == 2 and "no store" in result.output
 
 
 def test_resolve_and_suggestions() -> None:
     ok = run("resolve", "AQIM: Al Qaeda in the Islamic Maghreb", "--source", "acled")
     assert ok.exit_code == 0 and "resolved" in ok.stdout and "aqim" in ok.stdout
-    miss = run("resolve", "Boko Harram")
+    # a transliteration variant resolves (with the variant named); a name no group has gets suggestions
+    variant = run("resolve", "Boko Harram")
+    assert (
+        variant.exit_code == 0
+        and "via variant:transliteration" in variant.stdout
+        and "boko-haram" in variant.stdout
+    )
+    miss = run("resolve", "Boko Haram Brigade of Lagos")
     assert miss.exit_code == 0 and "unresolved" in miss.stdout and "did you mean" in miss.stdout
     assert "boko-haram" in miss.stdout
 
@@ -99,7 +108,7 @@ def test_show_and_lineage(tmp_path: Path) -> None:
 
 def test_unknown_group_gets_did_you_mean() -> None:
     result = run("lineage", "Al Qaida in the Islamic Magrib")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "unknown group" in result.output and "did you mean" in result.output and "aqim" in result.output
 
 
@@ -113,7 +122,7 @@ def test_check_accepts_a_good_file_and_refuses_a_bad_one(tmp_path: Path) -> None
     """),
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["check", str(good)])
+    result = runner.invoke(app, ["actors", "check", str(good)])
     assert result.exit_code == 0, result.output
     assert "ok" in result.stdout and "2 groups" in result.stdout
     bad = tmp_path / "bad.yaml"
@@ -121,6 +130,6 @@ def test_check_accepts_a_good_file_and_refuses_a_bad_one(tmp_path: Path) -> None
         "groups:\n  - {id: bad-militia, name: Bad, kind: militia, dissolved: 1990, founded: 2000}\n",
         encoding="utf-8",
     )
-    refused = runner.invoke(app, ["check", str(bad)])
+    refused = runner.invoke(app, ["actors", "check", str(bad)])
     assert refused.exit_code == 1
     assert "bad-militia" in refused.output and "inverted" in refused.output and str(bad) in refused.output

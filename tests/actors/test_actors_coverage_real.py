@@ -85,7 +85,16 @@ def _dataset_strings(folder: Path) -> dict[str, set[str]]:
         folder / "ucdp_actor_v22_1.csv.gz", dtype=str, keep_default_na=False, encoding="utf-8-sig"
     )
     found["ged"].update(actors["NameData"].str.strip())
-    return {"gtd": found["gtd"], "rand": found["rand"], "acled": found["acled"], "ucdp": found["ged"]}
+    from spillover.actors.layers import baad, mmp
+
+    return {
+        "gtd": found["gtd"],
+        "rand": found["rand"],
+        "acled": found["acled"],
+        "ucdp": found["ged"],
+        "mmp": set(mmp.load(folder).names()),  # names as the loaders read them (stray spaces removed)
+        "baad": set(baad.load(folder).names()),
+    }
 
 
 def test_curated_dataset_aliases_are_exact_strings_of_the_data(actor_data: Path, registry) -> None:  # noqa: ANN001
@@ -110,4 +119,4 @@ def test_curated_dataset_aliases_are_exact_strings_of_the_data(actor_data: Path,
     print(f"{checked} dataset aliases checked against the real files")
     assert checked > 500
     assert not missing, missing
-    assert set(DATASETS) == {"gtd", "ucdp", "acled", "rand", "gdelt", "other"}
+    assert set(DATASETS) == {"gtd", "ucdp", "acled", "rand", "gdelt", "mmp", "baad", "other"}

@@ -84,6 +84,7 @@ def test_shipped_registry_is_curated_and_sourced() -> None:
         "affiliate_of",
         "rival_of",
         "component_of",
+        "allied_with",
     }
     # every shipped source key resolves to a citation with an author and a title
     for g in curated:

@@ -148,6 +148,8 @@ def test_suggestions_for_misspelt_names(resolver: Resolver) -> None:
     assert len({s.group_id for s in resolver.suggest("Shabab", limit=5)}) == len(
         resolver.suggest("Shabab", limit=5)
     )
+    # a user's misspelling that only a transliteration skeleton matches is suggested first, never taken
+    assert resolver.resolve("Al Qaida in the Islamic Magrib").via == "variant:transliteration"
     with pytest.raises(KeyError, match="did you mean: aqim"):
         resolver.lookup("Al Qaida in the Islamic Magrib")
     assert resolver.lookup("Al-Qaida in the Islamic Maghreb (AQIM)") == "aqim"

@@ -47,6 +47,7 @@ from spillover.actors.lineage import (
 )
 from spillover.actors.models import DATASETS, RELATION_TYPES, Group, Relation
 from spillover.actors.registry import Registry, RegistryError, check_file, load_registry
+from spillover.actors.relations import RelationsResult, relations, relations_chart
 from spillover.actors.resolver import (
     Candidate,
     Resolution,
@@ -77,6 +78,7 @@ __all__ = [
     "Registry",
     "RegistryError",
     "Relation",
+    "RelationsResult",
     "Resolution",
     "Resolver",
     "Suggestion",
@@ -95,6 +97,8 @@ __all__ = [
     "lineage_tree_text",
     "load_registry",
     "parse_fuzzy",
+    "relations",
+    "relations_chart",
     "render_lineage",
     "resolve_names",
     "rollup",

@@ -26,7 +26,7 @@ def _leaves(res: Resolution) -> list[tuple[str, Resolution, bool]]:
         return [leaf for part in res.parts for leaf in _leaves(part)]
     if res.category != "named" or res.status == "unresolved":
         return []
-    return [(gid, res, res.uncertain or res.status == "ambiguous") for gid in res.group_ids]
+    return [(gid, res, res.uncertain or res.status in ("ambiguous", "scoped")) for gid in res.group_ids]
 
 
 def _via(res: Resolution) -> str:

@@ -59,9 +59,10 @@ def _summary(part: pd.DataFrame, top: int) -> dict[str, object]:
     def total(outcomes: set[str], column: str = "events") -> float:
         return float(part.loc[part["outcome"].isin(outcomes), column].sum())
 
-    named_outcomes = {"resolved", "ambiguous", "unresolved"}
-    named, resolved = total(named_outcomes), total({"resolved"})
-    fat_named, fat_resolved = total(named_outcomes, "fatalities"), total({"resolved"}, "fatalities")
+    # a scoped name resolves to one group once the event's date and country are known
+    named_outcomes = {"resolved", "scoped", "ambiguous", "unresolved"}
+    named, resolved = total(named_outcomes), total({"resolved", "scoped"})
+    fat_named, fat_resolved = total(named_outcomes, "fatalities"), total({"resolved", "scoped"}, "fatalities")
     missing = part[part["outcome"].isin({"unresolved", "ambiguous"})].nlargest(top, "events")
     return {
         "names": int(part["name"].nunique()),

@@ -11,18 +11,18 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import date2num
-from matplotlib.figure import Figure
 from rich.tree import Tree
 
 from spillover.actors.dates import to_date
 from spillover.actors.lineage import FAMILY_PARTS, _incoming, _reg, family
 from spillover.actors.models import Group
 from spillover.actors.registry import Registry
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 RELATION_COLOURS = {
     "renamed_to": "#1b9e77",
@@ -32,6 +32,7 @@ RELATION_COLOURS = {
     "affiliate_of": "#66a61e",
     "rival_of": "#a6761d",
     "component_of": "#1f78b4",
+    "allied_with": "#e6ab02",
 }
 
 
@@ -133,6 +134,10 @@ def render_lineage(
     date is unknown); each dated relation is an arrow at its date from the group that holds it to its
     target, labelled with its type and date.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import date2num
+    from matplotlib.figure import Figure
+
     reg = _reg(registry)
     root = reg.canonical_id(group_id)
     members = lineage_members(root, reg)
@@ -190,6 +195,8 @@ def _time_span(
 
 
 def _draw_lane(ax: Any, reg: Registry, g: Group, y: int, lo: dt.date, hi: dt.date, highlight: bool) -> None:
+    from matplotlib.dates import date2num
+
     begin = _lane_start(reg, g.id) or lo
     start = max(begin, lo)
     end = min(_lane_end(reg, g) or hi, hi)
@@ -207,6 +214,8 @@ def _draw_lane(ax: Any, reg: Registry, g: Group, y: int, lo: dt.date, hi: dt.dat
 
 
 def _draw_relation(ax: Any, when: dt.date, y_from: int, y_to: int, kind: str, label: str) -> None:
+    from matplotlib.dates import date2num
+
     x = date2num(when)
     colour = RELATION_COLOURS.get(kind, "black")
     ax.annotate(
@@ -302,3 +311,115 @@ def _span(g: Group) -> str:
 def _line(reg: Registry, gid: str, how: str, start: Any, end: Any) -> str:
     when = f"{start or '?'}" + (f"–{end}" if end else "")
     return f"{reg.groups[gid].name} [dim]({gid})[/] — {how} [cyan]{when}[/]"
+
+
+#: Point size of the lineage diagram's labels (legible in print: at least 8 pt at the size it is drawn).
+DIAGRAM_FONT_PT = 8.5
+#: Width of the diagram in inches: the text width of an A4 page, so that it prints unscaled.
+DIAGRAM_WIDTH_IN = 6.9
+
+
+def _era_layers(reg: Registry, members: list[str], n_layers: int) -> dict[str, int]:
+    """Each member's column: members in order of their lane's start, cut into ``n_layers`` columns of
+    nearly equal size, so time reads left to right."""
+    ordered = sorted(members, key=lambda g: (_lane_start(reg, g) or dt.date.max, g))
+    per = -(-len(ordered) // n_layers)
+    return {gid: i // per for i, gid in enumerate(ordered)}
+
+
+def _node_label(reg: Registry, gid: str, width: int) -> str:
+    import textwrap
+
+    g = reg.groups[gid]
+    start = _lane_start(reg, gid)
+    end = _lane_end(reg, g)
+    years = f"{start.year if start else '?'}–{end.year if end else ''}"
+    return "\n".join(textwrap.wrap(g.name, width=width)) + f"\n{years}"
+
+
+def lineage_diagram(group_id: str, registry: Registry | None = None) -> Figure:
+    """The lineage as a layered graph: each group a labelled box, each dated relation an arrow coloured by
+    its type.  Columns follow time (networkx's ``multipartite_layout`` over chronological layers); the
+    figure is sized so that boxes never overlap and labels print at :data:`DIAGRAM_FONT_PT`."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyArrowPatch
+
+    reg = _reg(registry)
+    root = reg.canonical_id(group_id)
+    members = lineage_members(root, reg)
+    n_layers = max(1, min(4, len(members)))
+    layers = _era_layers(reg, members, n_layers)
+    chars = int(DIAGRAM_WIDTH_IN / n_layers * 72 / (DIAGRAM_FONT_PT * 0.62)) - 3
+    graph = nx.MultiDiGraph()
+    for gid in members:
+        graph.add_node(gid, layer=layers[gid], label=_node_label(reg, gid, chars))
+    for gid in members:
+        for r in reg.groups[gid].relations:
+            if r.target in layers and r.target != gid:
+                graph.add_edge(gid, r.target, key=r.type, type=r.type)
+    pos = nx.multipartite_layout(graph, subset_key="layer", align="vertical", scale=1.0)
+    # within a column, oldest on top, one unit apart (the spacing multipartite_layout gives)
+    columns = [[g for g in members if layers[g] == i] for i in range(n_layers)]
+    biggest = max(columns, key=len)
+    unit = (
+        min(abs(pos[a][1] - pos[b][1]) for a, b in zip(biggest, biggest[1:], strict=False))
+        if len(biggest) > 1
+        else 1.0
+    )
+    for column in columns:
+        top = unit * (len(column) - 1) / 2
+        for k, gid in enumerate(column):
+            pos[gid] = (float(pos[gid][0]), float(top - k * unit))
+    # size the figure so that a unit holds the tallest label with room to spare
+    lines = max(len(graph.nodes[g]["label"].splitlines()) for g in members)
+    unit_in = (lines * DIAGRAM_FONT_PT * 1.25 + 14) / 72
+    legend_units = 1.6
+    fig = Figure(figsize=(DIAGRAM_WIDTH_IN, (len(biggest) + legend_units) * unit_in))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    xs = sorted({p[0] for p in pos.values()})
+    x_pad = (xs[-1] - xs[0]) / (2 * (len(xs) - 1)) if len(xs) > 1 else 1.0
+    ax.set_xlim(xs[0] - x_pad, xs[-1] + x_pad)
+    half = unit * len(biggest) / 2
+    ax.set_ylim(-half - legend_units * unit, half)
+    boxes = {}
+    for gid in members:
+        x, y = pos[gid]
+        boxes[gid] = ax.text(
+            x, y, graph.nodes[gid]["label"], ha="center", va="center", fontsize=DIAGRAM_FONT_PT, zorder=3,
+            gid=f"node-{gid}", fontweight="bold" if gid == root else "normal",
+            bbox={"boxstyle": "round,pad=0.35", "facecolor": "#fde0c5" if gid == root else "white",
+                  "edgecolor": "#333333" if gid == root else "#8a8a8a", "lw": 1.2 if gid == root else 0.8},
+        )  # fmt: skip
+    fig.canvas.draw()  # the boxes' patches now have their size: arrows can stop at their edges
+    used: set[str] = set()
+    for a, b, kind in graph.edges(keys=True):
+        same_column = layers[a] == layers[b]
+        ax.add_patch(
+            FancyArrowPatch(
+                pos[a], pos[b], patchA=boxes[a].get_bbox_patch(), patchB=boxes[b].get_bbox_patch(),
+                arrowstyle="-|>", mutation_scale=9, lw=1.1, color=RELATION_COLOURS.get(kind, "black"),
+                connectionstyle=f"arc3,rad={0.35 if same_column else 0.08}", zorder=2,
+            )
+        )  # fmt: skip
+        used.add(kind)
+    handles = [
+        ax.plot([], [], color=RELATION_COLOURS[t], lw=2, label=t.replace("_", " "))[0] for t in sorted(used)
+    ]
+    if handles:
+        ax.legend(handles=handles, loc="lower center", fontsize=DIAGRAM_FONT_PT, frameon=False,
+                  ncols=min(4, len(handles)), title="An arrow points from a group to the group it …", title_fontsize=DIAGRAM_FONT_PT)  # fmt: skip
+    return fig
+
+
+def render_lineage_diagram(group_id: str, path: Path | str, registry: Registry | None = None) -> Path:
+    """Write :func:`lineage_diagram` as SVG (text kept as text) to ``path``."""
+    import matplotlib
+
+    out = Path(path).with_suffix(".svg")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        lineage_diagram(group_id, registry).savefig(out)
+    return out

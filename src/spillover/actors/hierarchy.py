@@ -94,11 +94,13 @@ def parents(
     return []
 
 
-def branches(registry: Registry, parent_id: str, group_family: Iterable[str] = ()) -> list[str]:
+def branches(
+    registry: Registry, parent_id: str, group_family: Iterable[str] = (), at: object = None
+) -> list[str]:
     """The parent's branches (affiliates and pledged groups, transitively), without the group's own
-    family and the groups affiliated through it."""
-    own = set(group_family)
-    fam = family(parent_id, include=("affiliates",), registry=registry)
+    family and the groups affiliated through it; ``at``: only affiliations current on that date."""
+    own = set(group_family) | rivals(registry, parent_id)  # a rival is never a branch either
+    fam = family(parent_id, at, include=("affiliates",), registry=registry)
     out = []
     for gid, path in fam.items():
         if gid == registry.canonical_id(parent_id) or gid in own:

@@ -19,7 +19,8 @@ from spillover.actors.dates import FuzzyDate
 #: known-group codes GDELT writes in ``Actor1KnownGroupCode``/``Actor2KnownGroupCode`` (``TAL``), which
 #: the GDELT loader keeps as actor names; GDELT's upper-case actor names (``TALIBAN``) already match the
 #: other datasets' aliases, because names are compared case-folded.
-DATASETS: tuple[str, ...] = ("gtd", "ucdp", "acled", "rand", "gdelt", "other")
+#: ``mmp`` and ``baad`` hold the names of the relations datasets (Mapping Militants, BAAD1) as they write them.
+DATASETS: tuple[str, ...] = ("gtd", "ucdp", "acled", "rand", "gdelt", "mmp", "baad", "other")
 
 #: Relation types, each read "group <type> target".
 RELATION_TYPES: tuple[str, ...] = (
@@ -30,7 +31,20 @@ RELATION_TYPES: tuple[str, ...] = (
     "affiliate_of",  # accepted branch or franchise of the target
     "rival_of",  # open rivalry or fighting between the two
     "component_of",  # a member of an umbrella or alliance (JNIM, CMA) while keeping its own identity
+    "allied_with",  # operational alliance or cooperation between two groups that stay distinct
 )
+
+#: The kind of tie each relation type is, in the words analysts use (``spillover relations --type``).
+RELATION_KINDS: dict[str, str] = {
+    "allied_with": "alliance",
+    "rival_of": "rivalry",
+    "affiliate_of": "affiliation",
+    "split_from": "splinter",
+    "merged_into": "merger",
+    "renamed_to": "renaming",
+    "pledged_allegiance_to": "pledge",
+    "component_of": "component",
+}
 
 RelationType = Literal[
     "renamed_to",
@@ -40,6 +54,7 @@ RelationType = Literal[
     "affiliate_of",
     "rival_of",
     "component_of",
+    "allied_with",
 ]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-zA-Z0-9]+)*$")
@@ -112,6 +127,8 @@ class Aliases(Strict):
     acled: list[Alias] = Field(default_factory=list)
     rand: list[Alias] = Field(default_factory=list)
     gdelt: list[Alias] = Field(default_factory=list)
+    mmp: list[Alias] = Field(default_factory=list)
+    baad: list[Alias] = Field(default_factory=list)
     other: list[Alias] = Field(default_factory=list)
 
     def items(self) -> list[tuple[str, Alias]]:
@@ -151,6 +168,14 @@ class Relation(Strict):
     end: FuzzyDate | None = None
     sources: list[SourceRef] = Field(min_length=1)
     note: str | None = None
+    dataset_ids: list[str] = Field(
+        default_factory=list,
+        description="relations of the datasets that agree with this one, as dataset:id (mmp:253, baad1:edge-17)",
+    )
+    unsupported: str | None = Field(
+        default=None,
+        description="set when no source supports the fact: what is unsupported and why it is kept",
+    )
 
 
 class Group(Strict):
@@ -239,6 +264,18 @@ class PatternRule(Strict):
     note: str | None = None
 
 
+class AliasAssignment(Strict):
+    """A name a dataset writes for a group defined elsewhere (another file or the UCDP layer): added to that
+    group's aliases.  The relations layer (``groups_relations.yaml``) uses it for MMP's and BAAD's names."""
+
+    group: str
+    dataset: Literal["gtd", "ucdp", "acled", "rand", "gdelt", "mmp", "baad", "other"]
+    name: str
+    via: str | None = Field(
+        default=None, description="how the name was matched (alias, variant:..., reviewed)"
+    )
+
+
 class RegistryFile(Strict):
     """One registry YAML file.  ``groups`` are validated one by one so errors can name the group."""
 
@@ -249,4 +286,5 @@ class RegistryFile(Strict):
     sources: dict[str, Citation] = Field(default_factory=dict)
     name_rules: list[NameRule] = Field(default_factory=list)
     patterns: list[PatternRule] = Field(default_factory=list)
+    aliases: list[AliasAssignment] = Field(default_factory=list)
     groups: list[dict[str, Any]] = Field(default_factory=list)

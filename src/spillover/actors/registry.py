@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -32,8 +31,9 @@ import yaml
 from pydantic import ValidationError
 
 from spillover.actors import ucdp
-from spillover.actors.dates import FuzzyDate, overlaps
+from spillover.actors.dates import FuzzyDate
 from spillover.actors.models import (
+    Alias,
     Citation,
     Group,
     NameRule,
@@ -211,6 +211,31 @@ class Registry:
             "note",
         ]
         return pd.DataFrame(rows, columns=columns)
+
+    # --- parents (the rule is spillover.actors.hierarchy's) ----------------------------------------
+
+    def parents(self, gid: str, at: Any = None) -> list[str]:
+        """Parents of ``gid`` on ``at`` (default: relations without an end), the group's earlier names
+        read when it has none of its own; a rival is never a parent (:func:`spillover.actors.hierarchy.parents`)."""
+        from spillover.actors import hierarchy
+        from spillover.actors.dates import to_date
+        from spillover.actors.lineage import identity_chain
+
+        chain = [link.group_id for link in identity_chain(gid, self)]
+        return hierarchy.parents(self, gid, chain, None if at is None else to_date(at))
+
+    def branches(self, parent_id: str, at: Any = None) -> list[str]:
+        """The parent's branches (its affiliates and pledged groups, transitively) on ``at`` (default: ever)
+        (:func:`spillover.actors.hierarchy.branches`)."""
+        from spillover.actors import hierarchy
+
+        return hierarchy.branches(self, parent_id, at=at)
+
+    def is_armed_group(self, gid: str) -> bool:
+        """False for states, civilians, parties and other kinds that are not armed groups."""
+        from spillover.actors import hierarchy
+
+        return hierarchy.is_armed_group(self, gid)
 
     # --- generated entries -------------------------------------------------------------------------
 
@@ -468,10 +493,36 @@ def build_registry(
         groups[actor.id] = actor
         reg.origins[actor.id] = UCDP_FILE_LABEL
     reg.groups = groups
+    _assign_aliases(reg, parsed)
     _retarget_relations(reg)
     if check:
-        check_registry(reg)
+        from spillover.actors.registry_checks import check_registry
+
+    check_registry(reg)
     return reg
+
+
+def _assign_aliases(reg: Registry, parsed: Sequence[_Parsed]) -> None:
+    """Add the files' ``aliases:`` assignments to their groups.  An assignment to a UCDP actor is skipped
+    when the registry is built without the UCDP layer; any other unknown group is an error."""
+    for p in parsed:
+        for i, a in enumerate(p.meta.aliases):
+            gid = reg.canonical_id(a.group)
+            if gid not in reg.groups:
+                if a.group.startswith("ucdp-") and not reg.ucdp_layer:
+                    continue
+                raise RegistryError(
+                    f"alias {a.name!r} for unknown group {a.group!r}", file=p.path, field=f"aliases[{i}]"
+                )
+            g = reg.groups[gid]
+            if any(
+                normalise(x.name) == normalise(a.name) and x.note != "ucdp-descriptive"
+                for _, x in g.aliases.items()
+            ):
+                continue
+            aliases = g.aliases.model_copy(deep=True)
+            getattr(aliases, a.dataset).append(Alias(name=a.name, note=a.via))
+            reg.groups[gid] = g.model_copy(update={"aliases": aliases})
 
 
 def _absorb(reg: Registry, actor: Group) -> Group | None:
@@ -520,143 +571,6 @@ def _retarget_relations(reg: Registry) -> None:
                 seen.add((r.type, target))
             kept.append(r if target == r.target else r.model_copy(update={"target": target}))
         reg.groups[gid] = g.model_copy(update={"relations": kept})
-
-
-# --- checks ----------------------------------------------------------------------------------------
-
-
-def check_registry(reg: Registry) -> None:
-    """Refuse inverted dates, unknown targets or kinds or sources, rename cycles and duplicate aliases."""
-    for g in reg.groups.values():
-        file = reg.origins.get(g.id)
-        if reg.kinds and g.origin == "curated" and g.kind not in reg.kinds:
-            raise RegistryError(
-                f"unknown kind {g.kind!r} (known: {', '.join(sorted(reg.kinds))})",
-                file=file,
-                group=g.id,
-                field="kind",
-            )
-        _check_period(g.founded, g.dissolved, file, g.id, "founded/dissolved")
-        for i, leader in enumerate(g.leaders):
-            _check_period(leader.start, leader.end, file, g.id, f"leaders[{i}] ({leader.name})")
-            _check_sources(reg, leader.sources, file, g.id, f"leaders[{i}].sources")
-        for i, faction in enumerate(g.factions):
-            _check_period(faction.start, faction.end, file, g.id, f"factions[{i}] ({faction.name})")
-            if faction.group is not None and faction.group not in reg:
-                raise RegistryError(
-                    f"faction refers to unknown group {faction.group!r}{_did_you_mean(reg, faction.group)}",
-                    file=file,
-                    group=g.id,
-                    field=f"factions[{i}].group",
-                )
-        _check_sources(reg, g.sources, file, g.id, "sources")
-        for i, r in enumerate(g.relations):
-            where = f"relations[{i}] ({r.type} {r.target})"
-            _check_period(r.start, r.end, file, g.id, where)
-            if r.target not in reg.groups:
-                raise RegistryError(
-                    f"relation to unknown group {r.target!r}{_did_you_mean(reg, r.target)}",
-                    file=file,
-                    group=g.id,
-                    field=f"relations[{i}].target",
-                )
-            if r.target == g.id:
-                raise RegistryError(
-                    "relation to itself", file=file, group=g.id, field=f"relations[{i}].target"
-                )
-            _check_sources(reg, r.sources, file, g.id, f"relations[{i}].sources")
-        for dataset, alias in g.aliases.items():
-            _check_period(alias.start, alias.end, file, g.id, f"aliases.{dataset} ({alias.name})")
-    _check_rules(reg)
-    _check_cycles(reg)
-    _check_duplicate_aliases(reg)
-
-
-def _check_period(
-    start: FuzzyDate | None, end: FuzzyDate | None, file: str | None, gid: str, where: str
-) -> None:
-    if start is not None and end is not None and end.last < start.first:
-        raise RegistryError(
-            f"dates inverted: ends {end} before it starts {start}", file=file, group=gid, field=where
-        )
-
-
-def _check_sources(reg: Registry, refs: Iterable[SourceRef], file: str | None, gid: str, where: str) -> None:
-    for ref in refs:
-        if isinstance(ref, str) and ref not in reg.sources:
-            raise RegistryError(
-                f"unknown source key {ref!r} (define it under 'sources:')", file=file, group=gid, field=where
-            )
-
-
-def _check_rules(reg: Registry) -> None:
-    for rule in reg.name_rules:
-        for cand in rule.candidates:
-            if cand not in reg:
-                raise RegistryError(
-                    f"name rule {rule.pattern!r} names unknown candidate {cand!r}",
-                    file=reg.files[0] if reg.files else None,
-                    field="name_rules.candidates",
-                )
-    for rule in reg.patterns:
-        if reg.kinds and rule.kind not in reg.kinds:
-            raise RegistryError(
-                f"pattern {rule.name!r} has unknown kind {rule.kind!r}",
-                file=reg.files[0] if reg.files else None,
-                field="patterns.kind",
-            )
-
-
-def _check_cycles(reg: Registry) -> None:
-    graph = nx.DiGraph()
-    for g in reg.groups.values():
-        for r in g.relations:
-            if r.type in {"renamed_to", "merged_into"}:
-                graph.add_edge(g.id, r.target)
-    try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        return
-    path = " → ".join([cycle[0][0]] + [edge[1] for edge in cycle])
-    first = cycle[0][0]
-    raise RegistryError(
-        f"rename/merge cycle: {path}", file=reg.origins.get(first), group=first, field="relations"
-    )
-
-
-def _compatible(a: str, b: str) -> bool:
-    return a == b or "other" in (a, b)
-
-
-def _check_duplicate_aliases(reg: Registry) -> None:
-    by_norm: dict[str, list[AliasClaim]] = defaultdict(list)
-    for claim in reg.alias_claims():
-        if claim.layer == "curated" and not claim.weak:
-            by_norm[claim.norm].append(claim)
-    for claims in by_norm.values():
-        for i, a in enumerate(claims):
-            for b in claims[i + 1 :]:
-                if a.group_id == b.group_id or not _compatible(a.dataset, b.dataset):
-                    continue
-                # a claim for some countries wins over one for everywhere; two claims for the same country
-                # are a deliberate ambiguity there (the resolver reports it, attribution is uncertain)
-                if a.countries or b.countries:
-                    continue
-                if overlaps((a.start, a.end), (b.start, b.end)):
-                    raise RegistryError(
-                        f"alias {b.alias!r} ({b.dataset}) is also claimed by {a.group_id!r} ({a.dataset}) "
-                        "for an overlapping period; give the aliases periods, or keep one",
-                        file=reg.origins.get(b.group_id),
-                        group=b.group_id,
-                        field=f"aliases.{b.dataset}",
-                    )
-
-
-def _did_you_mean(reg: Registry, name: str) -> str:
-    from rapidfuzz import process
-
-    close = process.extract(name, list(reg.groups), limit=3)
-    return f" (did you mean {', '.join(repr(c[0]) for c in close)}?)" if close else ""
 
 
 # --- public entry points ---------------------------------------------------------------------------

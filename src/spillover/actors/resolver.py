@@ -5,7 +5,9 @@ Group (Mali)") → unresolved, category ``unknown``; (2) exact alias or canonica
 → resolved, or ambiguous when several groups claim it for overlapping periods; (3) a rule says the name is a
 generic description ("Muslim extremists") → ambiguous, category ``generic``; (4) a pattern rule generates an
 entry ("Military Forces of Mali (2013-)" → ``state-MLI``); (5) a compound name ("A and/or B", "A; B",
-UCDP's "A, B") is split and each part resolved; "and/or" marks every part uncertain.
+UCDP's "A, B") is split and each part resolved; "and/or" marks every part uncertain; (6) the safe variants
+of :mod:`spillover.actors.names` (article, acronym, country qualifier that fits, transliteration) — a
+variant two groups claim is ambiguous, never decided.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ from typing import Any, Literal
 import pandas as pd
 from rapidfuzz import fuzz, process, utils
 
+from spillover.actors import names as variants_of
 from spillover.actors.dates import to_date, within
+from spillover.actors.layers import clean_name
 from spillover.actors.registry import AliasClaim, Registry
 from spillover.actors.text import normalise
 
-Status = Literal["resolved", "ambiguous", "unresolved"]
+#: ``scoped``: the name stands for one group once the event's date and country are known (its aliases hold
+#: for periods or countries), for several without them
+Status = Literal["resolved", "scoped", "ambiguous", "unresolved"]
 Category = Literal["named", "unknown", "generic"]
 
 #: Source names used by the event store (and common spellings) → alias dataset keys.
@@ -68,6 +74,8 @@ class Resolution:
     joint: bool = False
     parts: tuple[Resolution, ...] = field(default=(), repr=False)
     date_sensitive: bool = False
+    #: groups the name stands for on other dates or in other countries (its scoped aliases)
+    alternatives: tuple[str, ...] = ()
 
     @property
     def group_id(self) -> str | None:
@@ -110,10 +118,39 @@ class Resolver:
         self.registry = registry
         self._claims: dict[str, list[AliasClaim]] = defaultdict(list)
         self._weak: dict[str, list[AliasClaim]] = defaultdict(list)
+        self._variant_index: tuple[dict[str, list[AliasClaim]], dict[str, list[AliasClaim]]] | None = None
         for claim in registry.alias_claims():
             (self._weak if claim.weak else self._claims)[claim.norm].append(claim)
         self._cache: dict[tuple[str, str | None, dt.date | None, str | None], Resolution] = {}
         self._choices: list[tuple[str, str]] | None = None
+
+    @property
+    def _acronyms(self) -> dict[str, list[AliasClaim]]:
+        return self._variants()[0]
+
+    @property
+    def _skeletons(self) -> dict[str, list[AliasClaim]]:
+        return self._variants()[1]
+
+    def _variants(self) -> tuple[dict[str, list[AliasClaim]], dict[str, list[AliasClaim]]]:
+        """Acronym and transliteration-skeleton indexes of the strong claims, built the first time a name
+        needs a variant (most names resolve exactly)."""
+        if self._variant_index is None:
+            acronyms: dict[str, list[AliasClaim]] = defaultdict(list)
+            skeletons: dict[str, list[AliasClaim]] = defaultdict(list)
+            for claims in self._claims.values():
+                for claim in claims:
+                    _, inner = variants_of.split_parenthesis(variants_of.strip_article(claim.alias))
+                    if inner is not None and variants_of.looks_like_acronym(inner):
+                        # '(CAR)' in 'Christians (CAR)' is a country, not the group's acronym
+                        short_code = len(inner) <= 3 and inner.isupper()
+                        if not (short_code and variants_of.country_qualifier(claim.alias)):
+                            acronyms[normalise(inner)].append(claim)
+                    key = variants_of.skeleton(variants_of.without_acronym(claim.alias))
+                    if len(key) >= 3:
+                        skeletons[key].append(claim)
+            self._variant_index = (acronyms, skeletons)
+        return self._variant_index
 
     # --- one name -------------------------------------------------------------------------------------
 
@@ -151,7 +188,88 @@ class Resolver:
         parts = split_candidates(name, dataset)
         if len(parts) > 1:
             return self._combine(name, parts, dataset, day, place)
-        return Resolution(name, "unresolved")
+        return self._by_variant(name, dataset, day, place) or Resolution(name, "unresolved")
+
+    # --- variants -------------------------------------------------------------------------------------
+
+    def _by_variant(
+        self, name: str, dataset: str | None, day: dt.date | None, place: str | None = None
+    ) -> Resolution | None:
+        """The name cleaned, then each safe variant as an exact alias, then as an acronym, then as a
+        transliteration; the first variant that finds a group (or several: ambiguous) answers."""
+        cleaned = clean_name(name)
+        forms = [variants_of.Variant(cleaned, "cleaned"), *variants_of.variants(cleaned)]
+        for v in forms:
+            exact = v.text != name and v.step != "acronym"  # an acronym alone may name another group
+            found = self._by_alias(v.text, dataset, day, place) if exact else None
+            if found is not None and (checked := self._fits_country(found, v)) is not None:
+                return replace(checked, name=name, via=f"variant:{v.step}")
+        for v in forms:
+            found = self._by_acronym(name, v) or self._by_skeleton(name, v)
+            if found is not None and (checked := self._fits_country(found, v)) is not None:
+                return checked
+        return None
+
+    def _by_acronym(self, name: str, v: variants_of.Variant) -> Resolution | None:
+        """A lone acronym ('JeM'), or a name's own acronym ('Abu Sayyaf Group (ASG)') when the name's words
+        are those of the group's name that carries the same acronym (so 'Kuki Liberation Army (KLA)' is not
+        the Kosovo Liberation Army)."""
+        if not variants_of.looks_like_acronym(v.text):
+            return None
+        claims = self._acronyms.get(normalise(v.text), [])
+        body, inner = variants_of.split_parenthesis(variants_of.strip_article(clean_name(name)))
+        if inner is not None:
+            claims = [
+                c for c in claims if variants_of.same_words(body, variants_of.split_parenthesis(c.alias)[0])
+            ]
+        return self._from_claims(name, claims, "variant:acronym")
+
+    def _by_skeleton(self, name: str, v: variants_of.Variant) -> Resolution | None:
+        if variants_of.looks_like_acronym(v.text):
+            return None
+        key = variants_of.skeleton(variants_of.without_acronym(v.text))
+        claims = [
+            c
+            for c in self._skeletons.get(key, [])
+            if variants_of.close_spelling(
+                variants_of.without_acronym(v.text), variants_of.without_acronym(c.alias)
+            )
+        ]
+        return self._from_claims(name, claims, "variant:transliteration")
+
+    def descriptive(self, name: str) -> tuple[str, ...]:
+        """Groups whose descriptive names (UCDP's full and English names, not used to resolve event data)
+        are ``name`` or one of its safe variants: the generated relations layer uses them so that it does
+        not add a group twice ('Islamic Salvation Army' is UCDP's full name of 'AIS')."""
+        forms = [
+            clean_name(name),
+            *(v.text for v in variants_of.variants(clean_name(name)) if v.step != "acronym"),
+        ]
+        ids = [
+            self.registry.canonical_id(c.group_id) for f in forms for c in self._weak.get(normalise(f), [])
+        ]
+        return tuple(dict.fromkeys(ids))
+
+    def _from_claims(self, name: str, claims: list[AliasClaim], via: str) -> Resolution | None:
+        if not claims:
+            return None
+        curated = [c for c in claims if c.layer == "curated"] or claims
+        ids = tuple(dict.fromkeys(self.registry.canonical_id(c.group_id) for c in curated))
+        status: Status = "resolved" if len(ids) == 1 else "ambiguous"
+        return Resolution(name, status, ids, curated[0].alias, via=via)
+
+    def _fits_country(self, found: Resolution, v: variants_of.Variant) -> Resolution | None:
+        """Keep the groups based or active in the qualifier's country; None when none is."""
+        if v.country is None:
+            return found
+        ids = tuple(
+            g
+            for g in found.group_ids
+            if v.country in {self.registry.group(g).country, *self.registry.group(g).countries}
+        )
+        if not ids:
+            return None
+        return replace(found, group_ids=ids, status="resolved" if len(ids) == 1 else "ambiguous")
 
     def _by_alias(
         self, name: str, dataset: str | None, day: dt.date | None, place: str | None = None
@@ -176,7 +294,26 @@ class Resolver:
             claims = here or [c for c in claims if not c.countries]
             if not claims:
                 return Resolution(name, "unresolved", via="alias-out-of-place", date_sensitive=True)
-        ids = tuple(dict.fromkeys(self.registry.canonical_id(c.group_id) for c in claims))
+        every = tuple(dict.fromkeys(self.registry.canonical_id(c.group_id) for c in claims))
+        if day is None and place is None and dated and len(every) > 1:
+            # no date or place to choose with: a claim for everywhere and always answers, the scoped ones are
+            # alternatives; with none, the name is scoped (it resolves per event)
+            plain = [c for c in claims if not c.scoped]
+            ids = tuple(dict.fromkeys(self.registry.canonical_id(c.group_id) for c in plain))
+            others = tuple(g for g in every if g not in ids)
+            if len(ids) == 1:
+                return Resolution(
+                    name,
+                    "resolved",
+                    ids,
+                    plain[0].alias,
+                    via="alias",
+                    date_sensitive=True,
+                    alternatives=others,
+                )
+            if not ids:
+                return Resolution(name, "scoped", every, claims[0].alias, via="alias", date_sensitive=True)
+        ids = every
         status: Status = "resolved" if len(ids) == 1 else "ambiguous"
         return Resolution(name, status, ids, claims[0].alias, via="alias", date_sensitive=dated)
 
@@ -247,13 +384,23 @@ class Resolver:
         return out
 
     def lookup(self, name_or_id: str) -> str:
-        """A group id from an id or any name a user types; KeyError with suggestions when unknown."""
+        """A group id from an id or any name a user types; KeyError with suggestions when unknown.
+
+        A name typed by a user that only a transliteration skeleton matches may be a typo of another group's
+        name: it is offered first among the suggestions, never taken silently."""
         if name_or_id in self.registry:
             return self.registry.canonical_id(name_or_id)
         result = self.resolve(name_or_id)
-        if result.status == "resolved" and len(result.group_ids) == 1:
+        fuzzy = result.via == "variant:transliteration"
+        if result.status == "resolved" and len(result.group_ids) == 1 and not fuzzy:
             return result.group_ids[0]
-        close = ", ".join(f"{s.group_id} ({s.alias})" for s in self.suggest(name_or_id))
+        suggestions = self.suggest(name_or_id)
+        if fuzzy and result.group_id is not None:
+            first = Suggestion(
+                result.matched_alias or "", result.group_id, self.registry.group(result.group_id).name, 100.0
+            )
+            suggestions = [first, *(s for s in suggestions if s.group_id != result.group_id)]
+        close = ", ".join(f"{s.group_id} ({s.alias})" for s in suggestions)
         if result.status == "ambiguous":
             raise KeyError(f"{name_or_id!r} is ambiguous: {', '.join(result.group_ids)}")
         raise KeyError(f"unknown group {name_or_id!r}; did you mean: {close}?")
@@ -286,6 +433,7 @@ class Resolver:
             ]
         out["status"] = [r.status for r in results]
         out["group_ids"] = [list(r.group_ids) for r in results]
+        out["candidate_ids"] = [list(dict.fromkeys([*r.group_ids, *_alternatives(r)])) for r in results]
         out["group_id"] = [r.group_id for r in results]
         out["matched_alias"] = [r.matched_alias for r in results]
         out["via"] = [r.via for r in results]
@@ -293,6 +441,11 @@ class Resolver:
         out["uncertain"] = [r.uncertain for r in results]
         out["joint"] = [r.joint for r in results]
         return out
+
+
+def _alternatives(res: Resolution) -> list[str]:
+    """Every group a resolution may stand for on another date or in another country (its parts' too)."""
+    return [*res.alternatives, *(g for part in res.parts for g in (*part.group_ids, *_alternatives(part)))]
 
 
 def _is_missing(value: Any) -> bool:

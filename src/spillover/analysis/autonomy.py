@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from scipy.spatial.distance import jensenshannon
-from scipy.stats import percentileofscore
 
 from spillover.analysis._common import assign_periods, distribution, ids, uses_any_tactic
 from spillover.analysis.tactics import primary_tactics
@@ -91,6 +89,8 @@ def geography_component(
 ) -> Component:
     """Share of the group's events in areas (countries by default) where the parent is active, i.e. has at
     least ``parent_area_min_events`` events (raise it to ignore a parent's stray events)."""
+    from scipy.spatial.distance import jensenshannon
+
     how = (
         f"Share of the group's events located in a {level} where the parent also has events; a branch "
         "fighting in its own theatre scores low."
@@ -124,6 +124,8 @@ def profile_divergence(
     name: str, group_values: pd.Series, parent_values: pd.Series, group: pd.DataFrame, *, min_events: int
 ) -> Component:
     """Jensen–Shannon distance (base 2, so in [0, 1]) between two category distributions."""
+    from scipy.spatial.distance import jensenshannon
+
     what = {"tactics": "tactic", "targets": "target-type"}[name]
     how = (
         f"Jensen–Shannon distance between the group's and the parent's {what} distributions: 0 = identical "
@@ -399,6 +401,8 @@ def _peer_table(
 
 
 def _rank(scores: pd.Series, group: str) -> tuple[int | None, float | None, int | None]:
+    from scipy.stats import percentileofscore
+
     valid = scores.dropna()
     if group not in valid.index:
         return None, None, len(valid)

@@ -7,14 +7,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from spillover.analysis import geo
 from spillover.analysis.expansion import InsufficientData, prepare_events
 from spillover.analysis.opportunism import NEIGHBOUR_KM, normalise_onsets
+
+if TYPE_CHECKING:
+    import altair as alt
 
 # ---------------------------------------------------------------------------------------------
 # Event study
@@ -136,6 +139,8 @@ def event_study(
 
 def event_study_chart(study: EventStudyResult | pd.DataFrame, title: str | None = None) -> alt.LayerChart:
     """Lines of treated and control mean monthly events by month relative to the onset."""
+    import altair as alt
+
     table = study.table if isinstance(study, EventStudyResult) else study
     long = table.melt(
         id_vars="relative_month",

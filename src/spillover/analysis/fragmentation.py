@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import DBSCAN, HDBSCAN
 
 from spillover.analysis._common import Periods, assign_periods, ids, named_periods, with_dates
 from spillover.results import Result
@@ -67,6 +66,8 @@ def cluster_labels(
     lat: np.ndarray, lon: np.ndarray, *, eps_km: float, min_samples: int, algorithm: str = "dbscan"
 ) -> np.ndarray:
     """Cluster label per point (−1 = noise), great-circle distances via the haversine metric."""
+    from sklearn.cluster import DBSCAN, HDBSCAN
+
     if len(lat) == 0:
         return np.array([], dtype=int)
     X = np.radians(np.column_stack([lat, lon]))

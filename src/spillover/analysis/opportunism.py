@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from spillover.actors.text import slugify
 from spillover.analysis import geo
@@ -185,6 +184,8 @@ class NullOutcome:
 
 
 def _permute_null(index, countries, days, window, n_draws, rng) -> NullOutcome:
+    from scipy import stats
+
     n = len(countries)
     # matrix[i, j]: would an entry into country i on entry date j be opportunistic?
     matrix = np.vstack([opportunistic(index, c, days, window) for c in countries]).astype(float)
@@ -216,6 +217,8 @@ def _permute_null(index, countries, days, window, n_draws, rng) -> NullOutcome:
 
 
 def _uniform_null(index, countries, days, window, n_draws, rng, period) -> NullOutcome:
+    from scipy import stats
+
     n = len(countries)
     low, high = period
 
@@ -238,6 +241,8 @@ def _uniform_null(index, countries, days, window, n_draws, rng, period) -> NullO
 
 
 def _neighbour_null(index, countries, days, window, n_draws, rng, pool) -> NullOutcome:
+    from scipy import stats
+
     n = len(countries)
     pool = list(dict.fromkeys([*countries, *sorted(pool)]))
     if len(pool) < n:

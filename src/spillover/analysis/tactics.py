@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import ruptures as rpt
 
 from spillover.analysis._common import (
     ids,
@@ -28,6 +27,8 @@ from spillover.analysis._common import (
     uses_tactic,
     with_dates,
 )
+from spillover.formatting import relation_words
+from spillover.palette import tactic_label
 from spillover.results import Result
 from spillover.schema import TACTICS
 
@@ -285,6 +286,8 @@ def _breakpoints(
     x: np.ndarray, method: str, model: str, pen: float, n_changes: int | None, min_size: int
 ) -> list[int]:
     """Indices where a new segment starts (ruptures returns segment ends, the last one being len(x))."""
+    import ruptures as rpt
+
     if len(x) < 2 * min_size or (n_changes is None and not np.isfinite(pen)):
         return []
     algo = {"pelt": rpt.Pelt, "binseg": rpt.Binseg}[method](model=model, min_size=min_size, jump=1).fit(x)
@@ -454,28 +457,49 @@ def _relevant_org_event(
     return row.to_dict()
 
 
-def tactic_chart(profile: TacticProfile, *, pool_months: int = 3, title: str | None = None) -> Any:
-    """Stacked area chart of tactic shares (Altair), pooled over ``pool_months`` trailing months so that
-    sparse months do not flicker; months whose window has no event are left out."""
+def yearly_tactic_shares(profile: TacticProfile, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """Long table year × tactic: events, the year's events and the tactic's share of them; every year of
+    ``years`` (default: the profile's span) is present, a year without events with zero events."""
+    counts = (
+        profile.counts.groupby(profile.counts.index.year).sum() if len(profile.counts) else profile.counts
+    )
+    if years is None:
+        years = range(int(counts.index.min()), int(counts.index.max()) + 1) if len(counts) else range(0)
+    counts = counts.reindex(list(years), fill_value=0)
+    counts.index.name = "year"
+    long = counts.reset_index().melt(id_vars="year", var_name="tactic", value_name="events")
+    totals = long.groupby("year")["events"].transform("sum")
+    return long.assign(year_events=totals, share=long["events"] / totals.where(totals > 0))
+
+
+def tactic_chart(
+    profile: TacticProfile, *, title: str | None = None, years: Sequence[int] | None = None
+) -> Any:
+    """Yearly tactic shares as stacked bars (Altair), one bar per year, every year of the span on the axis
+    (a year without events is an empty column), tactics coloured by :mod:`spillover.palette`."""
     import altair as alt
 
-    pooled = profile.counts.rolling(pool_months, min_periods=1).sum()
-    pooled = pooled[pooled.sum(axis=1) > 0]
-    shares = pooled.div(pooled.sum(axis=1), axis=0)
-    long = shares.reset_index().melt(id_vars="month", var_name="tactic", value_name="share")
-    order = list(profile.counts.columns)
+    from spillover.palette import tactic_label, tactic_scale
+
+    long = yearly_tactic_shares(profile, years)
+    all_years = sorted(long["year"].unique().tolist())
+    tactics = list(profile.counts.columns)
+    domain, colours = tactic_scale(tactics, labels=True)
+    long = long[long["events"] > 0].assign(
+        tactic=lambda d: d["tactic"].map(tactic_label),
+        order=lambda d: d["tactic"].map({t: i for i, t in enumerate(domain)}),
+    )
     return (
-        alt.Chart(long, title=title or f"Tactic shares ({pool_months}-month pooled)")
-        .mark_area()
+        alt.Chart(alt.Data(values=long.to_dict(orient="records")), title=title or "Tactic shares by year")
+        .mark_bar()
         .encode(
-            x=alt.X("month:T", title="Month"),
-            y=alt.Y("share:Q", stack="normalize", title="Share of events", axis=alt.Axis(format="%")),
-            color=alt.Color("tactic:N", sort=order, title="Tactic"),
-            order=alt.Order("tactic_order:Q"),
-            tooltip=["month:T", "tactic:N", alt.Tooltip("share:Q", format=".0%")],
+            x=alt.X("year:O", title="Year", scale=alt.Scale(domain=all_years), axis=alt.Axis(labelAngle=-90)),
+            y=alt.Y("share:Q", stack="zero", title="Share of the year's events", axis=alt.Axis(format="%")),
+            color=alt.Color("tactic:N", title="Tactic", scale=alt.Scale(domain=domain, range=colours)),
+            order=alt.Order("order:Q"),
+            tooltip=["year:O", "tactic:N", "events:Q", "year_events:Q", alt.Tooltip("share:Q", format=".0%")],
         )
-        .transform_calculate(tactic_order=f"indexof({order!r}, datum.tactic)")
-        .properties(width=640, height=280)
+        .properties(width=600, height=240)
     )
 
 
@@ -489,6 +513,13 @@ def save_chart(chart: Any, path: str | Path) -> Path:
     return path
 
 
+def _reported_by(event_id: object) -> str:
+    """The source of an event id by name (``rand:h87…`` → "RAND"), for sentences read by people."""
+    from spillover.palette import source_name
+
+    return source_name(str(event_id).split(":", 1)[0])
+
+
 def describe_tactics(
     profile: TacticProfile, changes: TacticChanges | None = None, adoption: Adoption | None = None
 ) -> str:
@@ -497,7 +528,7 @@ def describe_tactics(
         return f"No event is dated to the month ({profile.n_undated} events have coarser dates)."
     months = profile.counts.index
     top = profile.totals.sort_values("events", ascending=False).head(3)
-    mix = ", ".join(f"{t} {r.share:.0%}" for t, r in top.iterrows())
+    mix = ", ".join(f"{tactic_label(t)} {r.share:.0%}" for t, r in top.iterrows())
     text = f"{profile.n_events} events from {months[0]:%Y-%m} to {months[-1]:%Y-%m}; main tactics: {mix}"
     if changes is not None:
         if changes.changes.empty:
@@ -505,26 +536,29 @@ def describe_tactics(
         else:
             c = changes.changes.iloc[changes.changes["delta_up"].abs().argmax()]
             org = (
-                f", {c.lag_months:+d} months from the {c.org_kind} of {c.org_date:%Y-%m-%d}"
+                f", {c.lag_months:+d} months from the {relation_words(c.org_kind)} of {c.org_date:%Y-%m}"
                 if c.org_date is not None and pd.notna(c.org_date)
                 else ""
             )
             text += (
                 f"; {len(changes.changes)} change point(s), the largest in {c.month:%Y-%m} "
-                f"({c.tactic_up} {c.delta_up:+.0%}{org})"
+                f"({tactic_label(c.tactic_up)} {c.delta_up:+.0%}{org})"
             )
     if adoption is None and "suicide_attack" in profile.totals.index:
         s = profile.totals.loc["suicide_attack"]
-        text += f"; first suicide attack on {s.first_date:%Y-%m-%d} ({s.first_event_id}), {s.events} in all"
+        text += (
+            f"; first suicide attack on {s.first_date:%Y-%m-%d} (reported by {_reported_by(s.first_event_id)}), "
+            f"{s.events} in all"
+        )
     if adoption is not None:
         own = adoption.first_use[adoption.first_use["role"] == "group"]
         if len(own) and pd.notna(own["first_date"].iloc[0]):
             text += (
-                f"; first {adoption.tactic} on {own['first_date'].iloc[0]:%Y-%m-%d} "
-                f"({own['first_event_id'].iloc[0]})"
+                f"; first {tactic_label(adoption.tactic)} on {own['first_date'].iloc[0]:%Y-%m-%d} "
+                f"(reported by {_reported_by(own['first_event_id'].iloc[0])})"
             )
             if adoption.lag_months is not None and adoption.org_event is not None:
-                text += f", {adoption.lag_months:+d} months from the {adoption.org_event.get('kind')}"
+                text += f", {adoption.lag_months:+d} months from the {relation_words(adoption.org_event.get('kind'))}"
         else:
             text += f"; no {adoption.tactic} recorded"
     return text + "."

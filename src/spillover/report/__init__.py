@@ -26,7 +26,7 @@ __all__ = [
 
 def __getattr__(name: str):  # noqa: ANN202 - lazy import keeps dateparser out of `import spillover.report`
     if name in ("check_claims", "ClaimVerdict"):
-        from spillover.report import claims
+        import spillover.claims
 
-        return getattr(claims, name)
+        return getattr(spillover.claims, name)
     raise AttributeError(name)

@@ -21,14 +21,17 @@ synchronisation             max |r| below the Bonferroni critical value over all
                             (z₀.₀₂₅/(2L+1) / √months): H1 C, H2 I; above: H1 N, H2 C
 leadership                  organic share ≥ 2/3: H1 C, H2 I; ≤ 1/3: H1 I, H2 C; else N
 self-financing              group's kidnapping/looting share above the parent's: H1 C, H2 N
-tactic transfer             the tested tactic very likely (≥ 80%) rose after the pivot and the parent
-                            used it first: H1 N, H2 C
+tactic transfer             the tested tactic very likely (posterior ≥ 80%) rose after the pivot and the
+                            parent used it first: H1 N, H2 C
 opportunism test            primary p < 0.05 with observed > expected: H3 C; observed ≤ expected: H3 I
 sensitivity                 ≥ 2/3 of window × null cells p < 0.05: H3 C; none: H3 I
 retaliation                 ≥ half the entries follow an intervention against the group: H4 C; none: H4 I
+no parent                   no parent organisation in force (spillover.actors.parents): H5 I — the
+                            parent's strategy cannot drive a group that has none
 entries after the tie       most entries before the first pledge/affiliation to the parent: H5 I;
-                            ≥ half after it: H5 C
-parent already there        ≥ half the entries into countries where the parent had events before: H5 C
+                            ≥ half after it: H5 C; the registry gives the tie no date: H5 N
+parent already there        of the entries after the tie, ≥ half into countries where the parent had
+                            events before: H5 C (an entry before the tie is no evidence for H5)
 ==========================  ===================================================================
 """
 
@@ -40,6 +43,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from spillover.actors import default_registry
+from spillover.actors.hierarchy import PARENT_RELATIONS
 from spillover.analysis.autonomy import OK
 from spillover.report.analyses import Results
 
@@ -139,7 +144,7 @@ def autonomy_matrix(r: Results) -> Matrix:
         {"H1": "autonomous regional group", "H2": f"directed branch of {parent}"},
     )
     if r.autonomy is None:
-        m.note = f"Not assessed: {r.parent_note}."
+        m.note = f"Not assessed: {parent_note(r)}."
         return m
     comps = r.autonomy.components
     hyps = m.hypotheses
@@ -203,15 +208,16 @@ def _tactic_transfer(r: Results) -> Evidence | None:
     parent_first = pd.to_datetime(parent_used["date_start"]).min() if len(parent_used) else pd.NaT
     group_first = pd.to_datetime(group_used["date_start"]).min() if len(group_used) else pd.NaT
     parent_first_used = pd.notna(parent_first) and (pd.isna(group_first) or parent_first < group_first)
-    rose = shift.probability >= 0.8
+    rose = shift.posterior is not None and shift.posterior.probability >= 0.8
     marks = {"H1": N, "H2": C} if rose and parent_first_used else {"H1": N, "H2": N}
     tactic = shift.tactic.replace("_", " ")
     first = f"{parent_first:%Y-%m-%d}" if pd.notna(parent_first) else "never"
     return Evidence(
         "tactic transfer",
         f"{tactic} share {shift.share_before:.0%} before and {shift.share_after:.0%} after "
-        f"{pd.Timestamp(shift.pivot['date']):%Y-%m} (1 − p = {shift.probability:.2f}); the parent's first {tactic} in the data: {first}",
-        "rose (≥ 80%) after the pivot and the parent used it first: H2 C",
+        f"{pd.Timestamp(shift.pivot['date']):%Y-%m} (posterior probability that it rose "
+        f"{shift.posterior.probability if shift.posterior is not None else float('nan'):.2f}); the parent's first {tactic} in the data: {first}",
+        "rose (posterior ≥ 80%) after the pivot and the parent used it first: H2 C",
         marks,
         "activity",
     )
@@ -262,31 +268,75 @@ def expansion_matrix(r: Results) -> Matrix:
             "retaliation", f"{retaliation} of {n} entries followed an intervention against the group within {op.primary_window} months",
             "≥ half: H4 C; none: H4 I", {**neutral, "H4": h4}, "expansion",
         ))  # fmt: skip
+    if r.parent_id is None:
+        m.evidence.append(Evidence(
+            "no parent", parent_note(r)[0].upper() + parent_note(r)[1:],
+            "no parent: H5 I", {**neutral, "H5": I}, "expansion",
+        ))  # fmt: skip
+    elif n:
         tie = _first_tie_to_parent(r)
+        dates = pd.to_datetime(entries["date"])
         if tie is not None:
-            after = int((pd.to_datetime(entries["date"]) >= tie).sum())
+            after = int((dates >= tie).sum())
             h5 = C if after >= n / 2 else I
             m.evidence.append(Evidence(
                 "entries after the tie", f"{after} of {n} entries came after the first pledge or affiliation to {parent} ({tie:%Y-%m})",
                 "≥ half after: H5 C; most before (the parent cannot have directed them): H5 I", {**neutral, "H5": h5}, "expansion",
             ))  # fmt: skip
-        if r.parent is not None:
-            there = _parent_already_there(r, entries)
+        else:
             m.evidence.append(Evidence(
-                "parent already there", f"{there} of {n} entries were into countries where {parent} had events before",
-                "≥ half: H5 C", {**neutral, "H5": C if there >= n / 2 else N}, "expansion",
+                "entries after the tie", f"the registry gives no date for the tie to {parent}: no entry can be placed after it",
+                "undated tie: H5 N", dict(neutral), "expansion",
             ))  # fmt: skip
+        tied = entries[dates >= tie] if tie is not None else entries.iloc[0:0]
+        there = _parent_already_there(r, tied)
+        m.evidence.append(Evidence(
+            "parent already there", f"{there} of the {len(tied)} entries after the tie were into countries where {parent} had "
+            f"events before ({n - len(tied)} entries before the tie or undated are no evidence for H5)",
+            "≥ half of the entries after the tie: H5 C", {**neutral, "H5": C if len(tied) and there >= len(tied) / 2 else N},
+            "expansion",
+        ))  # fmt: skip
     return m
 
 
 def _first_tie_to_parent(r: Results) -> pd.Timestamp | None:
-    if r.parent_id is None or r.org_events.empty:
+    """The start of the family's first affiliation, pledge or membership to the parent, from the registry's
+    relations (None when none is dated)."""
+    if r.parent_id is None:
         return None
-    org = r.org_events
-    ties = org[
-        (org["other_group_id"] == r.parent_id) & org["kind"].isin(["pledged_allegiance_to", "affiliate_of"])
-    ]
-    return pd.Timestamp(ties["date"].min()) if len(ties) else None
+    reg = default_registry()
+    starts = [
+        pd.Timestamp(rel.start.first)
+        for gid in r.selection.family.ids if gid in reg
+        for rel in reg.group(gid).relations
+        if rel.type in PARENT_RELATIONS and rel.target in reg and reg.canonical_id(rel.target) == r.parent_id
+        and rel.start is not None
+    ]  # fmt: skip
+    return min(starts) if starts else None
+
+
+def parent_note(r: Results) -> str:
+    """Why there is no parent to compare with — naming the ties the registry does record, when it records
+    some that are no longer in force (a report must not say 'records no pledge' of a group that pledged)."""
+    if r.parent_id is not None:
+        return r.parent_note
+    reg = default_registry()
+    ties = [
+        (gid, rel)
+        for gid in sorted(r.selection.family.ids) if gid in reg
+        for rel in reg.group(gid).relations
+        if rel.type in PARENT_RELATIONS and rel.target in reg
+    ]  # fmt: skip
+    if not ties:
+        return r.parent_note
+    described = []
+    for gid, rel in ties:
+        span = f"from {rel.start or 'an unknown date'}" + (f" to {rel.end}" if rel.end is not None else "")
+        state = "ended" if rel.end is not None else "not a parent (a rival or its own family)"
+        described.append(
+            f"{reg.group(gid).name} {rel.type.replace('_', ' ')} {reg.group(rel.target).name} {span}, {state}"
+        )
+    return "the registry records no parent organisation in force: " + "; ".join(described)
 
 
 def _parent_already_there(r: Results, entries: pd.DataFrame) -> int:

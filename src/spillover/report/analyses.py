@@ -170,13 +170,20 @@ def run_analyses(
     lap("selection")
 
     say("tactics and change points")
+    coverage = file_coverage(store)
     tac = measures.tactics(sel)
     changes = tactic_changes(sel.events, orgs, signal="counts") if len(sel.events) >= 12 else None
     autonomy = measures.autonomy(sel, params, parent=parent)
     parent_id = autonomy.parent_id
     pivot = comparisons.identity_pivot(orgs, sel.group_id, parent_id)
     shift = (
-        comparisons.tactic_shift(sel.events, pivot, params.shift_tactic)
+        comparisons.tactic_shift(
+            sel.events,
+            pivot,
+            params.shift_tactic,
+            coded=comparisons.coded_files(store, params.shift_tactic),
+            coverage=coverage,
+        )
         if pivot is not None and len(sel.events)
         else None
     )
@@ -210,7 +217,6 @@ def run_analyses(
 
     say("theatres, response and trend")
     frag = measures.theatres(sel, params)
-    coverage = file_coverage(store)
     effects = comparisons.intervention_effects(
         sel.events, onsets, coverage, sel.family.ids, params.response_months
     )

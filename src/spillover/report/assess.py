@@ -24,19 +24,33 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from spillover.palette import source_name
 from spillover.report import charts, sections
+from spillover.report import sections_appraisal as appraisal
 from spillover.report.ach import Matrix, matrices
 from spillover.report.analyses import Parameters, Results, run_analyses, view_sentence
+from spillover.report.annex import evidence_frame, report_stem, write_evidence_csv
 from spillover.report.coverage import files_behind
-from spillover.report.judgments import CONFIDENCE_LEVELS, ENTRIES, EVENTS, PERIODS, KeyJudgment
+from spillover.report.judgments import (
+    CONFIDENCE_LEVELS,
+    ENTRIES,
+    EVENTS,
+    MODELS,
+    PERIODS,
+    WHY_NO_DIFFERENCE,
+    KeyJudgment,
+)
 from spillover.report.key_judgments import bottom_line, key_judgments
 from spillover.report.render import render_html, table, write_pdf
 from spillover.store import Store
+
+if TYPE_CHECKING:
+    from spillover.claims import CheckResult
 
 #: Section ids of the report, in order (also the anchors of the HTML).
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -67,6 +81,8 @@ class Assessment:
     html: Path | None
     pdf: Path | None
     json: Path
+    evidence_csv: Path | None
+    run: dict[str, Any]
     key_judgments: list[KeyJudgment]
     matrices: list[Matrix]
     sections: list[str]
@@ -78,7 +94,7 @@ class Assessment:
 
     @property
     def paths(self) -> list[Path]:
-        return [p for p in (self.html, self.pdf, self.json) if p is not None]
+        return [p for p in (self.html, self.pdf, self.json, self.evidence_csv) if p is not None]
 
     def judgment(self, key: str) -> KeyJudgment:
         return next(j for j in self.key_judgments if j.key == key)
@@ -160,16 +176,16 @@ def assess(
             claims = []
             if claims_file is not None:
                 step("checking the claims of the written assessment")
-                from spillover.report.claims import check_claims
+                from spillover.claims import check_claims, read_claims_text
 
-                claims = check_claims(
-                    Path(claims_file).read_text(encoding="utf-8"), db, results.selection.group_id
-                )
+                claims = check_claims(read_claims_text(claims_file), db, results.selection.group_id)
             step("drawing figures")
             clock = time.perf_counter()
+            run = {"since": since, "until": until, "parent": parent}
+            stem = report_stem(results.selection.group_id, run, results.params, Parameters())
             context = build_context(results, judgments, ach, db, since, until, claims)
+            context["evidence_csv"] = f"{stem}-evidence.csv"
             timings["figures"] = time.perf_counter() - clock
-            stem = f"{results.selection.group_id}-assessment"
             html_path = pdf_path = None
             step("rendering HTML")
             clock = time.perf_counter()
@@ -186,7 +202,9 @@ def assess(
             timings["total"] = time.perf_counter() - started
             assessment = Assessment(
                 group_id=results.selection.group_id, name=results.selection.name, out_dir=out, html=html_path, pdf=pdf_path,
-                json=out / f"{stem}.json", key_judgments=judgments, matrices=list(ach), sections=[s for s, _ in context["toc_all"]],
+                json=out / f"{stem}.json", evidence_csv=write_evidence_csv(
+                    evidence_frame(appraisal.evidence_events(results), judgments), out / f"{stem}-evidence.csv"),
+                run=run, key_judgments=judgments, matrices=list(ach), sections=[s for s, _ in context["toc_all"]],
                 params=results.params, results=results, timings=timings, figure_failures=context["failures"], claims=claims,
             )  # fmt: skip
             write_json(assessment, assessment.json)
@@ -217,11 +235,13 @@ def build_context(
     toc = list(SECTIONS)
     if claims:
         toc.insert(-2, ("claims", "Claims checked"))
+    from spillover.fusion.coverage import source_coverage
+
+    source_cov = source_coverage(store)
     context: dict[str, Any] = {
         "title": f"Assessment: {sel.name}",
         "version": _version(),
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "store_path": str(store.path),
         "span": span,
         "period": " to ".join(x for x in (str(since or "…"), str(until or "…"))) if since or until else "",
         "toc": [{"id": i, "title": t} for i, t in toc],
@@ -231,16 +251,17 @@ def build_context(
         "scale": sections.scale_table(),
         "matrices": [sections.matrix_view(m) for m in ach],
         "origins": sections.origins(r, failures),
-        "activity": sections.activity(r, failures),
+        "activity": sections.activity(r, failures, source_cov),
+        "coverage": appraisal.coverage(r, failures, source_cov),
         "expansion": sections.expansion(r, failures, charts.find_basemap()),
         "targets": sections.targets(r),
         "financing": sections.financing(r),
-        "autonomy": sections.autonomy(r, failures),
-        "fragmentation": sections.fragmentation(r),
-        "response": sections.response(r),
-        "outlook": sections.outlook(r, judgments),
+        "autonomy": appraisal.autonomy(r, failures),
+        "fragmentation": appraisal.fragmentation(r),
+        "response": appraisal.response(r),
+        "outlook": appraisal.outlook(r, judgments),
         "methods": methods(r, store),
-        "evidence": sections.evidence(r, judgments),
+        "evidence": appraisal.evidence(r, judgments),
         "evidence_limit": sections.EVIDENCE_LIMIT,
         "claims": claims_view(claims) if claims else None,
         "failures": failures,
@@ -320,7 +341,7 @@ def sources_used(r: Results) -> pd.DataFrame:
     def counts(frame: pd.DataFrame | None) -> str:
         if frame is None or frame.empty:
             return "none"
-        return ", ".join(f"{s} {n}" for s, n in frame["source"].value_counts().items())
+        return ", ".join(f"{source_name(s)} {n}" for s, n in frame["source"].value_counts().items())
 
     ev = r.events
     rows = [
@@ -339,11 +360,11 @@ def sources_used(r: Results) -> pd.DataFrame:
         ("autonomy (parent)", counts(r.parent.events if r.parent is not None else None)),
         (
             "response (files covering both windows)",
-            "; ".join(sorted({s for _, ba in r.interventions for s in ba.sources})) or "none",
+            "; ".join(sorted({source_name(s) for _, ba in r.interventions for s in ba.sources})) or "none",
         ),
         (
             "trend (files covering both windows)",
-            ", ".join(r.trend.sources) if r.trend is not None else "none",
+            ", ".join(map(source_name, r.trend.sources)) if r.trend is not None else "none",
         ),
     ]
     return pd.DataFrame(rows, columns=["analysis", "events by source"])
@@ -393,12 +414,13 @@ def methods(r: Results, store: Store) -> dict[str, Any]:
         f"(within 500 km), dates kept. {r.params.n_draws:,} draws per Monte Carlo test, seed {r.params.seed}; p-values with the +1 correction.",
         f"Event study: the group's monthly events in a country from {r.params.event_study_months} months before to after each "
         "exogenous onset, against the same months in countries the group was active in without an onset in that window.",
-        "Tactic shift: one-sided Fisher exact test of the tactic's share among events with a known tactic after vs before the "
-        "group's identity change (renaming or merger into it, else its first pledge or affiliation to the parent).",
-        "Western interests and kidnapping: one-sided Fisher exact test of the group's share against other actors' events in the "
-        "same (source, country, year) cells, with the comparison repeated within each source.",
-        "Response and trend: exact conditional binomial test of equal rates in two equal windows, counting only events from files "
-        "that cover the country over both windows.",
+        "Tactic shift: the tactic's share among events with a known tactic after vs before the group's identity change "
+        "(renaming or merger into it, else its first pledge or affiliation to the parent, else its own first pledge or "
+        "affiliation), from files that code the tactic and sources seeing both sides; one-sided Fisher exact p as evidence.",
+        "Western interests and kidnapping: the group's share against other actors' events in the same (source, country, year) "
+        "cells, with the comparison repeated within each source; one-sided Fisher exact p as evidence.",
+        "Response and trend: counts in two equal windows, counting only events from files that cover the country over both "
+        "windows; exact conditional binomial p as evidence.",
         "Autonomy: six components of spillover.analysis.autonomy (geography, tactics, targets, synchronisation, leadership, "
         f"self-financing), each needing {r.params.autonomy_min_events} events; a country is the parent's area only with "
         f"{r.params.parent_area_min_events}+ parent events there; peers are the parent's other affiliates with events.",
@@ -407,9 +429,13 @@ def methods(r: Results, store: Store) -> dict[str, Any]:
     language = [
         "Likelihood: ICD 203 bands; a value on a boundary belongs to the band farther from even chance, except 45% and 55% "
         "(roughly even chance); probabilities are clipped to 1–99%.",
-        "Tests against a null model: probability = 1 − p. Shares against a threshold: 1 − p of the exact binomial test (the level "
-        "of the one-sided Clopper–Pearson bound reaching the threshold), reported with the Wilson 95% interval. Two shares: "
-        "1 − p of the one-sided Fisher exact test. Two counts: 1 − p of the exact conditional binomial test.",
+        "Each likelihood is the posterior probability that the judgment's proposition is true under a stated model, never "
+        "1 − p: the p-values of the classical tests are quoted as evidence only.",
+        *MODELS.values(),
+        WHY_NO_DIFFERENCE,
+        "Cannot assess: a tactic is read only from files that code it (UCDP GED and the GTD subset without attack types leave "
+        "the suicide flag unknown); two windows are compared only when the same sources have events of any actor in the "
+        "group's countries in both. Judgments about the present hold as of the last date the data cover there.",
         f"Confidence ({'/'.join(CONFIDENCE_LEVELS)}): events — low below {EVENTS.moderate_at}, moderate below {EVENTS.high_at}, "
         f"else high (no judgment below {EVENTS.minimum}); country entries — {ENTRIES.moderate_at}/{ENTRIES.high_at} "
         f"(none below {ENTRIES.minimum}); years — {PERIODS.moderate_at}/{PERIODS.high_at} (none below {PERIODS.minimum}). "
@@ -443,8 +469,12 @@ def methods(r: Results, store: Store) -> dict[str, Any]:
             context_files(r), {"what": "Data", "file": "File", "sha256": "sha256"}, caption="Context data"
         ),
         "certainty_text": certainty_text,
-        "sources_used": table(sources_used(r), caption="Events entering each analysis, by source"),
-        "parameters": sections.parameters_table(r),
+        "sources_used": table(
+            sources_used(r),
+            {"analysis": "Analysis", "events by source": "Events by source"},
+            caption="Events entering each analysis, by source",
+        ),
+        "parameters": appraisal.parameters_table(r),
         "tests": tests,
         "language": language,
         "limitations": limitations,
@@ -486,17 +516,14 @@ def _limitations(r: Results) -> list[str]:
     return out
 
 
-def claims_view(claims: list[Any]) -> dict[str, Any]:
+def claims_view(claims: CheckResult) -> dict[str, Any]:
     rows = [
-        {"claim": c.text, "kind": c.kind, "verdict": c.verdict, "data": c.data_figure, "explanation": c.explanation,
+        {"claim": c.text, "kind": c.kind, "verdict": c.label, "data": c.data_figure, "explanation": c.explanation,
          "events": c.event_ids}
         for c in claims
     ]  # fmt: skip
-    counts = pd.Series([c.verdict for c in claims]).value_counts().to_dict()
     return {
-        "summary": f"{len(claims)} checkable claims found: "
-        + ", ".join(f"{n} {v}" for v, n in counts.items())
-        + ".",
+        "summary": f"{len(claims)} checkable claims found: {claims.summary_line()}.",
         "table": table(
             pd.DataFrame(rows),
             {
@@ -533,7 +560,8 @@ def write_json(a: Assessment, path: Path) -> Path:
         "group_id": a.group_id,
         "name": a.name,
         "generated": datetime.now(UTC).isoformat(),
-        "files": {"html": a.html, "pdf": a.pdf},
+        "files": {"html": a.html, "pdf": a.pdf, "evidence_csv": a.evidence_csv},
+        "run": a.run,
         "key_judgments": [dataclasses.asdict(j) for j in a.key_judgments],
         "competing_hypotheses": [
             {
@@ -547,10 +575,10 @@ def write_json(a: Assessment, path: Path) -> Path:
             }
             for m in a.matrices
         ],  # fmt: skip
-        "parameters": dataclasses.asdict(a.params),
+        "parameters": {**a.run, **dataclasses.asdict(a.params)},
         "selection": a.results.selection.parameters(),
         "measures": {name: result.to_dict() for name, result in a.results.headline.items()},
-        "claims": [dataclasses.asdict(c) for c in a.claims],
+        "claims": [c.as_dict() for c in a.claims],
         "timings": a.timings,
     }
     path.write_text(json.dumps(doc, indent=1, default=_json_default, ensure_ascii=False), encoding="utf-8")

@@ -17,17 +17,14 @@ import pandas as pd
 import vl_convert
 
 from spillover.analysis.tactics import TacticChanges, TacticProfile, tactic_chart
+from spillover.countries import iso3_to_name
+from spillover.formatting import relation_words
+from spillover.palette import SOURCE_COLOURS, source_name, source_scale  # noqa: F401 - SOURCE_COLOURS re-exported
 
 _ID = re.compile(r'\bid="([^"]+)"')
 _XML_HEAD = re.compile(r"^\s*<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
-#: Palette of the data sources, fixed so every chart colours a source the same way.
-SOURCE_COLOURS = {
-    "acled": "#1b9e77",
-    "ged": "#d95f02",
-    "gtd": "#7570b3",
-    "rand": "#e7298a",
-    "gdelt": "#66a61e",
-}
+#: Colour of a year no source covers (a gap, not a zero).
+NO_DATA_COLOUR = "#e6e6e6"
 
 
 def namespaced(svg: str, prefix: str) -> str:
@@ -120,9 +117,27 @@ def _values(frame: pd.DataFrame) -> alt.Data:
     return alt.Data(values=out.to_dict(orient="records"))
 
 
-def activity_chart(events: pd.DataFrame, org_events: pd.DataFrame | None = None, title: str = "") -> str:
-    """Events per year, stacked by source, with the organisational changes of the lineage as rules."""
-    from spillover.report.coverage import SEVERAL_SOURCES, source_label
+def year_axis(years: list[int], title: str = "Year") -> alt.X:
+    """An ordinal year axis that shows every year of ``years`` (empty years included, labels upright)."""
+    return alt.X("year:O", title=title, scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=-90))
+
+
+def span_years(events: pd.DataFrame) -> list[int]:
+    """Every year from the first to the last event (no year skipped)."""
+    years = events["year"].dropna().astype(int)
+    return list(range(int(years.min()), int(years.max()) + 1)) if len(years) else []
+
+
+def activity_chart(
+    events: pd.DataFrame,
+    org_events: pd.DataFrame | None = None,
+    title: str = "",
+    uncovered: set[int] | frozenset[int] = frozenset(),
+) -> str:
+    """Events per year, stacked by source, every year of the span on the axis (a year without events is a
+    zero); years in ``uncovered`` (no source covers the group's countries) are grey bands — no data, not
+    zero; the organisational changes of the lineage are rules."""
+    from spillover.report.coverage import source_label
 
     counts = (
         events.assign(source=source_label(events))
@@ -130,80 +145,94 @@ def activity_chart(events: pd.DataFrame, org_events: pd.DataFrame | None = None,
         .size()
         .reset_index(name="events")
     )
-    sources = sorted(counts["source"].unique())
-    bars = (
+    years = span_years(events)
+    domain, colours = source_scale(sorted(counts["source"].unique()), names=True)
+    counts["source"] = counts["source"].map(source_name)
+    x = year_axis(years)
+    layers: list[alt.Chart] = []
+    gaps = sorted(y for y in uncovered if y in set(years))
+    if gaps:
+        layers.append(
+            alt.Chart(_values(pd.DataFrame({"year": gaps, "what": "no data"})))
+            .mark_bar(color=NO_DATA_COLOUR)
+            .encode(x=x, y=alt.value(0), y2=alt.value(220), tooltip=["year:O", "what:N"])
+        )
+    layers.append(
         alt.Chart(_values(counts))
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title="Year"),
+            x=x,
             y=alt.Y("events:Q", title="Events"),
-            color=alt.Color(
-                "source:N",
-                title="Source",
-                scale=alt.Scale(
-                    domain=sources,
-                    range=[
-                        SOURCE_COLOURS.get(s, "#555555" if s == SEVERAL_SOURCES else "#999999")
-                        for s in sources
-                    ],
-                ),
-            ),
+            color=alt.Color("source:N", title="Source", scale=alt.Scale(domain=domain, range=colours)),
             tooltip=["year:O", "source:N", "events:Q"],
         )
     )
-    layers: list[alt.Chart] = [bars]
     if org_events is not None and len(org_events):
-        years = set(counts["year"].astype(int))
         orgs = org_events.assign(year=pd.to_datetime(org_events["date"]).dt.year)
         orgs = orgs[
             orgs["year"].isin(years)
             & orgs["kind"].isin(["renamed_to", "merged_into", "pledged_allegiance_to", "split_from"])
         ]
         orgs = orgs.drop_duplicates("year").assign(
-            label=lambda d: d["kind"].str.replace("_", " ") + " " + d["year"].astype(str)
+            label=lambda d: d["kind"].map(relation_words) + " " + d["year"].astype(str)
         )
         if len(orgs):
             data = _values(orgs[["year", "label"]])
-            layers.append(alt.Chart(data).mark_rule(color="#444444", strokeDash=[3, 3]).encode(x="year:O"))
+            layers.append(alt.Chart(data).mark_rule(color="#444444", strokeDash=[3, 3]).encode(x=x))
             layers.append(
                 alt.Chart(data)
                 .mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=9, color="#444444")
-                .encode(x="year:O", y=alt.value(4), text="label:N")
+                .encode(x=x, y=alt.value(4), text="label:N")
             )
-    chart = alt.layer(*layers).properties(width=640, height=220, title=title or "Events per year by source")
+    chart = alt.layer(*layers).properties(width=600, height=220, title=title or "Events per year by source")
     return to_svg(chart, "activity")
 
 
-def tactics_svg(profile: TacticProfile, changes: TacticChanges | None, title: str) -> str:
-    """The tactics module's share chart with the detected change points as rules."""
-    base = tactic_chart(profile, title=title)
+def tactics_svg(
+    profile: TacticProfile, changes: TacticChanges | None, title: str, years: list[int] | None = None
+) -> str:
+    """The tactics module's yearly share chart, with the years of the detected change points as rules."""
+    base = tactic_chart(profile, title=title, years=years)
     if changes is None or changes.changes.empty:
         return to_svg(base, "tactics")
-    marks = changes.changes[["month"]].assign(month=lambda d: pd.to_datetime(d["month"]))
+    marks = pd.DataFrame({"year": sorted(set(pd.to_datetime(changes.changes["month"]).dt.year.astype(int)))})
     rules = (
         alt.Chart(_values(marks))
         .mark_rule(color="black", strokeWidth=1.5, strokeDash=[5, 3])
-        .encode(x="month:T")
+        .encode(x=alt.X("year:O"))
     )
     return to_svg(alt.layer(base, rules), "tactics")
 
 
 def countries_chart(events: pd.DataFrame) -> str:
-    """Events per year in each country (the spread over time, for the expansion section)."""
-    counts = events.assign(country=events["country_iso3"].fillna("?")).groupby(["year", "country"]).size()
-    frame = counts.reset_index(name="events")
+    """Events per year in each country (the spread over time, for the expansion section), countries by
+    name, every year of the span on the axis."""
+    names = events["country_iso3"].map(lambda c: iso3_to_name(c) if isinstance(c, str) else "unknown")
+    frame = events.assign(country=names).groupby(["year", "country"]).size().reset_index(name="events")
     chart = (
         alt.Chart(_values(frame))
         .mark_rect()
         .encode(
-            x=alt.X("year:O", title="Year"),
+            x=year_axis(span_years(events)),
             y=alt.Y("country:N", title="Country", sort="-x"),
             color=alt.Color("events:Q", title="Events", scale=alt.Scale(scheme="orangered")),
             tooltip=["year:O", "country:N", "events:Q"],
         )
-        .properties(width=640, title="Events per country and year")
+        .properties(width=600, title="Events per country and year")
     )
     return to_svg(chart, "countries")
+
+
+def coverage_svg(table: pd.DataFrame, title: str) -> str:
+    """The coverage chart of ``spillover sources`` (:func:`spillover.fusion.coverage.coverage_chart`), with
+    countries and sources by name."""
+    from spillover.fusion.coverage import coverage_chart
+
+    named = table.assign(
+        country_iso3=table["country_iso3"].map(iso3_to_name), source=table["source"].map(source_name)
+    )
+    chart = coverage_chart(named, title=title).configure_view(strokeWidth=0)
+    return to_svg(chart, "coverage")
 
 
 def peers_chart(peers: pd.DataFrame, group: str) -> str:
@@ -247,12 +276,12 @@ def event_study_svg(study) -> str:  # noqa: ANN001 - EventStudyResult
 
 
 def lineage_svg(group_id: str) -> str:
-    """The registry's lineage timeline of the group, rendered by matplotlib, as inline SVG."""
-    from spillover.actors import render_lineage
+    """The registry's lineage diagram of the group (a layered networkx layout drawn by matplotlib, labels
+    as text), as inline SVG."""
+    from spillover.actors.graph import render_lineage_diagram
 
     with tempfile.TemporaryDirectory() as tmp:
-        paths = render_lineage(group_id, Path(tmp) / "lineage")
-        svg = next(p for p in paths if p.suffix == ".svg").read_text(encoding="utf-8")
+        svg = render_lineage_diagram(group_id, Path(tmp) / "lineage").read_text(encoding="utf-8")
     return namespaced(svg, "lineage")
 
 

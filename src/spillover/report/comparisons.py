@@ -42,10 +42,14 @@ from spillover.analysis._common import ids, uses_tactic, with_dates
 from spillover.analysis.fragmentation import Fragmentation
 from spillover.analysis.tactics import primary_tactics
 from spillover.analysis.targets import classify_targets, load_country_groups
+from spillover.countries import iso3_to_name
 from spillover.report.coverage import covering_files, files_behind, sources_behind
 from spillover.report.judgments import (
-    probability_rate_lower,
-    probability_share_greater,
+    Posterior,
+    p_rate_lower,
+    p_share_greater,
+    posterior_rate_lower,
+    posterior_share_greater,
 )
 from spillover.selection.group import stored_ids
 from spillover.store import Store
@@ -209,8 +213,8 @@ class ShareComparison:
     n: int
     k_other: int
     n_other: int
-    probability: float  # that the group's share is greater (1 − p, Fisher exact, one-sided)
-    p_value: float
+    posterior: Posterior | None  # that the group's share is greater (None without events on either side)
+    p_value: float  # one-sided Fisher exact test: evidence, not likelihood
     evidence: list[str] = field(default_factory=list)
     by_rule: dict[str, int] = field(default_factory=dict)
     by_source: dict[str, int] = field(default_factory=dict)
@@ -243,7 +247,8 @@ def compare_shares(
     """Share of ``events`` where ``mask`` holds against the share among ``others``, with the Fisher test."""
     k, n = int(mask.sum()), len(mask)
     k2, n2 = int(other_mask.sum()), len(other_mask)
-    prob, p = probability_share_greater(k, n, k2, n2) if n and n2 else (float("nan"), float("nan"))
+    post = posterior_share_greater(k, n, k2, n2) if n and n2 else None
+    p = p_share_greater(k, n, k2, n2) if n and n2 else float("nan")
     # within one source's wording: a fused event in the stratum of the source its columns come from
     wording = wording_source(events)
     strata = {
@@ -254,7 +259,7 @@ def compare_shares(
         for src in sorted(set(wording))
     } if len(events) else {}  # fmt: skip
     return ShareComparison(
-        what, k, n, k2, n2, prob, p,
+        what, k, n, k2, n2, post, p,
         evidence=ids(events[mask], limit=None),
         by_source=source_counts(events),
         other_by_source=others["source"].value_counts().to_dict() if len(others) else {},
@@ -295,20 +300,33 @@ def kidnapping_share(group_events: pd.DataFrame, others: pd.DataFrame) -> ShareC
 
 
 def identity_pivot(org_events: pd.DataFrame, group_id: str, parent_id: str | None) -> dict | None:
-    """The organisational change a tactic shift is tested around (see the module docstring)."""
+    """The organisational change a tactic shift is tested around (see the module docstring).  Without a
+    parent in force, the group's own first pledge or affiliation to any organisation, even one that has
+    ended (the registry records it, so the report must not say it records none)."""
     if org_events is None or org_events.empty:
         return None
     org = org_events.assign(date=pd.to_datetime(org_events["date"])).sort_values("date")
     into_group = org[(org["other_group_id"] == group_id) & org["kind"].isin(["renamed_to", "merged_into"])]
     if len(into_group):
         return into_group.iloc[0].to_dict()
-    if parent_id:
-        to_parent = org[
-            (org["other_group_id"] == parent_id) & org["kind"].isin(["pledged_allegiance_to", "affiliate_of"])
-        ]
-        if len(to_parent):
-            return to_parent.iloc[0].to_dict()
+    ties = org[org["kind"].isin(["pledged_allegiance_to", "affiliate_of"])]
+    to_parent = ties[ties["other_group_id"] == parent_id] if parent_id else ties[ties["group_id"] == group_id]
+    if len(to_parent):
+        return to_parent.iloc[0].to_dict()
     return None
+
+
+def coded_files(store: Store, tactic: str) -> frozenset[str]:
+    """The files whose rows can show ``tactic``: for suicide attacks, files whose loader sets the
+    ``suicide`` flag (UCDP GED and the GTD subset without attack types leave it unknown); for another
+    tactic, files with a row naming it.  A share of a tactic is read only from these files."""
+    if tactic == "suicide_attack":
+        sql = "SELECT DISTINCT file_id FROM events WHERE suicide IS NOT NULL"
+        frame = store.query(sql)
+    else:
+        sql = "SELECT DISTINCT file_id FROM events WHERE tactic = ? OR list_contains(tactics, ?)"
+        frame = store.query(sql, [tactic, tactic])
+    return frozenset(frame["file_id"].astype(str))
 
 
 @dataclass
@@ -321,10 +339,14 @@ class TacticShift:
     n_before: int
     k_after: int
     n_after: int
-    probability: float  # that the share after is greater (1 − p, Fisher exact, one-sided)
-    p_value: float
+    posterior: Posterior | None  # that the share after is greater (None without events on either side)
+    p_value: float  # one-sided Fisher exact test: evidence, not likelihood
     sources: dict[str, int]
     evidence: list[str]
+    #: events left out, by reason ("not coded", "one window only"), then window and source
+    left_out: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    before_sources: dict[str, int] = field(default_factory=dict)
+    after_sources: dict[str, int] = field(default_factory=dict)
 
     @property
     def share_before(self) -> float:
@@ -335,20 +357,93 @@ class TacticShift:
         return self.k_after / self.n_after if self.n_after else float("nan")
 
 
-def tactic_shift(events: pd.DataFrame, pivot: dict, tactic: str = "suicide_attack") -> TacticShift:
-    """Did ``tactic`` become more frequent after the pivot?  Events dated across the pivot are left out."""
+def tactic_shift(
+    events: pd.DataFrame,
+    pivot: dict,
+    tactic: str = "suicide_attack",
+    coded: Iterable[str] | None = None,
+    coverage: pd.DataFrame | None = None,
+) -> TacticShift:
+    """Did ``tactic`` become more frequent after the pivot?  Events dated across the pivot are left out;
+    with ``coded`` (:func:`coded_files`) so are events none of whose files code the tactic (a source that
+    cannot record a suicide attack adds only 'no' to the share); with ``coverage``, so are events whose
+    sources have no file covering the other side of the pivot in the group's countries (one window would
+    be seen through a source the other is not)."""
     ev = with_dates(events)
     ev = ev[primary_tactics(ev) != "unknown"]
     when = pd.Timestamp(pivot["date"])
-    before, after = ev[ev["date_end"] < when], ev[ev["date_start"] >= when]
+    ev = ev[(ev["date_end"] < when) | (ev["date_start"] >= when)]
+    side = pd.Series(np.where(ev["date_end"] < when, "before", "after"), index=ev.index)
+    left_out: dict[str, dict[str, dict[str, int]]] = {}
+    if coded is not None:
+        coded = frozenset(map(str, coded))
+        ok = files_behind(ev).map(lambda files: bool(set(map(str, files)) & coded)).astype(bool)
+        left_out["not coded"] = _by_side(ev[~ok], side[~ok])
+        ev, side = ev[ok], side[ok]
+    if coverage is not None and len(ev):
+        windows = ((ev["date_start"].min(), when - pd.Timedelta(days=1)), (when, ev["date_end"].max()))
+        changed = changed_sources(coverage, set(ev["country_iso3"].dropna()), *windows, files=coded)
+        one_sided = set(changed["only_first"]) | set(changed["only_second"])
+        ok = sources_behind(ev).map(lambda ss: not set(ss) <= one_sided).astype(bool)
+        left_out["one window only"] = _by_side(ev[~ok], side[~ok])
+        ev, side = ev[ok], side[ok]
+    before, after = ev[side == "before"], ev[side == "after"]
     used_before, used_after = uses_tactic(before, tactic), uses_tactic(after, tactic)
     k1, n1, k2, n2 = int(used_after.sum()), len(after), int(used_before.sum()), len(before)
-    prob, p = probability_share_greater(k1, n1, k2, n2) if n1 and n2 else (float("nan"), float("nan"))
+    post = posterior_share_greater(k1, n1, k2, n2) if n1 and n2 else None
+    p = p_share_greater(k1, n1, k2, n2) if n1 and n2 else float("nan")
     return TacticShift(
-        tactic, pivot, k2, n2, k1, n1, prob, p,
+        tactic, pivot, k2, n2, k1, n1, post, p,
         sources=source_counts(pd.concat([before, after])),
         evidence=ids(pd.concat([before[used_before], after[used_after]]), limit=None),
+        left_out={why: counts for why, counts in left_out.items() if any(counts.values())},
+        before_sources=source_counts(before), after_sources=source_counts(after),
     )  # fmt: skip
+
+
+def _by_side(events: pd.DataFrame, side: pd.Series) -> dict[str, dict[str, int]]:
+    return {w: source_counts(events[side == w]) for w in ("before", "after")}
+
+
+def changed_sources(
+    coverage: pd.DataFrame,
+    countries: Iterable[str],
+    first: tuple[pd.Timestamp, pd.Timestamp],
+    second: tuple[pd.Timestamp, pd.Timestamp],
+    files: Iterable[str] | None = None,
+) -> dict[str, list[str]]:
+    """Sources with events of any actor in ``countries`` during only one of two windows (a file counts
+    for a window its span in the country overlaps; ``files`` restricts to some files).  Two windows seen
+    through different sources cannot be compared: a change of data would read as a change of behaviour.
+    Returns {"only_first": [...], "only_second": [...]} (both empty when the windows match)."""
+    rows = coverage[coverage["country_iso3"].isin(set(countries))]
+    if files is not None:
+        rows = rows[rows["file_id"].astype(str).isin(set(map(str, files)))]
+
+    def seen(start: pd.Timestamp, end: pd.Timestamp) -> set[str]:
+        hit = rows[(rows["first"] <= pd.Timestamp(end)) & (rows["last"] >= pd.Timestamp(start))]
+        return set(hit["source"].astype(str))
+
+    a, b = seen(*first), seen(*second)
+    return {"only_first": sorted(a - b), "only_second": sorted(b - a)}
+
+
+def data_end(coverage: pd.DataFrame, events: pd.DataFrame) -> pd.Timestamp | None:
+    """The last date the data cover for a group: the latest event date, of any actor, of the files that
+    hold the group's ``events``, each in the countries where it holds them.  Judgments about the present
+    hold 'as of' this date."""
+    if events.empty:
+        return None
+    cells = (
+        events[["country_iso3"]]
+        .assign(file_id=files_behind(events))
+        .explode("file_id")
+        .dropna()
+        .drop_duplicates()
+    )
+    rows = coverage.merge(cells.astype({"file_id": str}), on=["file_id", "country_iso3"])
+    last = rows["last"].max() if len(rows) else pd.NaT
+    return None if pd.isna(last) else pd.Timestamp(last)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -366,12 +461,21 @@ class BeforeAfter:
     months: int
     before: int
     after: int
-    probability_lower: float  # that the rate after is lower (1 − p, exact conditional binomial)
-    p_value: float
+    posterior: Posterior  # that the rate after is lower (Gamma–Poisson, see judgments.MODELS)
+    p_value: float  # exact conditional binomial test: evidence, not likelihood
     sources: list[str]
     evidence_before: list[str]
     evidence_after: list[str]
     left_out: int  # group events in the windows from files that do not cover both
+    #: sources with events of any actor in the countries during only one window (see changed_sources)
+    changed: dict[str, list[str]] = field(default_factory=dict)
+    #: the files counted (those covering both windows), for the 'as of' date
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def same_sources(self) -> bool:
+        """Were both windows seen through the same sources?"""
+        return not (self.changed.get("only_first") or self.changed.get("only_second"))
 
 
 def before_after(
@@ -395,7 +499,10 @@ def before_after(
     kept = window[ok]
     file_source = dict(zip(coverage["file_id"], coverage["source"], strict=True))
     before, after = kept[kept["date_end"] < date], kept[kept["date_start"] >= date]
-    prob, p = probability_rate_lower(len(before), len(after))
+    countries = [country] if country is not None else sorted(set(window["country_iso3"].dropna()))
+    changed = changed_sources(
+        coverage, countries, (start, date - pd.Timedelta(days=1)), (date, end - pd.Timedelta(days=1))
+    )
     return BeforeAfter(
         label=label,
         country=country,
@@ -403,12 +510,14 @@ def before_after(
         months=months,
         before=len(before),
         after=len(after),
-        probability_lower=prob,
-        p_value=p,
+        posterior=posterior_rate_lower(len(before), len(after)),
+        p_value=p_rate_lower(len(before), len(after)),
         sources=sorted({str(file_source[f]) for files in covering[ok] for f in files}),
         evidence_before=ids(before, limit=None),
         evidence_after=ids(after, limit=None),
         left_out=int((~ok).sum()),
+        changed=changed,
+        files=sorted({str(f) for files in covering[ok] for f in files}),
     )
 
 
@@ -440,7 +549,7 @@ def intervention_effects(
     """Before/after counts of the group's events in the country of each intervention."""
     out = []
     for row in interventions(onsets, events, group_ids, months).to_dict("records"):
-        label = f"{row['detail']} ({row['country_iso3']}, {pd.Timestamp(row['date']):%Y-%m-%d})"
+        label = f"{row['detail']} ({iso3_to_name(row['country_iso3'])}, {pd.Timestamp(row['date']):%Y-%m-%d})"
         out.append(
             (
                 row,

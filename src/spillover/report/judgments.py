@@ -18,19 +18,25 @@ A value on a boundary belongs to the band farther from even chance, except 45% a
 even chance": so the scale is symmetric (the term of ``p`` mirrors the term of ``1 − p``) and monotonic.
 Probabilities are clipped to [1%, 99%] first: event data never make a judgment certain.
 
-Where the probability comes from (one rule per kind of statistic, all with scipy):
+Where the probability comes from: the posterior probability that the stated proposition is true under a
+stated model with a weak, documented prior (never ``1 − p``: a p-value is the probability of data this
+extreme if nothing differs, not the probability that the judgment is true).  Each model is stated in
+:data:`MODELS` (the methods annex prints them) and computed with scipy:
 
-* a **test against a null model** (permutation or Monte Carlo): the probability that the pattern is not
-  chance, ``1 − p`` (:func:`probability_not_chance`);
-* a **share** against a threshold (e.g. "most of its events lie outside the parent's theatres"): ``1 − p``
-  of the exact one-sided binomial test, which is also the confidence level at which the one-sided
-  Clopper–Pearson bound just reaches the threshold (:func:`probability_share_above`,
-  :func:`probability_share_below`); the share is reported with its Wilson 95% interval
-  (:func:`share_interval`);
-* **two shares** (the group vs a comparison set): ``1 − p`` of the one-sided Fisher exact test
-  (:func:`probability_share_greater`);
-* **two counts over equal windows** (before vs after an intervention): ``1 − p`` of the exact conditional
-  binomial test of equal rates (:func:`probability_rate_lower`).
+* a **share** against a threshold ("most of its events lie outside the parent's theatres"): Beta–binomial,
+  Jeffreys prior, ``P(θ > t | k, n)`` (:func:`posterior_share_above`, :func:`posterior_share_below`); the
+  share is reported with its Wilson 95% interval (:func:`share_interval`);
+* **two shares** (the group vs a comparison set): Beta–binomial with a no-difference hypothesis of prior
+  probability ½ (:func:`posterior_share_greater`);
+* **two counts over equal windows** (before vs after an intervention): Gamma–Poisson with a no-change
+  hypothesis of prior probability ½, exact through the Beta form of the rate split
+  (:func:`posterior_rate_lower`);
+* **entries against a null model** (the opportunism test): the null model's expected share against the
+  group's own share, with prior probability ½ on the null (:func:`posterior_above_null`).
+
+Comparisons give even prior odds to "no difference" because, with a continuous prior alone, the posterior
+of a direction reproduces 1 − (mid-)p (:data:`WHY_NO_DIFFERENCE`).  The p-values of the classical tests
+stay in the evidence line of each judgment (:func:`p_share_greater`, :func:`p_rate_lower`).
 
 Confidence (low / moderate / high) is about the evidence, not the probability (:func:`confidence_level`):
 the amount of evidence sets a ceiling (below ``moderate_at`` units: low; below ``high_at``: moderate; else
@@ -41,10 +47,12 @@ what it cannot assess (:func:`insufficient`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from scipy import stats
+import numpy as np
+from scipy import special, stats
 
 #: ICD 203 estimative terms with their probability ranges, from least to most likely.
 ESTIMATIVE_BANDS: tuple[tuple[str, float, float], ...] = (
@@ -96,13 +104,158 @@ def band(term: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Statistics → probability
+# Statistics → probability: posterior probabilities under stated models
 # ---------------------------------------------------------------------------------------------
 
+#: The weak prior of every share or rate split: Jeffreys' Beta(½, ½).
+JEFFREYS: tuple[float, float] = (0.5, 0.5)
+#: Prior probability that a comparison shows *no* difference at all (Jeffreys' even odds).
+PRIOR_NO_DIFFERENCE = 0.5
 
-def probability_not_chance(p_value: float) -> float:
-    """Probability that a pattern tested against a null model is not chance: ``1 − p``, clipped."""
-    return clip_probability(1.0 - float(p_value))
+#: Each model as the methods annex states it (key → text).
+MODELS: dict[str, str] = {
+    "share": (
+        "Share against a threshold (Beta–binomial): k of n events (or years) are independent draws with an unknown "
+        "share θ; prior Jeffreys Beta(½, ½); posterior Beta(k + ½, n − k + ½); the probability is P(θ > t) or "
+        "P(θ < t) under that posterior (scipy.stats.beta). The threshold (e.g. one half for 'mostly') defines the "
+        "proposition; it is not a hypothesis of no effect, so no prior mass sits on it."
+    ),
+    "two_shares": (
+        "Two shares (Beta–binomial with a no-difference hypothesis): H0 — both sets of events share one θ; H1 — "
+        "each has its own θ. Prior: P(H0) = ½, every θ Jeffreys Beta(½, ½). P(H1 | data) from the exact Bayes "
+        "factor (ratio of Beta functions); P(θ_group > θ_other | H1, data) by integrating the two Beta posteriors "
+        "(midpoint rule over 20,000 quantiles). The probability of the proposition is P(H1 | data) × P(direction | H1, data)."
+    ),
+    "rates": (
+        "Two counts over equal windows (Gamma–Poisson with a no-change hypothesis): events are Poisson with rate "
+        "λ_before and λ_after; H0 — equal rates; H1 — independent rates with Gamma(½, ε → 0) priors. The total "
+        "rate has the same prior under both, so only the split between the windows informs: π = λ_after / "
+        "(λ_before + λ_after) is ½ under H0 and Beta(½, ½) a priori under H1, Beta(after + ½, before + ½) a "
+        "posteriori (the exact Beta form of the two Gamma posteriors over equal exposure). P(H0) = ½. The "
+        "probability that the rate fell is P(H1 | data) × P(π < ½ | H1, data)."
+    ),
+    "null": (
+        "Entries against the null model (posterior predictive check of the null): H0 — the null model (entry dates "
+        "permuted among the entry countries): each entry follows an onset with the null's expected share e, the "
+        "count binomial (the Monte Carlo error of e, below 0.5 points at 10,000 draws, is neglected); H1 — the "
+        "group's entries follow onsets with their own share θ, Jeffreys Beta(½, ½). P(H0) = ½. The probability "
+        "that the entries were timed to instability is P(H1 | k) × P(θ > e | H1, k)."
+    ),
+}
+
+#: Why comparisons carry a no-difference hypothesis (the methods annex says it once).
+WHY_NO_DIFFERENCE = (
+    "Why comparisons put prior mass on 'no difference': with a continuous prior alone, the posterior that one "
+    "rate or share exceeds another reproduces 1 − (mid-)p of the one-sided test, so p = 0.15 would read 'very "
+    "likely'. A p-value is the probability of data this extreme if nothing differs, not the probability that "
+    "something does; giving 'nothing differs' even prior odds (Jeffreys 1961, ch. 5) makes p ≈ 0.1 at most "
+    "'likely' (Sellke, Bayarri & Berger 2001: P(H0 | p) ≥ 1 / (1 + 1/(−e·p·ln p)) ≈ 0.38 at p = 0.1)."
+)
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """The probability that a stated proposition is true under a stated model.
+
+    ``p_difference`` is P(H1 | data), the probability that there is any difference at all (comparisons
+    only); ``p_direction`` is P(the proposition's direction | H1, data)."""
+
+    probability: float
+    model: str  # key of MODELS
+    p_difference: float | None = None
+    p_direction: float | None = None
+
+    @property
+    def text(self) -> str:
+        """The model in one line, for the judgment's rule."""
+        return MODEL_NAMES[self.model]
+
+
+MODEL_NAMES: dict[str, str] = {
+    "share": "posterior P(θ beyond the threshold), Beta–binomial, Jeffreys prior",
+    "two_shares": "posterior P(a difference) × P(group's share higher | a difference), Beta–binomial, "
+    "Jeffreys priors, P(no difference) = ½ a priori",
+    "rates": "posterior P(a change) × P(rate lower after | a change), Gamma–Poisson over equal windows, "
+    "Jeffreys priors, P(no change) = ½ a priori",
+    "null": "posterior P(not the null) × P(share above the null's | not the null), Beta–binomial against the "
+    "null model's expected share, Jeffreys prior, P(null) = ½ a priori",
+}
+
+
+def _beta_posterior(k: int, n: int) -> stats.rv_continuous:
+    a, b = JEFFREYS
+    return stats.beta(int(k) + a, int(n) - int(k) + b)
+
+
+def posterior_share_above(k: int, n: int, threshold: float) -> Posterior:
+    """P(θ > threshold | k of n), Jeffreys prior (see MODELS['share'])."""
+    return Posterior(float(_beta_posterior(k, n).sf(float(threshold))), "share")
+
+
+def posterior_share_below(k: int, n: int, threshold: float) -> Posterior:
+    """P(θ < threshold | k of n), Jeffreys prior (see MODELS['share'])."""
+    return Posterior(float(_beta_posterior(k, n).cdf(float(threshold))), "share")
+
+
+def _with_no_difference(log_bf10: float, p_direction: float, model: str) -> Posterior:
+    """Combine the Bayes factor of 'a difference' against 'none' (prior odds from PRIOR_NO_DIFFERENCE)
+    with the probability of the direction given a difference."""
+    prior_log_odds = math.log((1 - PRIOR_NO_DIFFERENCE) / PRIOR_NO_DIFFERENCE)
+    p_difference = float(special.expit(log_bf10 + prior_log_odds))
+    return Posterior(p_difference * p_direction, model, p_difference, float(p_direction))
+
+
+#: Quantile nodes of :func:`probability_greater` (midpoint rule: error below 1 / nodes even when one
+#: posterior is much narrower than the other and the integrand is a step).
+QUANTILE_NODES = 20_000
+
+
+def probability_greater(first: stats.rv_continuous, second: stats.rv_continuous) -> float:
+    """P(X > Y) for independent continuous X ~ first and Y ~ second: ∫₀¹ P(X > F_Y⁻¹(u)) du, by the
+    midpoint rule on the quantiles of Y (a bounded integrand on the unit interval, so a narrow posterior
+    cannot hide between the nodes the way it can from an adaptive quadrature over θ)."""
+    u = (np.arange(QUANTILE_NODES) + 0.5) / QUANTILE_NODES
+    return float(np.clip(np.mean(first.sf(second.ppf(u))), 0.0, 1.0))
+
+
+def posterior_share_greater(k1: int, n1: int, k2: int, n2: int) -> Posterior:
+    """P(share 1 > share 2 | data) with a no-difference hypothesis (see MODELS['two_shares'])."""
+    a, b = JEFFREYS
+    k1, n1, k2, n2 = int(k1), int(n1), int(k2), int(n2)
+    log_bf10 = (
+        special.betaln(k1 + a, n1 - k1 + b)
+        + special.betaln(k2 + a, n2 - k2 + b)
+        - special.betaln(k1 + k2 + a, n1 + n2 - k1 - k2 + b)
+        - special.betaln(a, b)
+    )
+    direction = probability_greater(_beta_posterior(k1, n1), _beta_posterior(k2, n2))
+    return _with_no_difference(float(log_bf10), direction, "two_shares")
+
+
+def posterior_rate_lower(before: int, after: int) -> Posterior:
+    """P(rate after < rate before | counts in two equal windows) with a no-change hypothesis (see
+    MODELS['rates'])."""
+    a, b = JEFFREYS
+    before, after = int(before), int(after)
+    log_bf10 = special.betaln(after + a, before + b) - special.betaln(a, b) + (before + after) * math.log(2)
+    direction = float(stats.beta(after + a, before + b).cdf(0.5))
+    return _with_no_difference(float(log_bf10), direction, "rates")
+
+
+def posterior_above_null(k: int, n: int, expected: float) -> Posterior:
+    """P(the group's share of entries following an onset exceeds the null model's expected share | k of n),
+    with prior mass on the null model itself (see MODELS['null'])."""
+    a, b = JEFFREYS
+    k, n, e = int(k), int(n), float(expected)
+    log_null = float(special.xlogy(k, e) + special.xlog1py(n - k, -e))
+    log_bf10 = special.betaln(k + a, n - k + b) - special.betaln(a, b) - log_null
+    direction = float(_beta_posterior(k, n).sf(e))
+    return _with_no_difference(float(log_bf10), direction, "null")
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence statistics (quoted, never turned into a likelihood)
+# ---------------------------------------------------------------------------------------------
 
 
 def share_interval(k: int, n: int, confidence: float = 0.95, method: str = "wilson") -> tuple[float, float]:
@@ -113,34 +266,19 @@ def share_interval(k: int, n: int, confidence: float = 0.95, method: str = "wils
     return (float(ci.low), float(ci.high))
 
 
-def probability_share_above(k: int, n: int, threshold: float) -> float:
-    """Probability that the true share exceeds ``threshold``: ``1 − p`` of the exact one-sided binomial
-    test (equivalently the level of the one-sided Clopper–Pearson bound that touches the threshold)."""
-    test = stats.binomtest(int(k), int(n), float(threshold), alternative="greater")
-    return clip_probability(1.0 - test.pvalue)
-
-
-def probability_share_below(k: int, n: int, threshold: float) -> float:
-    """Probability that the true share is below ``threshold`` (mirror of :func:`probability_share_above`)."""
-    test = stats.binomtest(int(k), int(n), float(threshold), alternative="less")
-    return clip_probability(1.0 - test.pvalue)
-
-
-def probability_share_greater(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float]:
-    """Probability that share 1 exceeds share 2 (``1 − p`` of the one-sided Fisher exact test), and p."""
+def p_share_greater(k1: int, n1: int, k2: int, n2: int) -> float:
+    """p-value of the one-sided Fisher exact test that share 1 exceeds share 2 (evidence, not likelihood)."""
     table = [[int(k1), int(n1) - int(k1)], [int(k2), int(n2) - int(k2)]]
-    p = float(stats.fisher_exact(table, alternative="greater").pvalue)
-    return clip_probability(1.0 - p), p
+    return float(stats.fisher_exact(table, alternative="greater").pvalue)
 
 
-def probability_rate_lower(before: int, after: int) -> tuple[float, float]:
-    """Probability that the event rate after is lower than before (two equal windows): ``1 − p`` of the
-    exact conditional binomial test (``after`` out of ``before + after`` against one half), and p."""
+def p_rate_lower(before: int, after: int) -> float:
+    """p-value of the exact conditional binomial test that the rate after is lower than before, over two
+    equal windows (evidence, not likelihood); 1 when both are zero."""
     total = int(before) + int(after)
     if total == 0:
-        return 0.5, 1.0
-    p = float(stats.binomtest(int(after), total, 0.5, alternative="less").pvalue)
-    return clip_probability(1.0 - p), p
+        return 1.0
+    return float(stats.binomtest(int(after), total, 0.5, alternative="less").pvalue)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,18 +343,27 @@ def confidence_reason(n: int, rule: EvidenceRule, *, n_sources: int = 1, robust:
 
 @dataclass
 class Likelihood:
-    """A probability with its estimative term and the rule that produced it."""
+    """A probability with its estimative term, the model that produced it (``rule``: the model in one
+    line; ``model``: its key in :data:`MODELS`, whose full statement the methods annex prints) and, for
+    comparisons, the probability that there is any difference at all."""
 
     probability: float
     term: str
     band: str
-    rule: str  # e.g. "1 − p of an exact permutation test"
+    rule: str
+    model: str = ""
+    p_difference: float | None = None
 
     @staticmethod
-    def of(probability: float, rule: str) -> Likelihood:
+    def of(probability: float, rule: str, model: str = "", p_difference: float | None = None) -> Likelihood:
         p = clip_probability(probability)
         term = estimative_term(p)
-        return Likelihood(p, term, band(term), rule)
+        return Likelihood(p, term, band(term), rule, model, p_difference)
+
+    @staticmethod
+    def of_posterior(posterior: Posterior) -> Likelihood:
+        """The likelihood of a posterior probability, with its model."""
+        return Likelihood.of(posterior.probability, posterior.text, posterior.model, posterior.p_difference)
 
 
 @dataclass

@@ -14,8 +14,10 @@ import pandas as pd
 from spillover.analysis._common import ids
 from spillover.analysis.autonomy import OK
 from spillover.countries import iso3_to_name
-from spillover.report.ach import Matrix
+from spillover.palette import source_name
+from spillover.report.ach import Matrix, parent_note
 from spillover.report.analyses import Results, view_sentence
+from spillover.report.comparisons import BeforeAfter, data_end
 from spillover.report.coverage import all_sources
 from spillover.report.judgments import (
     ENTRIES,
@@ -28,11 +30,12 @@ from spillover.report.judgments import (
     insufficient,
     judgment_sentence,
     percent,
-    probability_not_chance,
-    probability_share_above,
-    probability_share_below,
+    posterior_above_null,
+    posterior_share_above,
+    posterior_share_below,
     share_interval,
 )
+from spillover.report.naming import group_names
 
 #: How tactics read in a sentence.
 TACTIC_LABELS = {
@@ -61,6 +64,11 @@ def _judgment(key: str, topic: str, headline: str, proposition: str, details: st
               sources: list[str], section: str) -> KeyJudgment:  # fmt: skip
     """A judgment whose sentence is "It is <term> (<range>) that <proposition>: <details>"."""
     sentence = f"{judgment_sentence(likelihood, proposition)}: {details}"
+    if likelihood.p_difference is not None:
+        sentence += (
+            f" Under the model, the probability that there is no difference at all is "
+            f"{percent(1 - likelihood.p_difference)}."
+        )
     return KeyJudgment(
         key=key, topic=topic, headline=headline, sentence=sentence, method=method, likelihood=likelihood,
         proposition=proposition,
@@ -76,20 +84,20 @@ def _judgment(key: str, topic: str, headline: str, proposition: str, details: st
 
 
 def autonomy_judgment(r: Results, matrix: Matrix) -> KeyJudgment:
-    """Does the group fight apart from its parent?  Probability: the share of its events in the parent's
-    countries is below one half (exact binomial); the ACH matrix says which hypothesis prevails."""
+    """Does the group fight apart from its parent?  Probability: posterior that the share of its events in
+    the parent's countries is below one half (Beta–binomial, Jeffreys prior); the ACH matrix says which
+    hypothesis prevails."""
     topic, name = "Autonomy from the parent", r.selection.name
     if r.autonomy is None:
         return insufficient(
-            "autonomy", topic, f"{name}'s autonomy", 0, EVENTS, why=r.parent_note, section="autonomy"
+            "autonomy", topic, f"{name}'s autonomy", 0, EVENTS, why=parent_note(r), section="autonomy"
         )
     geo = r.autonomy.components["geography"]
     if geo.status != OK:
         return insufficient("autonomy", topic, f"{name}'s autonomy from {r.parent.name}", geo.n, EVENTS,
                             why=geo.details.get("reason", ""), section="autonomy")  # fmt: skip
     n, k = geo.n, int(round(geo.value * geo.n))
-    prob = probability_share_below(k, n, 0.5)
-    like = Likelihood.of(prob, "1 − p of the exact one-sided binomial test of the share against one half")
+    like = Likelihood.of_posterior(posterior_share_below(k, n, 0.5))
     parent = r.parent.name
     others = []
     for cname in ("tactics", "synchronisation", "leadership"):
@@ -163,8 +171,9 @@ def sensitivity_agrees(r: Results) -> bool | None:
 
 
 def expansion_judgment(r: Results, matrix: Matrix) -> KeyJudgment:
-    """Were the group's entries into new countries timed to instability?  Probability: 1 − p of the
-    primary null model (permutation of entry dates among entry countries)."""
+    """Were the group's entries into new countries timed to instability?  Probability: posterior that the
+    group's share of entries after an onset exceeds the primary null model's expected share, with prior
+    mass on the null itself (judgments.MODELS['null']); the permutation p-value is quoted as evidence."""
     topic, name = "Opportunistic expansion", r.selection.name
     op = r.opportunism
     if op is None or not op.ok:
@@ -186,7 +195,7 @@ def expansion_judgment(r: Results, matrix: Matrix) -> KeyJudgment:
             "expansion", topic, f"whether {name} expanded opportunistically", n, ENTRIES, section="expansion"
         )
     k, p = int(row["observed_count"]), float(row["p_value"])
-    like = Likelihood.of(probability_not_chance(p), f"1 − p of the {op.primary_null} null model")
+    like = Likelihood.of_posterior(posterior_above_null(k, n, float(row["expected_share"])))
     how = (
         f"exact over all {int(row['n_draws'])} orderings"
         if bool(row["exact"])
@@ -212,6 +221,7 @@ def expansion_judgment(r: Results, matrix: Matrix) -> KeyJudgment:
     numbers = {
         "k": k, "n": n, "observed_share": float(row["observed_share"]), "expected_share": float(row["expected_share"]),
         "p_value": p, "n_draws": int(row["n_draws"]), "retaliation": retaliation, "probability": like.probability,
+        "p_difference": like.p_difference,
     }  # fmt: skip
     evidence = [e for ids in entries["evidence_event_ids"] for e in ids]
     sources = all_sources(op.expansion.events) if op.expansion is not None else []
@@ -229,40 +239,63 @@ def expansion_judgment(r: Results, matrix: Matrix) -> KeyJudgment:
 
 def tactic_judgment(r: Results) -> KeyJudgment:
     """Did the tactic of interest become more frequent after the group's identity change?  Probability:
-    1 − p of the one-sided Fisher exact test of the share after against the share before."""
+    posterior that the share after exceeds the share before (Beta–binomial with a no-difference
+    hypothesis), read only from files that code the tactic and sources that see both sides of the pivot."""
     topic, name = "Tactics", r.selection.name
     shift = r.shift
     tactic = tactic_label(r.params.shift_tactic)
     if shift is None:
         return insufficient("tactics", topic, f"whether {name}'s use of {tactic} changed", 0, EVENTS,
-                            why="the registry records no renaming, merger or tie to a parent to test around", section="activity")  # fmt: skip
+                            why="the registry records no dated renaming, merger, pledge or affiliation of the group to test around", section="activity")  # fmt: skip
+    when = f"{pd.Timestamp(shift.pivot['date']):%Y-%m}"
     if min(shift.n_before, shift.n_after) < EVENTS.minimum:
         n = min(shift.n_before, shift.n_after)
+        why = (f"{shift.n_before} events with a known tactic before and {shift.n_after} after {when} come from files that "
+               f"code {tactic} and sources that cover both sides (need {EVENTS.minimum} on each side)")  # fmt: skip
+        gaps = _left_out_clause(shift.left_out, tactic)
         return insufficient("tactics", topic, f"whether {name}'s use of {tactic} changed after {shift.pivot['description']}",
-                            n, EVENTS, why=f"{shift.n_before} events with a known tactic before and {shift.n_after} after "
-                            f"{pd.Timestamp(shift.pivot['date']):%Y-%m} (need {EVENTS.minimum} on each side)", section="activity")  # fmt: skip
-    like = Likelihood.of(shift.probability, "1 − p of the one-sided Fisher exact test (after > before)")
+                            n, EVENTS, why=why + (f"; {gaps}" if gaps else ""), section="activity")  # fmt: skip
+    like = Likelihood.of_posterior(shift.posterior)
     totals = r.tactics.totals
     first = ""
     if r.params.shift_tactic in totals.index and pd.notna(totals.loc[r.params.shift_tactic, "first_date"]):
         row = totals.loc[r.params.shift_tactic]
         first = (
-            f"; the first in the data is {pd.Timestamp(row['first_date']):%Y-%m-%d} ({row['first_event_id']})"
+            f"; the first in the data is {pd.Timestamp(row['first_date']):%Y-%m-%d} "
+            f"(reported by {source_name(str(row['first_event_id']).split(':')[0])})"
         )
-    pivot = f"{shift.pivot['description']} ({pd.Timestamp(shift.pivot['date']):%Y-%m})"
+    pivot = f"{shift.pivot['description']} ({when})"
     proposition = f"{tactic} became more frequent in {name}'s repertoire after {pivot}"
+    gaps = _left_out_clause(shift.left_out, tactic)
     details = (
         f"{shift.k_before} of {shift.n_before} events with a known tactic before ({percent(shift.share_before)}) against "
-        f"{shift.k_after} of {shift.n_after} after ({percent(shift.share_after)}; {fmt_p(shift.p_value)}){first}."
-    )
+        f"{shift.k_after} of {shift.n_after} after ({percent(shift.share_after)}; {fmt_p(shift.p_value)}){first}"
+        + (f"; left out: {gaps}" if gaps else "") + "."
+    )  # fmt: skip
     numbers = {
         "k_before": shift.k_before, "n_before": shift.n_before, "k_after": shift.k_after, "n_after": shift.n_after,
-        "p_value": shift.p_value, "probability": like.probability,
+        "p_value": shift.p_value, "probability": like.probability, "p_difference": like.p_difference,
     }  # fmt: skip
     n = shift.n_before + shift.n_after
     return _judgment("tactics", topic, f"Tactics: {tactic} after {pd.Timestamp(shift.pivot['date']):%Y}", proposition, details,
-                     "tactic shares before/after the pivot, Fisher exact", like, n, EVENTS, len(shift.sources), None,
+                     "tactic shares before/after the pivot", like, n, EVENTS, len(shift.sources), None,
                      numbers, shift.evidence, sorted(shift.sources), "activity")  # fmt: skip
+
+
+def _left_out_clause(left_out: dict[str, dict[str, dict[str, int]]], tactic: str) -> str:
+    """The events a tactic comparison left out and why, e.g. '120 events after from ged, which does not code
+    suicide attacks'."""
+    parts = []
+    for why, sides in left_out.items():
+        for side in ("before", "after"):
+            counts = sides.get(side) or {}
+            if not counts:
+                continue
+            what = ", ".join(f"{src} {n}" for src, n in sorted(counts.items()))
+            reason = (f"files that do not code {tactic}" if why == "not coded"
+                      else "sources with no file covering the other side of the pivot in these countries")  # fmt: skip
+            parts.append(f"{sum(counts.values())} events {side} from {reason} ({what})")
+    return "; ".join(parts)
 
 
 def _comparison_judgment(
@@ -273,7 +306,7 @@ def _comparison_judgment(
         return insufficient(key, topic, "whether " + what.format(name=name), comparison.n, EVENTS,
                             why=f"{comparison.n} of the group's events and {comparison.n_other} comparison events (need {EVENTS.minimum} each)",
                             section=section)  # fmt: skip
-    like = Likelihood.of(comparison.probability, "1 − p of the one-sided Fisher exact test (group > others)")
+    like = Likelihood.of_posterior(comparison.posterior)
     robust = comparison.robust
     proposition = what.format(name=name)
     details = (
@@ -285,7 +318,7 @@ def _comparison_judgment(
     )  # fmt: skip
     numbers = {
         "k": comparison.k, "n": comparison.n, "k_other": comparison.k_other, "n_other": comparison.n_other,
-        "p_value": comparison.p_value, "probability": like.probability,
+        "p_value": comparison.p_value, "probability": like.probability, "p_difference": like.p_difference,
     }  # fmt: skip
     sources = sorted(comparison.by_source)
     return _judgment(key, topic, topic, proposition, details, "share against other actors in the same cells, Fisher exact", like,
@@ -336,7 +369,7 @@ def financing_judgment(r: Results) -> KeyJudgment:
 
 def fragmentation_judgment(r: Results) -> KeyJudgment:
     """Is the group's activity split into separate theatres?  Probability: the share of years with located
-    activity that show two or more theatres exceeds one half (exact binomial)."""
+    activity that show two or more theatres exceeds one half (Beta–binomial posterior, Jeffreys prior)."""
     topic, name = "Fragmentation", r.selection.name
     t = r.theatres
     n, k = len(t.active_periods), len(t.split_periods)
@@ -349,10 +382,7 @@ def fragmentation_judgment(r: Results) -> KeyJudgment:
             PERIODS,
             section="fragmentation",
         )
-    like = Likelihood.of(
-        probability_share_above(k, n, 0.5),
-        "1 − p of the exact one-sided binomial test of the share of years against one half",
-    )
+    like = Likelihood.of_posterior(posterior_share_above(k, n, 0.5))
     series = ", ".join(f"{p}: {int(r.fragmentation.theatres.loc[p, 'n_theatres'])}" for p in t.active_periods)
     split = (
         f"; one theatre became several in {r.fragmentation.split_period}"
@@ -391,8 +421,31 @@ def main_intervention(r: Results):  # noqa: ANN201 - (row, BeforeAfter) | None
     return max(pool, key=lambda e: (e[1].before + e[1].after, -pd.Timestamp(e[1].date).value))
 
 
+def _sources_differ(ba: BeforeAfter) -> str:
+    """Why two windows cannot be compared when different sources see them, or ''."""
+    if ba.same_sources:
+        return ""
+    parts = []
+    for key, which in (("only_first", "before"), ("only_second", "after")):
+        if ba.changed.get(key):
+            parts.append(f"{', '.join(ba.changed[key])} ha{'s' if len(ba.changed[key]) == 1 else 've'} events of any actor "
+                         f"in {'the country' if ba.country else 'its countries'} only in the window {which} {pd.Timestamp(ba.date):%Y-%m}")  # fmt: skip
+    return (
+        "the two windows are seen through different sources — "
+        + "; ".join(parts)
+        + " — so a change of data would read as a change of activity"
+    )
+
+
+def as_of(r: Results) -> pd.Timestamp | None:
+    """The last date the data cover for the group (:func:`~spillover.report.comparisons.data_end`)."""
+    return data_end(r.coverage, r.events)
+
+
 def response_judgment(r: Results) -> KeyJudgment:
-    """Did the group's activity fall after the main foreign intervention in its countries?"""
+    """Did the group's activity fall after the main foreign intervention in its countries?  Probability:
+    Gamma–Poisson posterior with a no-change hypothesis; windows seen through different sources cannot
+    be assessed."""
     topic, name = "Response", r.selection.name
     chosen = main_intervention(r)
     if chosen is None:
@@ -400,13 +453,13 @@ def response_judgment(r: Results) -> KeyJudgment:
                             why="no foreign intervention in the registry falls in a country and period with the group's events", section="response")  # fmt: skip
     row, ba = chosen
     n = ba.before + ba.after
+    what = f"the effect of {row['detail']}"
     if n < EVENTS.minimum:
-        return insufficient(
-            "response", topic, f"the effect of {row['detail']}", n, EVENTS, section="response"
-        )
-    like = Likelihood.of(
-        ba.probability_lower, "1 − p of the exact conditional binomial test (after < before)"
-    )
+        return insufficient("response", topic, what, n, EVENTS, section="response")
+    differ = _sources_differ(ba)
+    if differ:
+        return insufficient("response", topic, what, n, EVENTS, why=differ, section="response")
+    like = Likelihood.of_posterior(ba.posterior)
     against = "against the group" if row["against_group"] else "in its area of operations"
     proposition = (
         f"{name}'s activity in {iso3_to_name(row['country_iso3'])} fell after the intervention {against} — {row['detail']} "
@@ -415,16 +468,18 @@ def response_judgment(r: Results) -> KeyJudgment:
     details = (
         f"{ba.before} events in the {ba.months} months "
         f"before against {ba.after} in the {ba.months} months after ({fmt_p(ba.p_value)}), counting only files that cover "
-        f"both windows ({', '.join(ba.sources)})."
+        f"both windows ({', '.join(map(source_name, ba.sources))})."
     )
-    numbers = {"before": ba.before, "after": ba.after, "p_value": ba.p_value, "probability": like.probability}
-    return _judgment("response", topic, f"Response: {row['country_iso3']} {pd.Timestamp(row['date']):%Y}", proposition, details,
-                     "before/after counts in equal windows, exact conditional binomial", like, n, EVENTS, len(ba.sources),
+    numbers = {"before": ba.before, "after": ba.after, "p_value": ba.p_value, "probability": like.probability,
+               "p_difference": like.p_difference}  # fmt: skip
+    return _judgment("response", topic, f"Response: {iso3_to_name(row['country_iso3'])} {pd.Timestamp(row['date']):%Y}", proposition, details,
+                     "before/after counts in equal windows", like, n, EVENTS, len(ba.sources),
                      None, numbers, ba.evidence_before + ba.evidence_after, ba.sources, "response")  # fmt: skip
 
 
 def trend_judgment(r: Results) -> KeyJudgment:
-    """Is the group's activity declining in the latest years of data?"""
+    """Is the group's activity declining in the latest years of data?  A judgment about the present: it
+    holds as of the last date the counted files cover in the group's countries."""
     topic, name = "Trend", r.selection.name
     ba = r.trend
     n = 0 if ba is None else ba.before + ba.after
@@ -432,17 +487,22 @@ def trend_judgment(r: Results) -> KeyJudgment:
         return insufficient("trend", topic, f"the recent trend of {name}'s activity", n, EVENTS,
                             why=None if ba is None else f"only {n} of its events come from files covering both "
                             f"{r.params.trend_years}-year windows (need {EVENTS.minimum}; {ba.left_out} left out)", section="outlook")  # fmt: skip
-    like = Likelihood.of(
-        ba.probability_lower, "1 − p of the exact conditional binomial test (recent < before)"
-    )
-    proposition = f"{name}'s activity is declining"
+    differ = _sources_differ(ba)
+    if differ:
+        return insufficient("trend", topic, f"the recent trend of {name}'s activity ({ba.label})", n, EVENTS,
+                            why=differ, section="outlook")  # fmt: skip
+    like = Likelihood.of_posterior(ba.posterior)
+    end = pd.Timestamp(ba.date) + pd.DateOffset(months=ba.months) - pd.Timedelta(days=1)
+    proposition = f"{name}'s activity was declining as of {end:%Y-%m-%d}"
     details = (
         f"{ba.after} events in {ba.label} "
         f"against {ba.before} in the {r.params.trend_years} years before ({fmt_p(ba.p_value)}), counting only files that cover "
-        f"both windows ({', '.join(ba.sources)}; {ba.left_out} events from other files left out)."
+        f"both windows ({', '.join(map(source_name, ba.sources))}; {ba.left_out} events from other files left out); "
+        "the data end there, and nothing later is known."
     )
-    numbers = {"before": ba.before, "after": ba.after, "p_value": ba.p_value, "probability": like.probability}
-    return _judgment("trend", topic, "Trend of activity", proposition, details, "counts in equal windows, exact conditional binomial",
+    numbers = {"before": ba.before, "after": ba.after, "p_value": ba.p_value, "probability": like.probability,
+               "p_difference": like.p_difference, "as_of": f"{end:%Y-%m-%d}"}  # fmt: skip
+    return _judgment("trend", topic, "Trend of activity", proposition, details, "counts in equal windows",
                      like, n, EVENTS, len(ba.sources), None, numbers, ba.evidence_after, ba.sources, "outlook")  # fmt: skip
 
 
@@ -460,8 +520,32 @@ def key_judgments(r: Results, autonomy: Matrix, expansion: Matrix) -> list[KeyJu
     ]
 
 
-def bottom_line(r: Results, judgments: list[KeyJudgment], autonomy: Matrix, expansion: Matrix) -> str:
-    """The opening paragraph: what the data are, and what the judgments add up to."""
+#: A report made this long after the data end says so in its bottom line.
+STALE_AFTER = pd.Timedelta(days=365)
+
+
+def data_age_sentence(r: Results, today: pd.Timestamp | None = None) -> str:
+    """'The data end in 2020-12; this assessment describes the group as of then.' when the report is made
+    more than a year after the last date the data cover in the group's countries, else ''."""
+    end = as_of(r)
+    today = pd.Timestamp.now(tz="UTC").tz_localize(None) if today is None else pd.Timestamp(today)
+    if end is None or today - end <= STALE_AFTER:
+        return ""
+    return (
+        f"The data end in {end:%Y-%m} ({end:%Y-%m-%d}, the latest event of any actor in the files covering its "
+        f"countries); this assessment describes the group as of then, {(today - end).days / 365.25:.1f} years before "
+        f"this report ({today:%Y-%m-%d})."
+    )
+
+
+def bottom_line(
+    r: Results,
+    judgments: list[KeyJudgment],
+    autonomy: Matrix,
+    expansion: Matrix,
+    today: pd.Timestamp | None = None,
+) -> str:
+    """The opening paragraph: what the data are, how old they are, and what the judgments add up to."""
     sel, prof = r.selection, r.profile
     if sel.events.empty:
         return (
@@ -469,14 +553,17 @@ def bottom_line(r: Results, judgments: list[KeyJudgment], autonomy: Matrix, expa
         )
     ev = sel.events
     first, last = pd.to_datetime(ev["date_start"]).min(), pd.to_datetime(ev["date_start"]).max()
-    members = sorted(set(ev["group_id"]))
-    sources = all_sources(ev)
+    others = sorted(set(ev["group_id"]) - {sel.group_id})
+    sources = [source_name(s) for s in all_sources(ev)]
     parts = [
-        f"{sel.name} ({', '.join(members)}): {prof.events:,} events from {first:%Y} to {last:%Y} in "
+        f"{sel.name}{f' with {group_names(others)}' if others else ''}: {prof.events:,} events from {first:%Y} to {last:%Y} in "
         f"{ev['country_iso3'].nunique()} countries, {prof.fatalities:,.0f} deaths where counted, from "
         f"{len(sources)} source{'s' if len(sources) != 1 else ''} ({', '.join(sources)}).",
         view_sentence(sel),
     ]
+    age = data_age_sentence(r, today)
+    if age:
+        parts.append(age)
     made = [j for j in judgments if j.is_judgment]
     if autonomy.winner:
         parts.append(f"On the evidence it behaves as an {autonomy.hypotheses[autonomy.winner]} rather than a "

@@ -7,7 +7,6 @@ never touches the network (its URL fetcher is replaced by one that refuses every
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,8 @@ from typing import Any
 import jinja2
 import numpy as np
 import pandas as pd
+
+from spillover.formatting import UNKNOWN, Kind, date_at, is_missing, number
 
 
 def environment() -> jinja2.Environment:
@@ -27,49 +28,64 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["cell"] = cell
-    env.filters["pct"] = lambda v, d=0: "" if _missing(v) else f"{float(v) * 100:.{d}f}%"
-    env.filters["num"] = lambda v, d=2: "" if _missing(v) else f"{float(v):,.{d}f}"
+    env.filters["pct"] = lambda v, d=0: number(v, "share", d)
+    env.filters["num"] = lambda v, d=2: number(v, "decimal", d)
     return env
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def cell(value: Any) -> str:
-    """One table cell as text: dates as days, floats to 3 significant digits, lists joined."""
+def cell(value: Any, kind: Kind = "auto") -> str:
+    """One table cell as text: dates as days, numbers by :func:`spillover.formatting.number` (``kind``
+    says whether a count, a share or a p-value), lists joined, unknown as "—"."""
     if isinstance(value, list | tuple | np.ndarray | set | frozenset):
-        items = [cell(v) for v in value]
+        items = [cell(v, kind) for v in value]
         return ", ".join(items[:8]) + (f" … (+{len(items) - 8})" if len(items) > 8 else "")
     if isinstance(value, Mapping):
-        return ", ".join(f"{k} {cell(v)}" for k, v in list(value.items())[:8])
-    if _missing(value):
-        return ""
-    if isinstance(value, pd.Timestamp | np.datetime64):
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
+        return ", ".join(f"{k} {cell(v, kind)}" for k, v in list(value.items())[:8])
+    if is_missing(value):
+        return UNKNOWN
+    if isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "strftime"):
+        return date_at(value)
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
-    if isinstance(value, int | np.integer):
-        return f"{int(value):,}"
-    if isinstance(value, float | np.floating):
-        v = float(value)
-        if math.isinf(v):
-            return "∞"
-        if v == int(v) and abs(v) < 1e15:
-            return f"{int(v):,}"
-        return f"{v:,.3g}" if abs(v) < 1000 else f"{v:,.0f}"
+    if isinstance(value, int | np.integer | float | np.floating):
+        return number(value, kind)
     return str(value)
 
 
 #: Tables of at most this many rows are not split across printed pages.
 KEEP_TOGETHER_ROWS = 15
+#: Columns whose cells average more characters than this (citations, notes) print smaller.
+LONG_TEXT = 60
+#: Characters of a sha256 the report prints (the JSON and CSV keep the whole value).
+SHORT_HASH = 12
+#: How the report prints a column, by its name: counts as integers, shares as percentages, p-values.
+COUNT_COLUMNS = frozenset(
+    {"events", "fatalities", "deaths", "wounded", "hostages", "rows", "group_events", "parent_events",
+     "n_events", "n_kidnapping", "n_theatres", "n_noise", "window_events", "before", "after", "observed_count",
+     "n_expansions", "n_draws", "hostages_known", "n", "n_parent", "left_out"}
+)  # fmt: skip
+SHARE_COLUMNS = frozenset(
+    {"share", "group_share", "others_share", "kidnapping_share", "observed_share", "expected_share"}
+)
+P_COLUMNS = frozenset({"p", "p_value"})
+HASH_COLUMNS = frozenset({"sha256", "file_id"})
+#: Columns of identifiers, which wrap anywhere rather than run off the page.
+ID_COLUMNS = frozenset({"event_id", "first_event_id", "evidence_event_ids", "merged_ids", "file"})
+
+
+def column_kind(name: str) -> Kind:
+    if name in COUNT_COLUMNS:
+        return "count"
+    if name in SHARE_COLUMNS:
+        return "share"
+    if name in P_COLUMNS:
+        return "p"
+    return "auto"
+
+
+def short_hash(value: Any) -> str:
+    text = "" if is_missing(value) else str(value)
+    return text[:SHORT_HASH] + "…" if len(text) > SHORT_HASH else text or UNKNOWN
 
 
 def table(
@@ -79,15 +95,29 @@ def table(
     limit: int | None = None,
     caption: str = "",
     index: bool = False,
+    kinds: Mapping[str, Kind] | None = None,
 ) -> dict[str, Any]:
-    """A table for the ``table`` macro: labels, rows of cells, and how many rows were left out."""
+    """A table for the ``table`` macro: labels, rows of cells, and how many rows were left out.
+
+    Each column prints by its ``kinds`` entry, else by its name (:func:`column_kind`); sha256 columns are
+    shortened; identifier columns are marked to wrap.  With ``index`` the frame's index is a column (keep it
+    in ``columns``: it is the table's key, e.g. the year)."""
     df = frame.reset_index() if index and isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
     cols = dict(columns) if isinstance(columns, Mapping) else {c: c for c in (columns or df.columns)}
     cols = {k: v for k, v in cols.items() if k in df.columns}
+    kinds = {c: (kinds or {}).get(c) or column_kind(c) for c in cols}
     shown = df if limit is None else df.head(limit)
-    rows = [[cell(row[c]) for c in cols] for _, row in shown.iterrows()]
+    rows = [
+        [short_hash(row[c]) if c in HASH_COLUMNS else cell(row[c], kinds[c]) for c in cols]
+        for _, row in shown.iterrows()
+    ]
+    lengths = [sum(len(r[i]) for r in rows) / max(len(rows), 1) for i in range(len(cols))]
     return {
         "columns": list(cols.values()),
+        "classes": [
+            "id" if c in ID_COLUMNS or c in HASH_COLUMNS else "long" if length > LONG_TEXT else ""
+            for c, length in zip(cols, lengths, strict=True)
+        ],
         "rows": rows,
         "more": max(len(df) - len(shown), 0),
         "caption": caption,

@@ -6,29 +6,49 @@ sentences of the analysis modules are reused as they are, so the report says wha
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from spillover.analysis.autonomy import describe_autonomy
 from spillover.analysis.financing import describe_financing
-from spillover.analysis.fragmentation import describe_fragmentation
 from spillover.analysis.opportunism import describe_opportunism
 from spillover.analysis.tactics import describe_tactics
 from spillover.analysis.targets import describe_targets
 from spillover.countries import iso3_to_name
+from spillover.formatting import date_at, number, relation_words
+from spillover.palette import source_name
 from spillover.report import charts
 from spillover.report.analyses import Results
 from spillover.report.coverage import sources_behind
 from spillover.report.judgments import ESTIMATIVE_BANDS, KeyJudgment, percent
-from spillover.report.key_judgments import fmt_p, main_intervention, tactic_label
+from spillover.report.key_judgments import fmt_p, tactic_label
+from spillover.report.naming import group_name, relation_date
 from spillover.report.render import table
 
 #: Events listed per evidence table (the JSON file keeps all).
 EVIDENCE_LIMIT = 40
+
+
+def org_event_date(org_events: pd.DataFrame, gid, kind, date) -> str:  # noqa: ANN001 - values of a row
+    """The date of an organisational event at the precision the registry knows it."""
+    if not isinstance(gid, str) or not isinstance(kind, str) or pd.isna(date):
+        return "—"
+    same = org_events[(org_events["group_id"] == gid) & (org_events["kind"] == kind)
+                      & (pd.to_datetime(org_events["date"]) == pd.Timestamp(date))]  # fmt: skip
+    other = same["other_group_id"].iloc[0] if len(same) else None
+    return relation_date(gid, kind, other, date)
+
+
+def country_names(codes) -> list[str]:  # noqa: ANN001 - iterable of ISO3 codes
+    return [iso3_to_name(c) for c in codes if isinstance(c, str)]
+
+
+def step_words(step) -> str:  # noqa: ANN001 - actors.lineage.Step
+    """One hop of a family path in words: "Salafist Group … renamed to Al-Qaeda in the Islamic Maghreb (2007-01)"."""
+    when = f" ({step.start})" if step.start else ""
+    return f"{group_name(step.source)} {relation_words(step.type)} {group_name(step.target)}{when}"
 
 
 def _figure(make: Callable[[], str], failures: list[str], what: str) -> str:
@@ -60,7 +80,7 @@ def judgment_view(j: KeyJudgment) -> dict[str, Any]:
         "key": j.key, "headline": j.headline, "sentence": j.sentence, "status": j.status, "method": j.method,
         "term": like.term if like else "", "band": like.band if like else "", "probability": like.probability if like else 0.0,
         "rule": like.rule if like else "", "confidence": j.confidence, "confidence_reason": j.confidence_reason,
-        "sources": j.sources, "n_evidence": len(j.evidence), "section": j.section,
+        "sources": [source_name(x) for x in j.sources], "section_title": j.section.replace("-", " "), "n_evidence": len(j.evidence), "section": j.section,
     }  # fmt: skip
 
 
@@ -79,9 +99,12 @@ def matrix_view(m) -> dict[str, Any]:  # noqa: ANN001 - ach.Matrix
 
 def origins(r: Results, failures: list[str]) -> dict[str, Any]:
     sel = r.selection
-    paths = sel.family.paths()
     counts = sel.events.groupby("group_id").size().to_dict() if len(sel.events) else {}
-    members = "; ".join(f"{gid} ({counts.get(gid, 0)} events): {path}" for gid, path in paths.items())
+    members = "; ".join(
+        f"{group_name(gid)} ({number(counts.get(gid, 0), 'count')} events)"
+        + (f": {', after '.join(step_words(st) for st in path)}" if path else "")
+        for gid, path in sel.family.items()
+    )
     summary = (
         f"{sel.name} is analysed with its {', '.join(r.params.include) or 'own events only'}: {members}. "
         f"{len(r.org_events)} dated relations in the actor registry touch the family; each is cited below."
@@ -89,9 +112,18 @@ def origins(r: Results, failures: list[str]) -> dict[str, Any]:
     return {
         "summary": summary,
         "lineage_svg": _figure(lambda: charts.lineage_svg(sel.group_id), failures, "lineage diagram"),
-        "lineage_caption": "Lineage from the actor registry: each group is a lane from founding to dissolution; dated relations are arrows.",
+        "lineage_caption": "Lineage from the actor registry: each group a box with its years (the group assessed in bold), "
+        "oldest groups on the left; each dated relation an arrow coloured by its kind (dates in the tables below).",
         "lineage": table(
-            r.lineage,
+            r.lineage.assign(
+                start=[
+                    date_at(d, p)
+                    for d, p in zip(r.lineage["start"], r.lineage["start_precision"], strict=True)
+                ],
+                type=r.lineage["type"].map(relation_words),
+            )
+            if len(r.lineage)
+            else r.lineage,
             {
                 "start": "Date",
                 "source_name": "Group",
@@ -104,7 +136,23 @@ def origins(r: Results, failures: list[str]) -> dict[str, Any]:
             caption="Succession",
         ),  # fmt: skip
         "relations": table(
-            r.org_events,
+            r.org_events.assign(
+                date=[
+                    relation_date(g, k, o, d)
+                    for g, k, o, d in zip(
+                        r.org_events["group_id"],
+                        r.org_events["kind"],
+                        r.org_events["other_group_id"],
+                        r.org_events["date"],
+                        strict=True,
+                    )
+                ],
+                group_id=r.org_events["group_id"].map(group_name),
+                kind=r.org_events["kind"].map(relation_words),
+                other_group_id=r.org_events["other_group_id"].map(group_name),
+            )
+            if len(r.org_events)
+            else r.org_events,
             {
                 "date": "Date",
                 "group_id": "Group",
@@ -115,19 +163,43 @@ def origins(r: Results, failures: list[str]) -> dict[str, Any]:
             caption="Every dated relation touching the family",
         ),  # fmt: skip
         "leaders": table(
-            r.leaders,
+            r.leaders.assign(group_id=r.leaders["group_id"].map(group_name)) if len(r.leaders) else r.leaders,
             {"group_id": "Group", "name": "Leader", "start": "From", "end": "To", "kind": "Rose"},
             caption="Leaders in the registry (organic: rose from within; appointed: by the parent)",
         ),  # fmt: skip
         "names": table(
-            sel.names,
-            {"source": "Source", "name": "Name in the source", "group_id": "Registry id", "events": "Events"},
+            sel.names.assign(
+                source=sel.names["source"].map(source_name), group_id=sel.names["group_id"].map(group_name)
+            )
+            if len(sel.names)
+            else sel.names,
+            {"source": "Source", "name": "Name in the source", "group_id": "Group", "events": "Events"},
             caption="The raw actor names matched, per source",
         ),  # fmt: skip
     }
 
 
-def activity(r: Results, failures: list[str]) -> dict[str, Any]:
+def uncovered_years(events: pd.DataFrame, coverage: pd.DataFrame | None) -> set[int]:
+    """Years of the group's span in which no source covers any of its main countries (no data, not zero),
+    by :func:`spillover.fusion.coverage.covered_years` of the store's source coverage."""
+    from spillover.fusion.coverage import covered_years, main_countries
+
+    if coverage is None or events.empty:
+        return set()
+    countries = main_countries(events) or sorted(events["country_iso3"].dropna().unique())
+    cov = covered_years(coverage)
+    covered = set(cov.loc[cov["country_iso3"].isin(countries), "year"].astype(int))
+    years = events["year"].dropna().astype(int)
+    return (
+        {y for y in range(int(years.min()), int(years.max()) + 1) if y not in covered}
+        if len(years)
+        else set()
+    )
+
+
+def activity(r: Results, failures: list[str], coverage: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Activity and tactics; ``coverage`` (:func:`spillover.fusion.coverage.source_coverage`) tells the years
+    no source covers (drawn as gaps)."""
     prof, ev = r.profile, r.events
     if ev.empty:
         return dict.fromkeys(("activity_svg", "tactic_svg", "changes_text", "shift_text", "tactic_caption"), "") | {
@@ -152,8 +224,8 @@ def activity(r: Results, failures: list[str]) -> dict[str, Any]:
         shift_text = (
             f"Around {shift.pivot['description']} ({pd.Timestamp(shift.pivot['date']):%Y-%m}): {tactic_label(shift.tactic)} in "
             f"{shift.k_before} of {shift.n_before} events with a known tactic before and {shift.k_after} of {shift.n_after} after "
-            f"({fmt_p(shift.p_value)}, Fisher exact, one-sided). Events of sources that do not code the tactic (the GTD subset "
-            "without attack types) are not counted."
+            f"({fmt_p(shift.p_value)}, Fisher exact, one-sided). Events of files that do not code the tactic (UCDP GED, the GTD subset "
+            "without attack types), and of sources that see only one side of the change, are not counted."
         )
     undated = r.tactics.n_undated
     monthly = (
@@ -168,15 +240,21 @@ def activity(r: Results, failures: list[str]) -> dict[str, Any]:
         + f" In all {prof.events:,} events, "
         f"{prof.fatalities:,.0f} deaths where the source counts them.",
         "activity_svg": _figure(
-            lambda: charts.activity_chart(ev, r.org_events, f"{r.selection.name}: events per year"),
+            lambda: charts.activity_chart(
+                ev, r.org_events, f"{r.selection.name}: events per year", uncovered_years(ev, coverage)
+            ),
             failures,
             "activity chart",
         ),
-        "activity_caption": activity_caption(ev),
+        "activity_caption": activity_caption(ev)
+        + (
+            " Grey columns: years no source covers the group's main countries (no data, not zero)."
+            if coverage is not None
+            else ""
+        ),
         "by_country": table(
-            prof.by_country,
+            prof.by_country.assign(country=prof.by_country["country_iso3"].map(iso3_to_name)),
             {
-                "country_iso3": "ISO3",
                 "country": "Country",
                 "events": "Events",
                 "fatalities": "Deaths",
@@ -198,14 +276,33 @@ def activity(r: Results, failures: list[str]) -> dict[str, Any]:
             caption="Tactics (primary tactic)",
         ),  # fmt: skip
         "tactic_svg": _figure(
-            lambda: charts.tactics_svg(r.tactics, r.changes, f"{r.selection.name}: tactic shares"),
+            lambda: charts.tactics_svg(
+                r.tactics, r.changes, f"{r.selection.name}: tactic shares by year", charts.span_years(ev)
+            ),
             failures,
             "tactic chart",
         ),
-        "tactic_caption": "Share of each tactic (3-month pooled); dashed rules mark change points.",
+        "tactic_caption": "Share of each tactic among the year's events dated to the month (an empty column: no such event that "
+        "year); dashed rules mark the years of change points.",
         "changes_text": changes_text,
         "changes": table(
-            changes,
+            changes.assign(
+                tactic_up=changes["tactic_up"].map(tactic_label),
+                tactic_down=changes["tactic_down"].map(tactic_label),
+                org_kind=changes["org_kind"].map(lambda k: relation_words(k) if isinstance(k, str) else k),
+                org_group_id=changes["org_group_id"].map(
+                    lambda g: group_name(g) if isinstance(g, str) else g
+                ),
+                month=pd.to_datetime(changes["month"]).dt.strftime("%Y-%m"),
+                org_date=[
+                    org_event_date(r.org_events, g, k, d)
+                    for g, k, d in zip(
+                        changes["org_group_id"], changes["org_kind"], changes["org_date"], strict=True
+                    )
+                ],
+            )
+            if len(changes)
+            else changes,
             {
                 "month": "From",
                 "tactic_up": "Rose",
@@ -225,7 +322,7 @@ def activity(r: Results, failures: list[str]) -> dict[str, Any]:
 def activity_caption(events: pd.DataFrame) -> str:
     """The caption of the activity chart, with the years each source covers for the group."""
     spans = source_spans(events)
-    covered = ", ".join(f"{s} {int(a)}–{int(b)}" for s, (a, b) in spans.iterrows())
+    covered = ", ".join(f"{source_name(s)} {int(a)}–{int(b)}" for s, (a, b) in spans.iterrows())
     text = "Events per year, by source; dashed rules mark organisational changes in the lineage."
     if "sources" in events and (events["sources"].map(len) > 1).any():
         text += " An event several sources report is counted once, as 'several sources'."
@@ -284,7 +381,10 @@ def expansion(r: Results, failures: list[str], basemap) -> dict[str, Any]:  # no
     out["countries_caption"] = "Events per country and year."
     entries = op.entries if op is not None and len(op.entries) else ex.expansions
     out["entries"] = table(
-        entries,
+        entries.assign(
+            country_iso3=entries["country_iso3"].map(iso3_to_name),
+            last_onset_kind=entries["last_onset_kind"].map(lambda k: k.replace("_", " ") if isinstance(k, str) else k),
+        ) if len(entries) and "last_onset_kind" in entries else entries,
         {"order": "#", "country_iso3": "Country", "date": "Entered", "window_events": "Window events",
          "last_onset_date": "Last onset before", "last_onset_kind": "Kind", "last_onset_detail": "Onset",
          "lag_months": "Lag (months)", "classification": "Reading", "evidence_event_ids": "Evidence"},
@@ -299,6 +399,7 @@ def expansion(r: Results, failures: list[str], basemap) -> dict[str, Any]:  # no
         kinds = op.by_kind
         if len(kinds):
             kinds = kinds[(kinds["observed_count"] > 0) | (kinds["expected_share"] > 0)]
+        kinds = kinds.assign(kind=kinds["kind"].str.replace("_", " ")) if len(kinds) else kinds
         out["by_kind"] = table(kinds, {"kind": "Onset kind", "window_months": "Window", "observed_count": "Entries after",
                                        "observed_share": "Observed", "expected_share": "Expected", "p_value": "p"},
                                caption="Per kind of onset (permutation null; kinds that never precede an entry left out)")  # fmt: skip
@@ -339,7 +440,7 @@ def targets(r: Results) -> dict[str, Any]:
         else pd.Series(dtype=float)
     )
     strata = pd.DataFrame(
-        [{"source": s, "group": f"{k} of {n}", "group_share": k / n if n else np.nan, "others": f"{k2} of {n2}",
+        [{"source": source_name(s), "group": f"{k} of {n}", "group_share": k / n if n else np.nan, "others": f"{k2} of {n2}",
           "others_share": k2 / n2 if n2 else np.nan} for s, (k, n, k2, n2) in w.strata.items()]
     )  # fmt: skip
     return {
@@ -360,14 +461,23 @@ def targets(r: Results) -> dict[str, Any]:
         ),  # fmt: skip
         "rules": table(
             pd.DataFrame({"rule": list(w.by_rule), "events": list(w.by_rule.values())}),
+            {"rule": "Rule", "events": "Events"},
             caption="Which rule flagged the group's events",
         ),  # fmt: skip
         "types": table(
             types.rename("events").reset_index().rename(columns={"index": "target_type"}),
+            {"target_type": "Target type", "events": "Events"},
             caption="Target types (where the source codes them)",
         ),
         "largest": table(
-            r.targets.largest,
+            r.targets.largest.assign(
+                country_iso3=r.targets.largest["country_iso3"].map(iso3_to_name),
+                tactic=r.targets.largest["tactic"].map(
+                    lambda t: tactic_label(t) if isinstance(t, str) else t
+                ),
+            )
+            if len(r.targets.largest)
+            else r.targets.largest,
             {
                 "event_id": "Event",
                 "date_start": "Date",
@@ -388,7 +498,7 @@ def financing(r: Results) -> dict[str, Any]:
     periods = periods[periods["n_kidnapping"] > 0] if len(periods) else periods
     strata = pd.DataFrame(
         [
-            {"source": s, "group": f"{a} of {b}", "others": f"{c} of {d}"}
+            {"source": source_name(s), "group": f"{a} of {b}", "others": f"{c} of {d}"}
             for s, (a, b, c, d) in k.strata.items()
         ]
     )
@@ -404,6 +514,7 @@ def financing(r: Results) -> dict[str, Any]:
         "periods": table(
             periods,
             {
+                "period": "Year",
                 "n_events": "Events",
                 "n_kidnapping": "Kidnappings",
                 "kidnapping_share": "Share",
@@ -415,10 +526,23 @@ def financing(r: Results) -> dict[str, Any]:
             index=True,
         ),  # fmt: skip
         "nationalities": table(
-            r.financing.hostages_by_nationality, caption="Hostages by nationality (where the source says)"
+            r.financing.hostages_by_nationality,
+            {
+                "period": "Year",
+                "nationality": "Nationality",
+                "kidnappings": "Kidnappings",
+                "hostages": "Hostages",
+                "hostages_known": "Hostages known for",
+            },
+            kinds={"kidnappings": "count"},
+            caption="Hostages by nationality (where the source says)",
         ),
         "kidnappings": table(
-            r.financing.kidnappings,
+            r.financing.kidnappings.assign(
+                country_iso3=r.financing.kidnappings["country_iso3"].map(iso3_to_name)
+            )
+            if len(r.financing.kidnappings)
+            else r.financing.kidnappings,
             {
                 "event_id": "Event",
                 "date_start": "Date",
@@ -431,190 +555,3 @@ def financing(r: Results) -> dict[str, Any]:
             caption="Kidnappings",
         ),  # fmt: skip
     }
-
-
-def autonomy(r: Results, failures: list[str]) -> dict[str, Any]:
-    idx = r.autonomy
-    if idx is None:
-        return {"summary": f"Autonomy not assessed: {r.parent_note}.", "components": table([]), "peers": table([]), "peers_svg": "",
-                "peers_caption": ""}  # fmt: skip
-    rows = [
-        {"component": c.name, "status": c.status, "value": c.value, "score": c.score, "n": c.n, "n_parent": c.n_parent,
-         "rank": f"{c.peer_rank}/{c.n_compared}" if c.peer_rank else "", "how": c.how_to_read}
-        for c in idx.components.values()
-    ]  # fmt: skip
-    peers = idx.peers.copy()
-    peers.insert(0, "branch", peers.index)
-    cols = {"branch": "Branch", **{c: c for c in ("geography", "tactics", "targets", "synchronisation", "leadership", "self_financing")},
-            "composite": "Composite", "composite_common": "Composite (shared components)"}  # fmt: skip
-    return {
-        "summary": _describe(lambda: describe_autonomy(idx))
-        + f" Peers: the other affiliates of {r.parent.name} in the registry "
-        f"with events in the store ({', '.join(r.peers) or 'none'}).",
-        "components": table(
-            pd.DataFrame(rows),
-            {
-                "component": "Component",
-                "status": "Status",
-                "value": "Value",
-                "score": "Score",
-                "n": "n",
-                "n_parent": "n parent",
-                "rank": "Rank among peers",
-                "how": "How to read",
-            },
-        ),  # fmt: skip
-        "peers": table(peers, cols, caption="Scores of every branch (higher = more autonomous)"),
-        "peers_svg": _figure(lambda: charts.peers_chart(idx.peers, idx.group), failures, "peers chart")
-        if len(idx.peers) > 1
-        else "",
-        "peers_caption": "Composite autonomy of each branch over its own components; the group in orange.",
-    }
-
-
-def fragmentation(r: Results) -> dict[str, Any]:
-    frag = r.fragmentation
-    t = frag.theatres
-    t = t[t["n_events"] > 0]
-    return {
-        "summary": _describe(lambda: describe_fragmentation(frag, periods_shown=list(t.index))),
-        "theatres": table(
-            t,
-            {"n_events": "Located events", "n_theatres": "Theatres", "n_noise": "Outside any theatre"},
-            index=True,
-            caption="Theatres per year",
-        ),  # fmt: skip
-        "clusters": table(
-            frag.clusters,
-            {
-                "period": "Year",
-                "theatre": "#",
-                "n_events": "Events",
-                "countries": "Countries",
-                "admin1": "Regions",
-                "radius_km": "Radius (km)",
-                "faction": "Faction",
-            },
-            caption="Theatres",
-        ),  # fmt: skip
-    }
-
-
-def response(r: Results) -> dict[str, Any]:
-    rows = []
-    for row, ba in r.interventions:
-        rows.append({
-            "date": row["date"], "country": iso3_to_name(row["country_iso3"]), "detail": row["detail"],
-            "against": row["against_group"], "interveners": ", ".join(row.get("interveners") or ()), "before": ba.before, "after": ba.after,
-            "p": ba.p_value, "sources": ", ".join(ba.sources), "left_out": ba.left_out,
-        })  # fmt: skip
-    chosen = main_intervention(r)
-    if not rows:
-        summary = "The instability registry records no foreign intervention in the group's countries during its activity."
-    else:
-        summary = (
-            f"{len(rows)} foreign interventions in the group's countries during its activity ({sum(x['against'] for x in rows)} "
-            f"directed against the group or its family). For each: the group's events in that country in the "
-            f"{r.params.response_months} months before and after, counting only files that cover both windows; p is the exact "
-            "conditional binomial test that the rate fell."
-        )
-        if chosen is not None:
-            summary += f" The key judgment uses {chosen[1].label} (most events in its windows)."
-    return {
-        "summary": summary,
-        "interventions": table(
-            pd.DataFrame(rows),
-            {
-                "date": "Date",
-                "country": "Country",
-                "detail": "Intervention",
-                "against": "Against the group",
-                "interveners": "By",
-                "before": "Before",
-                "after": "After",
-                "p": "p (fell)",
-                "sources": "Sources",
-                "left_out": "Left out",
-            },
-        ),  # fmt: skip
-    }
-
-
-def outlook(r: Results, judgments: list[KeyJudgment]) -> dict[str, Any]:
-    ev = r.events
-    if ev.empty:
-        return {"summary": "No events: no outlook.", "latest": table([]), "indicators": []}
-    last = pd.to_datetime(ev["date_start"]).max()
-    recent = ev[pd.to_datetime(ev["date_start"]) > last - pd.DateOffset(months=12)]
-    latest = recent.groupby("country_iso3").agg(
-        events=("event_id", "size"), deaths=("fatalities", "sum"), last=("date_start", "max")
-    )
-    trend = next((j for j in judgments if j.key == "trend"), None)
-    text = (
-        f"The data end on {last:%Y-%m-%d}; nothing later is known to this report. In the last 12 months of data the group was "
-        f"active in {len(latest)} countr{'y' if len(latest) == 1 else 'ies'} ({', '.join(iso3_to_name(c) for c in latest.index)})."
-    )
-    if trend is not None:
-        text += " " + trend.sentence
-    indicators = []
-    for j in judgments:
-        if j.status != "judgment":
-            indicators.append(f"{j.topic}: not assessable now — {j.sentence.split(': ', 1)[-1]}")
-        elif j.confidence == "low":
-            indicators.append(f"{j.topic}: low confidence ({j.confidence_reason}); more {j.method.split(' (')[0]} evidence — more entries, "
-                              "sources or years — would firm it up or overturn it.")  # fmt: skip
-    if r.opportunism is not None and r.opportunism.ok:
-        indicators.append(
-            "A new sustained presence in a country within 12 months of a coup, war onset or regime collapse there would count for opportunism (H3); one after an intervention against the group, for retaliation (H4)."
-        )
-    if r.parent is not None:
-        indicators.append(
-            f"Activity moving into {r.parent.name}'s theatres, a tactic mix converging on its parent's, or leaders appointed from outside would weaken the autonomy judgment."
-        )
-    return {
-        "summary": text,
-        "latest": table(
-            latest.reset_index(),
-            {"country_iso3": "Country", "events": "Events", "deaths": "Deaths", "last": "Last event"},
-            caption="Activity in the last 12 months of data",
-        ),  # fmt: skip
-        "indicators": indicators,
-    }
-
-
-def evidence(r: Results, judgments: list[KeyJudgment]) -> list[dict[str, Any]]:
-    cols = {"event_id": "Event", "date_start": "Date", "source": "Source", "country_iso3": "Country", "location": "Place",
-            "tactic": "Tactic", "fatalities": "Deaths", "side_a": "Side A", "side_b": "Side B",
-            "merged_ids": "Reports merged"}  # fmt: skip
-    frames = [r.events]
-    if r.parent is not None:
-        frames.append(r.parent.events)
-    lookup = (
-        pd.concat(frames, ignore_index=True).drop_duplicates("event_id").set_index("event_id", drop=False)
-    )
-    if "event_ids" in lookup:
-        # a merged event is listed under one id; the stored reports behind it are named beside it
-        lookup["merged_ids"] = lookup["event_ids"].map(
-            lambda ids_: (
-                ", ".join(map(str, ids_))
-                if isinstance(ids_, list | tuple | np.ndarray) and len(ids_) > 1
-                else ""
-            )
-        )
-    out = []
-    for j in judgments:
-        ids = [i for i in dict.fromkeys(j.evidence) if i in lookup.index]
-        rows = lookup.loc[ids] if ids else lookup.iloc[0:0]
-        out.append(
-            {
-                "key": j.key,
-                "title": f"{j.topic} ({len(j.evidence)} events)",
-                "table": table(rows, cols, limit=EVIDENCE_LIMIT),
-            }
-        )
-    return out
-
-
-def parameters_table(r: Results) -> dict[str, Any]:
-    rows = [{"parameter": f.name, "value": getattr(r.params, f.name)} for f in dataclasses.fields(r.params)]
-    return table(pd.DataFrame(rows))

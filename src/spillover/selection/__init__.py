@@ -4,26 +4,58 @@
 a member of its family, attributes their events with a certainty and shows them in a *view* (``fused``:
 each real event once, the default; ``all``: every stored row; or one source).  Every analysis takes the
 resulting :class:`GroupSelection`, which states who is included, for which dates and in which view.
+
+The defaults (:mod:`spillover.selection.defaults`) import nothing; the rest is imported on first use
+(PEP 562), so that the command line can show the defaults in its help without loading pandas, the store
+or the actor registry.
 """
 
 from __future__ import annotations
 
-from spillover.selection.group import (
+from typing import TYPE_CHECKING, Any
+
+from spillover.selection.defaults import (
     CERTAINTIES,
     DEFAULT_CERTAINTY,
     DEFAULT_INCLUDE,
     DEFAULT_VIEW,
     VIEW_ALL,
     VIEW_FUSED,
-    GroupSelection,
-    UnknownGroup,
-    UnknownView,
-    check_view,
-    resolve_group,
-    select,
-    store_sources,
-    view_choices,
 )
+
+if TYPE_CHECKING:
+    from spillover.selection.group import (
+        GroupSelection,
+        UnknownGroup,
+        UnknownView,
+        check_view,
+        resolve_group,
+        select,
+        store_sources,
+        view_choices,
+    )
+
+_FROM_GROUP = frozenset(
+    {
+        "GroupSelection",
+        "UnknownGroup",
+        "UnknownView",
+        "check_view",
+        "resolve_group",
+        "select",
+        "store_sources",
+        "view_choices",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_GROUP:
+        from spillover.selection import group
+
+        return getattr(group, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CERTAINTIES",

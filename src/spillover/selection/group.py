@@ -35,22 +35,17 @@ import pandas as pd
 
 from spillover.actors import Resolver, default_resolver, family, tag_as_of
 from spillover.actors.lineage import Family
+from spillover.selection.defaults import (
+    CERTAINTIES,
+    DEFAULT_CERTAINTY,
+    DEFAULT_INCLUDE,
+    DEFAULT_VIEW,
+    VIEW_ALL,
+    VIEW_FUSED,
+)
 from spillover.store import Store
 
-CERTAINTIES = ("certain", "joint", "uncertain")
-#: Family members counted as the group's unless told otherwise (every surface: CLI, report, web, Python).
-DEFAULT_INCLUDE: tuple[str, ...] = ("identity",)
-#: Attributions counted unless told otherwise: events a source only *suspects* the group of are left out
-#: (and counted, see ``GroupSelection.n_left_out``).
-DEFAULT_CERTAINTY: tuple[str, ...] = ("certain", "joint")
 _CERTAINTY_ORDER = {c: i for i, c in enumerate(CERTAINTIES)}
-
-#: Every source's rows as stored (possibly counting one real event several times).
-VIEW_ALL = "all"
-#: One row per real-world event (cross-source links collapsed).
-VIEW_FUSED = "fused"
-#: The view the analysis commands use unless told otherwise: each real event counted once.
-DEFAULT_VIEW = VIEW_FUSED
 
 
 class UnknownView(ValueError):
@@ -230,10 +225,11 @@ def resolved_store_names(store: Store, resolver: Resolver) -> pd.DataFrame:
 
 def family_names(resolved: pd.DataFrame, members: set[str]) -> pd.DataFrame:
     """The rows of the resolved store names that resolve (possibly among others) to a member of the family."""
-    hit = resolved["group_ids"].map(lambda ids: bool(members.intersection(ids)))
-    out = resolved.loc[hit, ["source", "name", "events", "group_ids", "status"]].copy()
-    out["group_id"] = out["group_ids"].map(lambda ids: next(g for g in ids if g in members))
-    return out.drop(columns="group_ids").reset_index(drop=True)
+    column = "candidate_ids" if "candidate_ids" in resolved else "group_ids"
+    hit = resolved[column].map(lambda ids: bool(members.intersection(ids)))
+    out = resolved.loc[hit, ["source", "name", "events", column, "status"]].copy()
+    out["group_id"] = out[column].map(lambda ids: next(g for g in ids if g in members))
+    return out.drop(columns=column).reset_index(drop=True)
 
 
 def select(

@@ -4,7 +4,7 @@
     result = validate(store, load_casebook())      # or load_casebook("my_casebook.yaml")
     result.agreement, result.to_dict()
 
-The command-line form is :func:`spillover.validation.command.validate` (``spillover validate``).
+The command-line form is ``spillover validate`` (:func:`spillover.cli.report.validate`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Check the casebook against what the analyses make of the store: agreed, disagreed or not checkable.
 
 Each fact is put to the analysis that answers it — entries to :func:`~spillover.analysis.expansion.
-measure_expansion`, first uses of a tactic to :func:`~spillover.analysis.tactics.first_use`, the class of an
+measure_expansion` (through :func:`spillover.measures.expansion`), first uses of a tactic to :func:`~spillover.analysis.tactics.first_use`, the class of an
 entry to :func:`~spillover.analysis.opportunism.assess_opportunism`, lineage to the actor registry — on the
-group's events as every analysis selects them (:func:`group_events`, the one place that selects).
+group's events as every analysis selects them (:func:`group_selection`, the one place that selects).
 
 A fact is *not checkable* when the data cannot show it, never counted as agreement or disagreement: no loaded
 file covers the country at the documented time (coverage read from the data, :func:`spillover.fusion.
@@ -24,10 +24,13 @@ from typing import Any
 
 import pandas as pd
 
+from spillover import measures
 from spillover.actors import Registry, default_registry
-from spillover.analysis.expansion import ExpansionResult, InsufficientData, measure_expansion
+from spillover.analysis.expansion import ExpansionResult
 from spillover.analysis.tactics import first_use
 from spillover.fusion import dense_coverage
+from spillover.measures import Parameters
+from spillover.selection import GroupSelection
 from spillover.store import Store
 from spillover.validation.casebook import Casebook, CaseGroup, Fact
 
@@ -122,13 +125,12 @@ class ValidationResult:
 # --- the group's events: the one call into selection ----------------------------------------------------------
 
 
-def group_events(store: Store, group_id: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """The group's events as every analysis counts them (the selection's defaults: the fused view, each real
-    event once) and its family ids.  The only call into the selection layer."""
+def group_selection(store: Store, group_id: str, params: Parameters) -> GroupSelection:
+    """The group's selection as every analysis makes it (:func:`spillover.selection.select` with the
+    parameters' family, view and certainty).  The only call into the selection layer."""
     from spillover.selection import select
 
-    selection = select(store, group_id)
-    return selection.events, tuple(sorted(selection.family.ids))
+    return select(store, group_id, include=params.include, view=params.view, certainty=params.certainty)
 
 
 # --- context shared by the checks ---------------------------------------------------------------------------
@@ -141,26 +143,28 @@ class _Context:
     registry: Registry
     coverage: pd.DataFrame
     tactic_files: dict[str, set[str]] = field(default_factory=dict)
-    selections: dict[str, tuple[pd.DataFrame, tuple[str, ...]]] = field(default_factory=dict)
+    selections: dict[str, GroupSelection] = field(default_factory=dict)
     expansions: dict[str, ExpansionResult | None] = field(default_factory=dict)
     classes: dict[str, pd.DataFrame | str] = field(default_factory=dict)
+    params: Parameters = field(default_factory=Parameters)
+
+    def selection(self, gid: str) -> GroupSelection:
+        if gid not in self.selections:
+            self.selections[gid] = group_selection(self.store, gid, self.params)
+        return self.selections[gid]
 
     def events(self, gid: str) -> pd.DataFrame:
-        if gid not in self.selections:
-            self.selections[gid] = group_events(self.store, gid)
-        return self.selections[gid][0]
+        return self.selection(gid).events
 
     def family(self, gid: str) -> tuple[str, ...]:
-        self.events(gid)
-        return self.selections[gid][1]
+        return tuple(sorted(self.selection(gid).family.ids))
 
     def expansion(self, gid: str) -> ExpansionResult | None:
+        """The entries as :func:`spillover.measures.expansion` measures them (the same rule and parameters as
+        every surface)."""
         if gid not in self.expansions:
-            events = self.events(gid)
-            try:
-                self.expansions[gid] = measure_expansion(events, group=gid) if len(events) else None
-            except InsufficientData:
-                self.expansions[gid] = None
+            measured = measures.expansion(self.selection(gid), self.params) if len(self.events(gid)) else None
+            self.expansions[gid] = measured if isinstance(measured, ExpansionResult) else None
         return self.expansions[gid]
 
     def files_coding(self, tactic: str) -> set[str]:
@@ -320,7 +324,8 @@ def _classes(ctx: _Context, gid: str) -> pd.DataFrame | str:
         exp,
         onsets,
         group_ids=ctx.family(gid),
-        windows=(12,),
+        windows=(ctx.params.primary_window,),
+        primary_window=ctx.params.primary_window,
         nulls=("permute",),
         n_draws=100,
         include_origin=True,
@@ -420,11 +425,15 @@ def brier_score(results: list[FactResult]) -> tuple[float | None, str | None]:
     return sum((p - o) ** 2 for p, o in scored) / len(scored), None
 
 
-def validate(store: Store, casebook: Casebook, registry: Registry | None = None) -> ValidationResult:
-    """Every fact of ``casebook`` checked against the analyses of ``store`` (and the registry)."""
+def validate(
+    store: Store, casebook: Casebook, registry: Registry | None = None, params: Parameters | None = None
+) -> ValidationResult:
+    """Every fact of ``casebook`` checked against the analyses of ``store`` (and the registry), with the
+    measures' ``params`` (default: every surface's defaults; others to compare rules on the whole casebook)."""
     ctx = _Context(
-        store=store, book=casebook, registry=registry or default_registry(), coverage=dense_coverage(store)
-    )
+        store=store, book=casebook, registry=registry or default_registry(), coverage=dense_coverage(store),
+        params=params or Parameters(),
+    )  # fmt: skip
     results = []
     for group, fact in casebook.pairs():
         result = FactResult(

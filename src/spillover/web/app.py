@@ -35,8 +35,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spillover.analysis.geo import MissingDataFile
 from spillover.config import cache_dir
+<<<<<<< HEAD
 from spillover.web import api, assets, pages
 from spillover.web.reports import InvalidReportId, QueueFull, ReportJobs, ReportUnavailable, current_client
+=======
+from spillover.web import api, assets, events, pages
+from spillover.web.reports import InvalidReportId, ReportJobs, ReportUnavailable
+>>>>>>> main
 from spillover.web.service import Explorer, UnknownCountryError, UnknownGroupError, UnknownViewError
 
 log = logging.getLogger(__name__)
@@ -341,6 +346,7 @@ def create_app(
     app.state.report_dir = reports.report_dir
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(events.router)  # before the pages: /countries/go is not a country
     app.include_router(pages.router)
     install_assets(app)
     describe_views(app, explorer)

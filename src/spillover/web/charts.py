@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from spillover.palette import source_scale, tactic_scale
 from spillover.results import records
 
 SCHEMA = (
@@ -60,13 +61,20 @@ def yearly_counts(events: pd.DataFrame, by: str) -> list[dict[str, Any]]:
 
 def timeline(events: pd.DataFrame, onsets: Sequence[Mapping[str, Any]], title: str) -> dict[str, Any]:
     """Events per year, stacked by source, with the instability onsets of the group's countries as rules."""
+    counts = yearly_counts(events, "source")
+    domain, colours = source_scale(sorted({str(r["source"]) for r in counts}))
     bars = {
-        "data": {"values": yearly_counts(events, "source")},
+        "data": {"values": counts},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
             "x": {"field": "date", "type": "temporal", "timeUnit": "year", "title": "Year"},
             "y": {"field": "events", "type": "quantitative", "aggregate": "sum", "title": "Events"},
-            "color": {"field": "source", "type": "nominal", "title": "Source"},
+            "color": {
+                "field": "source",
+                "type": "nominal",
+                "title": "Source",
+                "scale": {"domain": domain, "range": colours},
+            },  # fmt: skip
         },
     }
     layers = [bars] + ([_onset_rules(onsets)] if onsets else [])
@@ -78,9 +86,10 @@ def tactics(events: pd.DataFrame, title: str) -> dict[str, Any]:
     from spillover.analysis.tactics import primary_tactics
 
     tagged = events.assign(tactic=primary_tactics(events)) if len(events) else events
+    counts = yearly_counts(tagged, "tactic")
     return {
         **_base(title),
-        "data": {"values": yearly_counts(tagged, "tactic")},
+        "data": {"values": counts},
         "mark": {"type": "bar"},
         "encoding": {
             "x": {"field": "date", "type": "temporal", "timeUnit": "year", "title": "Year"},
@@ -96,7 +105,7 @@ def tactics(events: pd.DataFrame, title: str) -> dict[str, Any]:
                 "field": "tactic",
                 "type": "nominal",
                 "title": "Tactic",
-                "scale": {"scheme": "tableau20"},
+                "scale": _tactic_scale(counts),
             },
             "tooltip": [
                 {"field": "year", "type": "ordinal", "title": "Year"},
@@ -324,10 +333,16 @@ def compare_tactics(rows: Sequence[Mapping[str, Any]], title: str) -> dict[str, 
                 "field": "tactic",
                 "type": "nominal",
                 "title": "Tactic",
-                "scale": {"scheme": "tableau20"},
+                "scale": _tactic_scale(rows),
             },
         },
     }
+
+
+def _tactic_scale(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """The fixed tactic colours of :mod:`spillover.palette` for the tactics in ``rows``."""
+    domain, colours = tactic_scale(sorted({str(r["tactic"]) for r in rows}))
+    return {"domain": domain, "range": colours}
 
 
 def country_activity(

@@ -10,14 +10,15 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from spillover.countries import iso3_to_name
 from spillover.web.api import (
     MAX_COMPARE,
     ExplorerDep,
     GroupParam,
-    Iso3Param,
     ReportsDep,
     View,
     compare_ids,
@@ -44,6 +45,7 @@ def _percent(value: Any, digits: int = 0) -> str:
 
 templates.env.filters["num"] = _number
 templates.env.filters["pct"] = _percent
+templates.env.filters["country_name"] = lambda code: iso3_to_name(code) if code else ""
 
 router = APIRouter(include_in_schema=False)
 
@@ -164,10 +166,20 @@ def compare_page(
     )
 
 
-@router.get("/countries/{iso3}", response_class=HTMLResponse)
-def country_page(request: Request, iso3: Iso3Param, ex: ExplorerDep) -> Response:
-    code = iso3.upper()
-    if code != iso3:
+@router.get("/countries/{country}", response_class=HTMLResponse)
+def country_page(
+    request: Request, country: Annotated[str, PathParam(min_length=1, max_length=200)], ex: ExplorerDep
+) -> Response:
+    """A country by ISO3 code or by name in any common form ("Ivory Coast", "DRC"); a name several
+    countries share ("Congo") asks which one."""
+    from spillover.countries import AmbiguousCountry, CountryNotFound, resolve_country
+    from spillover.web.events import country_choice
+
+    try:
+        code = resolve_country(country)
+    except (AmbiguousCountry, CountryNotFound) as exc:
+        return country_choice(request, country, exc)
+    if code != country:
         return RedirectResponse(f"/countries/{code}", status_code=307)
     return render(request, "country.html", c=ex.country(code))
 

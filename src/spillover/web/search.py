@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process, utils
 
 from spillover.actors import NON_ARMED_KINDS
 from spillover.selection.group import resolved_store_names
+from spillover.web.similarity import similar
 
 
 def _normalise(text: str) -> str:
@@ -164,6 +165,6 @@ def _match_scores(q: str, norms: list[str], limit: int) -> dict[int, float]:
     if len(scores) < limit and len(q) >= 3:
         hits = process.extract(q, norms, scorer=fuzz.WRatio, limit=limit * 8, score_cutoff=75)
         for _, score, i in hits:
-            if len(norms[i]) >= min(len(q), 4):
+            if len(norms[i]) >= min(len(q), 4) and similar(q, norms[i]):
                 scores.setdefault(i, min(float(score), 89.0))
     return scores

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from spillover.claims import check_claims, read_claims_text
 from spillover.cli import app
-from spillover.report.claims import check_claims
 
 pytestmark = pytest.mark.slow
 
@@ -33,23 +33,30 @@ def invoke(*args: str) -> str:
 
 
 def test_check_prints_the_verdicts_of_the_api(loaded_store, reference: Path) -> None:  # noqa: ANN001
-    printed = json.loads(
-        invoke("check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--json")
+    result = runner.invoke(
+        app,
+        ["check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--format", "json"],
     )
-    expected = check_claims(reference.read_text(encoding="utf-8"), loaded_store, "AQIM")
-    assert printed == json.loads(json.dumps([v.as_dict() for v in expected], default=str))
+    expected = check_claims(read_claims_text(reference), loaded_store, "AQIM")
+    assert expected.any_contradicted and result.exit_code == 1  # a contradicted claim is a finding: exit 1
+    printed = json.loads(result.stdout)
+    assert printed == json.loads(json.dumps(expected.to_dict(), default=str))
+    assert printed["verdicts"] == json.loads(json.dumps([v.as_dict() for v in expected], default=str))
+    assert result.stderr.strip().splitlines()[-1] == expected.summary_line()
     for words in (
         ("April, 2007", "Algiers"),
         ("December of the same year", "Algiers"),
         ("January 2013", "gas"),
     ):
-        found = [v for v in printed if v["kind"] == "event" and all(w in v["text"] for w in words)]
+        found = [
+            v for v in printed["verdicts"] if v["kind"] == "event" and all(w in v["text"] for w in words)
+        ]
         assert len(found) == 1, words
         assert found[0]["event_ids"], words  # the events consulted are named
 
 
 def test_check_table(loaded_store, reference: Path) -> None:  # noqa: ANN001
-    out = invoke("check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path))
+    out = invoke("check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--no-fail")
     assert f"Claims in {reference.name}" in out
     assert "supported" in out and "contradicted" in out
     result = runner.invoke(app, ["check", str(reference), "--group", "Al-Qaida in the Islamc Magreb",
@@ -63,7 +70,11 @@ def test_assess_a_small_group_without_pdf(loaded_store, tmp_path: Path) -> None:
     group = few_event_group(loaded_store)
     out = invoke("assess", group, "--no-pdf", "--out", str(tmp_path), "--store", str(loaded_store.path))
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == [f"{group}-assessment.html", f"{group}-assessment.json"]
+    assert written == [
+        f"{group}-assessment-evidence.csv",
+        f"{group}-assessment.html",
+        f"{group}-assessment.json",
+    ]
     doc = json.loads((tmp_path / f"{group}-assessment.json").read_text(encoding="utf-8"))
     assert doc["group_id"] == group and doc["files"]["pdf"] is None
     assert "Key judgments" in out and "cannot assess" in out
@@ -89,9 +100,10 @@ def test_assess_in_the_all_view(loaded_store, tmp_path: Path) -> None:  # noqa: 
         "--store",
         str(loaded_store.path),
     )
-    doc = json.loads((tmp_path / f"{group}-assessment.json").read_text(encoding="utf-8"))
+    # a run with another view never overwrites the default report: the view is in the file names
+    doc = json.loads((tmp_path / f"{group}-assessment-view-all.json").read_text(encoding="utf-8"))
     assert doc["parameters"]["view"] == "all"
-    html = (tmp_path / f"{group}-assessment.html").read_text(encoding="utf-8")
+    html = (tmp_path / f"{group}-assessment-view-all.html").read_text(encoding="utf-8")
     assert "all view" in html
     stored = select(loaded_store, group, certainty=("certain", "joint"), view="all").events
     assert f"Every stored report is counted ({len(stored):,}; all view)" in html
@@ -109,4 +121,43 @@ def test_assess_in_the_all_view(loaded_store, tmp_path: Path) -> None:  # noqa: 
             str(loaded_store.path),
         ],
     )
-    assert result.exit_code == 1 and "unknown view" in result.output
+    assert result.exit_code == 2 and "unknown view" in result.output
+
+
+def test_check_exit_code_says_whether_a_claim_is_contradicted(
+    loaded_store, reference: Path, tmp_path: Path
+) -> None:  # noqa: ANN001
+    clean = tmp_path / "clean.md"
+    clean.write_text(
+        "# Note\n\nIn April, 2007, AQIM conducted a suicide bombing in Algiers that left 33 dead and injured "
+        "more than 200.\n",
+        encoding="utf-8",
+    )
+    store = ["--group", "AQIM", "--store", str(loaded_store.path)]
+    passed = runner.invoke(app, ["check", str(clean), *store])
+    assert passed.exit_code == 0, passed.output
+    assert passed.stdout.strip().splitlines()[-1] == (
+        "1 supported by events, 0 consistent with the registry, 0 contradicted, 0 not checkable"
+    )
+    failed = runner.invoke(app, ["check", str(reference), *store])
+    expected = check_claims(read_claims_text(reference), loaded_store, "AQIM")
+    assert failed.exit_code == 1 and expected.counts()["contradicted"] > 0
+    assert failed.stdout.strip().splitlines()[-1] == expected.summary_line()
+    assert runner.invoke(app, ["check", str(reference), *store, "--no-fail"]).exit_code == 0
+
+
+def test_check_as_csv(loaded_store, reference: Path) -> None:  # noqa: ANN001
+    import io
+
+    import pandas as pd
+
+    result = runner.invoke(
+        app,
+        ["check", str(reference), "--group", "AQIM", "--store", str(loaded_store.path), "--format", "csv"],
+    )
+    expected = check_claims(read_claims_text(reference), loaded_store, "AQIM")
+    frame = pd.read_csv(io.StringIO(result.stdout))
+    assert list(frame["claim"]) == [v.text for v in expected]
+    assert list(frame["verdict"]) == [v.label for v in expected]
+    assert "not checkable (causal)" in set(frame["verdict"])
+    assert result.stderr.strip() == expected.summary_line() and result.exit_code == 1

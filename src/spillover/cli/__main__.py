@@ -1,0 +1,5 @@
+"""``python -m spillover.cli``: the command line."""
+
+from spillover.cli import main
+
+main()

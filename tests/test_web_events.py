@@ -1,0 +1,142 @@
+"""The events table of the web app on the real store: its filters keep exactly the events the store
+holds for them (checked against a plain query of the store), sorting orders them, pages cover them once,
+the downloads stream every matching row (CSV as text/csv, JSON), countries are found by name with
+ambiguity asked, and search does not list unrelated groups."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from spillover.query.events_table import EventFilter, count_events, events_page, iter_events
+from spillover.selection import select
+from spillover.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(loaded_store, tmp_path_factory):  # noqa: ANN001, ANN201
+    app = create_app(loaded_store.path, report_dir=tmp_path_factory.mktemp("events-reports"))
+    with TestClient(app) as test_client:
+        yield test_client
+    app.state.reports.shutdown()
+    app.state.explorer.close()
+
+
+@pytest.fixture(scope="module")
+def aqim_ids(loaded_store) -> list[str]:  # noqa: ANN001
+    return list(select(loaded_store, "AQIM", view="all").stored_event_ids)
+
+
+def expected(store, ids: list[str], **where) -> set[str]:  # noqa: ANN001, ANN003
+    """The same filter written independently, in pandas over the stored rows."""
+    ev = store.query("SELECT * FROM events WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+    if "country" in where:
+        ev = ev[ev["country_iso3"] == where["country"]]
+    if "source" in where:
+        ev = ev[ev["source"] == where["source"]]
+    if "tactic" in where:
+        ev = ev[ev["tactic"] == where["tactic"]]
+    start, end = (
+        pd.to_datetime(ev["date_start"]),
+        pd.to_datetime(ev["date_end"]).fillna(pd.to_datetime(ev["date_start"])),
+    )
+    keep = pd.Series(True, index=ev.index)
+    if "since" in where:
+        keep &= end >= pd.Timestamp(where["since"])
+    if "until" in where:
+        keep &= start <= pd.Timestamp(where["until"])
+    ev = ev[keep]
+    return set(ev["event_id"])
+
+
+def test_the_query_keeps_what_each_filter_asks(loaded_store, aqim_ids) -> None:  # noqa: ANN001
+    con = loaded_store.con
+    since, until = dt.date(2008, 1, 1), dt.date(2013, 12, 31)
+    cases = [
+        ({}, {}),
+        ({"countries": ("MLI",)}, {"country": "MLI"}),
+        ({"sources": ("gtd",)}, {"source": "gtd"}),
+        ({"tactics": ("kidnapping",)}, {"tactic": "kidnapping"}),
+        (
+            {"since": since, "until": until, "countries": ("DZA",)},
+            {"since": since, "until": until, "country": "DZA"},
+        ),
+    ]
+    for given, same in cases:
+        f = EventFilter(event_ids=tuple(aqim_ids), **given)
+        want = expected(loaded_store, aqim_ids, **same)
+        assert want, given  # every case keeps something on the real data
+        got = {i for chunk in iter_events(con, f, chunk_rows=50) for i in chunk["event_id"]}
+        assert got == want, given
+        assert count_events(con, f) == len(want)
+
+
+def test_sorting_and_pages_cover_every_event_once(loaded_store, aqim_ids) -> None:  # noqa: ANN001
+    f = EventFilter(event_ids=tuple(aqim_ids), sort="fatalities", descending=True)
+    total, first = events_page(loaded_store.con, f, offset=0, limit=40)
+    seen = []
+    for offset in range(0, total, 40):
+        seen += list(events_page(loaded_store.con, f, offset=offset, limit=40)[1]["event_id"])
+    assert len(seen) == len(set(seen)) == total == len(aqim_ids)
+    deaths = first["fatalities"].dropna().tolist()
+    assert deaths == sorted(deaths, reverse=True) and deaths[0] > 50
+    with pytest.raises(ValueError, match="cannot sort"):
+        EventFilter(sort="description; DROP TABLE events")
+
+
+def test_csv_download_streams_every_matching_row(client, loaded_store, aqim_ids) -> None:  # noqa: ANN001
+    response = client.get("/groups/AQIM/events.csv", params={"country": "Algeria", "since": "1995-01-01"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert 'filename="aqim-events.csv"' in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    want = expected(loaded_store, aqim_ids, country="DZA", since=dt.date(1995, 1, 1))
+    assert {r["event_id"] for r in rows} == want and len(rows) == len(want)
+    dates = [r["date_start"] for r in rows]
+    assert dates == sorted(dates)
+
+    data = client.get("/groups/aqim/events.json", params={"source": "rand"}).json()
+    assert {r["event_id"] for r in data} == expected(loaded_store, aqim_ids, source="rand")
+
+
+def test_the_table_page_counts_filters_and_sorts(client, loaded_store, aqim_ids) -> None:  # noqa: ANN001
+    params = {"country": "Mali", "source": "acled", "sort": "fatalities", "order": "desc", "per_page": 25}
+    page = client.get("/groups/aqim/events", params=params)
+    assert page.status_code == 200
+    n = len(expected(loaded_store, aqim_ids, country="MLI", source="acled"))
+    assert f'id="event-total">{n:,}<' in page.text
+    assert page.text.count('<tr><td class="id">') == min(25, n)
+    assert "Mali" in page.text and "ACLED" in page.text
+    ambiguous = client.get("/groups/aqim/events", params={"country": "Congo"})
+    assert (
+        ambiguous.status_code == 422
+        and "DR Congo (COD)" in ambiguous.text
+        and "Congo Republic (COG)" in ambiguous.text
+    )
+
+
+def test_countries_by_name_and_the_index(client) -> None:  # noqa: ANN001
+    ivory = client.get("/countries/Ivory Coast")
+    assert ivory.status_code == 200 and str(ivory.url).endswith("/countries/CIV")
+    assert client.get("/countries/DRC").url.path == "/countries/COD"
+    congo = client.get("/countries/Congo")
+    assert congo.status_code == 300 and "/countries/COD" in congo.text and "/countries/COG" in congo.text
+    assert client.get("/countries/Atlantis").status_code == 404
+    index = client.get("/countries")
+    assert index.status_code == 200 and ">Mali</a>" in index.text and ">Algeria</a>" in index.text
+    events = client.get("/countries/Mali/events", params={"per_page": 25})
+    assert events.status_code == 200 and events.url.path == "/countries/MLI/events"
+
+
+def test_search_does_not_list_unrelated_groups(client) -> None:  # noqa: ANN001
+    wagner = client.get("/api/groups", params={"q": "Wagner"}).json()["results"]
+    assert all("Nuer" not in r["name"] for r in wagner)
+    typo = client.get("/api/groups", params={"q": "Al-Qaida in the Islamc Magreb"}).json()["results"]
+    assert typo and typo[0]["group_id"] == "aqim"
+    assert json.dumps(typo)  # plain JSON
