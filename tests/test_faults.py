@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from spillover.cli import app
-from spillover.errors import EXIT_CRASH, EXIT_FAULT, run_guarded
+from spillover.errors import EXIT_CRASH, EXIT_FAULT, EXIT_INPUT, run_guarded
 from spillover.store import Store
 
 MALI = "events/acled_hdx_mali_1997_2020.csv.gz"
@@ -206,8 +206,8 @@ def test_folder_loads_every_good_file_and_names_each_bad_one(real_data: Path, tm
     (folder / "c_cut.csv.gz").write_bytes(data[: len(data) // 2])
     shutil.copy(real_data / MALI, folder / "d_mali.csv.gz")
     done = cli("data", "add", str(folder), "--store", str(tmp_path / "s.duckdb"))
-    assert done.returncode == EXIT_FAULT and "Traceback" not in done.stderr
-    failed = [line for line in done.stderr.splitlines() if line.startswith("failed:")]
+    assert done.returncode == EXIT_INPUT and "Traceback" not in done.stderr
+    failed = [line for line in done.stderr.splitlines() if line.startswith("error: failed:")]
     assert len(failed) == 2
     assert "b_shopping.csv" in failed[0] and "match no known source" in failed[0]
     assert "c_cut.csv.gz" in failed[1] and "truncated" in failed[1]
@@ -216,7 +216,7 @@ def test_folder_loads_every_good_file_and_names_each_bad_one(real_data: Path, tm
         assert sorted(store.files()["name"]) == ["a_niger.csv.gz", "d_mali.csv.gz"]
     # a glob does the same
     again = cli("data", "add", str(folder / "*.csv*"), "--store", str(tmp_path / "t.duckdb"))
-    assert again.returncode == EXIT_FAULT and again.stderr.count("failed:") == 2
+    assert again.returncode == EXIT_INPUT and again.stderr.count("failed:") == 2
 
 
 def test_remove_undoes_a_load(real_data: Path, tmp_path: Path) -> None:
@@ -235,4 +235,4 @@ def test_remove_undoes_a_load(real_data: Path, tmp_path: Path) -> None:
     assert "199 events" in done.stdout and "199 raw rows" in done.stdout
     assert snapshot(store_path) == before
     missing = cli("data", "remove", "rand.csv.gz", "--store", str(store_path))
-    assert missing.returncode == EXIT_FAULT and "no loaded file" in one_line(missing.stderr)
+    assert missing.returncode == EXIT_INPUT and "no loaded file" in one_line(missing.stderr)

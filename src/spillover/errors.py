@@ -19,9 +19,11 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-#: Exit code of a command that failed on a known fault or bad input; an unexpected crash exits with 70
-#: (EX_SOFTWARE), so scripts can tell a bug from a bad file.
-EXIT_FAULT = 1
+#: Exit code of a command the store failed (locked, read-only, disk full); bad input exits with 2 (the
+#: command line's per-command boundary, :mod:`spillover.cli.options`); an unexpected crash exits with 70
+#: (EX_SOFTWARE), so scripts can tell a bug from a bad file or a busy store.
+EXIT_FAULT = 3
+EXIT_INPUT = 2
 EXIT_CRASH = 70
 
 
@@ -152,7 +154,7 @@ def report(exc: BaseException, *, stream: object = None) -> int:
     known = describe(exc)
     if known is not None:
         print(f"error: {known}", file=out)  # type: ignore[call-overload]
-        return EXIT_FAULT
+        return EXIT_INPUT if isinstance(exc, InputError | FileNotFoundError) else EXIT_FAULT
     try:
         where = f"the traceback is in {write_crash_log(exc)}"
     except OSError as log_error:
@@ -171,7 +173,9 @@ def run_guarded(app: Callable[..., object], args: Sequence[str] | None = None) -
     import click
 
     try:
-        code = app(args=list(args) if args is not None else None, standalone_mode=False)
+        code = app(
+            args=list(args) if args is not None else None, prog_name="spillover", standalone_mode=False
+        )
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     except click.exceptions.Exit as stop:
@@ -179,9 +183,8 @@ def run_guarded(app: Callable[..., object], args: Sequence[str] | None = None) -
     except click.ClickException as usage:
         usage.show()
         return usage.exit_code
-    except click.exceptions.Abort:
-        print("aborted", file=sys.stderr)
-        return 1
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        return 130
     except Exception as exc:  # noqa: BLE001 - the boundary: every failure becomes one line
         return report(exc)
     return code if isinstance(code, int) else 0

@@ -7,7 +7,6 @@ stops the good files after it, and an interrupted load keeps the files done.  A 
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,25 +44,6 @@ class LoadSummary:
             f"{len(loaded):,} file(s) loaded ({rows:,} rows → {events:,} new events, {quarantined:,} rows "
             f"quarantined, {skipped:,} skipped), {known:,} already in the store, {len(self.failures):,} failed"
         )
-
-
-def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named on the command line: files as given, glob patterns (quoted, so that thousands of GDELT
-    files do not overflow the shell) and folders expanded to their files, sorted by name."""
-    out: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        text = str(item)
-        if not path.exists() and any(ch in text for ch in "*?["):
-            found = sorted(Path(p) for p in glob.glob(text) if Path(p).is_file())
-            if not found:
-                raise InputError(f"{text}: no file matches this pattern")
-            out += found
-        elif path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-        else:
-            out.append(path)
-    return list(dict.fromkeys(out))
 
 
 def is_input_problem(exc: BaseException) -> bool:

@@ -35,13 +35,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spillover.analysis.geo import MissingDataFile
 from spillover.config import cache_dir
-<<<<<<< HEAD
-from spillover.web import api, assets, pages
-from spillover.web.reports import InvalidReportId, QueueFull, ReportJobs, ReportUnavailable, current_client
-=======
 from spillover.web import api, assets, events, pages
-from spillover.web.reports import InvalidReportId, ReportJobs, ReportUnavailable
->>>>>>> main
+from spillover.web.reports import InvalidReportId, QueueFull, ReportJobs, ReportUnavailable, current_client
 from spillover.web.service import Explorer, UnknownCountryError, UnknownGroupError, UnknownViewError
 
 log = logging.getLogger(__name__)
