@@ -64,7 +64,10 @@ def answers(loaded_store) -> dict[str, dict[str, Any]]:  # noqa: ANN001
 
 @pytest.fixture(scope="module")
 def client(loaded_store, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN001, ANN201
-    app = create_app(loaded_store.path, report_dir=tmp_path_factory.mktemp("reports"))
+    # TestClient sends Host: testserver
+    app = create_app(
+        loaded_store.path, report_dir=tmp_path_factory.mktemp("reports"), extra_hosts=("testserver",)
+    )
     with TestClient(app) as test_client:
         yield test_client
 

@@ -33,7 +33,8 @@ def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(loaded_store, report_dir: Path):  # noqa: ANN001, ANN201 - FastAPI app
-    application = create_app(loaded_store.path, report_dir=report_dir)
+    # the in-process test clients (TestClient, schemathesis) send Host: testserver
+    application = create_app(loaded_store.path, report_dir=report_dir, extra_hosts=("testserver",))
     yield application
     application.state.reports.shutdown()
     application.state.explorer.close()

@@ -21,7 +21,10 @@ from spillover.web.app import create_app
 
 @pytest.fixture(scope="module")
 def client(loaded_store, tmp_path_factory):  # noqa: ANN001, ANN201
-    app = create_app(loaded_store.path, report_dir=tmp_path_factory.mktemp("events-reports"))
+    # TestClient sends Host: testserver
+    app = create_app(
+        loaded_store.path, report_dir=tmp_path_factory.mktemp("events-reports"), extra_hosts=("testserver",)
+    )
     with TestClient(app) as test_client:
         yield test_client
     app.state.reports.shutdown()

@@ -13,10 +13,15 @@ and beside the DuckDB file, a folder ``<store>.raw/`` with one Parquet file per 
 values of every row exactly as the file wrote them, so nothing a source says is ever lost.  Parquet is
 columnar and compressed (GTD's 135 columns shrink ~30×) and DuckDB, Spark or pandas read it directly.
 * ``quarantine`` — rows that were not loaded: file, row number, field, value and reason;
+* ``skipped_rows`` — rows that are not events (an HXL hashtag row, an empty spreadsheet row): file, row
+  number, reason and text; they are in ``raw_rows`` (unlinked) and the raw Parquet like every row;
 * ``event_versions``, ``event_actor_versions``, ``event_stamps``, ``deleted_events`` — the superseded and
   deleted versions of events and when the source changed each (:mod:`spillover.versions`); ``events`` holds
   the current version only.  Pulls from the APIs keep their state in ``pulls`` and ``pull_pages``
   (:mod:`spillover.sources.api.pulls`) and commit each page like a file.
+
+A file none of whose rows loads is refused (:class:`spillover.errors.NothingLoads`), not recorded; a
+loaded file and everything it brought can be taken out again with :func:`remove_file`.
 
 An ingest runs in one transaction: killed at any point (even ``kill -9``), DuckDB's write-ahead log
 discards the unfinished transaction and the store is exactly as before.
@@ -24,6 +29,7 @@ discards the unfinished transaction and the store is exactly as before.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -42,6 +48,7 @@ import pyarrow.parquet as pq
 
 from spillover._duck import scalar
 from spillover.config import default_store_path
+from spillover.errors import InputError, NothingLoads
 from spillover.schema import events_table_ddl
 from spillover.sources.base import Loader
 from spillover.sources.layouts import Match
@@ -71,9 +78,11 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS raw_rows (file_id VARCHAR, row_number BIGINT, event_id VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS quarantine (
         file_id VARCHAR, row_number BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS skipped_rows (
+        file_id VARCHAR, row_number BIGINT, reason VARCHAR, value VARCHAR)""",
 ]
 
-TABLES = ("files", "events", "event_actors", "raw_rows", "quarantine")
+TABLES = ("files", "events", "event_actors", "raw_rows", "quarantine", "skipped_rows")
 
 
 @dataclass
@@ -95,6 +104,9 @@ class IngestReport:
     absent_columns: tuple[str, ...] = ()
     extra_columns: tuple[str, ...] = ()
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    #: Rows that are not events (HXL hashtag rows, empty spreadsheet rows), by reason.
+    rows_skipped: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -156,6 +168,13 @@ class Store:
             return IngestReport(path=str(path), file_id=file_id, status="already ingested")
         step("reading and normalising")
         staged = stage_file(self.con, path, source=source, allow_extra=allow_extra, provided=provided)
+        if staged.events == 0 and staged.rows > staged.skipped:
+            reasons = self._staged_reasons()
+            drop_staged(self.con)
+            raise NothingLoads(
+                f"{path}: none of its {staged.rows:,} rows loads, so the file is refused and not recorded "
+                f"(the store is unchanged). Most frequent reasons: {reasons}"
+            )
         step("keeping the raw rows and committing")
         # Written in a background thread while DuckDB moves the staged tables, under a name the file's hash
         # decides, and finished before the commit: if the ingest dies before the commit, the Parquet file is an
@@ -240,6 +259,8 @@ class Store:
                 absent_columns=staged.absent_columns,
                 extra_columns=staged.extra_columns,
                 quarantine_reasons=self._quarantine_reasons(file_id),
+                rows_skipped=staged.skipped,
+                skip_reasons=self._skip_reasons(file_id),
             )
             raw_file = raw_written.result()  # raises if the Parquet file could not be written
             location, name, size = origin or (str(path.resolve()), path.name, path.stat().st_size)
@@ -272,12 +293,31 @@ class Store:
                 in_transaction(report)
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # a connection a full disk invalidated cannot roll back
+                self.con.execute("ROLLBACK")
+            self._discard_raw(file_id, raw_written)
             raise
         finally:
-            drop_staged(self.con)
-            drop_version_staging(self.con)
+            with contextlib.suppress(duckdb.Error):
+                drop_staged(self.con)
+                drop_version_staging(self.con)
         return report
+
+    def _discard_raw(self, file_id: str, raw_written: Future[Path]) -> None:
+        """After a failed commit: remove the raw Parquet this ingest wrote (no table points to it, and on
+        a full disk it would keep the disk full)."""
+        try:
+            raw_written.result()
+        except BaseException:  # noqa: BLE001 - the writer's own failure already removed its partial file
+            return
+        (self.raw_dir / f"{file_id}.parquet").unlink(missing_ok=True)
+
+    def _staged_reasons(self, limit: int = 3) -> str:
+        rows = self.con.execute(
+            f"""SELECT field || ': ' || reason, count(*), min(row_number) FROM _stage_quarantine
+                GROUP BY 1 ORDER BY 2 DESC LIMIT {limit}"""
+        ).fetchall()
+        return "; ".join(f"{why} ({n:,} rows, first row {first})" for why, n, first in rows) or "none given"
 
     @property
     def raw_dir(self) -> Path:
@@ -293,8 +333,12 @@ class Store:
         )
         # no min/max statistics for the raw text columns (never filtered on; writing them costs ~20%):
         # only for row_number, which the look-ups of raw rows filter on
-        pq.write_table(table, tmp, compression="zstd", write_statistics=["row_number"])
-        os.replace(tmp, target)
+        try:
+            pq.write_table(table, tmp, compression="zstd", write_statistics=["row_number"])
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # never leave a partial file (a full disk would stay full)
+            raise
         return target
 
     def _commit_staged(self, file_id: str, staged: Staged) -> tuple[int, int]:
@@ -325,6 +369,9 @@ class Store:
             [file_id],
         )
         record_stamps(self.con)
+        self.con.execute(
+            "INSERT INTO skipped_rows SELECT ?, row_number, reason, value FROM _stage_skipped", [file_id]
+        )
         self.con.execute("DROP TABLE _known")
         return int(known), updated
 
@@ -338,6 +385,13 @@ class Store:
     def _quarantine_reasons(self, file_id: str) -> dict[str, int]:
         rows = self.con.execute(
             "SELECT field || ': ' || reason, count(*) FROM quarantine WHERE file_id = ? GROUP BY 1 ORDER BY 2 DESC",
+            [file_id],
+        ).fetchall()
+        return {k: int(v) for k, v in rows}
+
+    def _skip_reasons(self, file_id: str) -> dict[str, int]:
+        rows = self.con.execute(
+            "SELECT reason, count(*) FROM skipped_rows WHERE file_id = ? GROUP BY 1 ORDER BY 2 DESC",
             [file_id],
         ).fetchall()
         return {k: int(v) for k, v in rows}
@@ -429,3 +483,117 @@ class Store:
             for raw in sorted(self.raw_dir.glob("*.parquet")):
                 written.append(Path(shutil.copy2(raw, out / "raw" / raw.name)))
         return written
+
+
+# -- removing a file -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RemovedFile:
+    """What :func:`remove_file` took out of the store."""
+
+    file_id: str
+    name: str
+    events: int  # events the file brought (and no other loaded file has)
+    events_kept: int  # events another loaded file also has: kept, now attributed to that file
+    raw_rows: int
+    quarantined: int
+    skipped: int
+    links: int
+
+
+def find_file(store: Store, file_or_id: str | Path) -> tuple[str, str]:
+    """(file_id, name) of a loaded file named by its path (by content hash, else by the path it was loaded
+    from), its name, or its file id or an unambiguous prefix of it (at least 6 characters)."""
+    text = str(file_or_id)
+    candidates: list[tuple[str, str]] = []
+    path = Path(text)
+    if path.is_file():
+        candidates = store.con.execute(
+            "SELECT file_id, name FROM files WHERE file_id = ?", [sha256_of(path)]
+        ).fetchall()
+    if not candidates:
+        candidates = store.con.execute(
+            "SELECT file_id, name FROM files WHERE path = ? OR name = ? OR (length(?) >= 6 AND starts_with(file_id, ?))",
+            [str(path.resolve()) if text else text, text, text, text.lower()],
+        ).fetchall()
+    if not candidates:
+        raise FileNotFoundError(
+            f"{text}: no loaded file has this path, name or file id (see `spillover data files`)"
+        )
+    if len(candidates) > 1:
+        listed = ", ".join(f"{name} ({fid[:12]})" for fid, name in candidates[:5])
+        raise InputError(f"{text}: names {len(candidates)} loaded files ({listed}); give the file id")
+    return candidates[0]
+
+
+def remove_file(store: Store, file_or_id: str | Path) -> RemovedFile:
+    """Take a loaded file and everything it brought out of the store, in one transaction: its events (an
+    event another loaded file also has stays, attributed to that file), their actor names and fusion links,
+    its raw rows, quarantined and skipped rows, its ``files`` row, then its raw Parquet file."""
+    file_id, name = find_file(store, file_or_id)
+    con = store.con
+    links_exist = bool(scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'event_links'"))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        # events of this file that another file also brought: re-attributed to that file's first row
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _rehome AS
+               SELECT r.event_id, arg_min(r.file_id, (f.ingested_at, r.row_number)) AS file_id,
+                      arg_min(r.row_number, (f.ingested_at, r.row_number)) AS row_number
+               FROM raw_rows r JOIN files f USING (file_id)
+               WHERE r.file_id <> ? AND r.event_id IN (SELECT event_id FROM events WHERE file_id = ?)
+               GROUP BY r.event_id""",
+            [file_id, file_id],
+        )
+        kept = scalar(con, "SELECT count(*) FROM _rehome")
+        con.execute(
+            """UPDATE events SET file_id = h.file_id, row_number = h.row_number
+               FROM _rehome h WHERE events.event_id = h.event_id"""
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _gone AS SELECT event_id FROM events WHERE file_id = ?", [file_id]
+        )
+        events = scalar(con, "SELECT count(*) FROM _gone")
+        links = 0
+        if links_exist:
+            links = scalar(
+                con,
+                "SELECT count(*) FROM event_links WHERE event_id_a IN (SELECT event_id FROM _gone) "
+                "OR event_id_b IN (SELECT event_id FROM _gone)",
+            )
+            con.execute(
+                "DELETE FROM event_links WHERE event_id_a IN (SELECT event_id FROM _gone) "
+                "OR event_id_b IN (SELECT event_id FROM _gone)"
+            )
+        con.execute("DELETE FROM event_actors WHERE event_id IN (SELECT event_id FROM _gone)")
+        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _gone)")
+        counts = {}
+        for table in ("raw_rows", "quarantine", "skipped_rows"):
+            counts[table] = scalar(con, f"SELECT count(*) FROM {table} WHERE file_id = ?", [file_id])
+            con.execute(f"DELETE FROM {table} WHERE file_id = ?", [file_id])
+        raw_file = scalar(con, "SELECT raw_file FROM files WHERE file_id = ?", [file_id])
+        con.execute("DELETE FROM files WHERE file_id = ?", [file_id])
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("DROP TABLE IF EXISTS _rehome")
+            con.execute("DROP TABLE IF EXISTS _gone")
+    # after the commit: a crash here leaves an orphan Parquet file no table points to (the next ingest of
+    # the file rewrites it), never a table pointing to a missing file
+    if raw_file:
+        (store.raw_dir / str(raw_file)).unlink(missing_ok=True)
+    return RemovedFile(
+        file_id=file_id,
+        name=name,
+        events=int(events),
+        events_kept=int(kept),
+        raw_rows=int(counts["raw_rows"]),
+        quarantined=int(counts["quarantine"]),
+        skipped=int(counts["skipped_rows"]),
+        links=int(links),
+    )

@@ -24,7 +24,8 @@ from spillover.cli import actors, analysis, data, report, web
 EXIT_CODES = (
     "Exit codes: 0 done; 1 a finding or a validation failure (check found a contradicted claim, actors check "
     "refused a registry file); 2 a usage or input error (unknown group, view or country, a missing or "
-    "unreadable file, a bad option)."
+    "unreadable file, a bad option); 3 the store cannot be used (locked by another process, read-only, disk "
+    "full); 70 an unexpected failure (its traceback is written to a log file whose path is printed)."
 )
 CONFIGURATION = (
     "Settings: an option, else its environment variable (SPILLOVER_STORE, SPILLOVER_DATA_DIR, SPILLOVER_CACHE, "
@@ -53,11 +54,12 @@ for _module in (analysis, report, web, actors, data):
 
 
 def main() -> None:  # pragma: no cover - console script entry
-    """The console script: the app, with Ctrl-C ending quietly (exit 130)."""
-    try:
-        app(prog_name="spillover")
-    except KeyboardInterrupt:
-        sys.exit(130)
+    """The console script: the app inside the error boundary of :mod:`spillover.errors` (a store fault is
+    one line and exit 3, a crash one line naming the log file with its traceback and exit 70), with Ctrl-C
+    ending quietly (exit 130)."""
+    from spillover.errors import main_guarded
+
+    main_guarded(app)
 
 
 __all__ = ["app", "main"]

@@ -8,15 +8,19 @@ anything is created (no empty store).
 from __future__ import annotations
 
 import glob
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from spillover.cli import output
-from spillover.cli.options import FormatOpt, InputError, StoreOpt, commands, format_of, store_path
+from spillover.cli.options import EXIT_INPUT, FormatOpt, InputError, StoreOpt, commands, format_of, store_path
 from spillover.cli.output import Format, console, say
 from spillover.sources.api.commands import register as register_pulls
+
+if TYPE_CHECKING:
+    from spillover.loading import LoadSummary
 
 app = commands("Get data and load it into the store.")
 # data pull acled|ucdp-ged|ucdp-candidate, data pulls, data history (spillover.sources.api.commands)
@@ -47,9 +51,9 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-def ingest_with_progress(store: Path, paths: list[Path], **options: Any) -> list[dict[str, Any]]:
-    """Load the files one by one, with a progress bar over the files when there are several; print each
-    file's report as it is done."""
+def ingest_with_progress(store: Path, paths: list[Path], **options: Any) -> LoadSummary:
+    """Load the files one by one, with a progress bar over the files when there are several; a bad file
+    is named with its reason as it fails and the load goes on (:func:`spillover.loading.load_files`)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -59,9 +63,9 @@ def ingest_with_progress(store: Path, paths: list[Path], **options: Any) -> list
         TimeElapsedColumn,
     )
 
+    from spillover.loading import FileFailure, load_files
     from spillover.store import Store
 
-    reports = []
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -74,18 +78,29 @@ def ingest_with_progress(store: Path, paths: list[Path], **options: Any) -> list
         Progress(*columns, console=output.err, transient=True, disable=output.settings.quiet) as progress,
     ):
         overall = progress.add_task("files", total=len(paths)) if len(paths) > 1 else None
-        for path in paths:
-            task = progress.add_task(f"{path.name}: starting", total=None)
+        tasks: dict[Path, Any] = {}
 
-            def on_step(msg: str, task: int = task, name: str = path.name) -> None:
-                progress.update(task, description=f"{name}: {msg}")
+        def on_file(path: Path) -> Callable[[str], None]:
+            tasks[path] = task = progress.add_task(f"{path.name}: starting", total=None)
+            return lambda msg: progress.update(task, description=f"{path.name}: {msg}")
 
-            report = db.ingest(path, on_step=on_step, **options).as_dict()
-            progress.remove_task(task)
+        def on_done(path: Path, outcome: object) -> None:
+            progress.remove_task(tasks.pop(path))
             if overall is not None:
                 progress.advance(overall)
-            reports.append(report)
-    return reports
+            if isinstance(outcome, FileFailure):
+                output.error(f"failed: {outcome.reason}")
+
+        return load_files(db, paths, on_file=on_file, on_done=on_done, **options)
+
+
+def finish_load(summary: LoadSummary, files: int, chosen: Format) -> None:
+    """The reports, a summary line when several files were given or one failed, exit 2 if any failed."""
+    emit_reports([r.as_dict() for r in summary.reports], chosen)
+    if files > 1 or summary.failures:
+        output.note(output.escape(summary.line()))
+    if summary.failures:
+        raise typer.Exit(EXIT_INPUT)
 
 
 def print_report(r: dict[str, Any], line: Any = say) -> None:
@@ -103,6 +118,8 @@ def print_report(r: dict[str, Any], line: Any = say) -> None:
     )
     for reason, n in dict(r["quarantine_reasons"]).items():
         line(f"    quarantined {n:,} × {escape(str(reason))}")
+    for reason, n in dict(r.get("skip_reasons") or {}).items():
+        line(f"    skipped {n:,} × {escape(str(reason))}")
     if r["absent_columns"]:
         line(f"    recorded as unknown (absent columns): {len(r['absent_columns']):,}")
 
@@ -143,13 +160,37 @@ def add(
     store: StoreOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Load local event files into the store (idempotent: a file already loaded adds nothing)."""
+    """Load local event files into the store (idempotent: a file already loaded adds nothing).  Every good
+    file of a folder or pattern is loaded; each bad one is named with its reason (exit code 2)."""
     files = expand_inputs(paths)
     provided = {"country": country} if country else {}
-    reports = ingest_with_progress(
+    summary = ingest_with_progress(
         store_path(store), files, source=source, allow_extra=allow_extra_columns, provided=provided
     )
-    emit_reports(reports, format_of(format))
+    finish_load(summary, len(files), format_of(format))
+
+
+@app.command("remove")
+def remove(
+    file: Annotated[str, typer.Argument(help="The loaded file: its path, name or file id (see data files)")],
+    store: StoreOpt = None,
+) -> None:
+    """Take a loaded file and everything it brought (events, actor names, raw rows, quarantined and skipped
+    rows, fusion links) out of the store, in one transaction."""
+    from spillover.store import Store, remove_file
+
+    with Store(store_path(store)) as opened:
+        removed = remove_file(opened, file)
+    kept = (
+        f", {removed.events_kept:,} events kept (another loaded file has them)" if removed.events_kept else ""
+    )
+    say(
+        output.escape(
+            f"removed {removed.name} ({removed.file_id[:12]}…): {removed.events:,} events{kept}, "
+            f"{removed.raw_rows:,} raw rows, {removed.quarantined:,} quarantined rows, {removed.skipped:,} "
+            f"skipped rows, {removed.links:,} fusion links"
+        )
+    )
 
 
 @app.command("list")
@@ -220,11 +261,11 @@ def fetch(
         say(f"[green]{name}[/]: {path} (sha256 verified)")
         if load and ds.kind == "events":
             opts = ds.load_options
-            reports = ingest_with_progress(
+            summary = ingest_with_progress(
                 store_path(store), [path],
                 allow_extra=bool(opts.get("allow_extra", False)), provided=dict(opts.get("provided", {})),
             )  # fmt: skip
-            emit_reports(reports, Format.table)
+            finish_load(summary, 1, Format.table)
     if missing:
         output.error(f"{len(missing)} of {len(chosen)} datasets need to be got by hand:")
         for reason in missing:

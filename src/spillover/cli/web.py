@@ -40,4 +40,4 @@ def serve(
     if host != LOOPBACK and host not in ("localhost", "::1"):
         output.err.print(f"warning: listening on {host}: anyone who can reach it can read the store.")
     output.note(f"spillover: serving {path} on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(create_app(path, report_dir=report_dir), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(path, report_dir=report_dir, host=host), host=host, port=port, log_level="info")

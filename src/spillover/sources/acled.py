@@ -184,6 +184,7 @@ class ACLEDLoader(Loader):
     layouts = LAYOUTS
     id_columns = ("event_id_cnty",)
     update_stamp_column = "timestamp"
+    date_field = "event_date"
     citation = (
         "Raleigh, C., Linke, A., Hegre, H. & Karlsen, J. (2010). Introducing ACLED: An Armed Conflict "
         "Location and Event Dataset. Journal of Peace Research 47(5): 651–660. https://acleddata.com"

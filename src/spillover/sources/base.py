@@ -35,8 +35,10 @@ def txt(col: str) -> str:
 
 
 def num(col: str) -> str:
-    """The column as a number, NULL when empty or not a number."""
-    return f"TRY_CAST({txt(col)} AS DOUBLE)"
+    """The column as a finite number, NULL when empty or not a number ('inf' and 'NaN' are not numbers:
+    a count or a coordinate of infinity is impossible)."""
+    cast = f"TRY_CAST({txt(col)} AS DOUBLE)"
+    return f"CASE WHEN isfinite({cast}) THEN {cast} END"
 
 
 def not_a_number(col: str) -> str:
@@ -117,6 +119,8 @@ class Loader:
     layouts: tuple[Layout, ...] = ()
     #: Canonical column that holds the source's own event id (None: ids are content hashes).
     id_columns: tuple[str, ...] = ()
+    #: The column the event's date is read from (named when a date is out of range).
+    date_field: str = ""
     citation: str = ""
     #: Canonical column saying when the source last changed an event (ACLED's ``timestamp``): a newer
     #: copy of a stored event is an edit (a new version); None where the source does not say.
@@ -131,6 +135,12 @@ class Loader:
 
     def flags(self, ctx: Context) -> list[Flag]:
         return []
+
+    def content_id_values(self, ctx: Context) -> dict[str, str]:
+        """For sources without ids: column → SQL of its value as the content id reads it, where the
+        default (trimmed text, see :func:`spillover.sources.stage.normalised_text`) is not enough (a date
+        written in several formats is read as the date)."""
+        return {}
 
     def actors(self, ctx: Context) -> list[ActorColumn]:
         raise NotImplementedError
@@ -175,8 +185,22 @@ def coordinate_checks(lat: str = "latitude", lon: str = "longitude") -> list[Che
     ]
 
 
-def count_checks(*cols: str) -> list[Check]:
-    return [Check(c, not_a_number(c), "count is not a number", txt(c)) for c in cols]
+def count_checks(*cols: str, unknown_codes: tuple[int, ...] = ()) -> list[Check]:
+    """A count that is not a finite number (text, 'inf', 'NaN') or is negative is impossible: quarantined.
+    A negative code the source documents as 'unknown' (GTD's -99, -9) is not: see :func:`unknown_code`."""
+    allowed = f" AND {num('{c}')} NOT IN ({', '.join(map(str, unknown_codes))})" if unknown_codes else ""
+    checks = []
+    for c in cols:
+        cast = f"TRY_CAST({txt(c)} AS DOUBLE)"
+        checks.append(Check(c, f"{txt(c)} IS NOT NULL AND {cast} IS NULL", "count is not a number", txt(c)))
+        checks.append(Check(c, f"NOT isfinite({cast})", "count is infinite or NaN", txt(c)))
+        checks.append(Check(c, f"{num(c)} < 0" + allowed.replace("{c}", c), "count is negative", txt(c)))
+    return checks
+
+
+def unknown_code(col: str, unknown_codes: tuple[int, ...]) -> str:
+    """True where a count holds one of the source's documented 'unknown' codes (then stored as NULL)."""
+    return f"({num(col)} IN ({', '.join(map(str, unknown_codes))}))"
 
 
 def split_uncertain(name_sql: str) -> str:

@@ -60,6 +60,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from spillover._duck import scalar
+from spillover.errors import InputError
 from spillover.sources.base import (
     ActorColumn,
     Check,
@@ -251,6 +252,7 @@ class GDELTLoader(Loader):
     source = SOURCE
     layouts = LAYOUTS
     id_columns = ("GlobalEventID",)
+    date_field = "Day"
     citation = (
         "Leetaru, K. & Schrodt, P. A. (2013). GDELT: Global Data on Events, Location and Tone, 1979–2012. "
         "ISA Annual Convention. https://www.gdeltproject.org"
@@ -376,7 +378,7 @@ class GDELTLoader(Loader):
 # --- reading --------------------------------------------------------------------------------------
 
 
-class GDELTFormatError(ValueError):
+class GDELTFormatError(InputError):
     """A file that is not in a GDELT event export layout (named with the file, row and what is wrong)."""
 
 

@@ -89,6 +89,7 @@ class GEDLoader(Loader):
     source = "ged"
     layouts = LAYOUTS
     id_columns = ("id",)
+    date_field = "date_start"
     citation = (
         "Sundberg, R. & Melander, E. (2013). Introducing the UCDP Georeferenced Event Dataset. "
         "Journal of Peace Research 50(4): 523–532. https://ucdp.uu.se/downloads/ (CC BY 4.0)"

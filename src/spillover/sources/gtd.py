@@ -25,6 +25,7 @@ from spillover.sources.base import (
     lit,
     num,
     txt,
+    unknown_code,
 )
 from spillover.sources.layouts import Layout
 
@@ -145,6 +146,10 @@ ATTACK_TYPES: dict[str, str] = {
     "Unknown": "unknown",
 }
 
+#: GTD codebook: -99 (and -9 in older releases) is "unknown" in count fields; such a count is stored as
+#: unknown (NULL) and the event flagged, never quarantined and never a negative number of deaths.
+UNKNOWN_CODES: tuple[int, ...] = (-99, -9)
+
 #: GTD ``specificity`` → normalised geo precision (1 = the city's own coordinates … 5 = country only).
 SPECIFICITY: dict[str, str] = {"1": "point", "2": "near", "3": "admin2", "4": "admin1", "5": "country"}
 
@@ -157,12 +162,17 @@ class GTDLoader(Loader):
     source = "gtd"
     layouts = LAYOUTS
     id_columns = ("eventid",)
+    date_field = "iyear"
     citation = (
         "START (2022). Global Terrorism Database. University of Maryland. https://www.start.umd.edu/gtd"
     )
 
     def _date_parts(self) -> tuple[str, str, str]:
-        return num("iyear"), num("imonth"), num("iday")
+        """Year, month and day as numbers; one too large to be a date part (2147483648) is no number, so
+        the row is quarantined instead of the whole file failing on an integer overflow."""
+        return tuple(
+            f"CASE WHEN abs({num(c)}) < 100000 THEN {num(c)} END" for c in ("iyear", "imonth", "iday")
+        )  # type: ignore[return-value]
 
     def fields(self, ctx: Context) -> dict[str, str]:
         y, m, d = self._date_parts()
@@ -204,9 +214,9 @@ class GTDLoader(Loader):
             "suicide": f"CASE WHEN {txt('suicide')} IS NULL THEN NULL ELSE {suicide} END",
             "target_type": f"coalesce({txt('targtype1_txt')}, {txt('targtype1')})",
             "target_nationality": txt("natlty1_txt"),
-            "fatalities": count("nkill", (-99, -9)),
-            "wounded": count("nwound", (-99, -9)),
-            "hostages": count("nhostkid", (-99, -9)),
+            "fatalities": count("nkill", UNKNOWN_CODES),
+            "wounded": count("nwound", UNKNOWN_CODES),
+            "hostages": count("nhostkid", UNKNOWN_CODES),
             "ransom_demanded": f"CASE {txt('ransom')} WHEN '1' THEN true WHEN '0' THEN false END",
             "ransom_amount": f"CASE WHEN {num('ransomamt')} >= 0 THEN {num('ransomamt')} END",
             "ransom_paid": f"CASE WHEN {num('ransompaid')} >= 0 THEN {num('ransompaid')} END",
@@ -219,7 +229,7 @@ class GTDLoader(Loader):
         return [
             Check(
                 "iyear",
-                f"{y} IS NULL OR {y} <> floor({y}) OR {y} < 1900 OR {y} > 2100",
+                f"{y} IS NULL OR {y} <> floor({y})",  # its range: the check every source has (stage)
                 "year missing or not a year",
                 txt("iyear"),
             ),
@@ -243,13 +253,15 @@ class GTDLoader(Loader):
                 f"printf('%s-%s-%s', {txt('iyear')}, {txt('imonth')}, {txt('iday')})",
             ),
             *coordinate_checks(),
-            *count_checks("nkill", "nwound", "nhostkid"),
+            *count_checks("nkill", "nwound", "nhostkid", unknown_codes=UNKNOWN_CODES),
         ]
 
     def flags(self, ctx: Context) -> list[Flag]:
         return [
             Flag("fatalities_not_integer", fractional("nkill")),
             Flag("wounded_not_integer", fractional("nwound")),
+            Flag("fatalities_coded_unknown", unknown_code("nkill", UNKNOWN_CODES)),
+            Flag("wounded_coded_unknown", unknown_code("nwound", UNKNOWN_CODES)),
         ]
 
     def actors(self, ctx: Context) -> list[ActorColumn]:

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from spillover.errors import InputError
 
-class LayoutError(ValueError):
+
+class LayoutError(InputError):
     """A file whose columns match no pinned layout, or lack the required minimum."""
 
 

@@ -61,20 +61,33 @@ WEAPON_TACTIC: dict[str, str] = {
     "Other": "other",
     "Unknown": "unknown",
 }
-DATE_FORMATS = ("%Y-%m-%d", "%d-%b-%y", "%d-%b-%Y", "%m/%d/%Y", "%d %B %Y")
+#: Dates with a two-digit year ('09-Feb-68'), tried first; then the four-digit ones.
+TWO_DIGIT_YEAR_FORMATS = ("%d-%b-%y",)
+DATE_FORMATS = ("%Y-%m-%d", "%d-%b-%Y", "%m/%d/%Y", "%d %B %Y")
+#: A two-digit year above this, once read as 20yy, is 19yy: RAND covers 1968–2009.
+TWO_DIGIT_YEAR_PIVOT = 2030
+
+
+def _formats(formats: tuple[str, ...]) -> str:
+    return "[" + ", ".join(lit(f) for f in formats) + "]"
 
 
 def _date() -> str:
-    formats = "[" + ", ".join(lit(f) for f in DATE_FORMATS) + "]"
-    parsed = f"try_strptime({txt('Date')}, {formats})::DATE"
-    # two-digit years: '09-Feb-68' is 1968, not 2068
-    return f"CASE WHEN year({parsed}) > 2030 THEN {parsed} - INTERVAL 100 YEAR ELSE {parsed} END::DATE"
+    """The date; the century rule only for two-digit years ('09-Feb-68' is 1968, not 2068), so that a
+    four-digit year is never moved (9999-01-01 stays 9999 and is refused as out of range)."""
+    two = f"try_strptime({txt('Date')}, {_formats(TWO_DIGIT_YEAR_FORMATS)})::DATE"
+    two_fixed = (
+        f"CASE WHEN year({two}) > {TWO_DIGIT_YEAR_PIVOT} THEN {two} - INTERVAL 100 YEAR ELSE {two} END::DATE"
+    )
+    four = f"try_strptime({txt('Date')}, {_formats(DATE_FORMATS)})::DATE"
+    return f"coalesce({two_fixed}, {four})"
 
 
 class RANDLoader(Loader):
     source = "rand"
     layouts = LAYOUTS
     id_columns = ()
+    date_field = "Date"
     citation = (
         "RAND Corporation. RAND Database of Worldwide Terrorism Incidents (RDWTI), 1968–2009. "
         "https://www.rand.org/nsrd/projects/terrorism-incidents.html"
@@ -117,6 +130,10 @@ class RANDLoader(Loader):
             Flag("tactic_from_description", f"len({description_tactics(txt('Description'))}) > 0"),
             Flag("fatalities_not_integer", fractional("Fatalities")),
         ]
+
+    def content_id_values(self, ctx: Context) -> dict[str, str]:
+        """The date as the date (a re-export may write '09-Feb-68' as '1968-02-09'), else as written."""
+        return {"Date": f"coalesce(strftime({_date()}, '%Y-%m-%d'), trim(coalesce({txt('Date')}, '')))"}
 
     def actors(self, ctx: Context) -> list[ActorColumn]:
         return [ActorColumn("perpetrator", 1, txt("Perpetrator"))]

@@ -14,8 +14,11 @@ import csv
 import gzip
 import hashlib
 import io
+import re
+import zipfile
+import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +26,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from spillover.errors import InputError
+
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 _CHUNK = 1 << 22
 #: Bytes per block of the CSV reader (each block is parsed by one thread).
@@ -60,7 +65,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-class NotUTF8(ValueError):
+class NotUTF8(InputError):
     """Arrow found bytes that are not UTF-8 while reading a file as UTF-8."""
 
 
@@ -88,7 +93,7 @@ def read_header(path: Path, encoding: str) -> list[str]:
     with open_bytes(path) as fh:
         row = next(csv.reader(io.TextIOWrapper(fh, encoding=encoding, newline="")), None)
     if not row:
-        raise ValueError(f"{path}: the file is empty (no header row)")
+        raise InputError(f"{path}: the file is empty (no header row)")
     if row[0].startswith("\ufeff"):
         row[0] = row[0][1:]
     return row
@@ -99,7 +104,7 @@ def unique_names(header: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     names = []
     for i, name in enumerate(header):
-        name = name if name.strip() else f"_column{i}"
+        name = name.strip() or f"_column{i}"  # ' Date ' (a re-export padding every cell) is Date
         if name in seen:
             seen[name] += 1
             name = f"{name}.{seen[name]}"
@@ -184,7 +189,7 @@ def read_csv_text(path: Path, width: int, encoding: str) -> tuple[pa.Table, list
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
             raise NotUTF8(f"{path}: not UTF-8: {exc}") from exc
-        raise ValueError(f"{path}: not a well-formed CSV file: {exc}") from exc
+        raise InputError(f"{path}: not a well-formed CSV file: {exc}") from exc
     # InvalidRow.number counts the header (skip_rows=1) and, like the reader, not the empty lines
     malformed = [
         MalformedRow(r.number - 1, r.expected_columns, r.actual_columns, r.text)
@@ -192,7 +197,7 @@ def read_csv_text(path: Path, width: int, encoding: str) -> tuple[pa.Table, list
         if r.number is not None
     ]
     if len(malformed) != len(invalid):  # not expected with a serial read; never guess a row number
-        raise ValueError(
+        raise InputError(
             f"{path}: {len(invalid)} malformed record(s) whose position the reader could not tell"
         )
     return _with_row_numbers(table, [m.row for m in malformed]), malformed
@@ -207,7 +212,7 @@ def check_malformed(path: Path, table: pa.Table, malformed: Sequence[MalformedRo
     if table.num_rows and len(malformed) <= max(1, MAX_MALFORMED_SHARE * records):
         return
     first = ", ".join(f"row {m.row} has {m.actual}" for m in malformed[:3])
-    raise ValueError(
+    raise InputError(
         f"{path}: {len(malformed):,} of {records:,} records do not have the header's {width} fields "
         f"({first}{', …' if len(malformed) > 3 else ''}). The file is refused whole: is the delimiter a "
         f"comma and the header row intact? (A few malformed records, up to {MAX_MALFORMED_SHARE:.0%}, "
@@ -235,11 +240,117 @@ def read_csv_any_encoding(path: Path) -> tuple[str, list[str], tuple[pa.Table, l
         return encoding, read_header(path, encoding), None
 
 
-def read_spreadsheet(path: Path) -> tuple[list[str], pa.Table]:
-    """Header and rows of the first sheet of an .xlsx file, every cell as text (GTD is distributed as XLSX too)."""
-    import pandas as pd
+# --- compressed files ---------------------------------------------------------------------------------
 
-    frame: pd.DataFrame = pd.read_excel(path, dtype=str, engine="calamine", keep_default_na=False)
-    header = [str(c) for c in frame.columns]
-    frame.columns = [raw_column(i) for i in range(1, len(header) + 1)]
-    return header, _with_row_numbers(pa.Table.from_pandas(frame, preserve_index=False))
+
+def check_compressed(path: Path) -> None:
+    """Refuse a truncated or damaged .gz or .zip before anything is read from it (:class:`CorruptFile`).
+
+    gzip's CRC and length are checked at the end of the stream, and a .zip's CRC of every member, so a
+    file cut short by a failed download or damaged on disk is named at once instead of loading a part.
+    """
+    from spillover.errors import CorruptFile
+
+    if _is_gzip(path):
+        try:
+            with gzip.open(path, "rb") as fh:
+                while fh.read(_CHUNK):
+                    pass
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise CorruptFile(
+                f"{path}: the gzip file is truncated or damaged ({exc}); nothing was loaded. "
+                "Fix: download or copy the file again."
+            ) from exc
+        return
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if magic[:2] != b"PK" and path.suffix.lower() != ".zip":
+        return
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):  # zip containers read by the spreadsheet reader
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+        if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile) and exc.errno is not None:
+            raise
+        raise CorruptFile(
+            f"{path}: the zip file is truncated or damaged ({exc}); nothing was loaded. "
+            "Fix: download or copy the file again."
+        ) from exc
+    if bad is not None:
+        raise CorruptFile(
+            f"{path}: member {bad} of the zip file is damaged (CRC mismatch); nothing was loaded."
+        )
+
+
+# --- rows that are not events ---------------------------------------------------------------------------
+
+
+@dataclass
+class RowNotes:
+    """What a reader noticed about rows beyond their values: rows it skipped on purpose (with the reason,
+    never silently) and flags for rows that load but were repaired or are doubtful."""
+
+    #: (row number, reason, the row's text): not an event, kept in the raw rows and counted apart.
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)
+    #: (row number, flag name): carried by the row's event in ``events.flags``.
+    flags: list[tuple[int, str]] = field(default_factory=list)
+
+
+#: A Humanitarian Exchange Language hashtag: ``#date+start``, ``#adm1 +name``, ``#affected+killed``.
+HXL_TAG = re.compile(r"#[A-Za-z][A-Za-z0-9_]*(\s*\+\s*[A-Za-z][A-Za-z0-9_]*)*")
+
+
+def is_hxl_row(values: Sequence[str | None]) -> bool:
+    """Is this the HXL hashtag row HDX exports put under the header: every non-empty cell a hashtag, and
+    at least two of them?"""
+    cells = [v.strip() for v in values if v is not None and v.strip()]
+    return len(cells) >= 2 and all(HXL_TAG.fullmatch(c) for c in cells)
+
+
+def skip_hxl_row(table: pa.Table, notes: RowNotes) -> None:
+    """Note the first record as skipped when it is an HXL hashtag row (the table is not changed: the row
+    stays in the raw rows, only the normalisation leaves it out)."""
+    if table.num_rows == 0:
+        return
+    first = table.slice(0, 1).to_pylist()[0]
+    values = [v for k, v in first.items() if k != "_row"]
+    if is_hxl_row(values):
+        text = ",".join(v or "" for v in values)
+        notes.skipped.append(
+            (int(first["_row"]), "HXL hashtag row (Humanitarian Exchange Language tags)", text)
+        )
+
+
+#: A record short of at most this share of the header's fields (at least one) lost its trailing empty
+#: fields (real ACLED exports write 29 fields under a 30-column header): it is padded with empty values
+#: and flagged ``short_row_padded``.  A shorter one (a truncated line) stays malformed and is quarantined.
+MAX_PADDED_SHARE = 0.10
+
+
+def pad_short_rows(
+    table: pa.Table, malformed: Sequence[MalformedRow], width: int, notes: RowNotes
+) -> tuple[pa.Table, list[MalformedRow]]:
+    """Records that only lack their trailing fields, padded with empty values and put back in order; the
+    malformed records that are left."""
+    allowed = max(1, int(MAX_PADDED_SHARE * width))
+    padded: list[list[str]] = []
+    rows: list[int] = []
+    left: list[MalformedRow] = []
+    for m in malformed:
+        fields = next(csv.reader(io.StringIO(m.text)), []) if m.actual < m.expected else []
+        if m.actual < m.expected and 0 < width - len(fields) <= allowed and len(fields) == m.actual:
+            padded.append(fields + [""] * (width - len(fields)))
+            rows.append(m.row)
+        else:
+            left.append(m)
+    if not padded:
+        return table, left
+    extra = pa.table(
+        {raw_column(i + 1): pa.array([r[i] for r in padded], pa.string()) for i in range(width)}
+        | {"_row": pa.array(rows, pa.int64())}
+    )
+    notes.flags += [(r, "short_row_padded") for r in rows]
+    merged = pa.concat_tables([table, extra.select(table.column_names)])
+    return merged.sort_by("_row"), left

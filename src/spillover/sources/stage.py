@@ -17,6 +17,7 @@ and ``Staged.table`` holds the original values (``c1 … cN``, named by ``Staged
 from __future__ import annotations
 
 import contextlib
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,20 +28,29 @@ import pyarrow as pa
 
 from spillover._duck import scalar
 from spillover.countries import to_iso3
+from spillover.errors import InputError
 from spillover.schema import EVENT_COLUMNS
-from spillover.sources.base import ActorColumn, Context, Loader, lit, q
+from spillover.sources.base import ActorColumn, Check, Context, Loader, lit, q
 from spillover.sources.layouts import LayoutError, Match, match_layout
 from spillover.sources.reading import (
     MalformedRow,
+    RowNotes,
+    check_compressed,
     check_malformed,
+    pad_short_rows,
     raw_columns,
     read_csv_any_encoding,
     read_csv_text,
-    read_spreadsheet,
+    skip_hxl_row,
     unique_names,
 )
+from spillover.sources.spreadsheet import read_spreadsheet
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+#: Dates before this year are not in any source's coverage: a typo or a placeholder (e.g. 1800-01-01).
+FIRST_YEAR = 1900
+#: More deaths than this in one event is implausible for any source's event: kept, flagged.
+IMPLAUSIBLE_DEATHS = 100_000
 
 
 @dataclass
@@ -64,6 +74,8 @@ class Staged:
     provided: dict[str, str] = field(default_factory=dict)
     #: Records with the wrong number of fields: quarantined (field ``row``), not in ``table``.
     malformed: tuple[MalformedRow, ...] = ()
+    #: Rows that are not events (HXL hashtag rows, empty spreadsheet rows): kept raw, counted apart.
+    skipped: int = 0
 
 
 def _loaders() -> Sequence[Loader]:
@@ -91,7 +103,7 @@ def choose_loader(
 
     if source is not None:
         if source not in LOADERS:
-            raise ValueError(f"unknown source {source!r}; known sources: {', '.join(LOADERS)}")
+            raise InputError(f"unknown source {source!r}; known sources: {', '.join(LOADERS)}")
         loader = LOADERS[source]
         return loader, match_layout(
             header, loader.layouts, filename=filename, allow_extra=allow_extra, provided=list(provided)
@@ -125,14 +137,33 @@ def _source_view_sql(loader: Loader, match: Match, names: list[str]) -> str:
     present = {canon for canon in canonical if canon in known}
     every = dict.fromkeys(c for layout in loader.layouts for c in layout.columns)
     cols += [f"NULL::VARCHAR AS {q(c)}" for c in every if c not in present]
-    return f"SELECT _row, {', '.join(cols)}, {raw_columns(len(names))} FROM _file"
+    return (
+        f"SELECT _row, {', '.join(cols)}, {raw_columns(len(names))} FROM _file "
+        "WHERE _row NOT IN (SELECT row_number FROM _stage_skipped)"
+    )
+
+
+def date_range_checks(loader: Loader, ctx: Context) -> list[Check]:
+    """Every source: a date before :data:`FIRST_YEAR` or more than a year from today is impossible (a typo,
+    a placeholder such as 9999-01-01): the row is quarantined, naming the source's date column."""
+    fields = loader.fields(ctx)
+    column = loader.date_field
+    value = ctx.text(column) if ctx.has(column) else "NULL"
+    outside = [
+        f"({fields[key]})::DATE NOT BETWEEN DATE '{FIRST_YEAR}-01-01' AND current_date + INTERVAL 1 YEAR"
+        for key in ("date_start", "date_end")
+        if key in fields
+    ]
+    if not outside:
+        return []
+    return [Check(column, " OR ".join(outside), f"date outside {FIRST_YEAR} – one year from today", value)]
 
 
 def _problems_sql(loader: Loader, ctx: Context) -> str:
     items = [
         f"CASE WHEN coalesce({c.bad}, false) THEN {{'field': {lit(c.field)}, 'value': ({c.value})::VARCHAR, "
         f"'reason': {lit(c.reason)}}} END"
-        for c in loader.checks(ctx)
+        for c in loader.checks(ctx) + date_range_checks(loader, ctx)
     ]
     return f"list_filter([{', '.join(items)}], lambda x: x IS NOT NULL)" if items else "[]"
 
@@ -144,13 +175,27 @@ def _flags_sql(loader: Loader, ctx: Context) -> str:
     )
 
 
+def normalised_text(sql: str) -> str:
+    """A value as a content id reads it: trimmed, '3.0' as '3' (a spreadsheet or R re-export), empty as ''."""
+    return f"regexp_replace(trim(coalesce({sql}, '')), '^(-?[0-9]+)\\.0+$', '\\1')"
+
+
 def _source_id_sql(loader: Loader, ctx: Context) -> str:
-    """The source's own id, or a content hash of the raw row for files without ids."""
+    """The source's own id, or, for files without ids (RAND, GTD extracts), a content hash of the row's
+    normalised values in the layout's column order (the file's columns the layout knows): a re-export with
+    its columns reordered, quoted differently, with stray white space around values or compressed gives
+    the same ids, so its events are not loaded twice."""
     ids = [c for c in loader.id_columns if ctx.has(c)]
     if ids:
         # '15960.0' (ids written as floats by R/pandas exports) → '15960'
         return " || '-' || ".join(f"regexp_replace({ctx.text(c)}, '\\.0+$', '')" for c in ids)
-    return f"'h' || substr(md5(concat_ws(chr(31), {raw_columns(ctx.width)})), 1, 16)"
+    normalisers = loader.content_id_values(ctx)
+    values = [
+        normalisers[col] if col in normalisers else normalised_text(ctx.text(col))
+        for col in ctx.layout.columns
+        if ctx.has(col)
+    ]
+    return f"'h' || substr(md5(concat_ws(chr(31), {', '.join(values)})), 1, 16)"
 
 
 def _normalised_sql(loader: Loader, ctx: Context) -> str:
@@ -227,6 +272,8 @@ def stage_file(
         raise FileNotFoundError(f"{path}: no such file")
     provided = dict(provided or {})
     malformed: list[MalformedRow] = []
+    notes = RowNotes()
+    check_compressed(path)
     own = _own_format_loader(path, source)
     if own is not None:  # a header-less format the loader reads itself (GDELT)
         header_original, table, encoding = own.read(path)
@@ -234,16 +281,24 @@ def stage_file(
         loader = own
         match = match_layout(names, own.layouts, filename=path.name, provided=list(provided))
     elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        header_original, table = read_spreadsheet(path)
+        header_original, table, notes = read_spreadsheet(path)
         encoding = "xlsx"
         names = unique_names(header_original)
         loader, match = choose_loader(names, path.name, source, allow_extra, provided)
+        skip_hxl_row(table, notes)
     else:
+        if zipfile.is_zipfile(path):
+            raise InputError(
+                f"{path}: a .zip archive that is not a GDELT export; unzip it and load the file inside "
+                "(CSV files may be gzipped: .csv.gz)"
+            )
         encoding, header_original, utf8_read = read_csv_any_encoding(path)
         names = unique_names(header_original)
         loader, match = choose_loader(names, path.name, source, allow_extra, provided)
         table, malformed = utf8_read if utf8_read is not None else read_csv_text(path, len(names), encoding)
+        table, malformed = pad_short_rows(table, malformed, len(names), notes)
         check_malformed(path, table, malformed, len(names))
+        skip_hxl_row(table, notes)
     return stage_table(
         con,
         table,
@@ -254,6 +309,7 @@ def stage_file(
         encoding=encoding,
         provided=provided,
         malformed=malformed,
+        notes=notes,
     )
 
 
@@ -268,17 +324,20 @@ def stage_table(
     encoding: str,
     provided: Mapping[str, str] | None = None,
     malformed: Sequence[MalformedRow] = (),
+    notes: RowNotes | None = None,
 ) -> Staged:
     """Validate and normalise raw rows already read (``c1 … cN`` and ``_row``, every value as text) into
     the ``_stage_*`` temp tables: the one path for files and for pages pulled from an API."""
     provided = dict(provided or {})
     names = unique_names(list(header))
+    notes = notes if notes is not None else RowNotes()
     rows = table.num_rows + len(malformed)
     canonical_present = {c for c in match.layout.canonical(names)} & set(match.layout.columns)
     ctx = Context(layout=match.layout, present=canonical_present, provided=provided, width=len(names))
     # the raw rows stay in Arrow, registered as _file until the commit (read in place, never copied)
     con.register("_file", table)
     _stage_malformed(con, malformed)
+    _stage_notes(con, notes)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {_source_view_sql(loader, match, names)}")
     _stage_normalised(con, loader, ctx, match.layout.monadic)
     _stage_stamps(con, loader, ctx, match.layout.monadic)
@@ -300,6 +359,7 @@ def stage_table(
         table=table,
         provided=provided,
         malformed=tuple(malformed),
+        skipped=len(notes.skipped),
     )
 
 
@@ -318,6 +378,33 @@ def _stage_stamps(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
         SELECT s.event_id, max({stamp}) AS stamp FROM _src JOIN _status s USING (_row)
         WHERE s._ok GROUP BY s.event_id
     """)
+
+
+def _stage_notes(con: duckdb.DuckDBPyConnection, notes: RowNotes) -> None:
+    """``_stage_skipped (row_number, reason, value)``: rows that are not events; ``_stage_row_flags
+    (row_number, flags)``: flags the reader gave rows (padded short rows, doubtful spreadsheet cells)."""
+    skipped = pa.table(
+        {
+            "row_number": pa.array([r for r, _, _ in notes.skipped], pa.int64()),
+            "reason": pa.array([why for _, why, _ in notes.skipped], pa.string()),
+            "value": pa.array([text for _, _, text in notes.skipped], pa.string()),
+        }
+    )
+    flags = pa.table(
+        {
+            "row_number": pa.array([r for r, _ in notes.flags], pa.int64()),
+            "flag": pa.array([f for _, f in notes.flags], pa.string()),
+        }
+    )
+    con.register("_skipped_rows", skipped)
+    con.register("_flagged_rows", flags)
+    con.execute("CREATE OR REPLACE TEMP TABLE _stage_skipped AS SELECT * FROM _skipped_rows")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _stage_row_flags AS "
+        "SELECT row_number, list_sort(list_distinct(list(flag))) AS flags FROM _flagged_rows GROUP BY row_number"
+    )
+    con.unregister("_skipped_rows")
+    con.unregister("_flagged_rows")
 
 
 def _stage_malformed(con: duckdb.DuckDBPyConnection, malformed: Sequence[MalformedRow]) -> None:
@@ -397,6 +484,8 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
         SELECT _row AS row_number, CASE WHEN _ok THEN event_id END AS event_id FROM _status
         UNION ALL
         SELECT row_number, NULL FROM _stage_malformed
+        UNION ALL
+        SELECT row_number, NULL FROM _stage_skipped
     """)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_actors AS {_actors_sql(loader.actors(ctx), monadic)}")
     _stage_events(con, loader, ctx, monadic)
@@ -427,7 +516,15 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
         elif c.name == "row_number":
             select.append("n._row AS row_number")
         elif c.name == "flags":
-            select.append("n._flags AS flags")
+            implausible = (
+                f"CASE WHEN n.fatalities > {IMPLAUSIBLE_DEATHS} THEN ['fatalities_implausible'] END"
+                if "fatalities" in present
+                else "NULL"
+            )
+            select.append(
+                f"list_concat(n._flags, coalesce(rf.flags, []::VARCHAR[]), coalesce({implausible}, []::VARCHAR[])) "
+                "AS flags"
+            )
         elif c.name == "attribution":
             select.append("coalesce(a._attribution, 'none') AS attribution")
         elif c.name == "country_iso3":
@@ -458,6 +555,7 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
             SELECT {", ".join(select)}
             FROM _n n
             LEFT JOIN _stage_iso m ON m.country = n.country
+            LEFT JOIN _stage_row_flags rf ON rf.row_number = n._row
             LEFT JOIN (SELECT event_id,
                               CASE WHEN bool_or(uncertain) THEN 'uncertain'
                                    WHEN count(DISTINCT name) > 1 THEN 'joint' ELSE 'single' END AS _attribution
@@ -486,6 +584,8 @@ def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
         "_stage_quarantine",
         "_stage_malformed",
         "_stage_stamps",
+        "_stage_skipped",
+        "_stage_row_flags",
         "_status",
         "_n0",
     ):

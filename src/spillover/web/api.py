@@ -139,7 +139,9 @@ def get_lineage(gid: GroupId, ex: ExplorerDep) -> dict[str, Any]:
     return {**ex.lineage(gid), "diagram_url": f"/api/groups/{gid}/lineage.svg"}
 
 
-@router.get("/groups/{group}/relations", summary="Dated ties: registry, Mapping Militants, BAAD1, with sources")
+@router.get(
+    "/groups/{group}/relations", summary="Dated ties: registry, Mapping Militants, BAAD1, with sources"
+)
 def get_relations(gid: GroupId, ex: ExplorerDep) -> dict[str, Any]:
     return ex.ties(gid)
 

@@ -4,7 +4,11 @@
 (:mod:`spillover.web.api`), the static files and the assets that make every page work offline (the
 vega-embed bundle and the country outlines), and the guards every request passes:
 
-* requests are bounded (query string, path and body sizes) before any route runs;
+* only the host names the server is bound to are accepted (``Host``: a DNS-rebinding page cannot read the
+  API), and a state-changing request (POST …) from a page of another origin is refused (403);
+* requests are bounded (query string, path and body sizes) before any route runs; the report queue is
+  bounded per client and in total (429 with ``Retry-After``);
+* a method a path does not take is answered 405 with ``Allow``;
 * errors are JSON (``detail`` and, for an unknown group, ``suggestions``) on the API and a page on the site;
 * responses carry a Content-Security-Policy that lets a page load nothing but this app's own files.
 """
@@ -12,8 +16,9 @@ vega-embed bundle and the country outlines), and the guards every request passes
 from __future__ import annotations
 
 import logging
+import socket
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -24,12 +29,14 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spillover.analysis.geo import MissingDataFile
 from spillover.config import cache_dir
 from spillover.web import api, assets, events, pages
-from spillover.web.reports import InvalidReportId, ReportJobs, ReportUnavailable
+from spillover.web.reports import InvalidReportId, QueueFull, ReportJobs, ReportUnavailable, current_client
 from spillover.web.service import Explorer, UnknownCountryError, UnknownGroupError, UnknownViewError
 
 log = logging.getLogger(__name__)
@@ -116,6 +123,69 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def allowed_hosts(host: str) -> list[str]:
+    """Host names a browser may use to reach a server bound to ``host``: that address, the loopback names,
+    and, when bound to every interface, this machine's names."""
+    names = [host, *LOOPBACK_NAMES]
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - naming the wildcard, not binding to it
+        names += [socket.gethostname(), socket.getfqdn()]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+class SameOriginWrites:
+    """Refuse (403) a state-changing request sent by a page of another origin: its ``Origin`` (or, without
+    one, ``Sec-Fetch-Site: cross-site``) must be this server's own.  Requests without either (curl, scripts)
+    are not from a browser page and pass.  Also records the client address for the report queue."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        token = current_client.set(client[0] if client else None)
+        try:
+            if scope["method"] not in SAFE_METHODS and self._cross_origin(scope):
+                await JSONResponse(
+                    {
+                        "detail": "cross-origin request refused: this server accepts changes only from its own pages"
+                    },
+                    status_code=403,
+                )(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+        finally:
+            current_client.reset(token)
+
+    @staticmethod
+    def _cross_origin(scope: Scope) -> bool:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        origin = headers.get("origin")
+        if origin is not None:
+            scheme, _, rest = origin.partition("://")
+            return origin == "null" or not rest or rest.rstrip("/") != headers.get("host", "")
+        return headers.get("sec-fetch-site") == "cross-site"
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route of this path takes (Starlette's own 405 names only the first route's)."""
+    allowed = [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    return ", ".join(allowed)
+
+
 def wants_json(request: Request) -> bool:
     """API, static and data paths answer errors in JSON; pages answer with a page."""
     return (
@@ -123,12 +193,17 @@ def wants_json(request: Request) -> bool:
     )
 
 
-def error(request: Request, status: int, detail: str, **extra: Any) -> Response:
+def error(
+    request: Request, status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> Response:
     if wants_json(request):
-        return api.error_response(status, detail, **extra)
-    return pages.render(
-        request, "error.html", status_code=status, title=f"Error {status}", message=detail, **extra
-    )
+        response: Response = api.error_response(status, detail, **extra)
+    else:
+        response = pages.render(
+            request, "error.html", status_code=status, title=f"Error {status}", message=detail, **extra
+        )
+    response.headers.update(headers or {})
+    return response
 
 
 def validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
@@ -165,6 +240,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def report_unavailable(request: Request, exc: ReportUnavailable) -> Response:
         return error(request, 503, str(exc))
 
+    @app.exception_handler(QueueFull)
+    async def queue_full(request: Request, exc: QueueFull) -> Response:
+        return error(request, 429, str(exc), headers={"Retry-After": str(exc.retry_after)})
+
     @app.exception_handler(MissingDataFile)
     async def missing_data(request: Request, exc: MissingDataFile) -> Response:
         return error(request, 404, f"data file not found: {exc}")
@@ -179,7 +258,13 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing at {request.url.path[:200]}"
-        return error(request, exc.status_code, detail)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+            detail = (
+                f"{request.method} is not allowed on {request.url.path[:200]}; allowed: {headers['Allow']}"
+            )
+        return error(request, exc.status_code, detail, headers=headers)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
@@ -219,9 +304,16 @@ def warm_up(explorer: Explorer) -> None:
         log.exception("warm-up failed")
 
 
-def create_app(store_path: str | Path, report_dir: str | Path | None = None) -> FastAPI:
+def create_app(
+    store_path: str | Path,
+    report_dir: str | Path | None = None,
+    *,
+    host: str = "127.0.0.1",
+    extra_hosts: Sequence[str] = (),
+) -> FastAPI:
     """The web app over the store at ``store_path`` (opened read-only); reports and lineage pictures are
-    cached under ``report_dir`` (default ``<cache>/web``)."""
+    cached under ``report_dir`` (default ``<cache>/web``).  ``host`` is the address the server is bound to:
+    requests must name it (or a loopback name, or one of ``extra_hosts``) in their ``Host`` header."""
     explorer = Explorer(store_path)
     report_root = Path(report_dir) if report_dir is not None else default_report_dir()
     reports = ReportJobs(store_path, report_root)
@@ -256,6 +348,8 @@ def create_app(store_path: str | Path, report_dir: str | Path | None = None) -> 
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLimits)
+    app.add_middleware(SameOriginWrites)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*allowed_hosts(host), *extra_hosts])
     return app
 
 

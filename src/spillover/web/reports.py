@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,24 @@ REPORT_ID = re.compile(
 )
 #: The view a report counts in unless asked otherwise (as ``spillover assess``): each real event once.
 DEFAULT_REPORT_VIEW = DEFAULT_VIEW
+
+
+#: Reports waiting or being made, at most, in total and per client: a page that asks for hundreds of
+#: reports gets 429 (Retry-After) instead of queueing work for hours behind one worker.
+MAX_PENDING_TOTAL = 8
+MAX_PENDING_PER_CLIENT = 2
+#: Seconds a refused client is told to wait (about the time a report takes).
+RETRY_AFTER_S = 30
+#: The client (its address) of the request being served: set by the web app for each request.
+current_client: ContextVar[str | None] = ContextVar("spillover_report_client", default=None)
+
+
+class QueueFull(RuntimeError):
+    """Too many reports pending (for this client, or in total): try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int = RETRY_AFTER_S) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ReportUnavailable(RuntimeError):
@@ -96,12 +115,23 @@ def store_fingerprint(store_path: Path) -> str:
 class ReportJobs:
     """Queue, track and cache assessment reports of one store."""
 
-    def __init__(self, store_path: str | Path, report_dir: str | Path, *, max_workers: int = 1) -> None:
+    def __init__(
+        self,
+        store_path: str | Path,
+        report_dir: str | Path,
+        *,
+        max_workers: int = 1,
+        max_pending: int = MAX_PENDING_TOTAL,
+        max_pending_per_client: int = MAX_PENDING_PER_CLIENT,
+    ) -> None:
         self.store_path = Path(store_path)
         self.report_dir = Path(report_dir).resolve()
         self.report_dir.mkdir(parents=True, exist_ok=True)
         self._fingerprint = store_fingerprint(self.store_path)
         self._jobs: dict[tuple[str, str, str], tuple[Future[str], float]] = {}
+        self._clients: dict[tuple[str, str, str], str | None] = {}
+        self.max_pending = max_pending
+        self.max_pending_per_client = max_pending_per_client
         self._children: set[subprocess.Popen[bytes]] = set()
         self._lock = threading.RLock()  # start() holds it across state() and the submission
         self._max_workers = max_workers
@@ -148,14 +178,34 @@ class ReportJobs:
         with self._lock:
             current = self.state(group_id, fmt, view)
             if current.status in ("ready", "queued", "running"):
-                return current
+                return current  # an identical pending job: merged into it
+            self._check_room(current_client.get())
             target = self.target(group_id, fmt, view)
             target.parent.mkdir(parents=True, exist_ok=True)
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(self._max_workers, thread_name_prefix="spillover-report")
             future = self._executor.submit(self._run_child, group_id, fmt, target, view)
             self._jobs[(group_id, fmt, view)] = (future, time.time())
+            self._clients[(group_id, fmt, view)] = current_client.get()
         return self.state(group_id, fmt, view)
+
+    def pending(self, client: str | None = None) -> int:
+        """Reports queued or being made (of one client, when given)."""
+        with self._lock:
+            return sum(
+                1
+                for key, (future, _) in self._jobs.items()
+                if not future.done() and (client is None or self._clients.get(key) == client)
+            )
+
+    def _check_room(self, client: str | None) -> None:
+        """Raise :class:`QueueFull` when the queue, or this client's share of it, is full."""
+        if self.pending() >= self.max_pending:
+            raise QueueFull(f"{self.max_pending} reports are already being made; try again later")
+        if client is not None and self.pending(client) >= self.max_pending_per_client:
+            raise QueueFull(
+                f"you already have {self.max_pending_per_client} reports being made; try again once one is ready"
+            )
 
     def _run_child(self, group_id: str, fmt: str, target: Path, view: str = DEFAULT_REPORT_VIEW) -> str:
         """Make the report in a child interpreter (runs in a worker thread); its last stderr line is the
