@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import stat
 import time
@@ -220,6 +221,18 @@ def test_a_deletion_leaves_the_analyses_and_stays_for_audit(standin, tmp_path) -
         assert jnim(store).events == after.events  # and the store reads as now again
     # the deletions were asked for since the previous pull started
     assert [p for p, _, _ in standin.requests].count("/api/deleted/read") == 1
+    # the command line reproduces an analysis as of the first pull (--as-of-pull), and as now without it
+    from typer.testing import CliRunner
+
+    from spillover.cli import app
+
+    runner = CliRunner()
+    common = ["JNIM", "--view", "all", "--store", str(tmp_path / "s.duckdb"), "--format", "json"]
+    then_cli = runner.invoke(app, ["profile", *common, "--as-of-pull", "1"])
+    now_cli = runner.invoke(app, ["profile", *common])
+    assert then_cli.exit_code == 0 and now_cli.exit_code == 0, then_cli.output + now_cli.output
+    assert json.loads(then_cli.stdout)["events"] == before.events
+    assert json.loads(now_cli.stdout)["events"] == after.events
 
 
 def test_a_renamed_field_is_refused_with_the_difference(standin, tmp_path) -> None:  # noqa: ANN001

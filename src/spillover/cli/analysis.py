@@ -21,6 +21,7 @@ import typer
 
 from spillover.cli import output
 from spillover.cli.options import (
+    AsOfPullOpt,
     DrawsOpt,
     EngineOpt,
     FormatOpt,
@@ -83,10 +84,16 @@ def selected(
     engine: str | None = None,
     parquet: Path | None = None,
     spark_master: str = "local[*]",
+    as_of_pull: int | None = None,
 ) -> Iterator[Selected]:
-    """The group's selection for the life of a command (with progress while it is made)."""
+    """The group's selection for the life of a command (with progress while it is made); with
+    ``as_of_pull`` the store reads as it was when that API pull finished (:func:`spillover.versions.as_of_pull`),
+    so an analysis can be reproduced."""
+    from contextlib import nullcontext
+
     from spillover.selection import VIEW_ALL, select
     from spillover.store import Store
+    from spillover.versions import as_of_pull as reading_as_of
 
     con = None
     if wants_engine(engine, parquet):
@@ -96,13 +103,16 @@ def selected(
 
         con = open_engine(engine, store=store_path(store), parquet=parquet, spark_master=spark_master)
     db = Store(store_path(store), read_only=True) if parquet is None else None
+    if as_of_pull is not None and db is None:
+        raise InputError("--as-of-pull reads the store: it cannot be used with --parquet")
     try:
-        with output.working(f"selecting the events of {group}…"):
-            sel = select(
-                con if con is not None else db, group, include=include_of(include),
-                view=VIEW_ALL if con is not None else view_of(view), since=since, until=until,
-            )  # fmt: skip
-        yield Selected(sel, db, con, parquet)
+        with reading_as_of(db, as_of_pull) if as_of_pull is not None else nullcontext():
+            with output.working(f"selecting the events of {group}…"):
+                sel = select(
+                    con if con is not None else db, group, include=include_of(include),
+                    view=VIEW_ALL if con is not None else view_of(view), since=since, until=until,
+                )  # fmt: skip
+            yield Selected(sel, db, con, parquet)
     finally:
         if db is not None:
             db.close()
@@ -147,6 +157,7 @@ def profile(
         bool, typer.Option(help="Match raw actor names by substring, bypassing the registry")
     ] = False,
     store: StoreOpt = None,
+    as_of_pull: AsOfPullOpt = None,
     format: FormatOpt = None,
     engine: EngineOpt = None,
     parquet: ParquetOpt = None,
@@ -170,7 +181,13 @@ def profile(
     if not raw_names:
         try:
             with selected(
-                group, store=store, include=include, view=view, since=since, until=until
+                group,
+                store=store,
+                as_of_pull=as_of_pull,
+                include=include,
+                view=view,
+                since=since,
+                until=until,
             ) as chosen_sel:
                 emit(measures.profile(chosen_sel.sel), chosen, render_profile, header=chosen_sel.header)
             return
@@ -238,6 +255,7 @@ def expansion(
     seed: SeedOpt = DEFAULTS.seed,
     out: OutOpt = None,
     store: StoreOpt = None,
+    as_of_pull: AsOfPullOpt = None,
     format: FormatOpt = None,
     engine: EngineOpt = None,
     parquet: ParquetOpt = None,
@@ -251,7 +269,8 @@ def expansion(
     chosen = format_of(format)
     params = parameters(min_events=min_events, window_months=window_months, n_draws=draws, seed=seed)
     with (
-        selected(group, store=store, include=include, view=view, since=since, until=until, engine=engine,
+        selected(
+                group, store=store, as_of_pull=as_of_pull, include=include, view=view, since=since, until=until, engine=engine,
                  parquet=parquet, spark_master=spark_master) as sel,
         output.working("measuring expansion…") as steps,
     ):  # fmt: skip
@@ -304,6 +323,7 @@ def opportunism(
     draws: DrawsOpt = DEFAULTS.n_draws,
     seed: SeedOpt = DEFAULTS.seed,
     store: StoreOpt = None,
+    as_of_pull: AsOfPullOpt = None,
     format: FormatOpt = None,
 ) -> None:
     """Whether the group's entries into new countries followed instability onsets more often than the null
@@ -312,7 +332,9 @@ def opportunism(
 
     params = parameters(min_events=min_events, window_months=window_months, n_draws=draws, seed=seed)
     with (
-        selected(group, store=store, include=include, view=view, since=since, until=until) as sel,
+        selected(
+            group, store=store, as_of_pull=as_of_pull, include=include, view=view, since=since, until=until
+        ) as sel,
         output.working(f"testing the entries against the null models ({params.n_draws:,} draws)…"),
     ):
         result = measures.opportunism(sel.sel, params)
@@ -347,6 +369,7 @@ def tactics(
     until: UntilOpt = None,
     out: OutOpt = None,
     store: StoreOpt = None,
+    as_of_pull: AsOfPullOpt = None,
     format: FormatOpt = None,
     engine: EngineOpt = None,
     parquet: ParquetOpt = None,
@@ -359,7 +382,8 @@ def tactics(
 
     chosen = format_of(format)
     with (
-        selected(group, store=store, include=include, view=view, since=since, until=until, engine=engine,
+        selected(
+                group, store=store, as_of_pull=as_of_pull, include=include, view=view, since=since, until=until, engine=engine,
                  parquet=parquet, spark_master=spark_master) as sel,
         output.working("counting tactics by month…") as steps,
     ):  # fmt: skip
@@ -430,6 +454,7 @@ def autonomy(
     since: SinceOpt = None,
     until: UntilOpt = None,
     store: StoreOpt = None,
+    as_of_pull: AsOfPullOpt = None,
     format: FormatOpt = None,
 ) -> None:
     """Autonomy of a group from its parent (taken from the registry unless --parent is given): each
@@ -437,7 +462,7 @@ def autonomy(
     from spillover import measures
 
     with (
-        selected(group, store=store, view=view, since=since, until=until) as sel,
+        selected(group, store=store, as_of_pull=as_of_pull, view=view, since=since, until=until) as sel,
         output.working("selecting the parent and its branches…"),
     ):
         result = measures.autonomy(sel.sel, parameters(), parent=parent)
@@ -467,6 +492,7 @@ def theatres(
     ] = DEFAULTS.eps_km,
     min_samples: Annotated[int, typer.Option(help="Events needed to form a theatre")] = DEFAULTS.min_samples,
     store: StoreOpt = None,
+    as_of_pull: AsOfPullOpt = None,
     format: FormatOpt = None,
 ) -> None:
     """Distinct theatres of operation per period (density clustering), described by countries, provinces
@@ -474,7 +500,9 @@ def theatres(
     from spillover import measures
 
     with (
-        selected(group, store=store, include=include, view=view, since=since, until=until) as sel,
+        selected(
+            group, store=store, as_of_pull=as_of_pull, include=include, view=view, since=since, until=until
+        ) as sel,
         output.working("clustering events into theatres…"),
     ):
         result = measures.theatres(sel.sel, parameters(eps_km=eps_km, min_samples=min_samples))

@@ -99,6 +99,14 @@ SinceOpt = Annotated[
 UntilOpt = Annotated[
     str | None, typer.Option("--until", help="Only events on or before this date (YYYY[-MM[-DD]])")
 ]
+AsOfPullOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--as-of-pull",
+        help="Count the events as they were when this API pull finished (spillover data pulls lists them)",
+        show_default="the store as it is",
+    ),
+]
 FormatOpt = Annotated[
     Format | None,
     typer.Option(

@@ -213,7 +213,9 @@ def store_names(store: Store) -> pd.DataFrame:
 def resolved_store_names(store: Store, resolver: Resolver) -> pd.DataFrame:
     """:func:`store_names` with each name resolved, computed once per store content and resolver (every
     selection of an assessment — the group, its parent, the parent's branches — reuses it)."""
-    key = (str(Path(store.path).resolve()), store.fingerprint(), id(resolver))
+    # the names visible now: an as-of-pull reading (spillover.versions.as_of_pull) shows fewer than the store
+    visible = store.query("SELECT count(*) AS n FROM event_actors")["n"].iloc[0]
+    key = (str(Path(store.path).resolve()), f"{store.fingerprint()}:{visible}", id(resolver))
     if key not in _RESOLVED_NAMES:
         if len(_RESOLVED_NAMES) > 8:
             _RESOLVED_NAMES.clear()
