@@ -13,15 +13,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from spillover.gdelt_loading import export_gdelt_parquet, ingest_gdelt
 from spillover.sources.gdelt import (
     COLUMNS_V1,
     COLUMNS_V1_HISTORICAL,
     COLUMNS_V2,
     GDELTFormatError,
     GDELTLoader,
-    export_gdelt_parquet,
     fips_to_iso3,
-    ingest_gdelt,
     is_gdelt_file,
     read_gdelt,
 )
