@@ -61,7 +61,7 @@ def test_check_table(loaded_store, reference: Path) -> None:  # noqa: ANN001
     assert "supported" in out and "contradicted" in out
     result = runner.invoke(app, ["check", str(reference), "--group", "Al-Qaida in the Islamc Magreb",
                                  "--store", str(loaded_store.path)])  # fmt: skip
-    assert result.exit_code == 1 and "did you mean" in result.output.lower()
+    assert result.exit_code == 2 and "did you mean" in result.output.lower()  # an input error (README)
 
 
 def test_assess_a_small_group_without_pdf(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001

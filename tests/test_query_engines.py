@@ -220,8 +220,10 @@ def test_engine_profile_equals_the_pandas_profile(duck_real: object) -> None:
 def test_engine_profile_equal_on_duckdb_and_spark(
     duck_real: object, real_store: tuple[Path, Path], spark: object
 ) -> None:
-    a = Q.profile(duck_real, "islamic maghreb")
-    b = Q.profile(Q.connect_spark(spark, real_store[1]), "islamic maghreb")
+    from spillover.analysis.engine_profile import profile as engine_profile
+
+    a = engine_profile(duck_real, "islamic maghreb")
+    b = engine_profile(Q.connect_spark(spark, real_store[1]), "islamic maghreb")
     for part in ("matched_names", "by_year", "by_country", "by_source", "tactics"):
         pd.testing.assert_frame_equal(getattr(a, part), getattr(b, part))
     assert (a.events, a.fatalities, a.event_ids) == (b.events, b.fatalities, b.event_ids)

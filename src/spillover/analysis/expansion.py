@@ -231,7 +231,8 @@ def _continues(
     end of the data are not observable and are not held against it)."""
     if needed == 0:
         return True
-    edges = [after + pd.DateOffset(months=3 * q) for q in range(5)]
+    # quarters after the k-th event: the event itself is not its own continuation
+    edges = [after + pd.Timedelta(days=1) + pd.DateOffset(months=3 * q) for q in range(5)]
     observable = sum(1 for q in range(4) if data_end is None or edges[q] <= data_end)
     active = sum(
         1

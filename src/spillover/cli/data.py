@@ -17,13 +17,13 @@ import typer
 from spillover.cli import output
 from spillover.cli.options import EXIT_INPUT, FormatOpt, InputError, StoreOpt, commands, format_of, store_path
 from spillover.cli.output import Format, console, say
-from spillover.sources.api.commands import register as register_pulls
+from spillover.cli.pulls import register as register_pulls
 
 if TYPE_CHECKING:
     from spillover.loading import LoadSummary
 
 app = commands("Get data and load it into the store.")
-# data pull acled|ucdp-ged|ucdp-candidate, data pulls, data history (spillover.sources.api.commands)
+# data pull acled|ucdp-ged|ucdp-candidate, data pulls, data history (spillover.cli.pulls)
 register_pulls(app)
 #: Top-level reference commands (schema, cite).
 top = commands()

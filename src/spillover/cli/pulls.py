@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -26,13 +26,27 @@ from rich.progress import (
 from rich.table import Table
 
 from spillover.cli.options import StoreOpt
-from spillover.sources.api.http import APIError
-from spillover.sources.api.pulls import PullProgress, PullState
-from spillover.sources.layouts import LayoutError
+
+if (
+    TYPE_CHECKING
+):  # the pull machinery (httpx, DuckDB, pandas) is imported when a command runs, not for --help
+    from spillover.sources.api.pulls import PullProgress, PullState
 
 CountryOption = Annotated[
     list[str] | None, typer.Option("--country", "-c", help="Country name (repeat for several).")
 ]
+
+
+def _api_error() -> type[Exception]:
+    from spillover.sources.api.http import APIError
+
+    return APIError
+
+
+def _layout_error() -> type[Exception]:
+    from spillover.sources.layouts import LayoutError
+
+    return LayoutError
 
 
 def _console() -> tuple[Console, Console]:
@@ -64,6 +78,8 @@ def _progress(err: Console) -> Iterator[PullProgress]:
             bar.advance(tasks[phase])
             bar.update(tasks[phase], description=f"{phase}: page {page} ({records:,} records)")
 
+        from spillover.sources.api.pulls import PullProgress
+
         yield PullProgress(on_total=on_total, on_page=on_page)
 
 
@@ -75,7 +91,7 @@ def _run(store_path: Path | None, pull: Callable[..., PullState]) -> None:
     try:
         with Store(store_path or default_store_path()) as store, _progress(err) as progress:
             state = pull(store, progress)
-    except (APIError, LayoutError, ValueError) as exc:
+    except (_api_error(), _layout_error(), ValueError) as exc:
         err.print(f"[bold red]error:[/] {exc}", soft_wrap=True, highlight=False)
         raise typer.Exit(code=1) from None
     _print_state(out, state)
@@ -109,7 +125,7 @@ def pull_acled_command(
 
     try:
         query = ACLEDQuery(tuple(country or ()), region, _date(since, "--since"), _date(until, "--until"))
-    except APIError as exc:
+    except _api_error() as exc:
         _console()[1].print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(code=1) from None
     _run(store, lambda s, p: pull_acled(s, query, progress=p))
@@ -127,7 +143,7 @@ def _ucdp(dataset: str) -> Callable[..., None]:
         try:
             query = UCDPQuery(check_version(dataset, version), tuple(country or ()))
             query.params()  # unknown country names are refused before any request
-        except APIError as exc:
+        except _api_error() as exc:
             _console()[1].print(f"[bold red]error:[/] {exc}", highlight=False)
             raise typer.Exit(code=1) from None
         _run(store, lambda s, p: pull_ucdp(s, dataset, query, progress=p))
@@ -146,7 +162,7 @@ def _date(text: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise APIError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
+        raise _api_error()(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def pulls_command(store: StoreOpt = None) -> None:
