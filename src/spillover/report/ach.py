@@ -144,7 +144,7 @@ def autonomy_matrix(r: Results) -> Matrix:
         {"H1": "autonomous regional group", "H2": f"directed branch of {parent}"},
     )
     if r.autonomy is None:
-        m.note = f"Not assessed: {parent_note(r)}."
+        m.note = f"Not assessed: {r.parent_note}."
         return m
     comps = r.autonomy.components
     hyps = m.hypotheses
@@ -270,7 +270,7 @@ def expansion_matrix(r: Results) -> Matrix:
         ))  # fmt: skip
     if r.parent_id is None:
         m.evidence.append(Evidence(
-            "no parent", parent_note(r)[0].upper() + parent_note(r)[1:],
+            "no parent", r.parent_note[0].upper() + r.parent_note[1:],
             "no parent: H5 I", {**neutral, "H5": I}, "expansion",
         ))  # fmt: skip
     elif n:
@@ -313,12 +313,6 @@ def _first_tie_to_parent(r: Results) -> pd.Timestamp | None:
         and rel.start is not None
     ]  # fmt: skip
     return min(starts) if starts else None
-
-
-def parent_note(r: Results) -> str:
-    """Why there is no parent to compare with, or who it is (:func:`spillover.actors.hierarchy.no_parent_reason`
-    through the autonomy measure: the command line, the web app and the report say the same)."""
-    return r.parent_note
 
 
 def _parent_already_there(r: Results, entries: pd.DataFrame) -> int:

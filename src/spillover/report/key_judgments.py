@@ -15,7 +15,7 @@ from spillover.analysis._common import ids
 from spillover.analysis.autonomy import OK
 from spillover.countries import iso3_to_name
 from spillover.palette import source_name
-from spillover.report.ach import Matrix, parent_note
+from spillover.report.ach import Matrix
 from spillover.report.analyses import Results, view_sentence
 from spillover.report.comparisons import BeforeAfter, data_end
 from spillover.report.coverage import all_sources
@@ -90,7 +90,7 @@ def autonomy_judgment(r: Results, matrix: Matrix) -> KeyJudgment:
     topic, name = "Autonomy from the parent", r.selection.name
     if r.autonomy is None:
         return insufficient(
-            "autonomy", topic, f"{name}'s autonomy", 0, EVENTS, why=parent_note(r), section="autonomy"
+            "autonomy", topic, f"{name}'s autonomy", 0, EVENTS, why=r.parent_note, section="autonomy"
         )
     geo = r.autonomy.components["geography"]
     if geo.status != OK:
