@@ -155,7 +155,6 @@ class _TimedConnection:
 
 def _install_profiling(log: list[tuple[str, float, float, float]]) -> None:
     """Time the Python-side steps of an ingest by wrapping module attributes (no source is changed)."""
-    import spillover.sources.reading as reading
     import spillover.sources.stage as stage
     import spillover.store as store
 
@@ -172,11 +171,10 @@ def _install_profiling(log: list[tuple[str, float, float, float]]) -> None:
         setattr(module, attr, wrapper)
 
     timed(store, "sha256_of", "py: sha256 of the file")
-    timed(reading, "detect_encoding", "py: detect_encoding (non-UTF-8 files only)")
-    timed(reading, "read_csv_text", "arrow: read_csv_text (checks UTF-8 as it reads)")
-    timed(stage, "read_csv_text", "arrow: read_csv_text (non-UTF-8 files only)")
+    timed(stage, "detect_encoding", "py: detect_encoding (non-UTF-8 files only)")
+    timed(stage, "read_csv_into", "arrow: CSV read + raw rows to Parquet")
     timed(stage, "_country_codes", "py: country codes (country_converter)")
-    timed(store.Store, "_write_raw", "arrow: raw rows to Parquet")
+    timed(store.Store, "_write_raw", "arrow: raw rows to Parquet (rows in memory)")
 
 
 def worker_spillover(path: Path, profile: bool) -> dict[str, object]:

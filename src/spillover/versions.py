@@ -157,16 +157,21 @@ def _archive(con: duckdb.DuckDBPyConnection, ids_table: str, *, ended_by: str, e
 def record_stamps(con: duckdb.DuckDBPyConnection) -> None:
     """Keep the stamps of the versions now current: new events, and stored ones a newer copy confirmed or
     replaced (``_stage_newer``)."""
+    # the old stamps deleted, the new inserted: as INSERT OR REPLACE, without its per-row conflict checks
     con.execute("""
-        INSERT OR REPLACE INTO event_stamps
+        CREATE OR REPLACE TEMP TABLE _stamping AS
         SELECT event_id, stamp FROM _stage_stamps
         WHERE stamp IS NOT NULL AND event_id NOT IN (SELECT event_id FROM _stage_blocked)
           AND (event_id NOT IN (SELECT event_id FROM _known) OR event_id IN (SELECT event_id FROM _stage_newer))
     """)
+    if scalar(con, "SELECT count(*) FROM event_stamps"):
+        con.execute("DELETE FROM event_stamps WHERE event_id IN (SELECT event_id FROM _stamping)")
+    con.execute("INSERT INTO event_stamps SELECT event_id, stamp FROM _stamping")
+    con.execute("DROP TABLE _stamping")
 
 
 def drop_version_staging(con: duckdb.DuckDBPyConnection) -> None:
-    for table in ("_stage_blocked", "_stage_newer", "_replaced"):
+    for table in ("_stage_blocked", "_stage_newer", "_replaced", "_stamping"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
