@@ -675,7 +675,7 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
                               CASE WHEN bool_or(uncertain) THEN 'uncertain'
                                    WHEN min(name) <> max(name) THEN 'joint' ELSE 'single' END AS _attribution
                        FROM _stage_actors
-                       WHERE role = {lit(main_role)} AND NOT regexp_matches(name, '^(Unknown|Unidentified)')
+                       WHERE role = {lit(main_role)} AND NOT (starts_with(name, 'Unknown') OR starts_with(name, 'Unidentified'))
                        GROUP BY _row) a ON a._row = n._row
             {side_b}
             WHERE n._ok {"AND n._rank = 1" if monadic else ""}
