@@ -32,7 +32,7 @@ from spillover.analysis.autonomy import AutonomyIndex, autonomy_index, describe_
 from spillover.analysis.expansion import ExpansionResult, InsufficientData, measure_expansion
 from spillover.analysis.fragmentation import Fragmentation
 from spillover.analysis.fragmentation import theatres as cluster_theatres
-from spillover.analysis.opportunism import OpportunismResult, assess_opportunism
+from spillover.analysis.opportunism import OpportunismResult, assess_opportunism, classify_entries
 from spillover.analysis.profile import Profile, profile_of
 from spillover.analysis.tactics import TacticProfile, tactic_profile
 from spillover.parameters import DEFAULTS, Parameters
@@ -112,6 +112,26 @@ def opportunism(
         primary_window=params.primary_window, nulls=params.nulls, primary_null=params.primary_null,
         n_draws=params.n_draws, seed=params.seed,
     )  # fmt: skip
+
+
+def entry_classes(
+    sel: GroupSelection,
+    params: Parameters = DEFAULTS,
+    *,
+    measured: ExpansionResult | Unmeasured | None = None,
+) -> pd.DataFrame | Unmeasured:
+    """The class of each of the group's entries, the origin included (the classes :func:`opportunism`
+    tests, without its null models)."""
+    measured = measured if measured is not None else expansion(sel, params)
+    if isinstance(measured, Unmeasured):
+        return Unmeasured("entry classes", measured.status, measured.message)
+    return classify_entries(
+        measured,
+        onsets(),
+        group_ids=sorted(sel.family.ids),
+        window=params.primary_window,
+        include_origin=True,
+    )
 
 
 # -- tactics -------------------------------------------------------------------------------------------------

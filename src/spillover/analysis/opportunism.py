@@ -474,6 +474,31 @@ def normalise_onsets(onsets: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _tested_entries(expansion: ExpansionResult, include_origin: bool) -> pd.DataFrame:
+    """The entries the test classes: every sustained entry, the origin only when asked for."""
+    entries = expansion.expansions
+    if not include_origin:
+        entries = entries[~entries["is_origin"]]
+    return entries.reset_index(drop=True)
+
+
+def classify_entries(
+    expansion: ExpansionResult,
+    onsets: pd.DataFrame,
+    *,
+    group_ids: Iterable[str] = (),
+    window: int = 12,
+    include_origin: bool = False,
+) -> pd.DataFrame:
+    """Each entry with the most recent onset before it and its class (retaliation / opportunism /
+    own_conflict / none) — the ``entries`` table of :func:`assess_opportunism`, without the null models,
+    for questions about one entry (the casebook's) that need no test."""
+    group_ids = tuple(slugify(g) for g in group_ids)
+    onsets = normalise_onsets(onsets)
+    entries = _tested_entries(expansion, include_origin)
+    return _describe_entries(entries, onsets, OnsetIndex.build(onsets, group_ids), group_ids, window)
+
+
 def assess_opportunism(
     expansion: ExpansionResult | pd.DataFrame,
     onsets: pd.DataFrame,
@@ -506,10 +531,7 @@ def assess_opportunism(
         expansion = measure_expansion(expansion, min_events=min_events, window_months=window_months)
     group_ids = tuple(slugify(g) for g in group_ids)
     onsets = normalise_onsets(onsets)
-    entries = expansion.expansions
-    if not include_origin:
-        entries = entries[~entries["is_origin"]]
-    entries = entries.reset_index(drop=True)
+    entries = _tested_entries(expansion, include_origin)
     index = OnsetIndex.build(onsets, group_ids)
     described = _describe_entries(entries, onsets, index, group_ids, primary_window)
     base = dict(
