@@ -216,11 +216,13 @@ def autonomy(
     """Autonomy of the group from ``parent`` (default: its parent organisation in the registry on
     ``as_of``, :func:`spillover.actors.parents`), ranked among the parent's other branches
     (:func:`spillover.actors.branches`); every selection in the group's view, period and certainty.
-    ``as_of``: ties in force that day and events up to it (default: ties not ended, every event); each
+    ``as_of``: ties in force that day and events up to it (default: the selection's ``until``, else the
+    ties not ended and every event); each
     branch is compared with the parent only over the period its tie holds (:func:`parent_window`)."""
     from spillover.actors.dates import to_date
 
     reg = default_registry()
+    as_of = as_of if as_of is not None else sel.until  # a selection ending on a date is read as of it
     day = to_date(as_of) if as_of is not None else None
     candidates = parents(reg, sel.group_id, sel.family.ids, at=day)
     parent_from = "given" if parent else "registry"

@@ -49,6 +49,13 @@ class Tie(Result):
     sources: str
     description: str | None = None
 
+    def holds_on(self, day: dt.date | None) -> bool:
+        """Begun by ``day`` and not ended before it (``day`` None: not ended)."""
+        if day is None:
+            return not self.end
+        begun = not self.start or to_date(self.start) <= day
+        return begun and not (self.end and parse_fuzzy(self.end).last < day)
+
     @property
     def ref(self) -> str:
         """Short: "mmp:1757 allied_with 2012-04" or "curated rival_of 2020"."""
@@ -175,6 +182,10 @@ class TiesContext(Result):
     allies: list[TieActivity]
     rivals: list[TieActivity]
     note: str = ""
+    #: the group beside its parent over the parent window (events naming both, co-location)
+    parent: TieActivity | None = None
+    #: groups the family was ever a branch of (affiliation, pledge, membership), by id
+    former_parents: list[str] = field(default_factory=list)
 
     def with_other(self, other_id: str | None) -> list[TieActivity]:
         """The ties (alliance or rivalry) with ``other_id``."""
@@ -267,7 +278,20 @@ def tie_context(
             as_of=as_of, min_other_events=min_other_events,
         ))  # fmt: skip
     note = "" if sel.source is not None and len(labels) else "the events' actor labels are not available here"
-    return TiesContext(sel.group_id, as_of, window, out["alliance"], out["rivalry"], note)
+    beside_parent = None
+    if window is not None and window.ties:
+        beside_parent = tie_activity(
+            window.ties, events[window.holds(events["date_start"])], labels,
+            labelled_activity(sel.source, {parent_id}), family=set(sel.family.ids), as_of=window.end,
+            min_other_events=min_other_events,
+        )  # fmt: skip
+    former = sorted(
+        {r["other_id"] for r in _relations(sel.group_id, None, PARENT_KINDS) if r["direction"] in OUTWARD}
+        - {None, *sel.family.ids}
+    )
+    return TiesContext(
+        sel.group_id, as_of, window, out["alliance"], out["rivalry"], note, beside_parent, former
+    )
 
 
 def describe_ties(context: TiesContext, top: int = 3) -> str:
