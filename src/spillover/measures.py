@@ -277,10 +277,15 @@ def autonomy(
 
 # -- theatres -------------------------------------------------------------------------------------------------
 def theatres(sel: GroupSelection, params: Parameters = DEFAULTS) -> Fragmentation:
-    """Distinct theatres per year (density clustering), described by countries, provinces and factions."""
+    """Distinct theatres per year (density clustering), described by countries, provinces and factions, and
+    named by the factions the datasets' actor labels and the relations layers identify there."""
+    from spillover.analysis.factions import own_labels, related_activity
+    from spillover.selection.labels import event_labels
+
     return cluster_theatres(
         sel.events, eps_km=params.eps_km, min_samples=params.min_samples,
         factions=context.factions(sel.family.ids),
+        labels=own_labels(event_labels(sel.events, sel.source), set(sel.family.ids)), related=related_activity(sel),
     )  # fmt: skip
 
 

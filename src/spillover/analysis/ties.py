@@ -85,7 +85,7 @@ def _last(text: str | None) -> dt.date | None:
     return parse_fuzzy(text).last if text else None
 
 
-def _relations(group_id: str, as_of: dt.date | None, kinds: Iterable[str]) -> list[dict[str, Any]]:
+def relation_rows(group_id: str, as_of: dt.date | None, kinds: Iterable[str]) -> list[dict[str, Any]]:
     from spillover.actors.relations import relations
 
     return list(relations(group_id, as_of=as_of, types=tuple(kinds)).rows)
@@ -121,10 +121,10 @@ class ParentWindow(Result):
 def parent_window(group_id: str, parent_id: str, as_of: dt.date | None) -> ParentWindow:
     """From the first tie of the group to the parent to the last one's end, cut the day before a rivalry
     with the parent begins and at ``as_of`` (see the module docstring)."""
-    rows = _relations(group_id, None, PARENT_KINDS)
+    rows = relation_rows(group_id, None, PARENT_KINDS)
     ties = [tie_of(r) for r in rows if r["other_id"] == parent_id and r["direction"] in OUTWARD]
     rivalries = [
-        tie_of(r) for r in _relations(group_id, as_of, ("rivalry",)) if r["other_id"] == parent_id
+        tie_of(r) for r in relation_rows(group_id, as_of, ("rivalry",)) if r["other_id"] == parent_id
     ]  # fmt: skip
     rivalry = min(rivalries, key=lambda t: _first(t.start) or dt.date.min) if rivalries else None
     starts = [_first(t.start) for t in ties]
@@ -260,7 +260,7 @@ def tie_context(
     from spillover.selection.labels import event_labels, labelled_activity
 
     window = parent_window(sel.group_id, parent_id, as_of) if parent_id else None
-    rows = _relations(sel.group_id, as_of, ("alliance", "rivalry"))
+    rows = relation_rows(sel.group_id, as_of, ("alliance", "rivalry"))
     if as_of is None:
         rows = [r for r in rows if not r["end"]]
     by_other: dict[tuple[str, str], list[Tie]] = {}
@@ -286,7 +286,7 @@ def tie_context(
             min_other_events=min_other_events,
         )  # fmt: skip
     former = sorted(
-        {r["other_id"] for r in _relations(sel.group_id, None, PARENT_KINDS) if r["direction"] in OUTWARD}
+        {r["other_id"] for r in relation_rows(sel.group_id, None, PARENT_KINDS) if r["direction"] in OUTWARD}
         - {None, *sel.family.ids}
     )
     return TiesContext(
