@@ -35,6 +35,14 @@ from spillover.analysis.fragmentation import theatres as cluster_theatres
 from spillover.analysis.opportunism import OpportunismResult, assess_opportunism, classify_entries
 from spillover.analysis.profile import Profile, profile_of
 from spillover.analysis.tactics import TacticProfile, tactic_profile
+from spillover.analysis.ties import (
+    ParentWindow,
+    TiesContext,
+    describe_ties,
+    parent_window,
+    tie_context,
+    up_to,
+)
 from spillover.parameters import DEFAULTS, Parameters
 from spillover.results import INTERNAL, Result
 from spillover.selection import GroupSelection
@@ -189,6 +197,12 @@ class AutonomyResult(Result):
     index: AutonomyIndex | None
     parent_selection: GroupSelection | None = field(default=None, repr=False, metadata=INTERNAL)
     peer_events: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, metadata=INTERNAL)
+    #: the date the ties are read on and the events end (None: ties not ended, every event)
+    as_of: Any = None
+    #: the period the group is compared with its parent over (the parent tie, cut at a rivalry)
+    window: ParentWindow | None = None
+    #: alliances and rivalries in force as of the date, with co-location and events naming both
+    ties: TiesContext | None = None
 
     @property
     def composite(self) -> float | None:
@@ -217,53 +231,81 @@ class AutonomyResult(Result):
 
 
 def autonomy(
-    sel: GroupSelection, params: Parameters = DEFAULTS, *, parent: str | None = None
+    sel: GroupSelection, params: Parameters = DEFAULTS, *, parent: str | None = None, as_of: Any = None
 ) -> AutonomyResult:
-    """Autonomy of the group from ``parent`` (default: its parent organisation in the registry,
-    :func:`spillover.actors.parents`), ranked among the parent's other branches
-    (:func:`spillover.actors.branches`); every selection in the group's view, period and certainty."""
+    """Autonomy of the group from ``parent`` (default: its parent organisation in the registry on
+    ``as_of``, :func:`spillover.actors.parents`), ranked among the parent's other branches
+    (:func:`spillover.actors.branches`); every selection in the group's view, period and certainty.
+    ``as_of``: ties in force that day and events up to it (default: the selection's ``until``, else the
+    ties not ended and every event); each
+    branch is compared with the parent only over the period its tie holds (:func:`parent_window`)."""
+    from spillover.actors.dates import to_date
+
     reg = default_registry()
-    candidates = parents(reg, sel.group_id, sel.family.ids)
+    as_of = as_of if as_of is not None else sel.until  # a selection ending on a date is read as of it
+    day = to_date(as_of) if as_of is not None else None
+    candidates = parents(reg, sel.group_id, sel.family.ids, at=day)
     parent_from = "given" if parent else "registry"
     parent_sel = sel.reselect(parent) if parent else (sel.reselect(candidates[0]) if candidates else None)
     base = {"group_id": sel.group_id, "group": sel.name, "parent_candidates": candidates}
     if parent_sel is None:
         why = no_parent_reason(reg, sel.group_id, sel.family.ids)
-        return AutonomyResult(**base, status=INSUFFICIENT, message=why, parent_id=None, parent=None,
-                              parent_from=None, parent_events=0, peers={}, index=None)  # fmt: skip
+        ties = tie_context(sel, None, day)
+        return AutonomyResult(**base, status=INSUFFICIENT, message=". ".join(filter(None, [why, describe_ties(ties)])),
+                              parent_id=None, parent=None, parent_from=None, parent_events=0, peers={}, index=None,
+                              as_of=day, ties=ties)  # fmt: skip
+    window = parent_window(sel.group_id, parent_sel.group_id, day)
     peer_events, peer_ids = {}, {}
-    for pid in branches(reg, parent_sel.group_id, sel.family.ids):
-        events = sel.reselect(pid).events
+    for pid in branches(reg, parent_sel.group_id, sel.family.ids, at=day):
+        events = up_to(sel.reselect(pid).events, day)
+        events = events[parent_window(pid, parent_sel.group_id, day).holds(events["date_start"])]
         if len(events):
             name = reg.group(pid).name
             peer_events[name], peer_ids[name] = events, pid
+    group_events = up_to(sel.events, day)
+    group_events = group_events[window.holds(group_events["date_start"])]
+    parent_events = up_to(parent_sel.events, day)
+    parent_events = parent_events[window.holds(parent_events["date_start"])]
     common = {"parent_id": parent_sel.group_id, "parent": parent_sel.name, "parent_from": parent_from,
-              "parent_events": len(parent_sel.events), "peers": peer_ids, "parent_selection": parent_sel,
-              "peer_events": peer_events}  # fmt: skip
-    if sel.events.empty:
+              "parent_events": len(parent_events), "peers": peer_ids, "parent_selection": parent_sel,
+              "peer_events": peer_events, "as_of": day, "window": window,
+              "ties": tie_context(sel, parent_sel.group_id, day)}  # fmt: skip
+    if group_events.empty:
         return AutonomyResult(
-            **base, **common, status=INSUFFICIENT, message="the group has no events", index=None
+            **base,
+            **common,
+            status=INSUFFICIENT,
+            index=None,
+            message=f"the group has no events in the period compared ({window.note})",
         )
     # the index names branches by display name: the family's leaders count for the group
     family_leaders = context.leaders(sel.family.ids).assign(group_id=sel.name)
     peer_leaders = context.leaders(list(peer_ids.values()))
     peer_leaders["group_id"] = peer_leaders["group_id"].map({v: k for k, v in peer_ids.items()})
     index = autonomy_index(
-        autonomy_columns(sel.events), autonomy_columns(parent_sel.events), group=sel.name, parent=parent_sel.name,
+        autonomy_columns(group_events), autonomy_columns(parent_events), group=sel.name, parent=parent_sel.name,
         peers={k: autonomy_columns(v) for k, v in peer_events.items()},
         leaders=pd.concat([family_leaders, peer_leaders], ignore_index=True), min_events=params.autonomy_min_events,
         parent_area_min_events=params.parent_area_min_events,
     )  # fmt: skip
     status = OK if any(c.status == OK for c in index.components.values()) else INSUFFICIENT
-    return AutonomyResult(**base, **common, status=status, message=describe_autonomy(index), index=index)
+    message = ". ".join(
+        filter(None, [describe_autonomy(index).rstrip("."), window.note, describe_ties(common["ties"])])
+    )
+    return AutonomyResult(**base, **common, status=status, message=message + ".", index=index)
 
 
 # -- theatres -------------------------------------------------------------------------------------------------
 def theatres(sel: GroupSelection, params: Parameters = DEFAULTS) -> Fragmentation:
-    """Distinct theatres per year (density clustering), described by countries, provinces and factions."""
+    """Distinct theatres per year (density clustering), described by countries, provinces and factions, and
+    named by the factions the datasets' actor labels and the relations layers identify there."""
+    from spillover.analysis.factions import own_labels, related_activity
+    from spillover.selection.labels import event_labels
+
     return cluster_theatres(
         sel.events, eps_km=params.eps_km, min_samples=params.min_samples,
         factions=context.factions(sel.family.ids),
+        labels=own_labels(event_labels(sel.events, sel.source), set(sel.family.ids)), related=related_activity(sel),
     )  # fmt: skip
 
 

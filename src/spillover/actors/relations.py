@@ -81,16 +81,28 @@ def _data_folder() -> str:
     return os.environ.get(DATA_DIR_ENV, "")
 
 
+_RESOLVED: dict[tuple[int, str], tuple[Registry, list[tuple[DatasetRelation, str | None, str | None]]]] = {}
+
+
 def resolved_dataset_relations(
     registry: Registry, folder: str | None = None
 ) -> list[tuple[DatasetRelation, str | None, str | None]]:
-    """Each dataset relation with the registry ids of its two groups (None when a name does not resolve)."""
-    resolver = Resolver(registry)
-    out = []
-    for r in dataset_relations(folder if folder is not None else _data_folder()):
-        a, b = resolver.resolve(r.source_name), resolver.resolve(r.target_name)
-        out.append((r, a.group_id, b.group_id))
-    return out
+    """Each dataset relation with the registry ids of its two groups (None when a name does not resolve);
+    resolved once per registry and folder (the analyses ask for the ties of a group and of its peers)."""
+    folder = folder if folder is not None else _data_folder()
+    key = (id(registry), folder)
+    if (
+        key not in _RESOLVED or _RESOLVED[key][0] is not registry
+    ):  # the registry is kept: its id is not reused
+        resolver = Resolver(registry)
+        out = []
+        for r in dataset_relations(folder):
+            a, b = resolver.resolve(r.source_name), resolver.resolve(r.target_name)
+            out.append((r, a.group_id, b.group_id))
+        if len(_RESOLVED) > 4:
+            _RESOLVED.clear()
+        _RESOLVED[key] = (registry, out)
+    return _RESOLVED[key][1]
 
 
 def relations(

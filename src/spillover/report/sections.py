@@ -89,7 +89,7 @@ def matrix_view(m) -> dict[str, Any]:  # noqa: ANN001 - ach.Matrix
     inc, con = m.inconsistencies(), m.consistencies()
     return {
         "title": m.title, "hypotheses": list(m.hypotheses.items()), "verdict": m.verdict(), "note": m.note,
-        "rows": [{"key": e.key, "finding": e.finding, "rule": e.rule, "marks": [e.marks.get(h, "N") for h in hyps]} for e in m.evidence],
+        "rows": [{"key": e.key, "finding": e.finding, "rule": e.rule, "marks": [e.marks.get(h, "N") for h in hyps], "sources": e.sources} for e in m.evidence],
         "inconsistencies": [inc[h] for h in hyps], "consistencies": [con[h] for h in hyps],
     }  # fmt: skip
 
