@@ -209,3 +209,19 @@ def test_search_does_not_list_unrelated_groups(client) -> None:  # noqa: ANN001
     typo = client.get("/api/groups", params={"q": "Al-Qaida in the Islamc Magreb"}).json()["results"]
     assert typo and typo[0]["group_id"] == "aqim"
     assert json.dumps(typo)  # plain JSON
+
+
+def test_the_lineage_picture_is_the_reports_diagram(client) -> None:  # noqa: ANN001
+    """One lineage drawing for both surfaces: the web serves the networkx-laid diagram the report prints
+    (a box per family member, ``node-<id>``), not a second picture of its own."""
+    import re
+
+    from spillover.actors.graph import lineage_members
+    from spillover.report.charts import lineage_svg
+
+    for group in ("aqim", "jnim"):
+        svg = client.get(f"/api/groups/{group}/lineage.svg")
+        assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+        nodes = set(re.findall(r'id="node-([^"]+)"', svg.text))
+        assert nodes == set(lineage_members(group))
+        assert nodes == set(re.findall(r'id="lineage-node-([^"]+)"', lineage_svg(group)))

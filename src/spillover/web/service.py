@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from spillover import measures
-from spillover.actors import Resolver, default_registry, default_resolver, lineage, render_lineage
+from spillover.actors import Resolver, default_registry, default_resolver, lineage
+from spillover.actors.graph import render_lineage_diagram
 from spillover.actors.lineage import LINEAGE_COLUMNS
 from spillover.actors.registry import Registry
 from spillover.results import records
@@ -286,16 +287,16 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
         return self._cache.get(("ties", gid), lambda: relations(gid, registry=self.registry).to_dict())
 
     def lineage_svg(self, gid: str, cache_dir: Path) -> Path:
-        """The lineage timeline drawn by the actor registry, cached as SVG under ``cache_dir``."""
+        """The lineage diagram the report prints (:func:`spillover.actors.graph.render_lineage_diagram`: a
+        networkx layout, one box per group, an arrow per dated relation), cached as SVG under ``cache_dir``."""
 
         def compute() -> Path:
-            target = cache_dir / "lineage" / f"{gid}.svg"
+            target = cache_dir / "lineage" / f"{gid}-diagram.svg"
             if not target.is_file():
                 with _RENDER_LOCK:  # matplotlib is not thread-safe
-                    written = render_lineage(gid, target.with_suffix(""), registry=self.registry)
-                svg = next(p for p in written if p.suffix == ".svg")
-                if svg != target:
-                    svg.replace(target)
+                    written = render_lineage_diagram(gid, target, registry=self.registry)
+                if written != target:
+                    written.replace(target)
             return target
 
         return self._cache.get(("lineage-svg", gid, str(cache_dir)), compute)
