@@ -24,7 +24,7 @@ from spillover.report.analyses import Results
 from spillover.report.coverage import sources_behind
 from spillover.report.judgments import ESTIMATIVE_BANDS, KeyJudgment, percent
 from spillover.report.key_judgments import fmt_p, tactic_label
-from spillover.report.naming import group_name, relation_date
+from spillover.report.naming import dates_at, group_name, relation_date
 from spillover.report.render import table
 
 #: Events listed per evidence table (the JSON file keeps all).
@@ -164,7 +164,13 @@ def origins(r: Results, failures: list[str]) -> dict[str, Any]:
         ),  # fmt: skip
         "ties": _ties(sel.group_id),
         "leaders": table(
-            r.leaders.assign(group_id=r.leaders["group_id"].map(group_name)) if len(r.leaders) else r.leaders,
+            r.leaders.assign(
+                group_id=r.leaders["group_id"].map(group_name),
+                start=dates_at(r.leaders, "start"),
+                end=dates_at(r.leaders, "end"),
+            )
+            if len(r.leaders)
+            else r.leaders,
             {"group_id": "Group", "name": "Leader", "start": "From", "end": "To", "kind": "Rose"},
             caption="Leaders in the registry (organic: rose from within; appointed: by the parent)",
         ),  # fmt: skip
