@@ -259,13 +259,19 @@ def peers_chart(peers: pd.DataFrame, group: str) -> str:
     return to_svg(chart, "peers")
 
 
+def map_title(expansion) -> str:  # noqa: ANN001 - ExpansionResult
+    """The printed map's title: short enough for one line over a 600-pixel map (the entry rule, which
+    made the default title run past the page's edge, is in the caption)."""
+    return f"Expansion of {expansion.group or 'the group'}"
+
+
 def expansion_map_svg(expansion, basemap: Path) -> str:  # noqa: ANN001 - ExpansionResult
     """The expansion module's map (countries by year of entry, events by year) as SVG."""
     from spillover.analysis.expansion import expansion_map
 
-    chart = expansion_map(expansion, basemap=basemap, width=600, height=440).configure_legend(
-        titleLimit=0, labelLimit=0
-    )
+    chart = expansion_map(
+        expansion, basemap=basemap, width=600, height=440, title=map_title(expansion)
+    ).configure_legend(titleLimit=0, labelLimit=0)
     return to_svg(chart, "map")
 
 

@@ -409,7 +409,8 @@ def expansion(r: Results, failures: list[str], basemap) -> dict[str, Any]:  # no
     else:
         out["map_svg"] = _figure(lambda: charts.expansion_map_svg(ex, basemap), failures, "expansion map")
         out["map_caption"] = (
-            "Countries shaded by the year the group entered them (sustained presence); points are located events coloured by year."
+            "Countries shaded by the year the group entered them (sustained presence: "
+            f"{ex.rule.describe()}); points are located events coloured by year."
         )
     out["countries_svg"] = _figure(lambda: charts.countries_chart(r.events), failures, "countries chart")
     out["countries_caption"] = "Events per country and year."
