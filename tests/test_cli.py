@@ -24,7 +24,7 @@ def test_add_profile_and_files(real_data: Path, tmp_path: Path) -> None:
     assert "already ingested" in again.output
     prof = runner.invoke(app, ["profile", "AQIM", "--store", store, "--format", "json"])
     assert prof.exit_code == 0, prof.output
-    payload = json.loads(prof.output)
+    payload = json.loads(prof.stdout)  # stdout is the JSON; progress goes to stderr
     assert payload["events"] > 100 and {r["country_iso3"] for r in payload["by_country"]} == {"MLI"}
     files = runner.invoke(app, ["data", "files", "--store", store])
     assert "3,990" in files.output and "bf0c117" in files.output
