@@ -479,7 +479,7 @@ def targets(r: Results) -> dict[str, Any]:
           "others_share": k2 / n2 if n2 else np.nan} for s, (k, n, k2, n2) in w.strata.items()]
     )  # fmt: skip
     return {
-        "summary": _describe(lambda: describe_targets(r.targets)),
+        "summary": _describe(lambda: describe_targets(r.targets, event_ids=False)),
         "western_text": comparison_text(
             "Western interests (nationality, opponent or description rules; see the methods annex)", w
         ),
