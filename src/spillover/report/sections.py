@@ -357,7 +357,7 @@ def activity_caption(events: pd.DataFrame) -> str:
     """The caption of the activity chart, with the years each source covers for the group."""
     spans = source_spans(events)
     covered = ", ".join(f"{source_name(s)} {int(a)}–{int(b)}" for s, (a, b) in spans.iterrows())
-    text = "Events per year, by source; dashed rules mark organisational changes in the lineage."
+    text = "Events per year, by source; dashed rules mark organisational changes in the lineage (a renaming, a merger, a pledge of allegiance, a split)."
     if "sources" in events and (events["sources"].map(len) > 1).any():
         text += " An event several sources report is counted once, as 'several sources'."
     if len(spans) > 1:
