@@ -40,9 +40,9 @@ def to_svg(chart: alt.TopLevelMixin, name: str) -> str:
     """An Altair chart as inline SVG text (data inlined, no row limit)."""
     with alt.data_transformers.enable("default", max_rows=None):
         spec = chart.to_dict()
-    # room on the right: the PDF's fallback font can be wider than the one the layout was measured with,
-    # and a legend title on the right edge would be cut
-    spec.setdefault("padding", {"left": 5, "top": 5, "bottom": 5, "right": 30})
+    # room on both sides: the PDF's fallback font can be wider than the one the layout was measured with,
+    # and a legend title on the right edge, or a long axis label on the left, would be cut
+    spec.setdefault("padding", {"left": 30, "top": 5, "bottom": 5, "right": 30})
     return namespaced(solid_gradients(vl_convert.vegalite_to_svg(spec)), name)
 
 
@@ -246,6 +246,12 @@ def coverage_svg(table: pd.DataFrame, title: str) -> str:
     return to_svg(chart, "coverage")
 
 
+#: Width of a printed figure's whole drawing, labels included, in pixels (what the page's text width holds).
+FIGURE_PX = 620
+#: Room for the branch names of the peers chart (longer names end in "…" inside it).
+PEER_LABEL_PX = 230
+
+
 def peers_chart(peers: pd.DataFrame, group: str) -> str:
     """Composite autonomy of the group and the parent's other branches (components with data everywhere)."""
     frame = peers.reset_index(names="branch")[["branch", "composite"]].dropna()
@@ -259,13 +265,13 @@ def peers_chart(peers: pd.DataFrame, group: str) -> str:
                 title="Composite autonomy score (own components)",
                 scale=alt.Scale(domain=[0, 1]),
             ),
-            y=alt.Y("branch:N", sort="-x", title=None),
+            y=alt.Y("branch:N", sort="-x", title=None, axis=alt.Axis(labelLimit=PEER_LABEL_PX)),
             color=alt.Color(
                 "is_group:N", scale=alt.Scale(domain=[True, False], range=["#d95f02", "#9e9e9e"]), legend=None
             ),
             tooltip=["branch:N", alt.Tooltip("composite:Q", format=".2f")],
         )
-        .properties(width=520, title="Autonomy of the parent's branches")
+        .properties(width=FIGURE_PX - PEER_LABEL_PX, title="Autonomy of the parent's branches")
     )
     return to_svg(chart, "peers")
 
