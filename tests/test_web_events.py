@@ -179,6 +179,8 @@ def test_the_group_page_date_filter_reaches_every_section(client, loaded_store) 
     chart = client.get("/api/groups/aqim/charts/timeline", params=PERIOD).json()
     years = {int(v["year"]) for v in chart["layer"][0]["data"]["values"]}
     assert years == {2010, 2011, 2012}
+    shown = {v["source"] for v in chart["layer"][0]["data"]["values"]}  # sources by name, not code
+    assert "ACLED" in shown and not shown & {"acled", "gtd", "ged", "rand"}
     page = client.get("/groups/aqim", params=PERIOD)
     assert page.status_code == 200 and 'value="2010-01-01"' in page.text
     assert "since=2010-01-01" in page.text.split('id="timeline"', 1)[1].split("</section>", 1)[0]

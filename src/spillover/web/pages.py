@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from spillover.countries import iso3_to_name
+from spillover.palette import source_name
 from spillover.web.api import (
     MAX_COMPARE,
     ExplorerDep,
@@ -47,6 +48,7 @@ def _percent(value: Any, digits: int = 0) -> str:
 templates.env.filters["num"] = _number
 templates.env.filters["pct"] = _percent
 templates.env.filters["country_name"] = lambda code: iso3_to_name(code) if code else ""
+templates.env.filters["source_name"] = source_name
 
 router = APIRouter(include_in_schema=False)
 
@@ -65,7 +67,7 @@ def view_links(ex: Explorer, path: str, view: str, **query: str | None) -> list[
     return [
         {
             "view": choice,
-            "label": VIEW_LABELS.get(choice, f"{choice} only"),
+            "label": VIEW_LABELS.get(choice, f"{source_name(choice)} only"),
             "href": f"{path}?{urlencode({**kept, 'view': choice})}",
             "current": choice == view,
         }
