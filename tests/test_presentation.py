@@ -161,6 +161,15 @@ def test_leader_dates_print_at_the_precision_the_registry_gives() -> None:
     assert (
         ends["Abdelmalek Droukdel"] in ("2020-06-03", "2007-01") and ends["Abu Ubaydah Yusuf al-Annabi"] == ""
     )
+    relations = context.org_events(family("aqim", include=("predecessors",)).ids)
+    dated = dict(
+        zip(
+            zip(relations["group_id"], relations["kind"], strict=True),
+            dates_at(relations, "date"),
+            strict=True,
+        )
+    )
+    assert dated[("gspc", "split_from")] == "1998" and dated[("gspc", "renamed_to")] == "2007-01"
     evidence = leadership_component(leaders.assign(group_id="gspc"), "gspc").evidence
     assert "Hassan Hattab (organic, 1998–2003)" in evidence
     assert not any("-01-01" in e for e in evidence)

@@ -227,3 +227,10 @@ def test_the_lineage_picture_is_the_reports_diagram(client) -> None:  # noqa: AN
         nodes = set(re.findall(r'id="node-([^"]+)"', svg.text))
         assert nodes == set(lineage_members(group))
         assert nodes == set(re.findall(r'id="lineage-node-([^"]+)"', lineage_svg(group)))
+    # the lineage table's dates at the registry's precision: the GSPC's split is known to the year
+    relations = client.get("/api/groups/aqim/lineage").json()["relations"]
+    split = next(
+        r for r in relations if (r["source"], r["type"], r["target"]) == ("gspc", "split_from", "gia")
+    )
+    renamed = next(r for r in relations if (r["source"], r["type"]) == ("gspc", "renamed_to"))
+    assert (split["start"], renamed["start"]) == ("1998", "2007-01")

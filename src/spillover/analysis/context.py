@@ -13,7 +13,7 @@ import pandas as pd
 
 from spillover.actors import Registry, default_registry
 
-ORG_EVENT_COLUMNS = ["date", "kind", "group_id", "other_group_id", "description", "source"]
+ORG_EVENT_COLUMNS = ["date", "kind", "group_id", "other_group_id", "description", "source", "date_precision"]
 LEADER_COLUMNS = ["group_id", "name", "start", "end", "kind", "start_precision", "end_precision"]
 FACTION_COLUMNS = ["name", "group_id", "leader", "region", "countries", "start", "end"]
 
@@ -49,6 +49,7 @@ def org_events(group_ids: Iterable[str], registry: Registry | None = None) -> pd
                     if rel.target in reg.groups
                     else f"{group.name} {rel.type} {rel.target}",
                     "source": cited,
+                    "date_precision": _precision(rel.start),
                 }
             )
     frame = pd.DataFrame(rows, columns=ORG_EVENT_COLUMNS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spillover.formatting import date_at, is_missing
+from spillover.formatting import date_at, dates_at  # noqa: F401 - dates_at re-exported
 
 
 def group_name(gid: str) -> str:
@@ -22,15 +22,6 @@ def relation_date(gid: str, kind: str, other: str, date) -> str:  # noqa: ANN001
         if rel.type == kind and rel.target == other and rel.start is not None:
             return str(rel.start)
     return date_at(date)
-
-
-def dates_at(frame, column: str) -> list[str]:  # noqa: ANN001 - a DataFrame
-    """A column of dates at the precision its ``<column>_precision`` gives ("2011", "2011-03" or a day);
-    an open end (no date) prints empty."""
-    precision = frame[f"{column}_precision"] if f"{column}_precision" in frame else [None] * len(frame)
-    return [
-        "" if is_missing(d) else date_at(d, p or "day") for d, p in zip(frame[column], precision, strict=True)
-    ]
 
 
 def group_names(gids) -> str:  # noqa: ANN001 - iterable of registry ids

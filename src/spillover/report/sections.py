@@ -137,16 +137,7 @@ def origins(r: Results, failures: list[str]) -> dict[str, Any]:
         ),  # fmt: skip
         "relations": table(
             r.org_events.assign(
-                date=[
-                    relation_date(g, k, o, d)
-                    for g, k, o, d in zip(
-                        r.org_events["group_id"],
-                        r.org_events["kind"],
-                        r.org_events["other_group_id"],
-                        r.org_events["date"],
-                        strict=True,
-                    )
-                ],
+                date=dates_at(r.org_events, "date"),
                 group_id=r.org_events["group_id"].map(group_name),
                 kind=r.org_events["kind"].map(relation_words),
                 other_group_id=r.org_events["other_group_id"].map(group_name),

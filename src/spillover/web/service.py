@@ -22,6 +22,7 @@ from spillover.actors import Resolver, default_registry, default_resolver, linea
 from spillover.actors.graph import render_lineage_diagram
 from spillover.actors.lineage import LINEAGE_COLUMNS
 from spillover.actors.registry import Registry
+from spillover.formatting import dates_at
 from spillover.results import records
 from spillover.selection import DEFAULT_VIEW, GroupSelection, select, view_choices
 from spillover.store import Store
@@ -274,8 +275,11 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
         frame = lineage(gid, registry=self.registry)
         columns = [c for c in LINEAGE_COLUMNS if not c.endswith("_precision")]
         rows = records(frame, columns)
-        for row in rows:
-            for key in ("start", "end", "sources", "note"):
+        printed = {key: dates_at(frame, key) for key in ("start", "end")}  # at the registry's precision
+        for i, row in enumerate(rows):
+            for key in ("start", "end"):
+                row[key] = printed[key][i] or None
+            for key in ("sources", "note"):
                 row[key] = None if row.get(key) is None else str(row[key])
         return {"group_id": gid, "name": self.registry.group(gid).name, "relations": rows}
 
