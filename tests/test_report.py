@@ -5,6 +5,8 @@ shorter report that says what it cannot assess."""
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -329,6 +331,86 @@ def test_pdf_pages_are_not_blank(aqim, tmp_path) -> None:
         body = pixels[int(height * 0.08) : int(height * 0.92)]
         assert body.std() > 3, f"{page.name} looks blank"
         assert (body < 200).mean() > 0.002, f"{page.name} has no ink"
+
+
+@dataclasses.dataclass
+class PdfWord:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlap(self, other: PdfWord) -> float:
+        """The share of the smaller word's box that the other covers."""
+        ix = min(self.x1, other.x1) - max(self.x0, other.x0)
+        iy = min(self.y1, other.y1) - max(self.y0, other.y0)
+        if ix <= 0.5 or iy <= 0.5:
+            return 0.0
+        smaller = min(
+            (self.x1 - self.x0) * (self.y1 - self.y0), (other.x1 - other.x0) * (other.y1 - other.y0)
+        )
+        return ix * iy / smaller if smaller > 0 else 0.0
+
+
+def pdf_pages(path: Path) -> list[tuple[float, float, list[PdfWord]]]:
+    """Each page's width, height and words with their boxes (poppler's ``pdftotext -bbox``)."""
+    import re
+
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True)
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xhtml.stdout, re.S):
+        words = [
+            PdfWord(t, float(a), float(b), float(c), float(d))
+            for a, b, c, d, t in re.findall(
+                r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>',
+                page.group(3),
+            )
+        ]
+        pages.append((float(page.group(1)), float(page.group(2)), words))
+    return pages
+
+
+A4_SIDE_MARGIN_PT = 16 / 25.4 * 72  # report.css: @page margin 18mm 16mm 20mm
+
+
+def test_rendered_pdf_pages_are_full_and_nothing_runs_off_or_overlaps(aqim) -> None:
+    """On the printed pages themselves: no nearly empty page (a page's text spans at least a third of its
+    height, the last page excepted), no word past the side margins (a long title or label that runs off),
+    and no word printed over another (chart labels, the lineage diagram's boxes)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: apt-get install -y poppler-utils")
+    pages = pdf_pages(aqim.pdf)
+    assert 15 <= len(pages) <= 30
+    for number, (width, height, words) in enumerate(pages, 1):
+        body = [w for w in words if 0.06 * height < w.y0 < 0.94 * height]  # without header and page number
+        assert body, f"page {number} has no text"
+        span = (max(w.y1 for w in body) - min(w.y0 for w in body)) / height
+        assert span > 0.33 or number == len(pages), (
+            f"page {number} is nearly empty ({span:.0%} of its height)"
+        )
+        for w in words:
+            assert w.x0 >= A4_SIDE_MARGIN_PT - 2 and w.x1 <= width - A4_SIDE_MARGIN_PT + 2, (
+                f"page {number}: {w.text!r} runs past the margin ({w.x0:.0f}–{w.x1:.0f} of {width:.0f} pt)"
+            )
+        crossed = [(a.text, b.text) for a, b in itertools.combinations(body, 2) if a.overlap(b) > 0.3]
+        assert crossed == [], f"page {number}: words printed over each other: {crossed[:5]}"
+
+
+def test_pdf_names_events_without_raw_ids_and_titles_the_map_in_one_line(aqim, selection) -> None:
+    """Outside the evidence annex (HTML and CSV only) the printed report names no event by its id; the map's
+    title is one short line, the entry rule in its caption."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: apt-get install -y poppler-utils")
+    text = subprocess.run(["pdftotext", "-layout", str(aqim.pdf), "-"], capture_output=True, text=True).stdout
+    ids = set(selection.stored_event_ids)
+    printed = [i for i in ids if i in text]
+    assert printed == [], f"raw event ids in the PDF: {printed[:5]}"
+    html = aqim.html.read_text(encoding="utf-8")
+    assert sum(i in html for i in list(ids)[:200]) > 0  # the HTML keeps them (screen and evidence annex)
+    lines = [line.strip() for line in text.splitlines()]
+    assert f"Expansion of {aqim.name}" in lines
+    assert "sustained presence: at least" in " ".join(text.split())
 
 
 def test_html_needs_no_network(aqim) -> None:

@@ -99,10 +99,29 @@ class Assessment:
     def judgment(self, key: str) -> KeyJudgment:
         return next(j for j in self.key_judgments if j.key == key)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The assessment as its JSON companion holds it (plain JSON types): ``assess --format json``."""
+        return json.loads(json.dumps(document(self), default=_json_default, ensure_ascii=False))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The key judgments, one row each (topic, likelihood, confidence, sentence): ``assess --format csv``."""
+        rows = [
+            {
+                "key": j.key, "topic": j.topic, "status": j.status,
+                "likelihood": j.likelihood.term if j.likelihood else None,
+                "band": j.likelihood.band if j.likelihood else None,
+                "probability": j.likelihood.probability if j.likelihood else None,
+                "confidence": j.confidence, "sentence": j.sentence, "section": j.section,
+            }
+            for j in self.key_judgments
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=JUDGMENT_COLUMNS)
+
 
 @contextlib.contextmanager
 def progress_steps(show: bool | None, total: int) -> Iterator[Callable[[str], None]]:
-    """A ``step(message)`` callable that advances a rich progress bar (shown on a terminal by default)."""
+    """A ``step(message)`` callable showing the assessment's progress on stderr: a rich progress bar on a
+    terminal, one plain line per step when stderr is a pipe or a file (``show`` None: on a terminal only)."""
     if show is None:
         show = sys.stderr.isatty()
     if not show:
@@ -111,9 +130,16 @@ def progress_steps(show: bool | None, total: int) -> Iterator[Callable[[str], No
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        started = time.perf_counter()
+        yield lambda message: console.print(
+            f"[{time.perf_counter() - started:4.0f} s] {message}", markup=False
+        )
+        return
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=False,
+        console=console, transient=False,
     ) as bar:  # fmt: skip
         task = bar.add_task("assessing", total=total)
         first = [True]
@@ -554,9 +580,32 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+#: The columns of :meth:`Assessment.to_frame`.
+JUDGMENT_COLUMNS = [
+    "key",
+    "topic",
+    "status",
+    "likelihood",
+    "band",
+    "probability",
+    "confidence",
+    "sentence",
+    "section",
+]
+
+
 def write_json(a: Assessment, path: Path) -> Path:
     """The machine-readable companion of the report."""
-    doc = {
+    path.write_text(
+        json.dumps(document(a), indent=1, default=_json_default, ensure_ascii=False), encoding="utf-8"
+    )
+    return path
+
+
+def document(a: Assessment) -> dict[str, Any]:
+    """The machine-readable assessment: files, run, key judgments, competing hypotheses, parameters,
+    selection, measures, claims and timings."""
+    return {
         "group_id": a.group_id,
         "name": a.name,
         "generated": datetime.now(UTC).isoformat(),
@@ -581,5 +630,3 @@ def write_json(a: Assessment, path: Path) -> Path:
         "claims": [c.as_dict() for c in a.claims],
         "timings": a.timings,
     }
-    path.write_text(json.dumps(doc, indent=1, default=_json_default, ensure_ascii=False), encoding="utf-8")
-    return path
