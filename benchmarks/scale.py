@@ -23,6 +23,11 @@ Usage::
 
     python benchmarks/scale.py --quick                 # 1M events, smoke test
     python benchmarks/scale.py --sizes 10M,50M,100M    # the full run (generates ~3.5 GB per 100M events)
+    python benchmarks/scale.py --max-size 4M --engines duckdb   # 1M, 2M, 4M: a quick growth fit
+
+Printed: the time of each workload per size and engine, the growth exponent k of time with size (the slope
+of log time against log events, over ≥ 3 sizes: 1 = linear), and PASS/MISS of the target (DuckDB at 100M
+events: expansion and tactics each under 60 s within 8 GB).
 """
 
 from __future__ import annotations
@@ -362,6 +367,57 @@ def gb(n: float) -> str:
     return f"{n / 1e9:.2f} GB"
 
 
+#: At 100M events, each of expansion and tactics under this many seconds …
+TARGET_SECONDS = 60.0
+#: … within this much memory (DuckDB engine, part by part).
+TARGET_BYTES = 8e9
+TARGET_EVENTS = 100_000_000
+
+
+def growth_exponents(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Per engine measured at ≥ 3 sizes: the slope k of log(time) against log(events), per workload and
+    for their total (time ∝ events^k: 1 is linear, above 1 worse than linear)."""
+    import numpy as np
+
+    out: dict[str, dict[str, float]] = {}
+    for engine in dict.fromkeys(r["engine"] for r in results):
+        runs = sorted(
+            (r for r in results if r["engine"] == engine and "times_s" in r), key=lambda r: r["size"]
+        )
+        if len({r["size"] for r in runs}) < 3:
+            continue
+        sizes = np.log([r["size"] for r in runs])
+        fits = {w: float(np.polyfit(sizes, np.log([r["times_s"][w] for r in runs]), 1)[0]) for w in WORKLOADS}
+        fits["total"] = float(np.polyfit(sizes, np.log([sum(r["times_s"].values()) for r in runs]), 1)[0])
+        out[engine] = fits
+    return out
+
+
+def target_verdicts(results: list[dict[str, Any]]) -> dict[str, str]:
+    """PASS/MISS of the scale target (DuckDB at 100M events: expansion and tactics each under 60 s, peak
+    memory under 8 GB); n/a when 100M events were not run."""
+    run = next(
+        (r for r in results if r["engine"] == "duckdb" and r["size"] == TARGET_EVENTS and "times_s" in r),
+        None,
+    )
+    if run is None:
+        return dict.fromkeys(("expansion", "tactics", "memory"), "n/a (100M events not run)")
+    verdict = {w: "PASS" if run["times_s"][w] < TARGET_SECONDS else "MISS" for w in ("expansion", "tactics")}
+    verdict["memory"] = "PASS" if run["peak_bytes"] < TARGET_BYTES else "MISS"
+    return verdict
+
+
+def sizes_up_to(largest: int) -> list[int]:
+    """Three sizes for a growth fit, ending at ``largest``: a quarter, a half and all of it (multiples of
+    the generator's part size)."""
+    sizes = sorted({max(CHUNK, (largest * k // 4) // CHUNK * CHUNK) for k in (1, 2, 4)})
+    if len(sizes) < 3:
+        raise SystemExit(
+            f"--max-size must be at least {4 * CHUNK // 1_000_000}M to fit a growth over 3 sizes"
+        )
+    return sizes
+
+
 def print_report(results: list[dict[str, Any]]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -393,7 +449,19 @@ def print_report(results: list[dict[str, Any]]) -> None:
             gb(r["peak_bytes"]),
             ratio,
         )
-    Console(width=160).print(table)
+    console = Console(width=160)
+    console.print(table)
+    for engine, fits in growth_exponents(results).items():
+        sizes = sorted({r["size"] for r in results if r["engine"] == engine and "times_s" in r})
+        console.print(
+            f"growth of time with size, {engine} ({', '.join(label(n) for n in sizes)} events; time ∝ events^k): "
+            + ", ".join(f"{w} k = {k:.2f}" for w, k in fits.items())
+        )
+    verdicts = target_verdicts(results)
+    console.print(
+        f"target, duckdb at 100M events: expansion < {TARGET_SECONDS:g} s {verdicts['expansion']}, "
+        f"tactics < {TARGET_SECONDS:g} s {verdicts['tactics']}, peak < {TARGET_BYTES / 1e9:g} GB {verdicts['memory']}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -402,6 +470,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sizes", default="10M,50M,100M", help="comma-separated sizes (10M, 500k, …)")
     parser.add_argument("--quick", action="store_true", help="1M events only (smoke test)")
+    parser.add_argument(
+        "--max-size",
+        help="instead of --sizes: a quarter, a half and all of this size (e.g. 4M: 1M, 2M, 4M), for a quick growth fit",
+    )
     parser.add_argument("--engines", default="duckdb,pandas,spark")
     parser.add_argument(
         "--whole", action="store_true", help="also run duckdb-whole (no part-by-part aggregation)"
@@ -426,7 +498,10 @@ def main(argv: list[str] | None = None) -> int:
 
     import psutil
 
-    sizes = [1_000_000] if args.quick else sorted(parse_size(s) for s in args.sizes.split(","))
+    if args.max_size:
+        sizes = sizes_up_to(parse_size(args.max_size))
+    else:
+        sizes = [1_000_000] if args.quick else sorted(parse_size(s) for s in args.sizes.split(","))
     engines = args.engines.split(",") + (["duckdb-whole"] if args.whole else [])
     pandas_cap = (args.pandas_max_gb * 1e9) if args.pandas_max_gb else psutil.virtual_memory().total * 0.7
     WORK.mkdir(parents=True, exist_ok=True)
@@ -469,7 +544,16 @@ def main(argv: list[str] | None = None) -> int:
             for other in (e for e in ran if e != "duckdb"):
                 print(f"same results as duckdb at {label(n)} — {other}: {same_results('duckdb', other)}")
     print_report(results)
-    args.json.write_text(json.dumps(results, indent=2))
+    args.json.write_text(
+        json.dumps(
+            {
+                "runs": results,
+                "growth_exponents": growth_exponents(results),
+                "target": target_verdicts(results),
+            },
+            indent=2,
+        )
+    )
     print(f"results written to {args.json}")
     return 0
 

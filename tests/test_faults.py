@@ -143,13 +143,14 @@ def test_disk_full_while_writing_raw_rows_removes_the_partial_file(
     with Store(store_path) as store:
         store.ingest(real_data / NIGER)
     before = snapshot(store_path)
-    real_write = pq.write_table
+    real_write = pq.ParquetWriter.write_table  # the raw rows are written block by block as the file is read
 
-    def full_disk(table, where, **kwargs):  # noqa: ANN001, ANN003, ANN202
-        real_write(table.slice(0, 10), where, **kwargs)  # a partial file is on disk when the device fills
-        raise OSError(errno.ENOSPC, "No space left on device", str(where))
+    def full_disk(writer, table, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        # a partial file is on disk when the device fills
+        real_write(writer, table.slice(0, 10), *args, **kwargs)
+        raise OSError(errno.ENOSPC, "No space left on device", str(writer.where))
 
-    monkeypatch.setattr(pq, "write_table", full_disk)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full_disk)
     code = run_guarded(app, ["data", "add", str(real_data / MALI), "--store", str(store_path)])
     assert code == EXIT_FAULT
     line = one_line(capsys.readouterr().err)

@@ -17,19 +17,16 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from spillover.errors import InputError
-
-if TYPE_CHECKING:
-    pass
+from spillover.sources.rawcopy import RawSink, TableSink
 
 _CHUNK = 1 << 22
 #: Bytes per block of the CSV reader (each block is parsed by one thread).
@@ -114,20 +111,6 @@ def unique_names(header: list[str]) -> list[str]:
     return names
 
 
-def _with_row_numbers(table: pa.Table, skipped: Sequence[int] = ()) -> pa.Table:
-    """``table`` with ``_row``: the 1-based record number of each row in the file.
-
-    ``skipped`` are the record numbers of rows the reader left out (malformed rows, which go to the
-    quarantine): the rows kept are numbered around them, so every row keeps its number in the file.
-    """
-    if not skipped:
-        numbers = pa.array(range(1, table.num_rows + 1), pa.int64())
-    else:
-        every = np.arange(1, table.num_rows + len(skipped) + 1, dtype=np.int64)
-        numbers = pa.array(every[~np.isin(every, np.asarray(skipped, dtype=np.int64))])
-    return table.append_column("_row", numbers)
-
-
 @dataclass(frozen=True)
 class MalformedRow:
     """A record with the wrong number of fields (an unquoted delimiter, a truncated line): not loaded, kept
@@ -148,21 +131,22 @@ class MalformedRow:
 MAX_MALFORMED_SHARE = 0.10
 
 
-def _read_text(
-    path: Path, width: int, encoding: str, *, use_threads: bool
-) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
+def _open_text(
+    path: Path, width: int, encoding: str, invalid: list[pacsv.InvalidRow]
+) -> pacsv.CSVStreamingReader:
+    """A block-by-block reader of the records as text.  Serial: it knows where each malformed record is
+    (the parallel reader does not), and on a shared 2-core machine it is no slower per CPU second."""
     names = [raw_column(i) for i in range(1, width + 1)]
-    invalid: list[pacsv.InvalidRow] = []
 
     def keep_invalid(row: pacsv.InvalidRow) -> str:
         invalid.append(row)
         return "skip"
 
     source = pa.input_stream(str(path), compression="gzip" if _is_gzip(path) else None)
-    table = pacsv.read_csv(
+    return pacsv.open_csv(
         source,
         read_options=pacsv.ReadOptions(
-            column_names=names, skip_rows=1, encoding=encoding, block_size=_BLOCK, use_threads=use_threads
+            column_names=names, skip_rows=1, encoding=encoding, block_size=_BLOCK, use_threads=False
         ),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=keep_invalid),
         convert_options=pacsv.ConvertOptions(
@@ -171,45 +155,88 @@ def _read_text(
             quoted_strings_can_be_null=False,
         ),
     )
-    return table, invalid
 
 
-def read_csv_text(path: Path, width: int, encoding: str) -> tuple[pa.Table, list[MalformedRow]]:
-    """Every record of a CSV as text, columns ``c1 … cN`` plus ``_row`` (1-based record number, the header
-    not counted), and the malformed records (wrong number of fields), which are left out of the table.
+def _malformed(path: Path, invalid: Sequence[pacsv.InvalidRow]) -> list[MalformedRow]:
+    # InvalidRow.number counts the header (skip_rows=1) and, like the reader, not the empty lines
+    if any(r.number is None for r in invalid):  # not expected with a serial read; never guess a row number
+        raise InputError(
+            f"{path}: {len(invalid)} malformed record(s) whose position the reader could not tell"
+        )
+    return [MalformedRow(r.number - 1, r.expected_columns, r.actual_columns, r.text) for r in invalid]
+
+
+@dataclass
+class TextRead:
+    """What reading a CSV as text found besides the rows it wrote: the malformed records (left out of the
+    rows), the rows kept, and the first row (to tell an HXL hashtag row)."""
+
+    malformed: list[MalformedRow] = field(default_factory=list)
+    rows: int = 0
+    first: dict[str, str | int] | None = None
+
+
+def read_csv_into(path: Path, width: int, encoding: str, sink: RawSink) -> TextRead:
+    """Every well-formed record of a CSV as text, columns ``c1 … cN`` plus ``_row`` (1-based record number,
+    the header not counted), written to ``sink`` block by block (the file is never whole in memory); the
+    malformed records (wrong number of fields) are left out and returned.
 
     Whether there are too many malformed records is for the caller to tell (:func:`check_malformed`), once
     it knows the file is of a known layout.
     """
+    invalid: list[pacsv.InvalidRow] = []
+    read = TextRead()
+    pending: list[int] = []  # numbers of malformed records not yet passed
+    seen = 0
+    following = 1  # the number the next kept record may have
     try:
-        table, invalid = _read_text(path, width, encoding, use_threads=True)
-        if invalid:
-            # the multithreaded reader does not know where a bad row is: read again, serially, for the numbers
-            table, invalid = _read_text(path, width, encoding, use_threads=False)
+        for batch in _open_text(path, width, encoding, invalid):
+            if len(invalid) > seen:  # the serial reader reports a block's bad records before the block
+                pending += [m.row for m in _malformed(path, invalid[seen:])]
+                seen = len(invalid)
+            window = np.arange(following, following + batch.num_rows + len(pending), dtype=np.int64)
+            numbers = window[~np.isin(window, np.asarray(pending, dtype=np.int64))][: batch.num_rows]
+            if batch.num_rows:
+                following = int(numbers[-1]) + 1
+                pending = [n for n in pending if n >= following]
+                if read.first is None:
+                    read.first = {k: v[0] for k, v in batch.slice(0, 1).to_pydict().items()} | {
+                        "_row": int(numbers[0])
+                    }
+            sink.write(batch.append_column("_row", pa.array(numbers, pa.int64())))
+            read.rows += batch.num_rows
     except pa.ArrowInvalid as exc:
+        sink.abort()
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
             raise NotUTF8(f"{path}: not UTF-8: {exc}") from exc
         raise InputError(f"{path}: not a well-formed CSV file: {exc}") from exc
-    # InvalidRow.number counts the header (skip_rows=1) and, like the reader, not the empty lines
-    malformed = [
-        MalformedRow(r.number - 1, r.expected_columns, r.actual_columns, r.text)
-        for r in invalid
-        if r.number is not None
-    ]
-    if len(malformed) != len(invalid):  # not expected with a serial read; never guess a row number
-        raise InputError(
-            f"{path}: {len(invalid)} malformed record(s) whose position the reader could not tell"
+    except BaseException:
+        sink.abort()
+        raise
+    if not read.rows:  # no record: an empty table with the columns, so that the staging reads the same
+        names = [raw_column(i) for i in range(1, width + 1)]
+        sink.write(
+            pa.table({**{n: pa.array([], pa.string()) for n in names}, "_row": pa.array([], pa.int64())})
         )
-    return _with_row_numbers(table, [m.row for m in malformed]), malformed
+    read.malformed = _malformed(path, invalid)
+    return read
 
 
-def check_malformed(path: Path, table: pa.Table, malformed: Sequence[MalformedRow], width: int) -> None:
+def read_csv_text(path: Path, width: int, encoding: str) -> tuple[pa.Table, list[MalformedRow]]:
+    """:func:`read_csv_into` an Arrow table in memory: the rows and the malformed records."""
+    sink = TableSink()
+    read = read_csv_into(path, width, encoding, sink)
+    return sink.table([raw_column(i) for i in range(1, width + 1)]), read.malformed
+
+
+def check_malformed(path: Path, kept: int, malformed: Sequence[MalformedRow], width: int) -> None:
     """Refuse, naming the file and the first rows, a file whose malformed records are not a few bad rows:
-    more than :data:`MAX_MALFORMED_SHARE` of its records (and more than one), or all of them."""
+    more than :data:`MAX_MALFORMED_SHARE` of its records (and more than one), or all of them.  ``kept`` is
+    the number of well-formed records."""
     if not malformed:
         return
-    records = table.num_rows + len(malformed)
-    if table.num_rows and len(malformed) <= max(1, MAX_MALFORMED_SHARE * records):
+    records = kept + len(malformed)
+    if kept and len(malformed) <= max(1, MAX_MALFORMED_SHARE * records):
         return
     first = ", ".join(f"row {m.row} has {m.actual}" for m in malformed[:3])
     raise InputError(
@@ -218,26 +245,6 @@ def check_malformed(path: Path, table: pa.Table, malformed: Sequence[MalformedRo
         f"comma and the header row intact? (A few malformed records, up to {MAX_MALFORMED_SHARE:.0%}, "
         f"are quarantined and the rest of the file loaded.)"
     )
-
-
-def read_csv_any_encoding(path: Path) -> tuple[str, list[str], tuple[pa.Table, list[MalformedRow]] | None]:
-    """Encoding, header and (when the file is UTF-8) the records and malformed records (as
-    :func:`read_csv_text`), reading the file once in the common case.
-
-    Arrow checks UTF-8 validity as it reads, so a UTF-8 file is not decoded twice; only a file that
-    fails that check is scanned again to choose between cp1252 and latin-1. The table is None then:
-    the caller reads it with the encoding found (it needs the header first to know the width).
-    """
-    try:
-        header = read_header(path, "utf-8")
-    except UnicodeDecodeError:
-        encoding = detect_encoding(path, ("cp1252",))
-        return encoding, read_header(path, encoding), None
-    try:
-        return "utf-8", header, read_csv_text(path, len(header), "utf-8")
-    except NotUTF8:
-        encoding = detect_encoding(path, ("cp1252",))
-        return encoding, read_header(path, encoding), None
 
 
 # --- compressed files ---------------------------------------------------------------------------------
@@ -309,17 +316,21 @@ def is_hxl_row(values: Sequence[str | None]) -> bool:
     return len(cells) >= 2 and all(HXL_TAG.fullmatch(c) for c in cells)
 
 
-def skip_hxl_row(table: pa.Table, notes: RowNotes) -> None:
-    """Note the first record as skipped when it is an HXL hashtag row (the table is not changed: the row
-    stays in the raw rows, only the normalisation leaves it out)."""
-    if table.num_rows == 0:
+def first_row(table: pa.Table) -> dict[str, object] | None:
+    """The first record of a table as column → value (None when there is none)."""
+    return table.slice(0, 1).to_pylist()[0] if table.num_rows else None
+
+
+def skip_hxl_row(first: Mapping[str, object] | None, notes: RowNotes) -> None:
+    """Note the first record (column → value, with ``_row``) as skipped when it is an HXL hashtag row (the
+    rows are not changed: it stays in the raw rows, only the normalisation leaves it out)."""
+    if first is None:
         return
-    first = table.slice(0, 1).to_pylist()[0]
     values = [v for k, v in first.items() if k != "_row"]
-    if is_hxl_row(values):
-        text = ",".join(v or "" for v in values)
+    if is_hxl_row(values):  # type: ignore[arg-type]
+        text = ",".join(str(v or "") for v in values)
         notes.skipped.append(
-            (int(first["_row"]), "HXL hashtag row (Humanitarian Exchange Language tags)", text)
+            (int(first["_row"]), "HXL hashtag row (Humanitarian Exchange Language tags)", text)  # type: ignore[call-overload]
         )
 
 
@@ -330,10 +341,10 @@ MAX_PADDED_SHARE = 0.10
 
 
 def pad_short_rows(
-    table: pa.Table, malformed: Sequence[MalformedRow], width: int, notes: RowNotes
-) -> tuple[pa.Table, list[MalformedRow]]:
-    """Records that only lack their trailing fields, padded with empty values and put back in order; the
-    malformed records that are left."""
+    malformed: Sequence[MalformedRow], width: int, notes: RowNotes
+) -> tuple[pa.Table | None, list[MalformedRow]]:
+    """The records that only lack their trailing fields, padded with empty values (``c1 … cN`` and
+    ``_row``, None when there is none), and the malformed records that are left."""
     allowed = max(1, int(MAX_PADDED_SHARE * width))
     padded: list[list[str]] = []
     rows: list[int] = []
@@ -346,11 +357,10 @@ def pad_short_rows(
         else:
             left.append(m)
     if not padded:
-        return table, left
+        return None, left
+    notes.flags += [(r, "short_row_padded") for r in rows]
     extra = pa.table(
         {raw_column(i + 1): pa.array([r[i] for r in padded], pa.string()) for i in range(width)}
         | {"_row": pa.array(rows, pa.int64())}
     )
-    notes.flags += [(r, "short_row_padded") for r in rows]
-    merged = pa.concat_tables([table, extra.select(table.column_names)])
-    return merged.sort_by("_row"), left
+    return extra, left

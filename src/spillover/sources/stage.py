@@ -32,15 +32,20 @@ from spillover.errors import InputError
 from spillover.schema import EVENT_COLUMNS
 from spillover.sources.base import ActorColumn, Check, Context, Loader, lit, q
 from spillover.sources.layouts import LayoutError, Match, match_layout
+from spillover.sources.rawcopy import ParquetSink, TableSink
 from spillover.sources.reading import (
     MalformedRow,
+    NotUTF8,
     RowNotes,
     check_compressed,
     check_malformed,
+    detect_encoding,
+    first_row,
     pad_short_rows,
+    raw_column,
     raw_columns,
-    read_csv_any_encoding,
-    read_csv_text,
+    read_csv_into,
+    read_header,
     skip_hxl_row,
     unique_names,
 )
@@ -69,8 +74,10 @@ class Staged:
     extra_columns: tuple[str, ...]
     #: The file's header as written: the keys of every raw row (stored once per file).
     header: tuple[str, ...] = ()
-    #: The raw rows (``c1 … cN`` and ``_row``), as read.
+    #: The raw rows (``c1 … cN`` and ``_row``), as read, when they are kept in memory …
     table: pa.Table | None = None
+    #: … or the Parquet file they were written to as the file was read (the store's raw copy).
+    raw_path: Path | None = None
     provided: dict[str, str] = field(default_factory=dict)
     #: Records with the wrong number of fields: quarantined (field ``row``), not in ``table``.
     malformed: tuple[MalformedRow, ...] = ()
@@ -238,22 +245,23 @@ def _actors_sql(columns: Sequence[ActorColumn], monadic: bool) -> str:
             else f"CASE WHEN contains(_actor{i}, chr(31)) THEN string_split(_actor{i}, chr(31)) ELSE [_actor{i}] END"
         )
         parts.append(
-            f"""SELECT event_id, {role} AS role, {col.ordinal} + (_rank - 1) * 100 AS ordinal,
+            f"""SELECT _row, event_id, {role} AS role, {col.ordinal} + (_rank - 1) * 100 AS ordinal,
                        unnest({split}) AS _piece, _actor{i}_unc AS _unc
                 FROM loaded WHERE _actor{i} IS NOT NULL"""
         )
     union = " UNION ALL ".join(parts)
     return f"""
-        WITH loaded AS MATERIALIZED (SELECT event_id, _rank, {cols} FROM _n WHERE _ok),
+        WITH loaded AS MATERIALIZED (SELECT _row, event_id, _rank, {cols} FROM _n WHERE _ok),
         pieces AS ({union}),
         candidates AS (
-            SELECT event_id, role, ordinal, _unc,
+            SELECT _row, event_id, role, ordinal, _unc,
                    unnest(CASE WHEN contains(_piece, ' and/or ') THEN string_split(_piece, ' and/or ')
                                ELSE [_piece] END) AS name,
                    contains(_piece, ' and/or ') AS _split
             FROM pieces
         )
-        SELECT DISTINCT event_id, role, ordinal, trim(name) AS name, coalesce(_unc, false) OR _split AS uncertain
+        SELECT DISTINCT event_id, role, ordinal, trim(name) AS name, coalesce(_unc, false) OR _split AS uncertain,
+               _row
         FROM candidates WHERE trim(name) <> ''
     """
 
@@ -265,13 +273,17 @@ def stage_file(
     source: str | None = None,
     allow_extra: bool = False,
     provided: Mapping[str, str] | None = None,
+    raw_path: Path | None = None,
 ) -> Staged:
-    """Read, validate and normalise one file into the ``_stage_*`` temp tables."""
+    """Read, validate and normalise one file into the ``_stage_*`` temp tables.
+
+    With ``raw_path``, a CSV's raw rows are written there as Parquet while it is read (the store's raw
+    copy, :mod:`spillover.sources.rawcopy`) and staged from it: the file is never whole in memory.  The
+    caller owns that file (removes it if the ingest does not commit).  Without, they stay in memory."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     provided = dict(provided or {})
-    malformed: list[MalformedRow] = []
     notes = RowNotes()
     check_compressed(path)
     own = _own_format_loader(path, source)
@@ -285,24 +297,83 @@ def stage_file(
         encoding = "xlsx"
         names = unique_names(header_original)
         loader, match = choose_loader(names, path.name, source, allow_extra, provided)
-        skip_hxl_row(table, notes)
+        skip_hxl_row(first_row(table), notes)
     else:
         if zipfile.is_zipfile(path):
             raise InputError(
                 f"{path}: a .zip archive that is not a GDELT export; unzip it and load the file inside "
                 "(CSV files may be gzipped: .csv.gz)"
             )
-        encoding, header_original, utf8_read = read_csv_any_encoding(path)
-        names = unique_names(header_original)
-        loader, match = choose_loader(names, path.name, source, allow_extra, provided)
-        table, malformed = utf8_read if utf8_read is not None else read_csv_text(path, len(names), encoding)
-        table, malformed = pad_short_rows(table, malformed, len(names), notes)
-        check_malformed(path, table, malformed, len(names))
-        skip_hxl_row(table, notes)
+        return _stage_csv(
+            con, path, source=source, allow_extra=allow_extra, provided=provided, raw_path=raw_path
+        )
     return stage_table(
         con,
         table,
         header_original,
+        loader=loader,
+        match=match,
+        path=path,
+        encoding=encoding,
+        provided=provided,
+        notes=notes,
+    )
+
+
+def _stage_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    source: str | None,
+    allow_extra: bool,
+    provided: dict[str, str],
+    raw_path: Path | None,
+) -> Staged:
+    """A delimited file: its encoding (UTF-8, checked by Arrow as it reads; else cp1252 or latin-1, chosen
+    by a scan of the whole file), loader and layout from the header, then the records read once, block by
+    block, into the raw rows (Parquet at ``raw_path``, else memory), and staged."""
+    try:
+        encoding, header = "utf-8", read_header(path, "utf-8")
+    except UnicodeDecodeError:
+        encoding = detect_encoding(path, ("cp1252",))
+        header = read_header(path, encoding)
+    while True:
+        names = unique_names(header)
+        loader, match = choose_loader(names, path.name, source, allow_extra, provided)
+        sink: ParquetSink | TableSink = ParquetSink(raw_path) if raw_path is not None else TableSink()
+        try:
+            read = read_csv_into(path, len(names), encoding, sink)
+            break
+        except NotUTF8:  # a byte deep in the file is not UTF-8: read it again in the encoding that fits
+            if encoding != "utf-8":
+                raise
+            encoding = detect_encoding(path, ("cp1252",))
+            header = read_header(path, encoding)
+    notes = RowNotes()
+    try:
+        padded, malformed = pad_short_rows(read.malformed, len(names), notes)
+        kept = read.rows + (padded.num_rows if padded is not None else 0)
+        check_malformed(path, kept, malformed, len(names))
+        first = read.first
+        if padded is not None:
+            sink.write(padded)  # after the rows read: row numbers, not positions, order the raw rows
+            if first is None or int(padded["_row"][0].as_py()) < int(first["_row"]):  # type: ignore[call-overload]
+                first = first_row(padded)
+        skip_hxl_row(first, notes)
+        sink.close()
+    except BaseException:
+        sink.abort()
+        raise
+    if isinstance(sink, ParquetSink):
+        rows: pa.Table | Path = sink.path
+    else:
+        rows = sink.table([raw_column(i) for i in range(1, len(names) + 1)])
+        rows = rows.sort_by("_row") if padded is not None else rows
+    return _stage_rows(
+        con,
+        rows,
+        kept,
+        header,
         loader=loader,
         match=match,
         path=path,
@@ -328,20 +399,59 @@ def stage_table(
 ) -> Staged:
     """Validate and normalise raw rows already read (``c1 … cN`` and ``_row``, every value as text) into
     the ``_stage_*`` temp tables: the one path for files and for pages pulled from an API."""
+    return _stage_rows(
+        con,
+        table,
+        table.num_rows,
+        header,
+        loader=loader,
+        match=match,
+        path=path,
+        encoding=encoding,
+        provided=provided,
+        malformed=malformed,
+        notes=notes,
+    )
+
+
+def _register_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table | Path) -> None:
+    """The raw rows as ``_file`` (``_row``, ``c1 … cN``): an Arrow table read in place, or a view over the
+    raw Parquet file (each pass reads only the columns it needs)."""
+    if isinstance(rows, pa.Table):
+        con.register("_file", rows)
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW _file AS SELECT * EXCLUDE (row_number), row_number AS _row "
+            f"FROM read_parquet({lit(Path(rows).as_posix())})"
+        )
+
+
+def _stage_rows(
+    con: duckdb.DuckDBPyConnection,
+    rows: pa.Table | Path,
+    kept: int,
+    header: Sequence[str],
+    *,
+    loader: Loader,
+    match: Match,
+    path: Path,
+    encoding: str,
+    provided: Mapping[str, str] | None = None,
+    malformed: Sequence[MalformedRow] = (),
+    notes: RowNotes | None = None,
+) -> Staged:
+    """Stage ``kept`` well-formed raw rows (an Arrow table, or the raw Parquet file they were written to)."""
     provided = dict(provided or {})
     names = unique_names(list(header))
     notes = notes if notes is not None else RowNotes()
-    rows = table.num_rows + len(malformed)
     canonical_present = {c for c in match.layout.canonical(names)} & set(match.layout.columns)
     ctx = Context(layout=match.layout, present=canonical_present, provided=provided, width=len(names))
-    # the raw rows stay in Arrow, registered as _file until the commit (read in place, never copied)
-    con.register("_file", table)
+    _register_rows(con, rows)
     _stage_malformed(con, malformed)
     _stage_notes(con, notes)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {_source_view_sql(loader, match, names)}")
     _stage_normalised(con, loader, ctx, match.layout.monadic)
     _stage_stamps(con, loader, ctx, match.layout.monadic)
-    con.execute("DROP VIEW _src")
     events = scalar(con, "SELECT count(*) FROM _stage_event_ids")
     quarantined = scalar(con, "SELECT count(DISTINCT row_number) FROM _stage_quarantine")
     return Staged(
@@ -350,13 +460,14 @@ def stage_table(
         layout=match.layout.name,
         layout_description=_describe_match(match),
         encoding=encoding,
-        rows=rows,
+        rows=kept + len(malformed),
         events=events,
         quarantined_rows=quarantined,
         absent_columns=match.absent,
         extra_columns=match.extra,
         header=tuple(header),
-        table=table,
+        table=rows if isinstance(rows, pa.Table) else None,
+        raw_path=None if isinstance(rows, pa.Table) else Path(rows),
         provided=provided,
         malformed=tuple(malformed),
         skipped=len(notes.skipped),
@@ -373,11 +484,11 @@ def _stage_stamps(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
         if column and ctx.has(column)
         else "NULL::BIGINT"
     )
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _stage_stamps AS
-        SELECT s.event_id, max({stamp}) AS stamp FROM _src JOIN _status s USING (_row)
-        WHERE s._ok GROUP BY s.event_id
-    """)
+    if monadic:  # the rows of an event may say different times: the latest
+        select = f"SELECT s.event_id, max({stamp}) AS stamp FROM _src JOIN _status s USING (_row) WHERE s._ok GROUP BY s.event_id"
+    else:  # one loaded row per event
+        select = f"SELECT s.event_id, {stamp} AS stamp FROM _src JOIN _status s USING (_row) WHERE s._ok"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_stamps AS {select}")
 
 
 def _stage_notes(con: duckdb.DuckDBPyConnection, notes: RowNotes) -> None:
@@ -430,9 +541,10 @@ def _describe_match(match: Match) -> str:
 
 
 def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool) -> None:
-    # The wide normalised table is materialised once (_n0); what the id checks decide per row is computed on
-    # a narrow table (_status), and the actors and events are built from _n0 joined to it (_n is a view).
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _n0 AS {_normalised_sql(loader, ctx)}")
+    # The normalised rows are a view (_n0) over the raw rows, never materialised: what the id checks decide
+    # per row is computed once into a narrow table (_status), and the actors and the events are read from
+    # _n0 joined to it (_n), each pass computing only the columns it needs.
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _n0 AS {_normalised_sql(loader, ctx)}")
     # Ids: a missing id is a problem; a repeated id is a duplicate (except in monadic files, where the
     # rows of one event share its id); identical id-less rows get an occurrence suffix.
     has_ids = any(ctx.has(c) for c in loader.id_columns)
@@ -460,14 +572,15 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
                    min(_row) OVER (PARTITION BY _sid) AS _first
             FROM _n0
         )
-        SELECT _row, _rank, _eid{suffix} AS event_id,
+        SELECT _row, _sid, _rank, _eid{suffix} AS event_id,
                list_concat(_problems, {dup_problem}, {missing_id}) AS _problems,
                coalesce({ok}, false) AS _ok
         FROM r
     """)
     con.execute("""
         CREATE OR REPLACE TEMP VIEW _n AS
-        SELECT n.* EXCLUDE (_problems), s.event_id, s._rank, s._ok FROM _n0 n JOIN _status s USING (_row)
+        SELECT n.* EXCLUDE (_problems, _sid), s._sid, s.event_id, s._rank, s._ok
+        FROM _n0 n JOIN _status s USING (_row)
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _stage_quarantine AS
@@ -537,6 +650,8 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
         else:
             select.append(f"NULL::{c.duckdb_type} AS {c.name}")
     # Attribution from the actor names: several perpetrators → joint; any 'and/or' or 'suspected' → uncertain.
+    # Grouped by the row that named them, which is the event's row: the main role is named on an event's
+    # first row only (in a monadic file, the second row names side B), and a loaded row is one event.
     main_role = "perpetrator" if any(a.role == "perpetrator" for a in loader.actors(ctx)) else "side_a"
     # names split from one 'A and/or B' cell share an ordinal: ties broken by name, so every run agrees
     side_b = (
@@ -556,12 +671,12 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
             FROM _n n
             LEFT JOIN _stage_iso m ON m.country = n.country
             LEFT JOIN _stage_row_flags rf ON rf.row_number = n._row
-            LEFT JOIN (SELECT event_id,
+            LEFT JOIN (SELECT _row,
                               CASE WHEN bool_or(uncertain) THEN 'uncertain'
-                                   WHEN count(DISTINCT name) > 1 THEN 'joint' ELSE 'single' END AS _attribution
+                                   WHEN min(name) <> max(name) THEN 'joint' ELSE 'single' END AS _attribution
                        FROM _stage_actors
                        WHERE role = {lit(main_role)} AND NOT regexp_matches(name, '^(Unknown|Unidentified)')
-                       GROUP BY event_id) a ON a.event_id = n.event_id
+                       GROUP BY _row) a ON a._row = n._row
             {side_b}
             WHERE n._ok {"AND n._rank = 1" if monadic else ""}
         """)
@@ -574,10 +689,11 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
 def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
     """Free the staging tables once they are committed (or abandoned)."""
     con.execute("DROP VIEW IF EXISTS _stage_raw")
+    for view in ("_stage_events", "_stage_event_ids", "_n", "_n0", "_src"):
+        con.execute(f"DROP VIEW IF EXISTS {view}")
     with contextlib.suppress(duckdb.Error):
         con.unregister("_file")
-    for view in ("_stage_events", "_stage_event_ids", "_n"):
-        con.execute(f"DROP VIEW IF EXISTS {view}")
+    con.execute("DROP VIEW IF EXISTS _file")
     for table in (
         "_stage_actors",
         "_stage_iso",
@@ -587,6 +703,5 @@ def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
         "_stage_skipped",
         "_stage_row_flags",
         "_status",
-        "_n0",
     ):
         con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -1,0 +1,123 @@
+"""Where the raw rows of a file go as they are read: a Parquet file (the store's raw copy) or memory.
+
+The store keeps every row exactly as the file wrote it in ``<store>.raw/<file_id>.parquet``
+(``c1 … cN, row_number``).  A CSV is read block by block and each block is written there at once, so
+the whole file is never held in memory; the staging SQL then reads the rows back from that Parquet file
+(a columnar read: each pass decodes only the columns it needs).  Without a store (staging alone, the
+GDELT export), the blocks are collected into an Arrow table instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+#: The raw rows' number column: ``_row`` while staging, ``row_number`` in the store's Parquet file.
+ROW = "_row"
+STORED_ROW = "row_number"
+
+
+def _stored(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([f.with_name(STORED_ROW) if f.name == ROW else f for f in schema])
+
+
+class RawSink:
+    """Receives the raw rows (``c1 … cN`` and ``_row``, every value text) batch by batch."""
+
+    def write(self, batch: pa.RecordBatch | pa.Table) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """All rows written (the file is complete)."""
+
+    def abort(self) -> None:
+        """Forget what was written (a failed or restarted read)."""
+
+    @property
+    def rows(self) -> int:
+        raise NotImplementedError
+
+
+class TableSink(RawSink):
+    """Collects the rows in memory; :meth:`table` gives them as one Arrow table."""
+
+    def __init__(self) -> None:
+        self._parts: list[pa.Table] = []
+
+    def write(self, batch: pa.RecordBatch | pa.Table) -> None:
+        self._parts.append(batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch]))
+
+    def abort(self) -> None:
+        self._parts.clear()
+
+    @property
+    def rows(self) -> int:
+        return sum(p.num_rows for p in self._parts)
+
+    def table(self, names: list[str]) -> pa.Table:
+        if not self._parts:
+            return pa.table({**{n: pa.array([], pa.string()) for n in names}, ROW: pa.array([], pa.int64())})
+        return pa.concat_tables(self._parts)
+
+
+class ParquetSink(RawSink):
+    """Writes the rows to a Parquet file as they come (zstd; min/max statistics only for ``row_number``,
+    which look-ups of raw rows filter on: writing them for the text columns costs ~20%).  A failure or
+    :meth:`abort` removes the partial file (a full disk must not stay full)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._writer: pq.ParquetWriter | None = None
+        self._rows = 0
+
+    def write(self, batch: pa.RecordBatch | pa.Table) -> None:
+        try:
+            if self._writer is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._writer = pq.ParquetWriter(
+                    self.path, _stored(batch.schema), compression="zstd", write_statistics=[STORED_ROW]
+                )
+            renamed = batch.rename_columns([STORED_ROW if c == ROW else c for c in batch.schema.names])
+            if isinstance(renamed, pa.RecordBatch):
+                self._writer.write_batch(renamed)
+            else:
+                self._writer.write_table(renamed)
+            self._rows += batch.num_rows
+        except BaseException:
+            self.abort()
+            raise
+
+    def close(self) -> None:
+        try:
+            if self._writer is not None:
+                self._writer.close()
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(Exception):  # the file is removed below whatever happened
+                self._writer.close()
+            self._writer = None
+        self.path.unlink(missing_ok=True)
+        self._rows = 0
+
+    @property
+    def rows(self) -> int:
+        return self._rows
+
+
+def write_raw_table(table: pa.Table, target: Path) -> Path:
+    """The raw rows of an Arrow table (``c1 … cN`` and ``_row``) as the store's Parquet file ``target``,
+    written under a temporary name and renamed (never a partial file under the final name)."""
+    tmp = target.with_suffix(".parquet.tmp")
+    sink = ParquetSink(tmp)
+    sink.write(table)
+    sink.close()
+    os.replace(tmp, target)
+    return target
