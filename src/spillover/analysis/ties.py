@@ -165,7 +165,9 @@ class TieActivity(Result):
     shared_areas: list[str]
     n_same_side: int  # events naming both for sure on one side (joint action)
     n_opposite: int  # events naming both for sure on opposite sides (fighting each other)
-    evidence: list[str] = field(default_factory=list)  # events naming both first, then co-located ones
+    joint: list[str] = field(default_factory=list)  # ids of the events on one side
+    fighting: list[str] = field(default_factory=list)  # ids of the events on opposite sides
+    evidence: list[str] = field(default_factory=list)  # ids of the co-located events
 
     @property
     def citations(self) -> list[str]:
@@ -248,7 +250,7 @@ def tie_activity(
         n_group=len(area), n_other=int(theirs["event_id"].nunique()),
         colocated_share=float(inside.mean()) if len(area) else None,
         shared_areas=sorted(set(area[inside])), n_same_side=len(same), n_opposite=len(opposite),
-        evidence=list(dict.fromkeys([*sorted(both)[:20], *ids(colocated)])),
+        joint=sorted(same), fighting=sorted(opposite), evidence=ids(colocated),
     )  # fmt: skip
 
 
