@@ -56,7 +56,7 @@ def test_the_islamic_state_is_compared_with_al_qaeda_only_before_their_rivalry(l
     rows = {e.key: e for e in tie_evidence(before)}
     assert "rivalry with the parent" not in rows
     assert rows["parent tie"].marks == {"H1": "N", "H1b": "C", "H2": "C"}
-    assert any("affiliate_of from 2006-10 to 2013-04" in s for s in rows["parent tie"].sources)
+    assert any("affiliate of from 2006-10 to 2013-04" in s for s in rows["parent tie"].sources)
 
     sel = _select(loaded_store, "Islamic State", until="2016-12-31")
     after = measures.autonomy(sel)
@@ -64,7 +64,7 @@ def test_the_islamic_state_is_compared_with_al_qaeda_only_before_their_rivalry(l
     rivalry = next(e for e in tie_evidence(after) if e.key == "rivalry with the parent")
     assert rivalry.marks == {"H1": "C", "H1b": "I", "H2": "I"}
     assert "Al-Qaeda (core)" in rivalry.finding and "former parent" in rivalry.finding
-    assert any("rival_of from 2014-02-02" in s and "Fishman" in s for s in rivalry.sources)
+    assert any("rival of from 2014-02-02" in s and "Fishman" in s for s in rivalry.sources)
 
     # asked for explicitly, al-Qaeda is compared only up to the day before the rivalry
     forced = measures.autonomy(sel, parent="al-Qaeda")
@@ -89,7 +89,7 @@ def test_jnim_and_isgs_are_rivals_as_of_2020_and_not_before(loaded_store) -> Non
     after = measures.autonomy(_select(loaded_store, "JNIM", until="2020-12-31", view="all"))
     isgs = next(t for t in after.ties.rivals if t.other_id == "isgs")
     assert isgs.start == dt.date(2020, 1, 1) and isgs.end == dt.date(2020, 12, 31)
-    assert [t.ref for t in isgs.ties] == ["curated rival_of 2020"] and "Thurston" in isgs.ties[0].citation
+    assert [t.ref for t in isgs.ties] == ["curated rival of 2020"] and "Thurston" in isgs.ties[0].citation
     assert isgs.n_opposite >= 20 and isgs.n_other >= 100
     assert 0.5 < isgs.colocated_share <= 1.0
     assert "Islamic State in the Greater Sahara since 2020" in after.message
@@ -174,7 +174,7 @@ def test_a_rival_splinter_active_in_the_theatre_names_it_only_after_the_split(ni
     for year in ("2017", "2018", "2019"):
         main = by_year[year].iloc[0]
         iswap = next(f for f in main.related_factions if f["group_id"] == "iswap")
-        assert iswap["kinds"] == ["rivalry", "splinter"] and "curated rival_of 2016-08" in iswap["refs"]
+        assert iswap["kinds"] == ["rivalry", "splinter"] and "curated rival of 2016-08" in iswap["refs"]
         assert any("International Crisis Group" in c for c in iswap["relations"])
         assert iswap["events"] >= frag.min_samples and "Islamic State West Africa Province" in main["name"]
         names = _names_of(nigeria_store, iswap["evidence"])
@@ -191,7 +191,7 @@ def test_a_rival_is_named_beside_a_theatre_only_while_the_rivalry_holds(loaded_s
     main = {p: rows.iloc[0] for p, rows in frag.clusters.groupby("period")}
     assert not any(f["group_id"] == "isgs" for f in main["2019"].related_factions)
     isgs = next(f for f in main["2020"].related_factions if f["group_id"] == "isgs")
-    assert isgs["kinds"] == ["rivalry"] and isgs["refs"] == ["curated rival_of 2020"]
+    assert isgs["kinds"] == ["rivalry"] and isgs["refs"] == ["curated rival of 2020"]
     assert (
         isgs["events"] >= frag.min_samples and "Islamic State in the Greater Sahara" in main["2020"]["name"]
     )

@@ -49,6 +49,9 @@ class Tie(Result):
     sources: str
     description: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "ref": self.ref, "citation": self.citation}
+
     def holds_on(self, day: dt.date | None) -> bool:
         """Begun by ``day`` and not ended before it (``day`` None: not ended)."""
         if day is None:
@@ -57,17 +60,22 @@ class Tie(Result):
         return begun and not (self.end and parse_fuzzy(self.end).last < day)
 
     @property
+    def words(self) -> str:
+        """The relation in words ("allied with", "rival of")."""
+        return self.type.replace("_", " ")
+
+    @property
     def ref(self) -> str:
-        """Short: "mmp:1757 allied_with 2012-04" or "curated rival_of 2020"."""
-        return f"{self.dataset_id or self.layer} {self.type} {self.start or 'undated'}"
+        """Short: "mmp:1757 allied with 2012-04" or "curated rival of 2020"."""
+        return f"{self.dataset_id or self.layer} {self.words} {self.start or 'undated'}"
 
     @property
     def citation(self) -> str:
-        """ "mmp:1757 (MMP), allied_with from 2012-04": the relation, where it is recorded and its dates."""
+        """ "mmp:1757 (mmp): allied with from 2012-04; <works>": the relation, where it is recorded, its dates."""
         where = f"{self.dataset_id} ({self.layer})" if self.dataset_id else self.layer
         span = f" from {self.start}" if self.start else " (undated)"
         span += f" to {self.end}" if self.end else ""
-        return f"{where}, {self.type}{span}" + (f"; {self.sources}" if self.sources else "")
+        return f"{where}: {self.words}{span}" + (f"; {self.sources}" if self.sources else "")
 
 
 def tie_of(row: dict[str, Any]) -> Tie:
