@@ -273,9 +273,17 @@ def pandas_workloads(data: Path) -> dict[str, Callable[[], pd.DataFrame]]:
     }
 
 
+def _cpu_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(engine: str, data: Path, memory_limit: str, threads: int, check: bool) -> dict[str, Any]:
     """Run every workload on one engine in this process; times, peak memory and result sizes."""
     times: dict[str, float] = {}
+    cpu: dict[str, float] = {}  # this process's threads (Spark's JVM not included)
     rows: dict[str, int] = {}
     results: dict[str, pd.DataFrame] = {}
     session = None
@@ -306,15 +314,23 @@ def measure(engine: str, data: Path, memory_limit: str, threads: int, check: boo
             raise ValueError(engine)
         setup = time.perf_counter() - t_setup
         for name, run in workloads.items():
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), _cpu_seconds()
             out = run()
             times[name] = time.perf_counter() - t0
+            cpu[name] = _cpu_seconds() - c0
             rows[name] = len(out)
             if check:
                 results[name] = out
         if session is not None:
             session.stop()
-    report = {"engine": engine, "setup_s": setup, "times_s": times, "rows": rows, "peak_bytes": peak.peak}
+    report = {
+        "engine": engine,
+        "setup_s": setup,
+        "times_s": times,
+        "cpu_s": cpu,
+        "rows": rows,
+        "peak_bytes": peak.peak,
+    }
     if check:
         WORK.mkdir(exist_ok=True)
         for name, frame in results.items():
@@ -374,21 +390,20 @@ TARGET_BYTES = 8e9
 TARGET_EVENTS = 100_000_000
 
 
-def growth_exponents(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
-    """Per engine measured at ≥ 3 sizes: the slope k of log(time) against log(events), per workload and
-    for their total (time ∝ events^k: 1 is linear, above 1 worse than linear)."""
+def growth_exponents(results: list[dict[str, Any]], key: str = "times_s") -> dict[str, dict[str, float]]:
+    """Per engine measured at >= 3 sizes: the slope k of log(time) against log(events), per workload and
+    for their total (time ∝ events^k: 1 is linear, above 1 worse than linear).  ``key``: ``times_s`` (wall)
+    or ``cpu_s`` (CPU time of the measuring process, which a shared machine's load blurs less)."""
     import numpy as np
 
     out: dict[str, dict[str, float]] = {}
     for engine in dict.fromkeys(r["engine"] for r in results):
-        runs = sorted(
-            (r for r in results if r["engine"] == engine and "times_s" in r), key=lambda r: r["size"]
-        )
+        runs = sorted((r for r in results if r["engine"] == engine and key in r), key=lambda r: r["size"])
         if len({r["size"] for r in runs}) < 3:
             continue
         sizes = np.log([r["size"] for r in runs])
-        fits = {w: float(np.polyfit(sizes, np.log([r["times_s"][w] for r in runs]), 1)[0]) for w in WORKLOADS}
-        fits["total"] = float(np.polyfit(sizes, np.log([sum(r["times_s"].values()) for r in runs]), 1)[0])
+        fits = {w: float(np.polyfit(sizes, np.log([r[key][w] for r in runs]), 1)[0]) for w in WORKLOADS}
+        fits["total"] = float(np.polyfit(sizes, np.log([sum(r[key].values()) for r in runs]), 1)[0])
         out[engine] = fits
     return out
 
@@ -451,12 +466,13 @@ def print_report(results: list[dict[str, Any]]) -> None:
         )
     console = Console(width=160)
     console.print(table)
-    for engine, fits in growth_exponents(results).items():
-        sizes = sorted({r["size"] for r in results if r["engine"] == engine and "times_s" in r})
-        console.print(
-            f"growth of time with size, {engine} ({', '.join(label(n) for n in sizes)} events; time ∝ events^k): "
-            + ", ".join(f"{w} k = {k:.2f}" for w, k in fits.items())
-        )
+    for key, what in (("times_s", "wall time"), ("cpu_s", "CPU time")):
+        for engine, fits in growth_exponents(results, key).items():
+            sizes = sorted({r["size"] for r in results if r["engine"] == engine and key in r})
+            console.print(
+                f"growth of {what} with size, {engine} ({', '.join(label(n) for n in sizes)} events; "
+                "time ∝ events^k): " + ", ".join(f"{w} k = {k:.2f}" for w, k in fits.items())
+            )
     verdicts = target_verdicts(results)
     console.print(
         f"target, duckdb at 100M events: expansion < {TARGET_SECONDS:g} s {verdicts['expansion']}, "
@@ -549,6 +565,7 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "runs": results,
                 "growth_exponents": growth_exponents(results),
+                "growth_exponents_cpu": growth_exponents(results, "cpu_s"),
                 "target": target_verdicts(results),
             },
             indent=2,

@@ -429,3 +429,27 @@ def test_malformed_records_keep_record_numbers_across_reader_blocks(
     assert table.column("_row").to_pylist() == kept
     assert [int(v) for v in table.column("c1").to_pylist()] == kept  # each row carries its own number
     assert malformed[0].text.startswith(f"{expected_bad[0][0]},")
+
+
+def test_attribution_from_the_perpetrator_names(tmp_path: Path, store: Store, real_data: Path) -> None:
+    """Real GTD rows: one named group → single; two different groups → joint (the same group twice is
+    single); any name flagged uncertain → uncertain; 'Unknown' / 'Unidentified …' names no one → none."""
+    from badinput_files import Sheet, real_sheet, write
+
+    sheet = real_sheet("gtd")
+    cases = {
+        0: ("Al-Qaida in the Islamic Maghreb (AQIM)", "", "0", "single"),
+        1: ("Al-Qaida in the Islamic Maghreb (AQIM)", "Ansar al-Dine (Mali)", "0", "joint"),
+        2: ("Ansar al-Dine (Mali)", "Ansar al-Dine (Mali)", "0", "single"),
+        3: ("Ansar al-Dine (Mali)", "", "1", "uncertain"),
+        4: ("Unknown", "", "0", "none"),
+        5: ("Unidentified Gunmen", "Unknown", "0", "none"),
+    }
+    for row, (first, second, unsure, _) in cases.items():
+        sheet = sheet.set(row, "gname", first).set(row, "gname2", second).set(row, "guncertain1", unsure)
+    report = store.ingest(write(tmp_path / "gtd.csv", Sheet(sheet.header, sheet.rows)))
+    assert report.events_added == len(cases)
+    got = store.query("SELECT row_number, attribution FROM events ORDER BY row_number")
+    assert dict(zip(got["row_number"], got["attribution"], strict=True)) == {
+        row + 1: want for row, (*_, want) in cases.items()
+    }

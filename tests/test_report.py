@@ -21,6 +21,7 @@ from spillover.analysis.autonomy import autonomy_index
 from spillover.analysis.context import leaders, org_events
 from spillover.analysis.fragmentation import theatres
 from spillover.analysis.tactics import primary_tactics
+from spillover.analysis.ties import parent_window
 from spillover.instability import load_onsets
 from spillover.measures import autonomy_columns
 from spillover.report import assess
@@ -103,7 +104,14 @@ def test_key_judgments_are_generated_with_icd203_terms(aqim) -> None:
         assert j.likelihood.term == estimative_term(j.likelihood.probability)
         assert j.confidence in ("low", "moderate", "high") and j.evidence and j.method
     assert {m.key for m in aqim.matrices} == {"autonomy", "expansion"}
-    assert aqim.matrices[0].winner == "H1"  # autonomous regional group, by the fewest inconsistencies
+    # a cooperating affiliate of al-Qaeda, by the fewest inconsistencies: it fights apart from the core (H2 is
+    # inconsistent with geography, tactics, synchronisation, leadership) yet MMP records its alliance with the
+    # core in force (mmp:1777, from 2003-05), which a merely nominal tie (H1) does not fit
+    autonomy = aqim.matrices[0]
+    assert autonomy.winner == "H1b" and autonomy.inconsistencies()["H2"] >= 3
+    alliance = next(e for e in autonomy.evidence if e.key == "alliance with the parent")
+    assert alliance.marks == {"H1": "I", "H1b": "C", "H2": "N"}
+    assert any(s.startswith("mmp:1777 (mmp): allied with from 2003-05") for s in alliance.sources)
 
 
 def text_of(html: str) -> str:
@@ -184,15 +192,21 @@ def test_expansion_numbers(aqim, selection) -> None:
 
 
 def test_autonomy_numbers(aqim, selection, loaded_store) -> None:
+    """The judgment's numbers are the autonomy index of AQIM against al-Qaeda over the period its tie to
+    al-Qaeda holds: from MMP's affiliation of 2006 (mmp:647) — the GSPC's years before it are not compared."""
     p = aqim.params
+    window = aqim.results.autonomy_result.window
+    assert window.start == pd.Timestamp("2006-01-01").date() and window.end is None
+    since_2006 = lambda ev: ev[pd.to_datetime(ev["date_start"]) >= "2006-01-01"]  # noqa: E731
     parent = select(loaded_store, "aq-core", include=(), certainty=p.certainty, view=p.view)
     peers = {}
     for pid in branches(default_registry(), "aq-core", selection.family.ids):
         events = select(loaded_store, pid, include=(), certainty=p.certainty, view=p.view).events
+        events = events[parent_window(pid, "aq-core", None).holds(events["date_start"])]  # each its own tie
         if len(events):
             peers[default_registry().group(pid).name] = autonomy_columns(events)
     index = autonomy_index(
-        selection.events, parent.events, group=selection.name, parent=parent.name, peers=peers,
+        since_2006(selection.events), since_2006(parent.events), group=selection.name, parent=parent.name, peers=peers,
         leaders=leaders(selection.family.ids).assign(group_id=selection.name), min_events=p.autonomy_min_events,
         parent_area_min_events=p.parent_area_min_events,
     )  # fmt: skip

@@ -131,6 +131,7 @@ class Store:
         self.con.execute("SET enable_progress_bar = false")  # the commands show their own progress
         if not read_only:
             self._create_schema()
+            self._remove_unfinished_raw()
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def __enter__(self) -> Store:
@@ -141,6 +142,13 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    def _remove_unfinished_raw(self) -> None:
+        """Remove the raw Parquet files an ingest killed while reading left under their temporary name.
+        Only the process holding the store for writing (DuckDB's lock: this one) ingests into it."""
+        if self.raw_dir.is_dir():
+            for unfinished in self.raw_dir.glob("*.parquet.tmp"):
+                unfinished.unlink(missing_ok=True)
 
     def _create_schema(self) -> None:
         for ddl in _DDL:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from spillover.actors.dates import to_date
 from spillover.actors.lineage import family
 from spillover.actors.registry import Registry
 
@@ -109,7 +110,7 @@ def branches(
 ) -> list[str]:
     """The parent's branches (affiliates and pledged groups, transitively), without the group's own
     family and the groups affiliated through it; ``at``: only affiliations current on that date."""
-    day = at if isinstance(at, date) else None
+    day = to_date(at) if at is not None else None
     own = set(group_family) | rivals(registry, parent_id, day)  # a rival is never a branch either
     fam = family(parent_id, at, include=("affiliates",), registry=registry)
     out = []

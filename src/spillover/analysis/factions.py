@@ -114,6 +114,7 @@ def name_theatre(
         during = during[np.array(held, dtype=bool)]
         for gid, rows in during.groupby("group_id", sort=True):
             close = rows[_near(cluster, rows, eps_km)].drop_duplicates("event_id")
+            close = close.sort_values(["date_start", "event_id"])  # evidence in one order on every surface
             if len(close) >= min_events:
                 found.append({
                     "group_id": gid, "faction": rows["other"].iloc[0], "kinds": sorted(set(rows["kind"])),

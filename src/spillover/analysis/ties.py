@@ -49,6 +49,9 @@ class Tie(Result):
     sources: str
     description: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "ref": self.ref, "citation": self.citation}
+
     def holds_on(self, day: dt.date | None) -> bool:
         """Begun by ``day`` and not ended before it (``day`` None: not ended)."""
         if day is None:
@@ -57,17 +60,22 @@ class Tie(Result):
         return begun and not (self.end and parse_fuzzy(self.end).last < day)
 
     @property
+    def words(self) -> str:
+        """The relation in words ("allied with", "rival of")."""
+        return self.type.replace("_", " ")
+
+    @property
     def ref(self) -> str:
-        """Short: "mmp:1757 allied_with 2012-04" or "curated rival_of 2020"."""
-        return f"{self.dataset_id or self.layer} {self.type} {self.start or 'undated'}"
+        """Short: "mmp:1757 allied with 2012-04" or "curated rival of 2020"."""
+        return f"{self.dataset_id or self.layer} {self.words} {self.start or 'undated'}"
 
     @property
     def citation(self) -> str:
-        """ "mmp:1757 (MMP), allied_with from 2012-04": the relation, where it is recorded and its dates."""
+        """ "mmp:1757 (mmp): allied with from 2012-04; <works>": the relation, where it is recorded, its dates."""
         where = f"{self.dataset_id} ({self.layer})" if self.dataset_id else self.layer
         span = f" from {self.start}" if self.start else " (undated)"
         span += f" to {self.end}" if self.end else ""
-        return f"{where}, {self.type}{span}" + (f"; {self.sources}" if self.sources else "")
+        return f"{where}: {self.words}{span}" + (f"; {self.sources}" if self.sources else "")
 
 
 def tie_of(row: dict[str, Any]) -> Tie:
@@ -165,7 +173,9 @@ class TieActivity(Result):
     shared_areas: list[str]
     n_same_side: int  # events naming both for sure on one side (joint action)
     n_opposite: int  # events naming both for sure on opposite sides (fighting each other)
-    evidence: list[str] = field(default_factory=list)  # events naming both first, then co-located ones
+    joint: list[str] = field(default_factory=list)  # ids of the events on one side
+    fighting: list[str] = field(default_factory=list)  # ids of the events on opposite sides
+    evidence: list[str] = field(default_factory=list)  # ids of the co-located events
 
     @property
     def citations(self) -> list[str]:
@@ -248,7 +258,7 @@ def tie_activity(
         n_group=len(area), n_other=int(theirs["event_id"].nunique()),
         colocated_share=float(inside.mean()) if len(area) else None,
         shared_areas=sorted(set(area[inside])), n_same_side=len(same), n_opposite=len(opposite),
-        evidence=list(dict.fromkeys([*sorted(both)[:20], *ids(colocated)])),
+        joint=sorted(same), fighting=sorted(opposite), evidence=ids(colocated),
     )  # fmt: skip
 
 

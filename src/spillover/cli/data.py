@@ -86,8 +86,8 @@ def ingest_with_progress(store: Path, paths: list[Path], **options: Any) -> Load
         def on_file(path: Path) -> Callable[[str], None]:
             tasks[path] = task = progress.add_task(f"{path.name}: starting", total=None)
             if plain:
-                output.err.print(f"{path.name}: starting", markup=False)
-                return lambda msg: output.err.print(f"{path.name}: {msg}", markup=False)
+                output.progress_line(f"{path.name}: starting")
+                return lambda msg: output.progress_line(f"{path.name}: {msg}")
             return lambda msg: progress.update(task, description=f"{path.name}: {msg}")
 
         def on_done(path: Path, outcome: object) -> None:

@@ -54,12 +54,16 @@ class Settings:
 
 
 settings = Settings()
+#: When the command started: plain progress lines say the seconds since.
+_started = time.perf_counter()
 
 
 def configure(*, quiet: bool = False, verbose: bool = False) -> None:
     """Set up the consoles for one command: ``--quiet`` turns progress and notes off, ``--verbose`` adds
     the time of each step; tables run at full width when stdout is not a terminal."""
+    global _started
     settings.quiet, settings.verbose = quiet, verbose and not quiet
+    _started = time.perf_counter()
     console.width = None  # type: ignore[assignment]  # measured again: stdout may have been replaced
     if not console.is_terminal:
         console.width = PIPE_WIDTH
@@ -273,7 +277,6 @@ class Steps:
         self._plain = plain
         self._step: str | None = None
         self._started = time.perf_counter()
-        self._begun = time.perf_counter()
 
     def __call__(self, message: str) -> None:
         self._finish()
@@ -281,11 +284,22 @@ class Steps:
         if self._status is not None:
             self._status.update(message)
         elif self._plain:
-            err.print(f"[{time.perf_counter() - self._begun:4.0f} s] {message}", markup=False)
+            progress_line(message)
 
     def _finish(self) -> None:
         if self._step is not None and settings.verbose:
             err.print(f"[dim]{self._step} {time.perf_counter() - self._started:.1f} s[/]")
+
+
+#: What a plain progress line looks like: "[  12 s] message" (the seconds since the command started).
+PROGRESS_LINE = re.compile(r"^\[\s*\d+ s\] ")
+
+
+def progress_line(message: str) -> None:
+    """One line of progress on stderr when it is not a terminal (a pipe, a log file), unless ``--quiet``:
+    "[  12 s] message"."""
+    if progress_shown():
+        err.print(f"[{time.perf_counter() - _started:4.0f} s] {message}", markup=False)
 
 
 def progress_shown() -> bool:

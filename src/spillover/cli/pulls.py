@@ -66,7 +66,7 @@ def _progress(err: Console) -> Iterator[PullProgress]:
             return
 
         def plain_page(phase: str, page: int, records: int) -> None:
-            err.print(f"{phase}: page {page} ({records:,} records)", markup=False)
+            output.progress_line(f"{phase}: page {page} ({records:,} records)")
 
         yield PullProgress(on_total=lambda phase, total: None, on_page=plain_page)
         return

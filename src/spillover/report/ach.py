@@ -221,7 +221,7 @@ def _marks(hyps: dict[str, str], marks: dict[str, str]) -> dict[str, str]:
 
 
 def _tie_words(t: Tie, other: str) -> str:
-    return f"{t.type.replace('_', ' ')} {other} from {t.start or 'an undated time'}"
+    return f"{t.words} {other} from {t.start or 'an undated time'}"
 
 
 def _when(t: TieActivity) -> str:

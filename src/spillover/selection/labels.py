@@ -80,7 +80,7 @@ def event_labels(events: pd.DataFrame, store: object, resolver: Resolver | None 
     found = _attributed(actors, resolver).rename(columns={"event_id": "stored_id"})
     out = behind.merge(found, on="stored_id", how="inner")
     out["side"] = out["role"].map(SIDE)
-    return out[LABEL_COLUMNS].reset_index(drop=True)
+    return out[LABEL_COLUMNS].sort_values(["event_id", "stored_id", "role", "name"], ignore_index=True)
 
 
 def labelled_activity(
@@ -114,4 +114,4 @@ def labelled_activity(
         )
     out = found.merge(where, on="event_id", how="inner")
     out["date_start"] = pd.to_datetime(out["date_start"])
-    return out[ACTIVITY_COLUMNS].reset_index(drop=True)
+    return out[ACTIVITY_COLUMNS].sort_values(["date_start", "event_id", "group_id"], ignore_index=True)

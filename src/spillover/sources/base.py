@@ -138,7 +138,7 @@ class Loader:
 
     def content_id_values(self, ctx: Context) -> dict[str, str]:
         """For sources without ids: column → SQL of its value as the content id reads it, where the
-        default (trimmed text, see :func:`spillover.sources.stage.normalised_text`) is not enough (a date
+        default (trimmed text, see :func:`spillover.sources.rowsql.normalised_text`) is not enough (a date
         written in several formats is read as the date)."""
         return {}
 

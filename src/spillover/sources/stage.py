@@ -8,7 +8,8 @@ Staged tables (all TEMP, replaced at each call):
 * ``_stage_events``  — the event schema, one row per event (a view: read it once); ``_stage_event_ids`` its ids;
 * ``_stage_actors``  — ``event_id, role, ordinal, name, uncertain``;
 * ``_stage_raw``     — ``row_number, event_id``: every row, linked to its event (NULL when quarantined);
-and ``Staged.table`` holds the original values (``c1 … cN``, named by ``Staged.header``) as an Arrow table;
+and the original values (``c1 … cN``, named by ``Staged.header``) are in the raw Parquet file a CSV was read
+into (``Staged.raw_path``), or in memory as an Arrow table (``Staged.table``); the SQL reads them as ``_file``;
 * ``_stage_quarantine`` — ``row_number, field, value, reason`` for rows that were not loaded, among them
   the malformed records (wrong number of fields: field ``row``, the record's text as value), which are in
   neither ``Staged.table`` nor the normalised tables (``_stage_malformed``).
@@ -30,7 +31,7 @@ from spillover._duck import scalar
 from spillover.countries import to_iso3
 from spillover.errors import InputError
 from spillover.schema import EVENT_COLUMNS
-from spillover.sources.base import ActorColumn, Check, Context, Loader, lit, q
+from spillover.sources.base import ActorColumn, Context, Loader, lit, q
 from spillover.sources.layouts import LayoutError, Match, match_layout
 from spillover.sources.rawcopy import ParquetSink, TableSink
 from spillover.sources.reading import (
@@ -49,11 +50,14 @@ from spillover.sources.reading import (
     skip_hxl_row,
     unique_names,
 )
+from spillover.sources.rowsql import (
+    flags_sql,
+    problems_sql,
+    source_id_sql,
+)
 from spillover.sources.spreadsheet import read_spreadsheet
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-#: Dates before this year are not in any source's coverage: a typo or a placeholder (e.g. 1800-01-01).
-FIRST_YEAR = 1900
 #: More deaths than this in one event is implausible for any source's event: kept, flagged.
 IMPLAUSIBLE_DEATHS = 100_000
 
@@ -150,61 +154,6 @@ def _source_view_sql(loader: Loader, match: Match, names: list[str]) -> str:
     )
 
 
-def date_range_checks(loader: Loader, ctx: Context) -> list[Check]:
-    """Every source: a date before :data:`FIRST_YEAR` or more than a year from today is impossible (a typo,
-    a placeholder such as 9999-01-01): the row is quarantined, naming the source's date column."""
-    fields = loader.fields(ctx)
-    column = loader.date_field
-    value = ctx.text(column) if ctx.has(column) else "NULL"
-    outside = [
-        f"({fields[key]})::DATE NOT BETWEEN DATE '{FIRST_YEAR}-01-01' AND current_date + INTERVAL 1 YEAR"
-        for key in ("date_start", "date_end")
-        if key in fields
-    ]
-    if not outside:
-        return []
-    return [Check(column, " OR ".join(outside), f"date outside {FIRST_YEAR} – one year from today", value)]
-
-
-def _problems_sql(loader: Loader, ctx: Context) -> str:
-    items = [
-        f"CASE WHEN coalesce({c.bad}, false) THEN {{'field': {lit(c.field)}, 'value': ({c.value})::VARCHAR, "
-        f"'reason': {lit(c.reason)}}} END"
-        for c in loader.checks(ctx) + date_range_checks(loader, ctx)
-    ]
-    return f"list_filter([{', '.join(items)}], lambda x: x IS NOT NULL)" if items else "[]"
-
-
-def _flags_sql(loader: Loader, ctx: Context) -> str:
-    items = [f"CASE WHEN coalesce({f.when}, false) THEN {lit(f.name)} END" for f in loader.flags(ctx)]
-    return (
-        f"list_filter([{', '.join(items)}]::VARCHAR[], lambda x: x IS NOT NULL)" if items else "[]::VARCHAR[]"
-    )
-
-
-def normalised_text(sql: str) -> str:
-    """A value as a content id reads it: trimmed, '3.0' as '3' (a spreadsheet or R re-export), empty as ''."""
-    return f"regexp_replace(trim(coalesce({sql}, '')), '^(-?[0-9]+)\\.0+$', '\\1')"
-
-
-def _source_id_sql(loader: Loader, ctx: Context) -> str:
-    """The source's own id, or, for files without ids (RAND, GTD extracts), a content hash of the row's
-    normalised values in the layout's column order (the file's columns the layout knows): a re-export with
-    its columns reordered, quoted differently, with stray white space around values or compressed gives
-    the same ids, so its events are not loaded twice."""
-    ids = [c for c in loader.id_columns if ctx.has(c)]
-    if ids:
-        # '15960.0' (ids written as floats by R/pandas exports) → '15960'
-        return " || '-' || ".join(f"regexp_replace({ctx.text(c)}, '\\.0+$', '')" for c in ids)
-    normalisers = loader.content_id_values(ctx)
-    values = [
-        normalisers[col] if col in normalisers else normalised_text(ctx.text(col))
-        for col in ctx.layout.columns
-        if ctx.has(col)
-    ]
-    return f"'h' || substr(md5(concat_ws(chr(31), {', '.join(values)})), 1, 16)"
-
-
 def _normalised_sql(loader: Loader, ctx: Context) -> str:
     fields = loader.fields(ctx)
     unknown = set(fields) - {c.name for c in EVENT_COLUMNS}
@@ -221,8 +170,8 @@ def _normalised_sql(loader: Loader, ctx: Context) -> str:
         for i, a in enumerate(loader.actors(ctx))
     ]
     return f"""
-        SELECT _row, {_source_id_sql(loader, ctx)} AS _sid,
-               {_problems_sql(loader, ctx)} AS _problems, {_flags_sql(loader, ctx)} AS _flags,
+        SELECT _row, {source_id_sql(loader, ctx)} AS _sid,
+               {problems_sql(loader, ctx)} AS _problems, {flags_sql(loader, ctx)} AS _flags,
                {", ".join(exprs + actors)}
         FROM _src
     """
@@ -675,7 +624,7 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
                               CASE WHEN bool_or(uncertain) THEN 'uncertain'
                                    WHEN min(name) <> max(name) THEN 'joint' ELSE 'single' END AS _attribution
                        FROM _stage_actors
-                       WHERE role = {lit(main_role)} AND NOT regexp_matches(name, '^(Unknown|Unidentified)')
+                       WHERE role = {lit(main_role)} AND NOT (starts_with(name, 'Unknown') OR starts_with(name, 'Unidentified'))
                        GROUP BY _row) a ON a._row = n._row
             {side_b}
             WHERE n._ok {"AND n._rank = 1" if monadic else ""}
