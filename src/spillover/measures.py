@@ -21,23 +21,73 @@ from __future__ import annotations
 import os
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from spillover.actors import branches, default_registry, parents
-from spillover.actors.hierarchy import no_parent_reason
-from spillover.analysis import context
-from spillover.analysis.autonomy import AutonomyIndex, autonomy_index, describe_autonomy
-from spillover.analysis.expansion import ExpansionResult, InsufficientData, measure_expansion
-from spillover.analysis.fragmentation import Fragmentation
-from spillover.analysis.fragmentation import theatres as cluster_theatres
-from spillover.analysis.opportunism import OpportunismResult, assess_opportunism
-from spillover.analysis.profile import Profile, profile_of
-from spillover.analysis.tactics import TacticProfile, tactic_profile
 from spillover.parameters import DEFAULTS, Parameters
 from spillover.results import INTERNAL, Result
-from spillover.selection import GroupSelection
+
+if TYPE_CHECKING:
+    from spillover.analysis.autonomy import AutonomyIndex
+    from spillover.analysis.expansion import ExpansionResult
+    from spillover.analysis.fragmentation import Fragmentation
+    from spillover.analysis.opportunism import OpportunismResult
+    from spillover.analysis.profile import Profile
+    from spillover.analysis.tactics import TacticProfile
+    from spillover.selection import GroupSelection
+
+
+def _kept(name: str) -> Any:
+    """Decorator: the measure of a selection made from a store with the default registry (one with a
+    ``memo_key``) is kept between runs (:mod:`spillover.memo`), keyed by the selection and the arguments —
+    the command line, the assessment and the web app compute each measure once per store content.
+    ``measured`` (opportunism's expansion of the same selection and parameters) is not part of the key."""
+    import functools
+
+    def wrap(fn: Any) -> Any:
+        @functools.wraps(fn)
+        def run(sel: GroupSelection, *args: Any, **kwargs: Any) -> Any:
+            from spillover.memo import kept
+
+            if getattr(sel, "memo_key", None) is None:
+                return fn(sel, *args, **kwargs)
+            key = (
+                sel.memo_key,
+                repr(args),
+                repr(sorted((k, v) for k, v in kwargs.items() if k != "measured")),
+            )
+            result = kept(f"measure-{name}", key, lambda: fn(sel, *args, **kwargs))
+            # a selection kept inside the result (the parent's) gets its store back
+            for value in getattr(result, "__dict__", {}).values():
+                if type(value).__name__ == "GroupSelection" and value.source is None:
+                    value.source = sel.source
+            return result
+
+        return run
+
+    return wrap
+
+
+# Each measure imports its analysis module when it runs (a command computes one or two measures: loading
+# every analysis — scipy, shapely, scikit-learn — to print a profile cost more than the profile).
+_RESULT_TYPES = {
+    "AutonomyIndex": "spillover.analysis.autonomy",
+    "ExpansionResult": "spillover.analysis.expansion",
+    "Fragmentation": "spillover.analysis.fragmentation",
+    "OpportunismResult": "spillover.analysis.opportunism",
+    "Profile": "spillover.analysis.profile",
+    "TacticProfile": "spillover.analysis.tactics",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RESULT_TYPES:
+        import importlib
+
+        return getattr(importlib.import_module(_RESULT_TYPES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 OK = "ok"
 INSUFFICIENT = "insufficient data"
@@ -57,15 +107,21 @@ class Unmeasured(Result):
 
 
 # -- profile -----------------------------------------------------------------------------------------------
+@_kept("profile")
 def profile(sel: GroupSelection) -> Profile:
     """Events and fatalities by year, country, source and primary tactic, counted in the selection's view."""
+    from spillover.analysis.profile import profile_of
+
     return profile_of(sel)
 
 
 # -- expansion and opportunism -----------------------------------------------------------------------------
+@_kept("expansion")
 def expansion(sel: GroupSelection, params: Parameters = DEFAULTS) -> ExpansionResult | Unmeasured:
     """Countries entered (sustained presence: ``min_events`` within ``window_months``), their dates and the
     yearly spread, with the coverage warnings of the selection's sources."""
+    from spillover.analysis.expansion import InsufficientData, measure_expansion
+
     try:
         result = measure_expansion(
             sel.events, min_events=params.min_events, window_months=params.window_months,
@@ -96,6 +152,7 @@ def onsets() -> pd.DataFrame:
     return _ONSETS[key]
 
 
+@_kept("opportunism")
 def opportunism(
     sel: GroupSelection,
     params: Parameters = DEFAULTS,
@@ -104,6 +161,8 @@ def opportunism(
 ) -> OpportunismResult | Unmeasured:
     """Whether the group's entries followed instability onsets more often than the null models expect
     (``measured``: the selection's :func:`expansion`, when already computed)."""
+    from spillover.analysis.opportunism import assess_opportunism
+
     measured = measured if measured is not None else expansion(sel, params)
     if isinstance(measured, Unmeasured):
         return Unmeasured("opportunism", measured.status, measured.message)
@@ -115,8 +174,11 @@ def opportunism(
 
 
 # -- tactics -------------------------------------------------------------------------------------------------
+@_kept("tactics")
 def tactics(sel: GroupSelection) -> TacticProfile:
     """The monthly tactic mix (primary tactic) and each tactic's share, with coverage warnings."""
+    from spillover.analysis.tactics import tactic_profile
+
     result = tactic_profile(sel.events)
     result.view = sel.view
     result.coverage_warnings = coverage_warnings(sel)
@@ -196,12 +258,18 @@ class AutonomyResult(Result):
         )
 
 
+@_kept("autonomy")
 def autonomy(
     sel: GroupSelection, params: Parameters = DEFAULTS, *, parent: str | None = None
 ) -> AutonomyResult:
     """Autonomy of the group from ``parent`` (default: its parent organisation in the registry,
     :func:`spillover.actors.parents`), ranked among the parent's other branches
     (:func:`spillover.actors.branches`); every selection in the group's view, period and certainty."""
+    from spillover.actors import branches, default_registry, parents
+    from spillover.actors.hierarchy import no_parent_reason
+    from spillover.analysis import context
+    from spillover.analysis.autonomy import autonomy_index, describe_autonomy
+
     reg = default_registry()
     candidates = parents(reg, sel.group_id, sel.family.ids)
     parent_from = "given" if parent else "registry"
@@ -239,8 +307,12 @@ def autonomy(
 
 
 # -- theatres -------------------------------------------------------------------------------------------------
+@_kept("theatres")
 def theatres(sel: GroupSelection, params: Parameters = DEFAULTS) -> Fragmentation:
     """Distinct theatres per year (density clustering), described by countries, provinces and factions."""
+    from spillover.analysis import context
+    from spillover.analysis.fragmentation import theatres as cluster_theatres
+
     return cluster_theatres(
         sel.events, eps_km=params.eps_km, min_samples=params.min_samples,
         factions=context.factions(sel.family.ids),

@@ -63,7 +63,16 @@ class RelationsResult:
 
 @lru_cache(maxsize=4)
 def dataset_relations(folder: str) -> tuple[DatasetRelation, ...]:
-    """Every MMP and BAAD1 relation of the data folder (empty when the files are absent)."""
+    """Every MMP and BAAD1 relation of the data folder (empty when the files are absent); read once per
+    content of the files and kept between runs (:mod:`spillover.memo`)."""
+    from spillover.memo import file_fingerprint, kept
+
+    files = (mmp.RELATIONS_FILE, mmp.KEY_FILE, baad.EDGES_FILE, baad.ATTRS_FILE, baad.COUNTRY_FILE)
+    inputs = tuple(file_fingerprint(Path(folder) / f) for f in files)
+    return kept("dataset-relations", inputs, lambda: _read_dataset_relations(folder))
+
+
+def _read_dataset_relations(folder: str) -> tuple[DatasetRelation, ...]:
     path = Path(folder)
     out: list[DatasetRelation] = []
     if (path / mmp.RELATIONS_FILE).is_file():

@@ -58,12 +58,10 @@ def load_country_groups(path: str | Path | None = None) -> dict[str, frozenset[s
     return {name: resolve(name) for name in spec}
 
 
-@cache
 def _converter() -> coco.CountryConverter:
-    import logging
+    from spillover.countries import converter
 
-    logging.getLogger("country_converter").setLevel(logging.ERROR)
-    return coco.CountryConverter()
+    return converter()
 
 
 @cache

@@ -1,0 +1,154 @@
+"""Results worth keeping between runs, on disk in the user cache folder, keyed by everything they depend on.
+
+Why: every command runs in a fresh process, and several inputs cost seconds to parse or work out although
+they change rarely: the actor registry (shipped YAML + the UCDP actor list), the onset registry (coup and
+conflict lists of the data folder), the store's distinct actor names resolved through the registry.  Each
+is kept here as a pickle whose file name is a hash of:
+
+* the *kind* of result and its own key parts (a store's content fingerprint, arguments);
+* the content of the input files (hashed, not their dates: a copied file is the same input);
+* the source code of the package (every ``.py`` and data file of ``spillover``): a changed rule or registry
+  entry gives a new key, so a result is never read back from an older rule.
+
+A write goes to a temporary file renamed into place (an interrupted write leaves no half file), a file that
+cannot be read back is recomputed, and a folder that cannot be written is not an error (the result is simply
+not kept).  ``SPILLOVER_CACHE`` (or the configuration's ``cache_dir``) says where; ``SPILLOVER_NO_MEMO=1``
+turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: bump to drop every kept result (e.g. when the pickled classes change shape in a way the source hash misses)
+MEMO_VERSION = 1
+#: results of one kind kept at most (the oldest are removed first)
+KEEP_PER_KIND = 512
+_PACKAGE = Path(__file__).resolve().parent
+
+
+#: libraries whose version a kept result depends on (pickled frames, parsed files, segmentations)
+LIBRARIES = ("pandas", "numpy", "pyarrow", "duckdb", "ruptures", "country_converter", "rapidfuzz")
+
+
+def _library_versions() -> list[str]:
+    """The installed distributions of :data:`LIBRARIES` (their ``*.dist-info`` folder names hold the
+    version; listing the folder is cheaper than asking ``importlib.metadata``)."""
+    import sysconfig
+
+    wanted = {name.replace("-", "_").lower() for name in LIBRARIES}
+    found = []
+    for folder in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        found += [n for n in names if n.endswith(".dist-info") and n.split("-")[0].lower() in wanted]
+    return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the package's source and data files (its rules and shipped registries) and of the versions
+    of the libraries results depend on."""
+    digest = hashlib.sha256(f"{MEMO_VERSION}|{_library_versions()}".encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in {".py", ".yaml", ".yml", ".csv", ".json", ".toml"} and path.is_file():
+            digest.update(str(path.relative_to(_PACKAGE)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=64)
+def _file_hash(path: str, size: int, mtime_ns: int) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
+
+
+def file_fingerprint(path: str | os.PathLike[str] | None) -> str:
+    """A hash of a file's content ("-" for no file, "missing" for a path that is not a file)."""
+    if path is None:
+        return "-"
+    p = Path(path)
+    if not p.is_file():
+        return f"missing:{p}"
+    stat = p.stat()
+    return _file_hash(str(p.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+def store_content(store: Any) -> str:
+    """What a store holds now, as a key: its files (:meth:`~spillover.store.Store.fingerprint`) and the rows
+    visible (a reading as of an API pull, :func:`spillover.versions.as_of_pull`, shows fewer)."""
+    from spillover._duck import scalar
+
+    visible = scalar(
+        store.con, "SELECT (SELECT count(*) FROM events) || ':' || (SELECT count(*) FROM event_actors)"
+    )
+    return f"{store.fingerprint()}:{visible}"
+
+
+def ids_key(ids: Iterable[Any]) -> str:
+    """A hash of a set of ids (order and repeats do not matter)."""
+    return hashlib.sha256("\n".join(sorted({str(i) for i in ids})).encode()).hexdigest()[:24]
+
+
+def memo_dir() -> Path:
+    from spillover.config import cache_dir
+
+    return cache_dir() / "memo"
+
+
+def enabled() -> bool:
+    return os.environ.get("SPILLOVER_NO_MEMO", "") not in {"1", "true", "yes"}
+
+
+def kept(kind: str, parts: Iterable[Any], compute: Callable[[], T]) -> T:
+    """``compute()``, read back from the cache when it was already computed for ``kind`` and ``parts``
+    with this source code; otherwise computed and written there."""
+    if not enabled():
+        return compute()
+    key = hashlib.sha256(repr((kind, code_fingerprint(), *parts)).encode()).hexdigest()[:24]
+    folder = memo_dir()
+    path = folder / f"{kind}-{key}.pickle"
+    if path.is_file():
+        try:
+            with open(path, "rb") as handle:
+                return pickle.load(handle)
+        except Exception as exc:  # noqa: BLE001 - a damaged or foreign file is recomputed, never fatal
+            log.info("memo %s unreadable (%s): recomputed", path, exc)
+    value = compute()
+    _write(folder, path, kind, value)
+    return value
+
+
+def _write(folder: Path, path: Path, kind: str, value: Any) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+        _prune(folder, kind)
+    except Exception as exc:  # noqa: BLE001 - not keeping a result is never an error
+        log.info("memo %s not written: %s", path, exc)
+
+
+def _prune(folder: Path, kind: str) -> None:
+    """Keep the :data:`KEEP_PER_KIND` newest results of ``kind``."""
+    files = sorted(folder.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[KEEP_PER_KIND:]:
+        old.unlink(missing_ok=True)
