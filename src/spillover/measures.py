@@ -48,7 +48,7 @@ def _kept(name: str) -> Any:
     def wrap(fn: Any) -> Any:
         @functools.wraps(fn)
         def run(sel: GroupSelection, *args: Any, **kwargs: Any) -> Any:
-            from spillover.memo import kept
+            from spillover.memo import kept, reattach
 
             if getattr(sel, "memo_key", None) is None:
                 return fn(sel, *args, **kwargs)
@@ -58,10 +58,9 @@ def _kept(name: str) -> Any:
                 repr(sorted((k, v) for k, v in kwargs.items() if k != "measured")),
             )
             result = kept(f"measure-{name}", key, lambda: fn(sel, *args, **kwargs))
-            # a selection kept inside the result (the parent's) gets its store back
-            for value in getattr(result, "__dict__", {}).values():
-                if type(value).__name__ == "GroupSelection" and value.source is None:
-                    value.source = sel.source
+            reattach(
+                result, sel.source
+            )  # a selection kept inside the result (the parent's) gets its store back
             return result
 
         return run

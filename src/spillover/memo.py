@@ -87,6 +87,44 @@ def file_fingerprint(path: str | os.PathLike[str] | None) -> str:
     return _file_hash(str(p.resolve()), stat.st_size, stat.st_mtime_ns)
 
 
+def folder_fingerprint(folder: str | os.PathLike[str] | None) -> str:
+    """A hash of the content of every file under ``folder`` (the data folder: onsets, leaders, relations,
+    maps), "-" without one."""
+    if folder is None or not Path(folder).is_dir():
+        return "-"
+    root = Path(folder)
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    return hashlib.sha256(
+        repr([(str(p.relative_to(root)), file_fingerprint(p)) for p in files]).encode()
+    ).hexdigest()[:16]
+
+
+def reattach(value: Any, source: Any, depth: int = 3) -> None:
+    """Give every selection kept inside ``value`` (a result read back from disk, whose selections were
+    pickled without their store) the store ``source`` again, looking ``depth`` levels into attributes,
+    lists and dicts."""
+    if depth < 0 or value is None or isinstance(value, (str, bytes, int, float)):
+        return
+    if type(value).__name__ == "GroupSelection":
+        if value.source is None:
+            value.source = source
+        return
+    if isinstance(value, dict):
+        items = list(value.values())
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    elif (
+        hasattr(value, "__dict__")
+        and not isinstance(value, type)
+        and type(value).__module__.startswith("spillover")
+    ):
+        items = list(vars(value).values())
+    else:
+        return
+    for item in items:
+        reattach(item, source, depth - 1)
+
+
 def store_content(store: Any) -> str:
     """What a store holds now, as a key: its files (:meth:`~spillover.store.Store.fingerprint`) and the rows
     visible (a reading as of an API pull, :func:`spillover.versions.as_of_pull`, shows fewer)."""

@@ -166,13 +166,8 @@ def assess(
     try:
         with progress_steps(show_progress, total=10 + len(formats)) as step:
             started = time.perf_counter()
-            results = run_analyses(
-                db, group, parent=parent, since=since, until=until, params=params, step=step
-            )
+            results, ach, judgments = analysed(db, group, parent, since, until, params, step)
             timings.update(results.timings)
-            step("weighing competing hypotheses and writing key judgments")
-            ach = matrices(results)
-            judgments = key_judgments(results, *ach)
             claims = []
             if claims_file is not None:
                 step("checking the claims of the written assessment")
@@ -212,6 +207,45 @@ def assess(
         if opened:
             db.close()
     return assessment
+
+
+def analysed(
+    db: Store,
+    group: str,
+    parent: str | None,
+    since: str | None,
+    until: str | None,
+    params: Parameters | None,
+    step: Callable[[str], None],
+) -> tuple[Results, list[Matrix], list[KeyJudgment]]:
+    """Every analysis, the competing hypotheses and the key judgments of an assessment.
+
+    Kept between runs (:mod:`spillover.memo`), keyed by the store's content, the arguments, the registry's
+    and the data folder's files and the package's source: an assessment asked again of an unchanged store
+    is read back, not recomputed (its timings then say so)."""
+    from spillover.actors import default_registry
+    from spillover.actors.registry import registry_inputs
+    from spillover.config import local_data_dir
+    from spillover.memo import folder_fingerprint, kept, reattach, store_content
+
+    def compute() -> tuple[Results, list[Matrix], list[KeyJudgment]]:
+        results = run_analyses(db, group, parent=parent, since=since, until=until, params=params, step=step)
+        step("weighing competing hypotheses and writing key judgments")
+        ach = matrices(results)
+        return results, ach, key_judgments(results, *ach)
+
+    built_from = registry_inputs(default_registry())
+    if built_from is None:
+        return compute()
+    started = time.perf_counter()
+    key = (store_content(db), group, parent, since, until, repr(params or Parameters()), built_from,
+           folder_fingerprint(local_data_dir()))  # fmt: skip
+    computed: list[bool] = []
+    results, ach, judgments = kept("assessment", key, lambda: computed.append(True) or compute())
+    if not computed:
+        reattach((results, ach, judgments), db)
+        results.timings = {"analyses (read back from an earlier run)": time.perf_counter() - started}
+    return results, ach, judgments
 
 
 def build_context(
