@@ -12,14 +12,17 @@ import re
 import tempfile
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
-import vl_convert
 
+from spillover._lazy import lazy_module
 from spillover.analysis.tactics import TacticChanges, TacticProfile, tactic_chart
 from spillover.countries import iso3_to_name
 from spillover.formatting import relation_words
 from spillover.palette import SOURCE_COLOURS, source_name, source_scale  # noqa: F401 - SOURCE_COLOURS re-exported
+
+# imported when a figure is drawn: an assessment whose figures were kept draws none
+alt = lazy_module("altair")
+vl_convert = lazy_module("vl_convert")
 
 _ID = re.compile(r'\bid="([^"]+)"')
 _XML_HEAD = re.compile(r"^\s*<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
