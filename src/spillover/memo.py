@@ -18,6 +18,7 @@ turns it off.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -33,8 +34,9 @@ T = TypeVar("T")
 
 #: bump to drop every kept result (e.g. when the pickled classes change shape in a way the source hash misses)
 MEMO_VERSION = 1
-#: results of one kind kept at most (the oldest are removed first)
+#: results of one kind kept at most, and bytes of the whole folder (the least recently used go first)
 KEEP_PER_KIND = 512
+MAX_BYTES = 1_000_000_000
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -162,9 +164,13 @@ def kept(kind: str, parts: Iterable[Any], compute: Callable[[], T]) -> T:
     if path.is_file():
         try:
             with open(path, "rb") as handle:
-                return pickle.load(handle)
+                value = pickle.load(handle)
         except Exception as exc:  # noqa: BLE001 - a damaged or foreign file is recomputed, never fatal
             log.info("memo %s unreadable (%s): recomputed", path, exc)
+        else:
+            with contextlib.suppress(OSError):
+                os.utime(path)  # used now: pruning removes the least recently used first
+            return value
     value = compute()
     _write(folder, path, kind, value)
     return value
@@ -180,13 +186,32 @@ def _write(folder: Path, path: Path, kind: str, value: Any) -> None:
             os.replace(temporary, path)
         finally:
             Path(temporary).unlink(missing_ok=True)
-        _prune(folder, kind)
+        if kind not in _PRUNED:  # once per kind and process: a run writes a bounded number of results
+            _PRUNED.add(kind)
+            _prune(folder, kind)
     except Exception as exc:  # noqa: BLE001 - not keeping a result is never an error
         log.info("memo %s not written: %s", path, exc)
 
 
+_PRUNED: set[str] = set()
+
+
 def _prune(folder: Path, kind: str) -> None:
-    """Keep the :data:`KEEP_PER_KIND` newest results of ``kind``."""
-    files = sorted(folder.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[KEEP_PER_KIND:]:
+    """Keep the :data:`KEEP_PER_KIND` results of ``kind`` used last, and the folder under :data:`MAX_BYTES`
+    (results of an older source or store content are never read again: they age out)."""
+    files = []
+    for path in folder.glob("*.pickle"):
+        try:
+            stat = path.stat()
+        except OSError:  # removed by another process meanwhile
+            continue
+        files.append((stat.st_mtime, stat.st_size, path))
+    files.sort(reverse=True)
+    mine = [p for _, _, p in files if p.name.startswith(f"{kind}-")]
+    for old in mine[KEEP_PER_KIND:]:
         old.unlink(missing_ok=True)
+    total = 0
+    for _, size, path in files:
+        total += size
+        if total > MAX_BYTES:
+            path.unlink(missing_ok=True)

@@ -29,7 +29,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import country_converter as coco
 import numpy as np
 import pandas as pd
 import yaml
@@ -123,7 +122,7 @@ class UnknownCountry(ValueError):
         self.country = country
 
 
-def _converter() -> coco.CountryConverter:
+def _converter() -> Any:  # a country_converter.CountryConverter
     from spillover.countries import converter
 
     return converter()
