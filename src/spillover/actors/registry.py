@@ -25,11 +25,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 import yaml
 from pydantic import ValidationError
 
+from spillover._lazy import lazy_module
 from spillover.actors import ucdp
 from spillover.actors.dates import FuzzyDate
 from spillover.actors.models import (
@@ -43,6 +43,8 @@ from spillover.actors.models import (
     SourceRef,
 )
 from spillover.actors.text import normalise, slugify
+
+nx = lazy_module("networkx")  # imported when a graph is built (~0.2 s)
 
 log = logging.getLogger(__name__)
 
