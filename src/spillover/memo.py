@@ -128,14 +128,27 @@ def reattach(value: Any, source: Any, depth: int = 3) -> None:
 
 
 def store_content(store: Any) -> str:
-    """What a store holds now, as a key: its files (:meth:`~spillover.store.Store.fingerprint`) and the rows
-    visible (a reading as of an API pull, :func:`spillover.versions.as_of_pull`, shows fewer)."""
-    from spillover._duck import scalar
-
-    visible = scalar(
-        store.con, "SELECT (SELECT count(*) FROM events) || ':' || (SELECT count(*) FROM event_actors)"
+    """What a store holds now, as a key: its files (:meth:`~spillover.store.Store.fingerprint`), the rows
+    visible, the versions archived (an API pull that revised or deleted events) and, in a reading as of an
+    API pull (:func:`spillover.versions.as_of_pull`: temporary views over the tables), the views' text."""
+    con = store.con
+    visible = con.execute(
+        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM event_actors)"
+    ).fetchone()
+    tables = {
+        row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()
+    }
+    versions = (
+        con.execute("SELECT count(*), max(valid_to) FROM event_versions").fetchone()
+        if "event_versions" in tables
+        else None
     )
-    return f"{store.fingerprint()}:{visible}"
+    views = con.execute(
+        "SELECT view_name, sql FROM duckdb_views() WHERE temporary AND view_name IN ('events', 'event_actors') "
+        "ORDER BY view_name"
+    ).fetchall()
+    detail = repr((visible, versions, views))
+    return f"{store.fingerprint()}:{hashlib.sha256(detail.encode()).hexdigest()[:16]}"
 
 
 def ids_key(ids: Iterable[Any]) -> str:

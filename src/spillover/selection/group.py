@@ -221,9 +221,10 @@ def store_names(store: Store) -> pd.DataFrame:
 def resolved_store_names(store: Store, resolver: Resolver) -> pd.DataFrame:
     """:func:`store_names` with each name resolved, computed once per store content and resolver (every
     selection of an assessment — the group, its parent, the parent's branches — reuses it)."""
-    # the names visible now: an as-of-pull reading (spillover.versions.as_of_pull) shows fewer than the store
-    visible = store.query("SELECT count(*) AS n FROM event_actors")["n"].iloc[0]
-    content = f"{store.fingerprint()}:{visible}"
+    # what the store shows now (an as-of-pull reading, spillover.versions.as_of_pull, shows fewer names)
+    from spillover.memo import store_content
+
+    content = store_content(store)
     key = (str(Path(store.path).resolve()), content, id(resolver))
     if key not in _RESOLVED_NAMES:
         if len(_RESOLVED_NAMES) > 8:
