@@ -121,3 +121,16 @@ def test_the_folder_is_pruned_to_its_size(cache, monkeypatch):
     total = sum(p.stat().st_size for p in cache.glob("*.pickle"))
     assert total <= 3_000 + 1_100  # the last result written stays even when it tips the folder over
     shutil.rmtree(cache)
+
+
+def test_a_selection_whose_events_were_replaced_is_measured_afresh(loaded_store, cache):
+    """A caller that narrows a selection's events gets the measure of what it holds, never the one kept for
+    the whole selection."""
+    sel = select(loaded_store, "AQIM")
+    assert sel.memo_key is not None
+    whole = measures.profile(sel)
+    sel.events = sel.events[sel.events["year"] >= 2010].reset_index(drop=True)
+    assert sel.memo_key is None
+    narrowed = measures.profile(sel)
+    assert whole.events == 326
+    assert narrowed.events == len(sel.events) < whole.events

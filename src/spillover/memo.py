@@ -1,9 +1,10 @@
 """Results worth keeping between runs, on disk in the user cache folder, keyed by everything they depend on.
 
-Why: every command runs in a fresh process, and several inputs cost seconds to parse or work out although
-they change rarely: the actor registry (shipped YAML + the UCDP actor list), the onset registry (coup and
-conflict lists of the data folder), the store's distinct actor names resolved through the registry.  Each
-is kept here as a pickle whose file name is a hash of:
+Why: every command runs in a fresh process, and most of what it computes depends on inputs that change
+rarely: the actor registry (shipped YAML + the UCDP actor list), the onset registry and dataset relations
+(files of the data folder), the store's distinct actor names resolved through the registry, a group's
+selection and its fusion links, the measures of a selection, an assessment's analyses and figures.  Each is
+computed by its one function and kept here as a pickle whose file name is a hash of:
 
 * the *kind* of result and its own key parts (a store's content fingerprint, arguments);
 * the content of the input files (hashed, not their dates: a copied file is the same input);
@@ -13,7 +14,12 @@ is kept here as a pickle whose file name is a hash of:
 A write goes to a temporary file renamed into place (an interrupted write leaves no half file), a file that
 cannot be read back is recomputed, and a folder that cannot be written is not an error (the result is simply
 not kept).  ``SPILLOVER_CACHE`` (or the configuration's ``cache_dir``) says where; ``SPILLOVER_NO_MEMO=1``
-turns it off.
+turns it off.  The files are the user's own (created readable by the user only); like any pickle, they must
+not come from anyone else.
+
+Why not a table in the store: the analysis commands and the web app open the store read-only (several
+readers at once; DuckDB allows one writer), so they could not write one; keyed by the store's content
+fingerprint, a kept result is as safe as a stored one and never stale.
 """
 
 from __future__ import annotations

@@ -89,13 +89,22 @@ class GroupSelection:
     #: where the events came from (a :class:`~spillover.store.Store`, or a query-layer engine): lets an
     #: analysis select a related group (the parent, its branches) the same way (:meth:`reselect`)
     source: Any = field(default=None, repr=False, compare=False)
-    #: what the selection was made from and with, as a key (set when it was made with the default registry
-    #: from a store): results computed on it can be kept between runs (:mod:`spillover.memo`)
-    memo_key: str | None = field(default=None, repr=False, compare=False)
+    #: what the selection was made from and with, as a key, and the events it was made with (set when it
+    #: was made with the default registry from a store; see :attr:`memo_key`)
+    memo: tuple[str, int, int] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def memo_key(self) -> str | None:
+        """The key results computed on the selection are kept under between runs (:mod:`spillover.memo`);
+        None when it was not made by :func:`select` from a store, or when its events were replaced since."""
+        if self.memo is None:
+            return None
+        key, events_id, n_events = self.memo
+        return key if id(self.events) == events_id and len(self.events) == n_events else None
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without its source (a store's connection is not kept on disk; the reader sets it)."""
-        return {**self.__dict__, "source": None}
+        return {**self.__dict__, "source": None, "memo": None}
 
     def reselect(self, group: str, *, include: Iterable[str] = ()) -> GroupSelection:
         """Another group (e.g. the parent) selected from the same source with the same view, period and
@@ -303,7 +312,7 @@ def select(
         "selection", key,
         lambda: _select_store(source, group, include, view, since, until, certainty, resolver, None),
     )  # fmt: skip
-    kept_sel.source, kept_sel.memo_key = source, repr(key)
+    kept_sel.source, kept_sel.memo = source, (repr(key), id(kept_sel.events), len(kept_sel.events))
     return kept_sel
 
 
