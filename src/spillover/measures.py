@@ -21,31 +21,73 @@ from __future__ import annotations
 import os
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from spillover.actors import branches, default_registry, parents
-from spillover.actors.hierarchy import no_parent_reason
-from spillover.analysis import context
-from spillover.analysis.autonomy import AutonomyIndex, autonomy_index, describe_autonomy
-from spillover.analysis.expansion import ExpansionResult, InsufficientData, measure_expansion
-from spillover.analysis.fragmentation import Fragmentation
-from spillover.analysis.fragmentation import theatres as cluster_theatres
-from spillover.analysis.opportunism import OpportunismResult, assess_opportunism, classify_entries
-from spillover.analysis.profile import Profile, profile_of
-from spillover.analysis.tactics import TacticProfile, tactic_profile
-from spillover.analysis.ties import (
-    ParentWindow,
-    TiesContext,
-    describe_ties,
-    parent_window,
-    tie_context,
-    up_to,
-)
 from spillover.parameters import DEFAULTS, Parameters
 from spillover.results import INTERNAL, Result
-from spillover.selection import GroupSelection
+
+if TYPE_CHECKING:
+    from spillover.analysis.autonomy import AutonomyIndex
+    from spillover.analysis.expansion import ExpansionResult
+    from spillover.analysis.fragmentation import Fragmentation
+    from spillover.analysis.opportunism import OpportunismResult
+    from spillover.analysis.profile import Profile
+    from spillover.analysis.tactics import TacticProfile
+    from spillover.analysis.ties import ParentWindow, TiesContext
+    from spillover.selection import GroupSelection
+
+
+def _kept(name: str) -> Any:
+    """Decorator: the measure of a selection made from a store with the default registry (one with a
+    ``memo_key``) is kept between runs (:mod:`spillover.memo`), keyed by the selection and the arguments —
+    the command line, the assessment and the web app compute each measure once per store content.
+    ``measured`` (opportunism's expansion of the same selection and parameters) is not part of the key."""
+    import functools
+
+    def wrap(fn: Any) -> Any:
+        @functools.wraps(fn)
+        def run(sel: GroupSelection, *args: Any, **kwargs: Any) -> Any:
+            from spillover.memo import kept, reattach
+
+            if getattr(sel, "memo_key", None) is None:
+                return fn(sel, *args, **kwargs)
+            key = (
+                sel.memo_key,
+                repr(args),
+                repr(sorted((k, v) for k, v in kwargs.items() if k != "measured")),
+            )
+            result = kept(f"measure-{name}", key, lambda: fn(sel, *args, **kwargs))
+            reattach(
+                result, sel.source
+            )  # a selection kept inside the result (the parent's) gets its store back
+            return result
+
+        return run
+
+    return wrap
+
+
+# Each measure imports its analysis module when it runs (a command computes one or two measures: loading
+# every analysis — scipy, shapely, scikit-learn — to print a profile cost more than the profile).
+_RESULT_TYPES = {
+    "AutonomyIndex": "spillover.analysis.autonomy",
+    "ExpansionResult": "spillover.analysis.expansion",
+    "Fragmentation": "spillover.analysis.fragmentation",
+    "OpportunismResult": "spillover.analysis.opportunism",
+    "Profile": "spillover.analysis.profile",
+    "TacticProfile": "spillover.analysis.tactics",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RESULT_TYPES:
+        import importlib
+
+        return getattr(importlib.import_module(_RESULT_TYPES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 OK = "ok"
 INSUFFICIENT = "insufficient data"
@@ -65,15 +107,21 @@ class Unmeasured(Result):
 
 
 # -- profile -----------------------------------------------------------------------------------------------
+@_kept("profile")
 def profile(sel: GroupSelection) -> Profile:
     """Events and fatalities by year, country, source and primary tactic, counted in the selection's view."""
+    from spillover.analysis.profile import profile_of
+
     return profile_of(sel)
 
 
 # -- expansion and opportunism -----------------------------------------------------------------------------
+@_kept("expansion")
 def expansion(sel: GroupSelection, params: Parameters = DEFAULTS) -> ExpansionResult | Unmeasured:
     """Countries entered (sustained presence: ``min_events`` within ``window_months``), their dates and the
     yearly spread, with the coverage warnings of the selection's sources."""
+    from spillover.analysis.expansion import InsufficientData, measure_expansion
+
     try:
         result = measure_expansion(
             sel.events, min_events=params.min_events, window_months=params.window_months,
@@ -104,6 +152,7 @@ def onsets() -> pd.DataFrame:
     return _ONSETS[key]
 
 
+@_kept("opportunism")
 def opportunism(
     sel: GroupSelection,
     params: Parameters = DEFAULTS,
@@ -112,6 +161,8 @@ def opportunism(
 ) -> OpportunismResult | Unmeasured:
     """Whether the group's entries followed instability onsets more often than the null models expect
     (``measured``: the selection's :func:`expansion`, when already computed)."""
+    from spillover.analysis.opportunism import assess_opportunism
+
     measured = measured if measured is not None else expansion(sel, params)
     if isinstance(measured, Unmeasured):
         return Unmeasured("opportunism", measured.status, measured.message)
@@ -130,6 +181,8 @@ def entry_classes(
 ) -> pd.DataFrame | Unmeasured:
     """The class of each of the group's entries, the origin included (the classes :func:`opportunism`
     tests, without its null models)."""
+    from spillover.analysis.opportunism import classify_entries
+
     measured = measured if measured is not None else expansion(sel, params)
     if isinstance(measured, Unmeasured):
         return Unmeasured("entry classes", measured.status, measured.message)
@@ -143,8 +196,11 @@ def entry_classes(
 
 
 # -- tactics -------------------------------------------------------------------------------------------------
+@_kept("tactics")
 def tactics(sel: GroupSelection) -> TacticProfile:
     """The monthly tactic mix (primary tactic) and each tactic's share, with coverage warnings."""
+    from spillover.analysis.tactics import tactic_profile
+
     result = tactic_profile(sel.events)
     result.view = sel.view
     result.coverage_warnings = coverage_warnings(sel)
@@ -230,6 +286,7 @@ class AutonomyResult(Result):
         )
 
 
+@_kept("autonomy")
 def autonomy(
     sel: GroupSelection, params: Parameters = DEFAULTS, *, parent: str | None = None, as_of: Any = None
 ) -> AutonomyResult:
@@ -239,7 +296,12 @@ def autonomy(
     ``as_of``: ties in force that day and events up to it (default: the selection's ``until``, else the
     ties not ended and every event); each
     branch is compared with the parent only over the period its tie holds (:func:`parent_window`)."""
+    from spillover.actors import branches, default_registry, parents
     from spillover.actors.dates import to_date
+    from spillover.actors.hierarchy import no_parent_reason
+    from spillover.analysis import context
+    from spillover.analysis.autonomy import autonomy_index, describe_autonomy
+    from spillover.analysis.ties import describe_ties, parent_window, tie_context, up_to
 
     reg = default_registry()
     as_of = as_of if as_of is not None else sel.until  # a selection ending on a date is read as of it
@@ -296,10 +358,13 @@ def autonomy(
 
 
 # -- theatres -------------------------------------------------------------------------------------------------
+@_kept("theatres")
 def theatres(sel: GroupSelection, params: Parameters = DEFAULTS) -> Fragmentation:
     """Distinct theatres per year (density clustering), described by countries, provinces and factions, and
     named by the factions the datasets' actor labels and the relations layers identify there."""
+    from spillover.analysis import context
     from spillover.analysis.factions import own_labels, related_activity
+    from spillover.analysis.fragmentation import theatres as cluster_theatres
     from spillover.selection.labels import event_labels
 
     return cluster_theatres(

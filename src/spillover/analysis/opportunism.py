@@ -404,6 +404,25 @@ def _describe_entries(
     return frame
 
 
+def _kept_nulls(*args: object) -> list[dict]:
+    """:func:`_run_nulls`, kept between runs for the same arguments (:mod:`spillover.memo`): the draws are
+    seeded, so the rows depend on the arguments only, and computing them costs scipy's import and the draws."""
+    import hashlib
+    import pickle
+
+    from spillover.memo import kept
+
+    *exact, pool, pool_note, label = (*args, "") if len(args) == 10 else args
+    digest = hashlib.sha256(pickle.dumps(tuple(exact), protocol=5)).hexdigest()
+    key = (
+        digest,
+        None if pool is None else sorted(pool),
+        pool_note,
+        label,
+    )  # a set pickles in no fixed order
+    return kept("nulls", key, lambda: _run_nulls(*args))
+
+
 def _run_nulls(
     index: OnsetIndex,
     countries: list[str],
@@ -570,7 +589,7 @@ def assess_opportunism(
         pool, pool_note = _neighbour_pool(expansion, neighbour_km, basemap, include_origin)
     rows = []
     for window in windows:
-        rows += _run_nulls(index, countries, days, window, nulls, n_draws, seed, period, pool, pool_note)
+        rows += _kept_nulls(index, countries, days, window, nulls, n_draws, seed, period, pool, pool_note)
     sensitivity = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
 
     kind_rows = []
@@ -578,7 +597,7 @@ def assess_opportunism(
         for kind in sorted(onsets["kind"].dropna().unique()):
             kind_index = OnsetIndex.build(onsets, group_ids, kinds=[kind])
             for window in windows:
-                for row in _run_nulls(
+                for row in _kept_nulls(
                     kind_index, countries, days, window, ["permute"], n_draws, seed, period, None, "", kind
                 ):
                     kind_rows.append({"kind": kind, **row})

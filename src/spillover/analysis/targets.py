@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-import country_converter as coco
 import numpy as np
 import pandas as pd
 
@@ -58,12 +58,10 @@ def load_country_groups(path: str | Path | None = None) -> dict[str, frozenset[s
     return {name: resolve(name) for name in spec}
 
 
-@cache
-def _converter() -> coco.CountryConverter:
-    import logging
+def _converter() -> Any:  # a country_converter.CountryConverter
+    from spillover.countries import converter
 
-    logging.getLogger("country_converter").setLevel(logging.ERROR)
-    return coco.CountryConverter()
+    return converter()
 
 
 @cache

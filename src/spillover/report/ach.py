@@ -51,14 +51,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from spillover._lazy import lazy_module
 from spillover.actors import default_registry
 from spillover.actors.hierarchy import PARENT_RELATIONS
 from spillover.analysis.autonomy import OK
 from spillover.analysis.ties import Tie, TieActivity
 from spillover.measures import AutonomyResult
 from spillover.report.analyses import Results
+
+stats = lazy_module("scipy.stats")  # imported when a lead-lag test runs
 
 C, I, N = "C", "I", "N"  # noqa: E741 - Heuer's own letters
 MARK_WORDS = {C: "consistent", I: "inconsistent", N: "neutral"}

@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from spillover._lazy import lazy_module
 from spillover.palette import source_name
-from spillover.report import charts, sections
+from spillover.report import sections
 from spillover.report import sections_appraisal as appraisal
 from spillover.report.ach import Matrix, matrices
 from spillover.report.analyses import Parameters, Results, run_analyses, view_sentence
@@ -48,6 +49,8 @@ from spillover.report.judgments import (
 from spillover.report.key_judgments import bottom_line, key_judgments
 from spillover.report.render import render_html, table, write_pdf
 from spillover.store import Store
+
+charts = lazy_module("spillover.report.charts")  # altair and vl-convert load when a figure is drawn
 
 if TYPE_CHECKING:
     from spillover.claims import CheckResult
@@ -192,13 +195,8 @@ def assess(
     try:
         with progress_steps(show_progress, total=10 + len(formats)) as step:
             started = time.perf_counter()
-            results = run_analyses(
-                db, group, parent=parent, since=since, until=until, params=params, step=step
-            )
+            results, ach, judgments, kept_as = analysed(db, group, parent, since, until, params, step)
             timings.update(results.timings)
-            step("weighing competing hypotheses and writing key judgments")
-            ach = matrices(results)
-            judgments = key_judgments(results, *ach)
             claims = []
             if claims_file is not None:
                 step("checking the claims of the written assessment")
@@ -209,7 +207,11 @@ def assess(
             clock = time.perf_counter()
             run = {"since": since, "until": until, "parent": parent}
             stem = report_stem(results.selection.group_id, run, results.params, Parameters())
-            context = build_context(results, judgments, ach, db, since, until, claims)
+            token = sections.FIGURES_KEY.set(kept_as)
+            try:
+                context = build_context(results, judgments, ach, db, since, until, claims)
+            finally:
+                sections.FIGURES_KEY.reset(token)
             context["evidence_csv"] = f"{stem}-evidence.csv"
             timings["figures"] = time.perf_counter() - clock
             html_path = pdf_path = None
@@ -238,6 +240,46 @@ def assess(
         if opened:
             db.close()
     return assessment
+
+
+def analysed(
+    db: Store,
+    group: str,
+    parent: str | None,
+    since: str | None,
+    until: str | None,
+    params: Parameters | None,
+    step: Callable[[str], None],
+) -> tuple[Results, list[Matrix], list[KeyJudgment], tuple | None]:
+    """Every analysis, the competing hypotheses and the key judgments of an assessment, and the key they
+    are kept under (None when they are not: a registry not loaded from files).
+
+    Kept between runs (:mod:`spillover.memo`), keyed by the store's content, the arguments, the registry's
+    and the data folder's files and the package's source: an assessment asked again of an unchanged store
+    is read back, not recomputed (its timings then say so)."""
+    from spillover.actors import default_registry
+    from spillover.actors.registry import registry_inputs
+    from spillover.config import local_data_dir
+    from spillover.memo import folder_fingerprint, kept, reattach, store_content
+
+    def compute() -> tuple[Results, list[Matrix], list[KeyJudgment]]:
+        results = run_analyses(db, group, parent=parent, since=since, until=until, params=params, step=step)
+        step("weighing competing hypotheses and writing key judgments")
+        ach = matrices(results)
+        return results, ach, key_judgments(results, *ach)
+
+    built_from = registry_inputs(default_registry())
+    if built_from is None:
+        return (*compute(), None)
+    started = time.perf_counter()
+    key = (store_content(db), group, parent, since, until, repr(params or Parameters()), built_from,
+           folder_fingerprint(local_data_dir()))  # fmt: skip
+    computed: list[bool] = []
+    results, ach, judgments = kept("assessment", key, lambda: computed.append(True) or compute())
+    if not computed:
+        reattach((results, ach, judgments), db)
+        results.timings = {"analyses (read back from an earlier run)": time.perf_counter() - started}
+    return results, ach, judgments, key
 
 
 def build_context(

@@ -12,13 +12,16 @@ import re
 import tempfile
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
-import vl_convert
 
+from spillover._lazy import lazy_module
 from spillover.analysis.tactics import TacticChanges, TacticProfile, tactic_chart
 from spillover.countries import iso3_to_name
 from spillover.palette import SOURCE_COLOURS, source_name, source_scale  # noqa: F401 - SOURCE_COLOURS re-exported
+
+# imported when a figure is drawn: an assessment whose figures were kept draws none
+alt = lazy_module("altair")
+vl_convert = lazy_module("vl_convert")
 
 _ID = re.compile(r'\bid="([^"]+)"')
 _XML_HEAD = re.compile(r"^\s*<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
@@ -43,7 +46,20 @@ def to_svg(chart: alt.TopLevelMixin, name: str) -> str:
     # room on both sides: the PDF's fallback font can be wider than the one the layout was measured with,
     # and a legend title on the right edge, or a long axis label on the left, would be cut
     spec.setdefault("padding", {"left": 30, "top": 5, "bottom": 5, "right": 30})
-    return namespaced(solid_gradients(vl_convert.vegalite_to_svg(spec)), name)
+    return _rendered(spec, name)
+
+
+def _rendered(spec: dict, name: str) -> str:
+    """The SVG of a Vega-Lite spec, drawn once per spec and kept between runs (:mod:`spillover.memo`)."""
+    import hashlib
+    import json
+
+    from spillover.memo import kept
+
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    return kept(
+        "svg", (digest, name), lambda: namespaced(solid_gradients(vl_convert.vegalite_to_svg(spec)), name)
+    )
 
 
 _GRADIENT = re.compile(r'<linearGradient id="([^"]+)"([^>]*)>(.*?)</linearGradient>', re.DOTALL)
@@ -301,11 +317,18 @@ def event_study_svg(study) -> str:  # noqa: ANN001 - EventStudyResult
 def lineage_svg(group_id: str) -> str:
     """The registry's lineage diagram of the group (a layered networkx layout drawn by matplotlib, labels
     as text), as inline SVG."""
+    from spillover.actors import default_registry
     from spillover.actors.graph import render_lineage_diagram
+    from spillover.actors.registry import registry_inputs
+    from spillover.memo import kept
 
-    with tempfile.TemporaryDirectory() as tmp:
-        svg = render_lineage_diagram(group_id, Path(tmp) / "lineage").read_text(encoding="utf-8")
-    return namespaced(svg, "lineage")
+    def draw() -> str:
+        with tempfile.TemporaryDirectory() as tmp:
+            svg = render_lineage_diagram(group_id, Path(tmp) / "lineage").read_text(encoding="utf-8")
+        return namespaced(svg, "lineage")
+
+    built_from = registry_inputs(default_registry())
+    return draw() if built_from is None else kept("lineage-svg", (group_id, built_from), draw)
 
 
 def find_basemap() -> Path | None:

@@ -7,11 +7,13 @@ sentences of the analysis modules are reused as they are, so the report says wha
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from spillover._lazy import lazy_module
 from spillover.analysis.financing import describe_financing
 from spillover.analysis.opportunism import describe_opportunism
 from spillover.analysis.tactics import describe_tactics
@@ -19,13 +21,14 @@ from spillover.analysis.targets import describe_targets
 from spillover.countries import iso3_to_name
 from spillover.formatting import date_at, number, relation_words
 from spillover.palette import source_name
-from spillover.report import charts
 from spillover.report.analyses import Results
 from spillover.report.coverage import sources_behind
 from spillover.report.judgments import ESTIMATIVE_BANDS, KeyJudgment, percent
 from spillover.report.key_judgments import fmt_p, tactic_label
 from spillover.report.naming import dates_at, group_name, relation_date
 from spillover.report.render import table
+
+charts = lazy_module("spillover.report.charts")  # altair and vl-convert load when a figure is drawn
 
 #: Events listed per evidence table (the JSON file keeps all).
 EVIDENCE_LIMIT = 40
@@ -51,9 +54,19 @@ def step_words(step) -> str:  # noqa: ANN001 - actors.lineage.Step
     return f"{group_name(step.source)} {relation_words(step.type)} {group_name(step.target)}{when}"
 
 
+#: set while an assessment whose analyses are kept (:func:`spillover.report.assess.analysed`) draws its
+#: figures: each figure is kept under the same key (it depends on nothing else) and drawn once
+FIGURES_KEY: ContextVar[tuple | None] = ContextVar("FIGURES_KEY", default=None)
+
+
 def _figure(make: Callable[[], str], failures: list[str], what: str) -> str:
     """A figure, or an empty string and a note of why it could not be drawn (the report goes on)."""
     try:
+        key = FIGURES_KEY.get()
+        if key is not None:
+            from spillover.memo import kept
+
+            return kept("figure", (*key, what), make)
         return make()
     except Exception as exc:  # noqa: BLE001 - a failed figure must not sink the report
         failures.append(f"{what}: {type(exc).__name__}: {exc}")
