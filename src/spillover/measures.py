@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 
 def _kept(name: str) -> Any:
     """Decorator: the measure of a selection made from a store with the default registry (one with a
-    ``memo_key``) is kept between runs (:mod:`spillover.memo`), keyed by the selection and the arguments —
+    ``memo_key``) is kept between runs (:mod:`spillover.memo`), keyed by the selection, the data folder's
+    files and the arguments —
     the command line, the assessment and the web app compute each measure once per store content.
     ``measured`` (opportunism's expansion of the same selection and parameters) is not part of the key."""
     import functools
@@ -49,12 +50,14 @@ def _kept(name: str) -> Any:
     def wrap(fn: Any) -> Any:
         @functools.wraps(fn)
         def run(sel: GroupSelection, *args: Any, **kwargs: Any) -> Any:
-            from spillover.memo import kept, reattach
+            from spillover.config import local_data_dir
+            from spillover.memo import folder_fingerprint, kept, reattach
 
             if getattr(sel, "memo_key", None) is None:
                 return fn(sel, *args, **kwargs)
             key = (
                 sel.memo_key,
+                folder_fingerprint(local_data_dir()),  # onsets, leaders and relations are read from it
                 repr(args),
                 repr(sorted((k, v) for k, v in kwargs.items() if k != "measured")),
             )
