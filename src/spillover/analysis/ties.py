@@ -296,7 +296,8 @@ def tie_context(
             min_other_events=min_other_events,
         )  # fmt: skip
     former = sorted(
-        {r["other_id"] for r in relation_rows(sel.group_id, None, PARENT_KINDS) if r["direction"] in OUTWARD}
+        # directed relations only: a dataset's undirected "affiliates" (MMP) does not say which is the branch
+        {r["other_id"] for r in relation_rows(sel.group_id, None, PARENT_KINDS) if r["direction"] == "out"}
         - {None, *sel.family.ids}
     )
     return TiesContext(
