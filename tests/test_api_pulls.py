@@ -302,6 +302,9 @@ def test_credentials_never_appear_in_output_logs_or_store(standin, tmp_path, cap
     for result in results:
         assert result.exit_code == 0, result.output
     assert "3,990 records" in results[0].output and "1,000 records" in results[1].output
+    # piped (CliRunner's stderr is no terminal), the pull still reports each page on stderr
+    pages = [line for line in results[0].stderr.splitlines() if ": page " in line]
+    assert pages and pages[0].endswith("records)") and "page 1 " in pages[0]
     secrets = [PASSWORD, UCDP_TOKEN, *standin.tokens_issued, *standin.refresh_tokens]
     assert standin.tokens_issued  # the pull did log in
     text = "\n".join(r.output for r in results) + "\n" + caplog.text

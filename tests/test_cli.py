@@ -20,11 +20,20 @@ def test_add_profile_and_files(real_data: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["data", "add", str(mali), "--store", store, "--format", "json"])
     assert result.exit_code == 0, result.output
     assert "3,990 rows" in result.output
+    # piped (CliRunner's streams are no terminal): the steps still show on stderr; stdout is the JSON alone
+    assert json.loads(result.stdout)[0]["status"] == "ingested"
+    from spillover.cli.output import PROGRESS_LINE
+
+    steps = [line for line in result.stderr.splitlines() if PROGRESS_LINE.match(line)]
+    assert any(line.endswith(f"{mali.name}: reading and normalising") for line in steps), result.stderr
     again = runner.invoke(app, ["data", "add", str(mali), "--store", store])
     assert "already ingested" in again.output
     prof = runner.invoke(app, ["profile", "AQIM", "--store", store, "--format", "json"])
     assert prof.exit_code == 0, prof.output
-    payload = json.loads(prof.output)
+    payload = json.loads(prof.stdout)  # stdout is the JSON; progress goes to stderr
+    assert prof.stderr.strip() and all(PROGRESS_LINE.match(line) for line in prof.stderr.strip().splitlines())
+    quiet = runner.invoke(app, ["profile", "AQIM", "--store", store, "--format", "json", "--quiet"])
+    assert json.loads(quiet.stdout) == payload and quiet.stderr == ""
     assert payload["events"] > 100 and {r["country_iso3"] for r in payload["by_country"]} == {"MLI"}
     files = runner.invoke(app, ["data", "files", "--store", store])
     assert "3,990" in files.output and "bf0c117" in files.output

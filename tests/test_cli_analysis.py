@@ -30,9 +30,10 @@ def aqim_fused(loaded_store: Store) -> GroupSelection:
 
 
 def _run(*args: str) -> str:
+    """What the command prints as its result: stdout (progress and notes go to stderr)."""
     result = runner.invoke(app, list(args))
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def test_expansion_prints_the_test_sentence_and_writes_the_map(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001

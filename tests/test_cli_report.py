@@ -83,6 +83,40 @@ def test_assess_a_small_group_without_pdf(loaded_store, tmp_path: Path) -> None:
     assert f"wrote {tmp_path / f'{group}-assessment.html'}" in out.replace("\n", "")
 
 
+def test_assess_formats_and_progress_when_piped(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
+    """``assess --format json`` prints the assessment's to_dict() and csv its judgments table, nothing else
+    on stdout; piped (CliRunner's stderr is no terminal) the progress still shows on stderr as plain lines,
+    and ``--quiet`` silences it."""
+    import io
+
+    import pandas as pd
+    from test_report import few_event_group
+
+    group = few_event_group(loaded_store)
+    base = ["assess", group, "--no-pdf", "--store", str(loaded_store.path)]
+    piped = runner.invoke(app, [*base, "--out", str(tmp_path / "j"), "--format", "json"])
+    assert piped.exit_code == 0, piped.output
+    doc = json.loads(piped.stdout)  # stdout is the JSON and nothing else
+    written = json.loads((tmp_path / "j" / f"{group}-assessment.json").read_text(encoding="utf-8"))
+    assert doc["group_id"] == group and doc["key_judgments"] == written["key_judgments"]
+    assert doc["selection"] == written["selection"]
+    progress = [line for line in piped.stderr.splitlines() if line.startswith("[")]
+    assert len(progress) >= 5 and any("rendering HTML" in line for line in progress)
+    assert f"wrote {tmp_path / 'j' / f'{group}-assessment.html'}" in piped.stderr.replace("\n", "")
+
+    as_csv = runner.invoke(app, [*base, "--out", str(tmp_path / "c"), "--format", "csv"])
+    frame = pd.read_csv(io.StringIO(as_csv.stdout))
+    assert list(frame["key"]) == [j["key"] for j in written["key_judgments"]]
+    assert list(frame["sentence"]) == [j["sentence"] for j in written["key_judgments"]]
+    assert (frame["status"] == "insufficient").sum() == sum(
+        j["status"] == "insufficient" for j in written["key_judgments"]
+    )
+
+    quiet = runner.invoke(app, [*base, "--quiet", "--out", str(tmp_path / "q"), "--format", "json"])
+    assert quiet.exit_code == 0 and json.loads(quiet.stdout)["group_id"] == group
+    assert not [line for line in quiet.stderr.splitlines() if line.startswith("[")]
+
+
 def test_assess_in_the_all_view(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
     from test_report import few_event_group
 
@@ -161,4 +195,6 @@ def test_check_as_csv(loaded_store, reference: Path) -> None:  # noqa: ANN001
     assert list(frame["verdict"]) == [v.verdict for v in expected]
     assert list(frame["reason"].fillna("")) == [v.reason or "" for v in expected]
     assert {"causal", "no coverage"} <= set(frame["reason"].dropna())
-    assert result.stderr.strip() == expected.summary_line() and result.exit_code == 1
+    *progress, summary = result.stderr.strip().splitlines()  # piped: progress lines, then the summary
+    assert summary == expected.summary_line() and result.exit_code == 1
+    assert progress and all(line.startswith("[") and line.endswith("…") for line in progress)

@@ -40,7 +40,10 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 def one_line(stderr: str) -> str:
-    lines = [line for line in stderr.splitlines() if line.strip()]
+    """The error: one line of stderr besides the progress lines ("[  0 s] …") a piped command prints."""
+    from spillover.cli.output import PROGRESS_LINE
+
+    lines = [line for line in stderr.splitlines() if line.strip() and not PROGRESS_LINE.match(line)]
     assert len(lines) == 1 and "Traceback" not in stderr, stderr
     return lines[0]
 

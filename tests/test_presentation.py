@@ -141,3 +141,35 @@ def test_lineage_labels_are_legible_and_do_not_overlap(group: str) -> None:
     width, height = fig.bbox.width, fig.bbox.height
     for name, box, _ in boxes:  # nothing cut at the figure's edge
         assert box.x0 >= 0 and box.x1 <= width and box.y0 >= 0 and box.y1 <= height, name
+
+
+def test_leader_dates_print_at_the_precision_the_registry_gives() -> None:
+    """GSPC's leaders are known to the year or the month: the report's leaders table and the autonomy
+    evidence print "1998" and "2004-06", never an invented first day ("1998-01-01")."""
+    from spillover.actors import default_registry, family
+    from spillover.analysis import context
+    from spillover.analysis.autonomy import leadership_component
+    from spillover.report.naming import dates_at
+
+    gspc = default_registry().group("gspc")
+    hattab = next(le for le in gspc.leaders if le.name == "Hassan Hattab")
+    assert (hattab.start.precision, str(hattab.start)) == ("year", "1998")
+    leaders = context.leaders(family("aqim", include=("predecessors",)).ids)
+    printed = dict(zip(leaders["name"], dates_at(leaders, "start"), strict=True))
+    assert printed["Hassan Hattab"] == "1998" and printed["Cherif Gousmi"] == "1994-03"
+    ends = dict(zip(leaders["name"], dates_at(leaders, "end"), strict=True))
+    assert (
+        ends["Abdelmalek Droukdel"] in ("2020-06-03", "2007-01") and ends["Abu Ubaydah Yusuf al-Annabi"] == ""
+    )
+    relations = context.org_events(family("aqim", include=("predecessors",)).ids)
+    dated = dict(
+        zip(
+            zip(relations["group_id"], relations["kind"], strict=True),
+            dates_at(relations, "date"),
+            strict=True,
+        )
+    )
+    assert dated[("gspc", "split_from")] == "1998" and dated[("gspc", "renamed_to")] == "2007-01"
+    evidence = leadership_component(leaders.assign(group_id="gspc"), "gspc").evidence
+    assert "Hassan Hattab (organic, 1998–2003)" in evidence
+    assert not any("-01-01" in e for e in evidence)

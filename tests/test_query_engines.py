@@ -329,7 +329,7 @@ def _cli(*args: str) -> str:
 
     done = CliRunner().invoke(app, list(args))
     assert done.exit_code == 0, done.output
-    return done.output
+    return done.stdout  # the result; progress goes to stderr
 
 
 def test_cli_engine_duckdb_gives_the_store_results(real_store: tuple[Path, Path], tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ shorter report that says what it cannot assess."""
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -19,6 +21,7 @@ from spillover.analysis.autonomy import autonomy_index
 from spillover.analysis.context import leaders, org_events
 from spillover.analysis.fragmentation import theatres
 from spillover.analysis.tactics import primary_tactics
+from spillover.analysis.ties import parent_window
 from spillover.instability import load_onsets
 from spillover.measures import autonomy_columns
 from spillover.report import assess
@@ -101,7 +104,14 @@ def test_key_judgments_are_generated_with_icd203_terms(aqim) -> None:
         assert j.likelihood.term == estimative_term(j.likelihood.probability)
         assert j.confidence in ("low", "moderate", "high") and j.evidence and j.method
     assert {m.key for m in aqim.matrices} == {"autonomy", "expansion"}
-    assert aqim.matrices[0].winner == "H1"  # autonomous regional group, by the fewest inconsistencies
+    # a cooperating affiliate of al-Qaeda, by the fewest inconsistencies: it fights apart from the core (H2 is
+    # inconsistent with geography, tactics, synchronisation, leadership) yet MMP records its alliance with the
+    # core in force (mmp:1777, from 2003-05), which a merely nominal tie (H1) does not fit
+    autonomy = aqim.matrices[0]
+    assert autonomy.winner == "H1b" and autonomy.inconsistencies()["H2"] >= 3
+    alliance = next(e for e in autonomy.evidence if e.key == "alliance with the parent")
+    assert alliance.marks == {"H1": "I", "H1b": "C", "H2": "N"}
+    assert any(s.startswith("mmp:1777 (mmp): allied with from 2003-05") for s in alliance.sources)
 
 
 def text_of(html: str) -> str:
@@ -182,15 +192,21 @@ def test_expansion_numbers(aqim, selection) -> None:
 
 
 def test_autonomy_numbers(aqim, selection, loaded_store) -> None:
+    """The judgment's numbers are the autonomy index of AQIM against al-Qaeda over the period its tie to
+    al-Qaeda holds: from MMP's affiliation of 2006 (mmp:647) — the GSPC's years before it are not compared."""
     p = aqim.params
+    window = aqim.results.autonomy_result.window
+    assert window.start == pd.Timestamp("2006-01-01").date() and window.end is None
+    since_2006 = lambda ev: ev[pd.to_datetime(ev["date_start"]) >= "2006-01-01"]  # noqa: E731
     parent = select(loaded_store, "aq-core", include=(), certainty=p.certainty, view=p.view)
     peers = {}
     for pid in branches(default_registry(), "aq-core", selection.family.ids):
         events = select(loaded_store, pid, include=(), certainty=p.certainty, view=p.view).events
+        events = events[parent_window(pid, "aq-core", None).holds(events["date_start"])]  # each its own tie
         if len(events):
             peers[default_registry().group(pid).name] = autonomy_columns(events)
     index = autonomy_index(
-        selection.events, parent.events, group=selection.name, parent=parent.name, peers=peers,
+        since_2006(selection.events), since_2006(parent.events), group=selection.name, parent=parent.name, peers=peers,
         leaders=leaders(selection.family.ids).assign(group_id=selection.name), min_events=p.autonomy_min_events,
         parent_area_min_events=p.parent_area_min_events,
     )  # fmt: skip
@@ -329,6 +345,86 @@ def test_pdf_pages_are_not_blank(aqim, tmp_path) -> None:
         body = pixels[int(height * 0.08) : int(height * 0.92)]
         assert body.std() > 3, f"{page.name} looks blank"
         assert (body < 200).mean() > 0.002, f"{page.name} has no ink"
+
+
+@dataclasses.dataclass
+class PdfWord:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlap(self, other: PdfWord) -> float:
+        """The share of the smaller word's box that the other covers."""
+        ix = min(self.x1, other.x1) - max(self.x0, other.x0)
+        iy = min(self.y1, other.y1) - max(self.y0, other.y0)
+        if ix <= 0.5 or iy <= 0.5:
+            return 0.0
+        smaller = min(
+            (self.x1 - self.x0) * (self.y1 - self.y0), (other.x1 - other.x0) * (other.y1 - other.y0)
+        )
+        return ix * iy / smaller if smaller > 0 else 0.0
+
+
+def pdf_pages(path: Path) -> list[tuple[float, float, list[PdfWord]]]:
+    """Each page's width, height and words with their boxes (poppler's ``pdftotext -bbox``)."""
+    import re
+
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True)
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xhtml.stdout, re.S):
+        words = [
+            PdfWord(t, float(a), float(b), float(c), float(d))
+            for a, b, c, d, t in re.findall(
+                r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>',
+                page.group(3),
+            )
+        ]
+        pages.append((float(page.group(1)), float(page.group(2)), words))
+    return pages
+
+
+A4_SIDE_MARGIN_PT = 16 / 25.4 * 72  # report.css: @page margin 18mm 16mm 20mm
+
+
+def test_rendered_pdf_pages_are_full_and_nothing_runs_off_or_overlaps(aqim) -> None:
+    """On the printed pages themselves: no nearly empty page (a page's text spans at least a third of its
+    height, the last page excepted), no word past the side margins (a long title or label that runs off),
+    and no word printed over another (chart labels, the lineage diagram's boxes)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: apt-get install -y poppler-utils")
+    pages = pdf_pages(aqim.pdf)
+    assert 15 <= len(pages) <= 30
+    for number, (width, height, words) in enumerate(pages, 1):
+        body = [w for w in words if 0.06 * height < w.y0 < 0.94 * height]  # without header and page number
+        assert body, f"page {number} has no text"
+        span = (max(w.y1 for w in body) - min(w.y0 for w in body)) / height
+        assert span > 0.33 or number == len(pages), (
+            f"page {number} is nearly empty ({span:.0%} of its height)"
+        )
+        for w in words:
+            assert w.x0 >= A4_SIDE_MARGIN_PT - 2 and w.x1 <= width - A4_SIDE_MARGIN_PT + 2, (
+                f"page {number}: {w.text!r} runs past the margin ({w.x0:.0f}–{w.x1:.0f} of {width:.0f} pt)"
+            )
+        crossed = [(a.text, b.text) for a, b in itertools.combinations(body, 2) if a.overlap(b) > 0.3]
+        assert crossed == [], f"page {number}: words printed over each other: {crossed[:5]}"
+
+
+def test_pdf_names_events_without_raw_ids_and_titles_the_map_in_one_line(aqim, selection) -> None:
+    """Outside the evidence annex (HTML and CSV only) the printed report names no event by its id; the map's
+    title is one short line, the entry rule in its caption."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: apt-get install -y poppler-utils")
+    text = subprocess.run(["pdftotext", "-layout", str(aqim.pdf), "-"], capture_output=True, text=True).stdout
+    ids = set(selection.stored_event_ids)
+    printed = [i for i in ids if i in text]
+    assert printed == [], f"raw event ids in the PDF: {printed[:5]}"
+    html = aqim.html.read_text(encoding="utf-8")
+    assert sum(i in html for i in list(ids)[:200]) > 0  # the HTML keeps them (screen and evidence annex)
+    lines = [line.strip() for line in text.splitlines()]
+    assert f"Expansion of {aqim.name}" in lines
+    assert "sustained presence: at least" in " ".join(text.split())
 
 
 def test_html_needs_no_network(aqim) -> None:

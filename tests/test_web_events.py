@@ -94,22 +94,24 @@ def test_sorting_and_pages_cover_every_event_once(loaded_store, aqim_ids) -> Non
 
 
 def test_csv_download_streams_every_matching_row(client, loaded_store, aqim_ids) -> None:  # noqa: ANN001
-    response = client.get("/groups/AQIM/events.csv", params={"country": "Algeria", "since": "1995-01-01"})
+    params = {"country": "Algeria", "since": "1995-01-01", "view": "all"}  # every stored report
+    response = client.get("/groups/AQIM/events.csv", params=params)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    assert 'filename="aqim-events.csv"' in response.headers["content-disposition"]
+    assert 'filename="aqim-events-all.csv"' in response.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(response.text)))
     want = expected(loaded_store, aqim_ids, country="DZA", since=dt.date(1995, 1, 1))
     assert {r["event_id"] for r in rows} == want and len(rows) == len(want)
     dates = [r["date_start"] for r in rows]
     assert dates == sorted(dates)
 
-    data = client.get("/groups/aqim/events.json", params={"source": "rand"}).json()
+    data = client.get("/groups/aqim/events.json", params={"source": "rand", "view": "all"}).json()
     assert {r["event_id"] for r in data} == expected(loaded_store, aqim_ids, source="rand")
 
 
 def test_the_table_page_counts_filters_and_sorts(client, loaded_store, aqim_ids) -> None:  # noqa: ANN001
-    params = {"country": "Mali", "source": "acled", "sort": "fatalities", "order": "desc", "per_page": 25}
+    params = {"country": "Mali", "source": "acled", "sort": "fatalities", "order": "desc", "per_page": 25,
+              "view": "all"}  # fmt: skip
     page = client.get("/groups/aqim/events", params=params)
     assert page.status_code == 200
     n = len(expected(loaded_store, aqim_ids, country="MLI", source="acled"))
@@ -121,6 +123,72 @@ def test_the_table_page_counts_filters_and_sorts(client, loaded_store, aqim_ids)
         ambiguous.status_code == 422
         and "DR Congo (COD)" in ambiguous.text
         and "Congo Republic (COG)" in ambiguous.text
+    )
+
+
+PERIOD = {"since": "2010-01-01", "until": "2012-12-31"}
+
+
+def _total(html: str) -> int:
+    return int(html.split('id="event-total">', 1)[1].split("<", 1)[0].replace(",", ""))
+
+
+def test_the_group_table_lists_the_events_the_analyses_count(client, loaded_store) -> None:  # noqa: ANN001
+    """By default one row per fused event, as many as the profile counts for the same group and dates; each
+    row names its sources and the stored reports behind it; ``view=all`` lists every stored report."""
+    from spillover import measures
+
+    for dates in ({}, PERIOD):
+        sel = select(loaded_store, "aqim", **dates)
+        profile = measures.profile(sel)
+        page = client.get("/groups/aqim/events", params=dates)
+        assert page.status_code == 200 and "each real-world event once" in page.text
+        assert _total(page.text) == profile.events == len(sel.events)
+        rows = list(csv.DictReader(io.StringIO(client.get("/groups/aqim/events.csv", params=dates).text)))
+        assert len(rows) == profile.events
+        assert {r["event_id"] for r in rows} == set(sel.events["event_id"])
+        behind = {i for r in rows for i in r["event_ids"].split()}
+        assert behind == set(sel.stored_event_ids)  # every stored report, under the event it belongs to
+        assert any(int(r["n_sources"]) > 1 and " + " in r["sources"] for r in rows) or not dates
+        reports = client.get("/groups/aqim/events", params={**dates, "view": "all"})
+        assert _total(reports.text) == len(select(loaded_store, "aqim", view="all", **dates).events)
+        assert _total(reports.text) > profile.events  # the duplicates the fused view merged
+    # a source keeps the fused events it reports, as the API's fused view does
+    acled = client.get("/groups/aqim/events", params={"source": "acled", **PERIOD})
+    api = client.get("/api/groups/aqim/events", params={"source": "acled", "limit": 1, **PERIOD}).json()
+    assert _total(acled.text) == api["total"] > 0
+
+
+def test_the_group_page_date_filter_reaches_every_section(client, loaded_store) -> None:  # noqa: ANN001
+    """since/until on the group page and its API: the counts, each section and each chart are those of the
+    selection of those dates (select(..., since, until)), never of the whole history."""
+    from spillover import measures
+
+    whole = client.get("/api/groups/aqim").json()
+    dated = client.get("/api/groups/aqim", params=PERIOD).json()
+    sel = select(loaded_store, "aqim", **PERIOD)
+    assert dated["events"] == measures.profile(sel).events < whole["events"]
+    assert (dated["since"], dated["until"]) == ("2010-01-01", "2012-12-31")
+    assert {r["year"] for r in dated["by_year"]} <= {2010, 2011, 2012}
+    theatres = client.get("/api/groups/aqim/theatres", params=PERIOD).json()["data"]
+    assert {t["start"][:4] for t in theatres["theatres"]} == {"2010", "2011", "2012"}
+    assert theatres["n_used"] == measures.theatres(sel).n_used
+    expansion = client.get("/api/groups/aqim/expansion", params=PERIOD).json()
+    assert expansion["message"] == measures.expansion(sel).message
+    assert expansion["message"] != client.get("/api/groups/aqim/expansion").json()["message"]
+    chart = client.get("/api/groups/aqim/charts/timeline", params=PERIOD).json()
+    years = {int(v["year"]) for v in chart["layer"][0]["data"]["values"]}
+    assert years == {2010, 2011, 2012}
+    shown = {v["source"] for v in chart["layer"][0]["data"]["values"]}  # sources by name, not code
+    assert "ACLED" in shown and not shown & {"acled", "gtd", "ged", "rand"}
+    page = client.get("/groups/aqim", params=PERIOD)
+    assert page.status_code == 200 and 'value="2010-01-01"' in page.text
+    assert "since=2010-01-01" in page.text.split('id="timeline"', 1)[1].split("</section>", 1)[0]
+    section = client.get("/groups/aqim/sections/theatres", params=PERIOD)
+    assert "2010: " in section.text and "2005: " not in section.text
+    assert (
+        client.get("/api/groups/aqim", params={"since": "2013-01-01", "until": "2012-01-01"}).status_code
+        == 422
     )
 
 
@@ -143,3 +211,26 @@ def test_search_does_not_list_unrelated_groups(client) -> None:  # noqa: ANN001
     typo = client.get("/api/groups", params={"q": "Al-Qaida in the Islamc Magreb"}).json()["results"]
     assert typo and typo[0]["group_id"] == "aqim"
     assert json.dumps(typo)  # plain JSON
+
+
+def test_the_lineage_picture_is_the_reports_diagram(client) -> None:  # noqa: ANN001
+    """One lineage drawing for both surfaces: the web serves the networkx-laid diagram the report prints
+    (a box per family member, ``node-<id>``), not a second picture of its own."""
+    import re
+
+    from spillover.actors.graph import lineage_members
+    from spillover.report.charts import lineage_svg
+
+    for group in ("aqim", "jnim"):
+        svg = client.get(f"/api/groups/{group}/lineage.svg")
+        assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+        nodes = set(re.findall(r'id="node-([^"]+)"', svg.text))
+        assert nodes == set(lineage_members(group))
+        assert nodes == set(re.findall(r'id="lineage-node-([^"]+)"', lineage_svg(group)))
+    # the lineage table's dates at the registry's precision: the GSPC's split is known to the year
+    relations = client.get("/api/groups/aqim/lineage").json()["relations"]
+    split = next(
+        r for r in relations if (r["source"], r["type"], r["target"]) == ("gspc", "split_from", "gia")
+    )
+    renamed = next(r for r in relations if (r["source"], r["type"]) == ("gspc", "renamed_to"))
+    assert (split["start"], renamed["start"]) == ("1998", "2007-01")

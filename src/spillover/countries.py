@@ -10,16 +10,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import country_converter as coco
+if TYPE_CHECKING:
+    import country_converter as coco
+
 
 _NOT_FOUND = "\x00not-found"
 
 
 @lru_cache(maxsize=1)
-def _converter() -> coco.CountryConverter:
+def converter() -> coco.CountryConverter:
+    """The one ``CountryConverter`` of the process (importing it and building one: ~0.4 s)."""
+    import country_converter as coco
+
     logging.getLogger("country_converter").setLevel(logging.ERROR)
     return coco.CountryConverter()
+
+
+_converter = converter
 
 
 @lru_cache(maxsize=8192)
@@ -44,8 +53,37 @@ def iso3_to_name(code: str | None) -> str:
     """Short English name of an ISO3 code ('MLI' → 'Mali'); "unknown" for a missing code."""
     if not isinstance(code, str) or not code:
         return "unknown"
+    return _iso3_to_name(code)
+
+
+@lru_cache(maxsize=4096)
+def _iso3_to_name(code: str) -> str:
+    """Remembered: country_converter takes milliseconds per call, and names are asked for again and again
+    (the name of every code it knows is read from :func:`_short_names`, without importing it)."""
+    known = _short_names().get(code)
+    if known is not None:
+        return known
     name = _converter().convert(code, src="ISO3", to="name_short", not_found=_NOT_FOUND)
     return code if name == _NOT_FOUND else str(name)
+
+
+@lru_cache(maxsize=1)
+def _short_names() -> dict[str, str]:
+    """ISO3 → short name of every country ``country_converter`` knows, asked of it once and kept between
+    runs (:mod:`spillover.memo`, keyed by its version): importing it costs ~0.4 s, more than a page."""
+    from spillover.memo import kept
+
+    return kept("country-names", (), _ask_short_names)
+
+
+def _ask_short_names() -> dict[str, str]:
+    conv = _converter()
+    names = {}
+    for code in conv.data["ISO3"].dropna().astype(str).unique():
+        name = conv.convert(code, src="ISO3", to="name_short", not_found=_NOT_FOUND)
+        if isinstance(name, str) and name != _NOT_FOUND:
+            names[code] = name
+    return names
 
 
 class CountryNotFound(LookupError):

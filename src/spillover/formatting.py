@@ -68,6 +68,15 @@ def date_at(value: Any, precision: str | None = "day") -> str:
     return f"{day:%Y-%m-%d}"
 
 
+def dates_at(frame: pd.DataFrame, column: str) -> list[str]:
+    """A column of dates at the precision its ``<column>_precision`` gives ("2011", "2011-03" or a day);
+    an open end (no date) prints empty."""
+    precision = frame[f"{column}_precision"] if f"{column}_precision" in frame else [None] * len(frame)
+    return [
+        "" if is_missing(d) else date_at(d, p or "day") for d, p in zip(frame[column], precision, strict=True)
+    ]
+
+
 def relation_words(kind: str) -> str:
     """A registry relation type in words: ``split_from`` → "split from"."""
     return str(kind).replace("_", " ")

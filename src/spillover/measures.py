@@ -21,23 +21,76 @@ from __future__ import annotations
 import os
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from spillover.actors import branches, default_registry, parents
-from spillover.actors.hierarchy import no_parent_reason
-from spillover.analysis import context
-from spillover.analysis.autonomy import AutonomyIndex, autonomy_index, describe_autonomy
-from spillover.analysis.expansion import ExpansionResult, InsufficientData, measure_expansion
-from spillover.analysis.fragmentation import Fragmentation
-from spillover.analysis.fragmentation import theatres as cluster_theatres
-from spillover.analysis.opportunism import OpportunismResult, assess_opportunism
-from spillover.analysis.profile import Profile, profile_of
-from spillover.analysis.tactics import TacticProfile, tactic_profile
 from spillover.parameters import DEFAULTS, Parameters
 from spillover.results import INTERNAL, Result
-from spillover.selection import GroupSelection
+
+if TYPE_CHECKING:
+    from spillover.analysis.autonomy import AutonomyIndex
+    from spillover.analysis.expansion import ExpansionResult
+    from spillover.analysis.fragmentation import Fragmentation
+    from spillover.analysis.opportunism import OpportunismResult
+    from spillover.analysis.profile import Profile
+    from spillover.analysis.tactics import TacticProfile
+    from spillover.analysis.ties import ParentWindow, TiesContext
+    from spillover.selection import GroupSelection
+
+
+def _kept(name: str) -> Any:
+    """Decorator: the measure of a selection made from a store with the default registry (one with a
+    ``memo_key``) is kept between runs (:mod:`spillover.memo`), keyed by the selection, the data folder's
+    files and the arguments —
+    the command line, the assessment and the web app compute each measure once per store content.
+    ``measured`` (opportunism's expansion of the same selection and parameters) is not part of the key."""
+    import functools
+
+    def wrap(fn: Any) -> Any:
+        @functools.wraps(fn)
+        def run(sel: GroupSelection, *args: Any, **kwargs: Any) -> Any:
+            from spillover.config import local_data_dir
+            from spillover.memo import folder_fingerprint, kept, reattach
+
+            if getattr(sel, "memo_key", None) is None:
+                return fn(sel, *args, **kwargs)
+            key = (
+                sel.memo_key,
+                folder_fingerprint(local_data_dir()),  # onsets, leaders and relations are read from it
+                repr(args),
+                repr(sorted((k, v) for k, v in kwargs.items() if k != "measured")),
+            )
+            result = kept(f"measure-{name}", key, lambda: fn(sel, *args, **kwargs))
+            reattach(
+                result, sel.source
+            )  # a selection kept inside the result (the parent's) gets its store back
+            return result
+
+        return run
+
+    return wrap
+
+
+# Each measure imports its analysis module when it runs (a command computes one or two measures: loading
+# every analysis — scipy, shapely, scikit-learn — to print a profile cost more than the profile).
+_RESULT_TYPES = {
+    "AutonomyIndex": "spillover.analysis.autonomy",
+    "ExpansionResult": "spillover.analysis.expansion",
+    "Fragmentation": "spillover.analysis.fragmentation",
+    "OpportunismResult": "spillover.analysis.opportunism",
+    "Profile": "spillover.analysis.profile",
+    "TacticProfile": "spillover.analysis.tactics",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RESULT_TYPES:
+        import importlib
+
+        return getattr(importlib.import_module(_RESULT_TYPES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 OK = "ok"
 INSUFFICIENT = "insufficient data"
@@ -57,15 +110,21 @@ class Unmeasured(Result):
 
 
 # -- profile -----------------------------------------------------------------------------------------------
+@_kept("profile")
 def profile(sel: GroupSelection) -> Profile:
     """Events and fatalities by year, country, source and primary tactic, counted in the selection's view."""
+    from spillover.analysis.profile import profile_of
+
     return profile_of(sel)
 
 
 # -- expansion and opportunism -----------------------------------------------------------------------------
+@_kept("expansion")
 def expansion(sel: GroupSelection, params: Parameters = DEFAULTS) -> ExpansionResult | Unmeasured:
     """Countries entered (sustained presence: ``min_events`` within ``window_months``), their dates and the
     yearly spread, with the coverage warnings of the selection's sources."""
+    from spillover.analysis.expansion import InsufficientData, measure_expansion
+
     try:
         result = measure_expansion(
             sel.events, min_events=params.min_events, window_months=params.window_months,
@@ -96,6 +155,7 @@ def onsets() -> pd.DataFrame:
     return _ONSETS[key]
 
 
+@_kept("opportunism")
 def opportunism(
     sel: GroupSelection,
     params: Parameters = DEFAULTS,
@@ -104,6 +164,8 @@ def opportunism(
 ) -> OpportunismResult | Unmeasured:
     """Whether the group's entries followed instability onsets more often than the null models expect
     (``measured``: the selection's :func:`expansion`, when already computed)."""
+    from spillover.analysis.opportunism import assess_opportunism
+
     measured = measured if measured is not None else expansion(sel, params)
     if isinstance(measured, Unmeasured):
         return Unmeasured("opportunism", measured.status, measured.message)
@@ -114,9 +176,34 @@ def opportunism(
     )  # fmt: skip
 
 
+def entry_classes(
+    sel: GroupSelection,
+    params: Parameters = DEFAULTS,
+    *,
+    measured: ExpansionResult | Unmeasured | None = None,
+) -> pd.DataFrame | Unmeasured:
+    """The class of each of the group's entries, the origin included (the classes :func:`opportunism`
+    tests, without its null models)."""
+    from spillover.analysis.opportunism import classify_entries
+
+    measured = measured if measured is not None else expansion(sel, params)
+    if isinstance(measured, Unmeasured):
+        return Unmeasured("entry classes", measured.status, measured.message)
+    return classify_entries(
+        measured,
+        onsets(),
+        group_ids=sorted(sel.family.ids),
+        window=params.primary_window,
+        include_origin=True,
+    )
+
+
 # -- tactics -------------------------------------------------------------------------------------------------
+@_kept("tactics")
 def tactics(sel: GroupSelection) -> TacticProfile:
     """The monthly tactic mix (primary tactic) and each tactic's share, with coverage warnings."""
+    from spillover.analysis.tactics import tactic_profile
+
     result = tactic_profile(sel.events)
     result.view = sel.view
     result.coverage_warnings = coverage_warnings(sel)
@@ -169,6 +256,12 @@ class AutonomyResult(Result):
     index: AutonomyIndex | None
     parent_selection: GroupSelection | None = field(default=None, repr=False, metadata=INTERNAL)
     peer_events: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, metadata=INTERNAL)
+    #: the date the ties are read on and the events end (None: ties not ended, every event)
+    as_of: Any = None
+    #: the period the group is compared with its parent over (the parent tie, cut at a rivalry)
+    window: ParentWindow | None = None
+    #: alliances and rivalries in force as of the date, with co-location and events naming both
+    ties: TiesContext | None = None
 
     @property
     def composite(self) -> float | None:
@@ -196,54 +289,91 @@ class AutonomyResult(Result):
         )
 
 
+@_kept("autonomy")
 def autonomy(
-    sel: GroupSelection, params: Parameters = DEFAULTS, *, parent: str | None = None
+    sel: GroupSelection, params: Parameters = DEFAULTS, *, parent: str | None = None, as_of: Any = None
 ) -> AutonomyResult:
-    """Autonomy of the group from ``parent`` (default: its parent organisation in the registry,
-    :func:`spillover.actors.parents`), ranked among the parent's other branches
-    (:func:`spillover.actors.branches`); every selection in the group's view, period and certainty."""
+    """Autonomy of the group from ``parent`` (default: its parent organisation in the registry on
+    ``as_of``, :func:`spillover.actors.parents`), ranked among the parent's other branches
+    (:func:`spillover.actors.branches`); every selection in the group's view, period and certainty.
+    ``as_of``: ties in force that day and events up to it (default: the selection's ``until``, else the
+    ties not ended and every event); each
+    branch is compared with the parent only over the period its tie holds (:func:`parent_window`)."""
+    from spillover.actors import branches, default_registry, parents
+    from spillover.actors.dates import to_date
+    from spillover.actors.hierarchy import no_parent_reason
+    from spillover.analysis import context
+    from spillover.analysis.autonomy import autonomy_index, describe_autonomy
+    from spillover.analysis.ties import describe_ties, parent_window, tie_context, up_to
+
     reg = default_registry()
-    candidates = parents(reg, sel.group_id, sel.family.ids)
+    as_of = as_of if as_of is not None else sel.until  # a selection ending on a date is read as of it
+    day = to_date(as_of) if as_of is not None else None
+    candidates = parents(reg, sel.group_id, sel.family.ids, at=day)
     parent_from = "given" if parent else "registry"
     parent_sel = sel.reselect(parent) if parent else (sel.reselect(candidates[0]) if candidates else None)
     base = {"group_id": sel.group_id, "group": sel.name, "parent_candidates": candidates}
     if parent_sel is None:
         why = no_parent_reason(reg, sel.group_id, sel.family.ids)
-        return AutonomyResult(**base, status=INSUFFICIENT, message=why, parent_id=None, parent=None,
-                              parent_from=None, parent_events=0, peers={}, index=None)  # fmt: skip
+        ties = tie_context(sel, None, day)
+        return AutonomyResult(**base, status=INSUFFICIENT, message=". ".join(filter(None, [why, describe_ties(ties)])),
+                              parent_id=None, parent=None, parent_from=None, parent_events=0, peers={}, index=None,
+                              as_of=day, ties=ties)  # fmt: skip
+    window = parent_window(sel.group_id, parent_sel.group_id, day)
     peer_events, peer_ids = {}, {}
-    for pid in branches(reg, parent_sel.group_id, sel.family.ids):
-        events = sel.reselect(pid).events
+    for pid in branches(reg, parent_sel.group_id, sel.family.ids, at=day):
+        events = up_to(sel.reselect(pid).events, day)
+        events = events[parent_window(pid, parent_sel.group_id, day).holds(events["date_start"])]
         if len(events):
             name = reg.group(pid).name
             peer_events[name], peer_ids[name] = events, pid
+    group_events = up_to(sel.events, day)
+    group_events = group_events[window.holds(group_events["date_start"])]
+    parent_events = up_to(parent_sel.events, day)
+    parent_events = parent_events[window.holds(parent_events["date_start"])]
     common = {"parent_id": parent_sel.group_id, "parent": parent_sel.name, "parent_from": parent_from,
-              "parent_events": len(parent_sel.events), "peers": peer_ids, "parent_selection": parent_sel,
-              "peer_events": peer_events}  # fmt: skip
-    if sel.events.empty:
+              "parent_events": len(parent_events), "peers": peer_ids, "parent_selection": parent_sel,
+              "peer_events": peer_events, "as_of": day, "window": window,
+              "ties": tie_context(sel, parent_sel.group_id, day)}  # fmt: skip
+    if group_events.empty:
         return AutonomyResult(
-            **base, **common, status=INSUFFICIENT, message="the group has no events", index=None
+            **base,
+            **common,
+            status=INSUFFICIENT,
+            index=None,
+            message=f"the group has no events in the period compared ({window.note})",
         )
     # the index names branches by display name: the family's leaders count for the group
     family_leaders = context.leaders(sel.family.ids).assign(group_id=sel.name)
     peer_leaders = context.leaders(list(peer_ids.values()))
     peer_leaders["group_id"] = peer_leaders["group_id"].map({v: k for k, v in peer_ids.items()})
     index = autonomy_index(
-        autonomy_columns(sel.events), autonomy_columns(parent_sel.events), group=sel.name, parent=parent_sel.name,
+        autonomy_columns(group_events), autonomy_columns(parent_events), group=sel.name, parent=parent_sel.name,
         peers={k: autonomy_columns(v) for k, v in peer_events.items()},
         leaders=pd.concat([family_leaders, peer_leaders], ignore_index=True), min_events=params.autonomy_min_events,
         parent_area_min_events=params.parent_area_min_events,
     )  # fmt: skip
     status = OK if any(c.status == OK for c in index.components.values()) else INSUFFICIENT
-    return AutonomyResult(**base, **common, status=status, message=describe_autonomy(index), index=index)
+    message = ". ".join(
+        filter(None, [describe_autonomy(index).rstrip("."), window.note, describe_ties(common["ties"])])
+    )
+    return AutonomyResult(**base, **common, status=status, message=message + ".", index=index)
 
 
 # -- theatres -------------------------------------------------------------------------------------------------
+@_kept("theatres")
 def theatres(sel: GroupSelection, params: Parameters = DEFAULTS) -> Fragmentation:
-    """Distinct theatres per year (density clustering), described by countries, provinces and factions."""
+    """Distinct theatres per year (density clustering), described by countries, provinces and factions, and
+    named by the factions the datasets' actor labels and the relations layers identify there."""
+    from spillover.analysis import context
+    from spillover.analysis.factions import own_labels, related_activity
+    from spillover.analysis.fragmentation import theatres as cluster_theatres
+    from spillover.selection.labels import event_labels
+
     return cluster_theatres(
         sel.events, eps_km=params.eps_km, min_samples=params.min_samples,
         factions=context.factions(sel.family.ids),
+        labels=own_labels(event_labels(sel.events, sel.source), set(sel.family.ids)), related=related_activity(sel),
     )  # fmt: skip
 
 

@@ -84,13 +84,17 @@ groups:
 
 
 def test_a_rival_is_never_a_parent_nor_a_branch(tmp_path: Path) -> None:
+    """From the day the rivalry begins (2014) the rival is neither parent nor branch; before it, while the
+    affiliation held and no rivalry had begun, it was (a broken tie changes the answer as of each date)."""
     path = tmp_path / "user.yaml"
     path.write_text(RIVAL_PARENT, encoding="utf-8")
     reg = load_registry(ucdp_actors=False, extra=[path])
     assert reg.parents("test-loyal", at="2012-01-01") == ["test-umbrella"]
     assert reg.parents("test-loyal", at="2009-01-01") == []  # not yet affiliated
-    assert reg.parents("test-rival", at="2012-01-01") == [] and reg.parents("test-rival") == []
-    assert reg.branches("test-umbrella", at="2012-01-01") == ["test-loyal"]
+    assert reg.parents("test-rival", at="2015-01-01") == [] and reg.parents("test-rival") == []
+    assert reg.parents("test-rival", at="2012-01-01") == ["test-umbrella"]  # the rivalry had not begun
+    assert reg.branches("test-umbrella", at="2015-01-01") == ["test-loyal"]
+    assert reg.branches("test-umbrella", at="2012-01-01") == ["test-loyal", "test-rival"]
     assert reg.branches("test-umbrella", at="2009-01-01") == []
 
 

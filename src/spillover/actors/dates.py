@@ -52,12 +52,9 @@ class FuzzyDate(BaseModel):
         return d
 
     def __str__(self) -> str:
-        d = self.date
-        if self.precision == "year":
-            return f"{d.year:04d}"
-        if self.precision == "month":
-            return f"{d.year:04d}-{d.month:02d}"
-        return d.isoformat()
+        from spillover.formatting import date_at  # the one rule for a date at its precision
+
+        return date_at(self.date, self.precision)
 
 
 def parse_fuzzy(value: Any) -> FuzzyDate:

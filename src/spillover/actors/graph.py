@@ -13,13 +13,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from rich.tree import Tree
 
+from spillover._lazy import lazy_module
 from spillover.actors.dates import to_date
 from spillover.actors.lineage import FAMILY_PARTS, _incoming, _reg, family
 from spillover.actors.models import Group
 from spillover.actors.registry import Registry
+
+nx = lazy_module("networkx")  # imported when a graph is built (~0.2 s)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -5,8 +5,8 @@ that a page and a report can never name different parents or peers for one group
 
 * :func:`parents` — the organisations a group is a branch of: the affiliations and pledges (then umbrella
   memberships) of the group, or failing that of a member of its family (its earlier names), in force on a
-  date (by default: without an end), most recent first.  A rival is never a parent, and neither is a member
-  of the group's own family.
+  date (by default: without an end), most recent first.  A rival (on that date) is never a parent, and
+  neither is a member of the group's own family.
 * :func:`branches` — a parent's other branches (its affiliates, followed transitively), the group's own
   family and the groups affiliated *through* the group left out: the peers a branch is ranked among.
 * :data:`NON_ARMED_KINDS` — registry kinds that are actors but not armed groups (states, peace
@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from spillover.actors.dates import to_date
 from spillover.actors.lineage import family
 from spillover.actors.registry import Registry
 
@@ -58,15 +59,25 @@ def _in_force(start: object, end: object, day: date | None) -> bool:
     return begun and not ended
 
 
-def rivals(registry: Registry, group_id: str) -> set[str]:
-    """Groups the registry records as rivals of ``group_id`` (in either direction)."""
+def rivals(registry: Registry, group_id: str, at: date | None = None) -> set[str]:
+    """Groups the registry records as rivals of ``group_id`` (in either direction); ``at``: only the
+    rivalries begun by that day and not ended (default: every rivalry, ended or not)."""
     gid = registry.canonical_id(group_id)
-    out = {registry.canonical_id(r.target) for r in registry.group(gid).relations if r.type == "rival_of"}
+
+    def holds(r: object) -> bool:
+        return r.type == "rival_of" and (at is None or _begun_not_ended(r.start, r.end, at))  # type: ignore[attr-defined]
+
+    out = {registry.canonical_id(r.target) for r in registry.group(gid).relations if holds(r)}
     for other, group in list(registry.groups.items()):
-        if any(r.type == "rival_of" and r.target in registry and registry.canonical_id(r.target) == gid
+        if any(holds(r) and r.target in registry and registry.canonical_id(r.target) == gid
                for r in group.relations):  # fmt: skip
             out.add(other)
     return out
+
+
+def _begun_not_ended(start: object, end: object, day: date) -> bool:
+    begun = start is None or start.first <= day  # type: ignore[attr-defined]
+    return begun and not (end is not None and end.last < day)  # type: ignore[attr-defined]
 
 
 def parents(
@@ -78,7 +89,7 @@ def parents(
     family (its earlier names).  ``at``: relations in force on that day (default: those without an end)."""
     gid = registry.canonical_id(group_id)
     family_ids = {gid, *(registry.canonical_id(m) for m in members if m in registry)}
-    excluded = family_ids | rivals(registry, gid)
+    excluded = family_ids | rivals(registry, gid, at)  # a rival on the day (a later rivalry does not count)
     for member in [gid, *sorted(family_ids - {gid})]:
         found = [
             r
@@ -99,7 +110,8 @@ def branches(
 ) -> list[str]:
     """The parent's branches (affiliates and pledged groups, transitively), without the group's own
     family and the groups affiliated through it; ``at``: only affiliations current on that date."""
-    own = set(group_family) | rivals(registry, parent_id)  # a rival is never a branch either
+    day = to_date(at) if at is not None else None
+    own = set(group_family) | rivals(registry, parent_id, day)  # a rival is never a branch either
     fam = family(parent_id, at, include=("affiliates",), registry=registry)
     out = []
     for gid, path in fam.items():

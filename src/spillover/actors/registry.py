@@ -25,11 +25,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 import yaml
 from pydantic import ValidationError
 
+from spillover._lazy import lazy_module
 from spillover.actors import ucdp
 from spillover.actors.dates import FuzzyDate
 from spillover.actors.models import (
@@ -43,6 +43,8 @@ from spillover.actors.models import (
     SourceRef,
 )
 from spillover.actors.text import normalise, slugify
+
+nx = lazy_module("networkx")  # imported when a graph is built (~0.2 s)
 
 log = logging.getLogger(__name__)
 
@@ -593,7 +595,26 @@ def load_registry(ucdp_actors: Path | str | bool | None = None, extra: Sequence[
 
 @lru_cache(maxsize=8)
 def _load_cached(actor_file: str, extra: tuple[tuple[str, int], ...]) -> Registry:
-    return _load(Path(actor_file) if actor_file else None, [Path(p) for p, _ in extra])
+    """Built once per process, and kept on disk between runs (:mod:`spillover.memo`: keyed by the content
+    of the actor list and user registries and by the package's source, which holds the shipped registry)."""
+    from spillover.memo import file_fingerprint, kept
+
+    actor_path = Path(actor_file) if actor_file else None
+    extra_paths = [Path(p) for p, _ in extra]
+    inputs = (file_fingerprint(actor_path), *(file_fingerprint(p) for p in extra_paths))
+    registry = kept("registry", inputs, lambda: _load(actor_path, extra_paths))
+    _LOADED_FROM[id(registry)] = repr(inputs)
+    return registry
+
+
+#: id of each registry :func:`load_registry` returned (kept alive by its cache) → what it was built from
+_LOADED_FROM: dict[int, str] = {}
+
+
+def registry_inputs(registry: Registry) -> str | None:
+    """What a registry of :func:`load_registry` was built from (its files' content hashes), to key results
+    computed with it; None for a registry built any other way (results computed with it are not kept)."""
+    return _LOADED_FROM.get(id(registry))
 
 
 def _load(actor_file: Path | None, extra: Sequence[Path]) -> Registry:

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-import networkx as nx
-
+from spillover._lazy import lazy_module
 from spillover.actors.dates import FuzzyDate, overlaps
 from spillover.actors.models import SourceRef
 from spillover.actors.registry import AliasClaim, Registry, RegistryError
+
+nx = lazy_module("networkx")  # imported when a graph is built (~0.2 s)
 
 # --- checks ----------------------------------------------------------------------------------------
 

@@ -63,7 +63,16 @@ class RelationsResult:
 
 @lru_cache(maxsize=4)
 def dataset_relations(folder: str) -> tuple[DatasetRelation, ...]:
-    """Every MMP and BAAD1 relation of the data folder (empty when the files are absent)."""
+    """Every MMP and BAAD1 relation of the data folder (empty when the files are absent); read once per
+    content of the files and kept between runs (:mod:`spillover.memo`)."""
+    from spillover.memo import file_fingerprint, kept
+
+    files = (mmp.RELATIONS_FILE, mmp.KEY_FILE, baad.EDGES_FILE, baad.ATTRS_FILE, baad.COUNTRY_FILE)
+    inputs = tuple(file_fingerprint(Path(folder) / f) for f in files)
+    return kept("dataset-relations", inputs, lambda: _read_dataset_relations(folder))
+
+
+def _read_dataset_relations(folder: str) -> tuple[DatasetRelation, ...]:
     path = Path(folder)
     out: list[DatasetRelation] = []
     if (path / mmp.RELATIONS_FILE).is_file():
@@ -81,16 +90,31 @@ def _data_folder() -> str:
     return os.environ.get(DATA_DIR_ENV, "")
 
 
+_RESOLVED: dict[tuple[int, str], tuple[Registry, list[tuple[DatasetRelation, str | None, str | None]]]] = {}
+
+
 def resolved_dataset_relations(
     registry: Registry, folder: str | None = None
 ) -> list[tuple[DatasetRelation, str | None, str | None]]:
-    """Each dataset relation with the registry ids of its two groups (None when a name does not resolve)."""
-    resolver = Resolver(registry)
-    out = []
-    for r in dataset_relations(folder if folder is not None else _data_folder()):
-        a, b = resolver.resolve(r.source_name), resolver.resolve(r.target_name)
-        out.append((r, a.group_id, b.group_id))
-    return out
+    """Each dataset relation with the registry ids of its two groups (None when a name does not resolve);
+    resolved once per registry and folder (the analyses ask for the ties of a group and of its peers)."""
+    from spillover.actors.resolver import default_resolver
+
+    folder = folder if folder is not None else _data_folder()
+    key = (id(registry), folder)
+    if (
+        key not in _RESOLVED or _RESOLVED[key][0] is not registry
+    ):  # the registry is kept: its id is not reused
+        shared = default_resolver()  # built once per process: indexing every alias costs ~0.2 s
+        resolver = shared if shared.registry is registry else Resolver(registry)
+        out = []
+        for r in dataset_relations(folder):
+            a, b = resolver.resolve(r.source_name), resolver.resolve(r.target_name)
+            out.append((r, a.group_id, b.group_id))
+        if len(_RESOLVED) > 4:
+            _RESOLVED.clear()
+        _RESOLVED[key] = (registry, out)
+    return _RESOLVED[key][1]
 
 
 def relations(

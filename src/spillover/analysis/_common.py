@@ -128,7 +128,7 @@ def ids(events: pd.DataFrame, limit: int | None = EVIDENCE_LIMIT) -> list[str]:
     """Event ids for evidence, earliest first (at most ``limit``)."""
     if events.empty:
         return []
-    ordered = events.sort_values("date_start") if "date_start" in events else events
+    ordered = events.sort_values("date_start", kind="stable") if "date_start" in events else events
     out = ordered["event_id"].astype(str).drop_duplicates().tolist()
     return out if limit is None else out[:limit]
 

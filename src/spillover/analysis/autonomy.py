@@ -239,7 +239,8 @@ def leadership_component(leaders: pd.DataFrame | None, group_id: str) -> Compone
         )
     value = float((own["kind"] == "organic").mean())
     entries = [
-        f"{r.name} ({r.kind}, {_fmt(r.start)}–{_fmt(r.end)})"
+        f"{r.name} ({r.kind}, {_fmt(r.start, getattr(r, 'start_precision', None))}–"
+        f"{_fmt(r.end, getattr(r, 'end_precision', None))})"
         for r in own.sort_values("start").itertuples(index=False)
     ]
     return Component(
@@ -248,8 +249,11 @@ def leadership_component(leaders: pd.DataFrame | None, group_id: str) -> Compone
     )  # fmt: skip
 
 
-def _fmt(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else str(pd.Timestamp(value).date())
+def _fmt(value: Any, precision: str | None = None) -> str:
+    """A leader's date at the precision the registry gives it ("2007", "2007-01", "2007-01-24")."""
+    from spillover.formatting import date_at
+
+    return "" if value is None or pd.isna(value) else date_at(value, precision or "day")
 
 
 def self_financing_component(

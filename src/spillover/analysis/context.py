@@ -13,14 +13,20 @@ import pandas as pd
 
 from spillover.actors import Registry, default_registry
 
-ORG_EVENT_COLUMNS = ["date", "kind", "group_id", "other_group_id", "description", "source"]
-LEADER_COLUMNS = ["group_id", "name", "start", "end", "kind"]
+ORG_EVENT_COLUMNS = ["date", "kind", "group_id", "other_group_id", "description", "source", "date_precision"]
+LEADER_COLUMNS = ["group_id", "name", "start", "end", "kind", "start_precision", "end_precision"]
 FACTION_COLUMNS = ["name", "group_id", "leader", "region", "countries", "start", "end"]
 
 
 def _date(fuzzy: object) -> pd.Timestamp | None:
     day = getattr(fuzzy, "date", None)
     return pd.Timestamp(day) if day is not None else None
+
+
+def _precision(fuzzy: object) -> str | None:
+    """How precisely the registry knows a date ("day", "month", "year"): printed at that precision
+    (:func:`spillover.formatting.date_at`), never as an invented day."""
+    return getattr(fuzzy, "precision", None)
 
 
 def org_events(group_ids: Iterable[str], registry: Registry | None = None) -> pd.DataFrame:
@@ -43,6 +49,7 @@ def org_events(group_ids: Iterable[str], registry: Registry | None = None) -> pd
                     if rel.target in reg.groups
                     else f"{group.name} {rel.type} {rel.target}",
                     "source": cited,
+                    "date_precision": _precision(rel.start),
                 }
             )
     frame = pd.DataFrame(rows, columns=ORG_EVENT_COLUMNS)
@@ -59,6 +66,8 @@ def leaders(group_ids: Iterable[str], registry: Registry | None = None) -> pd.Da
             "start": _date(leader.start),
             "end": _date(leader.end),
             "kind": leader.kind,
+            "start_precision": _precision(leader.start),
+            "end_precision": _precision(leader.end),
         }
         for gid in group_ids
         if gid in reg.groups

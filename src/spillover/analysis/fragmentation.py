@@ -10,7 +10,9 @@ left out, and their number is reported.
 
 The split date is the first period with two or more theatres that follows a period with exactly one.
 Clusters are described by their countries, first-level units and centroid, and — given ``factions`` — by
-the faction whose countries best cover the cluster's events.
+the faction whose countries best cover the cluster's events.  Given the datasets' actor ``labels`` of the
+events and the ``related`` groups' activity, each theatre is also *named* by its factions
+(:func:`spillover.analysis.factions.name_theatre`: the one rule).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from spillover.analysis._common import Periods, assign_periods, ids, named_periods, with_dates
+from spillover.analysis.factions import name_theatre
 from spillover.results import Result
 
 EARTH_RADIUS_KM = 6371.0088
@@ -95,13 +98,18 @@ def theatres(
     min_samples: int = 5,
     algorithm: str = "dbscan",
     factions: pd.DataFrame | None = None,
+    labels: pd.DataFrame | None = None,
+    related: pd.DataFrame | None = None,
 ) -> Fragmentation:
     """Number of distinct theatres per period, the clusters described, and the date one became several.
 
     ``periods`` is "year", "quarter", "month" or ``label → (start, end)`` (see ``rolling_periods`` for
     overlapping windows).  ``factions`` has columns ``name, group_id, leader, countries`` (ISO3 codes,
-    a list or a comma-separated string; ``region`` is accepted instead), ``start, end``.
+    a list or a comma-separated string; ``region`` is accepted instead), ``start, end``.  ``labels``
+    (``event_id, name, source``: :func:`~spillover.analysis.factions.own_labels`) and ``related``
+    (:func:`~spillover.analysis.factions.related_activity`) name each theatre by its factions.
     """
+    naming = {"labels": labels, "related": related, "eps_km": eps_km, "min_events": min_samples}
     ev, n_excluded = located(with_dates(events))
     tagged, n_undated = assign_periods(ev, periods)
     table = named_periods(periods, with_dates(events))
@@ -114,7 +122,7 @@ def theatres(
         )  # fmt: skip
         sub = sub.assign(theatre=labels)
         found = sorted(set(labels) - {-1})
-        described = [_describe_cluster(sub[sub["theatre"] == k], p, factions) for k in found]
+        described = [_describe_cluster(sub[sub["theatre"] == k], p, factions, naming) for k in found]
         described.sort(key=lambda d: -d["n_events"])
         for i, d in enumerate(described, start=1):
             cluster_rows.append({"period": p.period, "theatre": i, **d})
@@ -155,7 +163,8 @@ def theatres(
 
 _CLUSTER_COLUMNS = [
     "period", "theatre", "n_events", "centroid_lat", "centroid_lon", "radius_km", "countries", "admin1",
-    "first_date", "last_date", "faction", "faction_leader", "faction_overlap", "evidence",
+    "first_date", "last_date", "faction", "faction_leader", "faction_overlap", "evidence", "name",
+    "faction_labels", "related_factions",
 ]  # fmt: skip
 
 
@@ -172,7 +181,9 @@ def _counts(values: pd.Series, top: int = 5) -> dict[str, int]:
     return {str(k): int(v) for k, v in values.dropna().astype(str).value_counts().head(top).items()}
 
 
-def _describe_cluster(cluster: pd.DataFrame, period: Any, factions: pd.DataFrame | None) -> dict[str, Any]:
+def _describe_cluster(
+    cluster: pd.DataFrame, period: Any, factions: pd.DataFrame | None, naming: dict[str, Any]
+) -> dict[str, Any]:
     """Size, centroid (mean of coordinates: theatres are regional, far from the antimeridian), spread,
     countries and first-level units (with counts), dates, matching faction and evidence ids."""
     lat, lon = cluster["latitude"].to_numpy(), cluster["longitude"].to_numpy()
@@ -190,6 +201,7 @@ def _describe_cluster(cluster: pd.DataFrame, period: Any, factions: pd.DataFrame
         "last_date": cluster["date_start"].max(),
         **faction,
         "evidence": ids(cluster),
+        **name_theatre(cluster, period, **naming),
     }
 
 
@@ -242,6 +254,7 @@ def describe_fragmentation(frag: Fragmentation, *, periods_shown: Sequence[str] 
         where = "; ".join(
             f"{'/'.join(r.countries)} around ({r.centroid_lat:.1f}, {r.centroid_lon:.1f})"
             + (f" = {r.faction}" if isinstance(r.faction, str) else "")
+            + (f": {r.name}" if isinstance(r.name, str) else "")
             for r in parts.itertuples()
         )
         text += f"; one theatre became {len(parts)} in {frag.split_period} ({where})"

@@ -404,6 +404,25 @@ def _describe_entries(
     return frame
 
 
+def _kept_nulls(*args: object) -> list[dict]:
+    """:func:`_run_nulls`, kept between runs for the same arguments (:mod:`spillover.memo`): the draws are
+    seeded, so the rows depend on the arguments only, and computing them costs scipy's import and the draws."""
+    import hashlib
+    import pickle
+
+    from spillover.memo import kept
+
+    *exact, pool, pool_note, label = (*args, "") if len(args) == 10 else args
+    digest = hashlib.sha256(pickle.dumps(tuple(exact), protocol=5)).hexdigest()
+    key = (
+        digest,
+        None if pool is None else sorted(pool),
+        pool_note,
+        label,
+    )  # a set pickles in no fixed order
+    return kept("nulls", key, lambda: _run_nulls(*args))
+
+
 def _run_nulls(
     index: OnsetIndex,
     countries: list[str],
@@ -474,6 +493,31 @@ def normalise_onsets(onsets: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _tested_entries(expansion: ExpansionResult, include_origin: bool) -> pd.DataFrame:
+    """The entries the test classes: every sustained entry, the origin only when asked for."""
+    entries = expansion.expansions
+    if not include_origin:
+        entries = entries[~entries["is_origin"]]
+    return entries.reset_index(drop=True)
+
+
+def classify_entries(
+    expansion: ExpansionResult,
+    onsets: pd.DataFrame,
+    *,
+    group_ids: Iterable[str] = (),
+    window: int = 12,
+    include_origin: bool = False,
+) -> pd.DataFrame:
+    """Each entry with the most recent onset before it and its class (retaliation / opportunism /
+    own_conflict / none) — the ``entries`` table of :func:`assess_opportunism`, without the null models,
+    for questions about one entry (the casebook's) that need no test."""
+    group_ids = tuple(slugify(g) for g in group_ids)
+    onsets = normalise_onsets(onsets)
+    entries = _tested_entries(expansion, include_origin)
+    return _describe_entries(entries, onsets, OnsetIndex.build(onsets, group_ids), group_ids, window)
+
+
 def assess_opportunism(
     expansion: ExpansionResult | pd.DataFrame,
     onsets: pd.DataFrame,
@@ -506,10 +550,7 @@ def assess_opportunism(
         expansion = measure_expansion(expansion, min_events=min_events, window_months=window_months)
     group_ids = tuple(slugify(g) for g in group_ids)
     onsets = normalise_onsets(onsets)
-    entries = expansion.expansions
-    if not include_origin:
-        entries = entries[~entries["is_origin"]]
-    entries = entries.reset_index(drop=True)
+    entries = _tested_entries(expansion, include_origin)
     index = OnsetIndex.build(onsets, group_ids)
     described = _describe_entries(entries, onsets, index, group_ids, primary_window)
     base = dict(
@@ -548,7 +589,7 @@ def assess_opportunism(
         pool, pool_note = _neighbour_pool(expansion, neighbour_km, basemap, include_origin)
     rows = []
     for window in windows:
-        rows += _run_nulls(index, countries, days, window, nulls, n_draws, seed, period, pool, pool_note)
+        rows += _kept_nulls(index, countries, days, window, nulls, n_draws, seed, period, pool, pool_note)
     sensitivity = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
 
     kind_rows = []
@@ -556,7 +597,7 @@ def assess_opportunism(
         for kind in sorted(onsets["kind"].dropna().unique()):
             kind_index = OnsetIndex.build(onsets, group_ids, kinds=[kind])
             for window in windows:
-                for row in _run_nulls(
+                for row in _kept_nulls(
                     kind_index, countries, days, window, ["permute"], n_draws, seed, period, None, "", kind
                 ):
                     kind_rows.append({"kind": kind, **row})

@@ -13,6 +13,7 @@ group merged into a larger organisation?".  Three measurements answer them for a
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -285,11 +286,24 @@ def tactic_changes(
 def _breakpoints(
     x: np.ndarray, method: str, model: str, pen: float, n_changes: int | None, min_size: int
 ) -> list[int]:
-    """Indices where a new segment starts (ruptures returns segment ends, the last one being len(x))."""
-    import ruptures as rpt
+    """Indices where a new segment starts (ruptures returns segment ends, the last one being len(x)).
 
+    Kept between runs for the same series and settings (:mod:`spillover.memo`): importing ruptures (it
+    loads scipy.stats) costs more than the segmentation, and the answer depends on nothing else."""
     if len(x) < 2 * min_size or (n_changes is None and not np.isfinite(pen)):
         return []
+    from spillover.memo import kept
+
+    x = np.ascontiguousarray(x, dtype=float)
+    key = (x.shape, hashlib.sha256(x.tobytes()).hexdigest(), method, model, repr(pen), n_changes, min_size)
+    return kept("breakpoints", key, lambda: _ruptures_breakpoints(x, method, model, pen, n_changes, min_size))
+
+
+def _ruptures_breakpoints(
+    x: np.ndarray, method: str, model: str, pen: float, n_changes: int | None, min_size: int
+) -> list[int]:
+    import ruptures as rpt
+
     algo = {"pelt": rpt.Pelt, "binseg": rpt.Binseg}[method](model=model, min_size=min_size, jump=1).fit(x)
     ends = algo.predict(n_bkps=n_changes) if n_changes is not None else algo.predict(pen=pen)
     return [int(e) for e in ends if e < len(x)]

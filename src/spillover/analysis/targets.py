@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-import country_converter as coco
 import numpy as np
 import pandas as pd
 
@@ -58,12 +58,10 @@ def load_country_groups(path: str | Path | None = None) -> dict[str, frozenset[s
     return {name: resolve(name) for name in spec}
 
 
-@cache
-def _converter() -> coco.CountryConverter:
-    import logging
+def _converter() -> Any:  # a country_converter.CountryConverter
+    from spillover.countries import converter
 
-    logging.getLogger("country_converter").setLevel(logging.ERROR)
-    return coco.CountryConverter()
+    return converter()
 
 
 @cache
@@ -200,8 +198,9 @@ def largest_attacks(events: pd.DataFrame, top_n: int = 10) -> pd.DataFrame:
     return ranked[cols].head(top_n).reset_index(drop=True)
 
 
-def describe_targets(profile: TargetProfile) -> str:
-    """One sentence: main target types, foreign and Western shares with their bases, deadliest attack."""
+def describe_targets(profile: TargetProfile, *, event_ids: bool = True) -> str:
+    """One sentence: main target types, foreign and Western shares with their bases, deadliest attack
+    (named by its event id, or — ``event_ids=False``, for printed prose — by its place)."""
     if profile.n_events == 0:
         return f"No dated events ({profile.n_undated} left out for imprecise dates)."
     types = profile.by_type.sum()
@@ -222,5 +221,14 @@ def describe_targets(profile: TargetProfile) -> str:
         )
     if len(profile.largest) and pd.notna(profile.largest["fatalities"].iloc[0]):
         top = profile.largest.iloc[0]
-        text += f"; deadliest: {top.fatalities:.0f} killed on {pd.Timestamp(top.date_start):%Y-%m-%d} ({top.event_id})"
+        text += f"; deadliest: {top.fatalities:.0f} killed on {pd.Timestamp(top.date_start):%Y-%m-%d}"
+        if event_ids:
+            text += f" ({top.event_id})"
+        else:
+            from spillover.countries import iso3_to_name
+
+            code = top.get("country_iso3")
+            where = [top.get("location"), iso3_to_name(code) if isinstance(code, str) and code else None]
+            where = [w for w in where if isinstance(w, str) and w]
+            text += f" in {', '.join(dict.fromkeys(where))}" if where else ""
     return text + "."

@@ -458,7 +458,8 @@ def autonomy(
     format: FormatOpt = None,
 ) -> None:
     """Autonomy of a group from its parent (taken from the registry unless --parent is given): each
-    component with its evidence, and the rank among the parent's other branches."""
+    component with its evidence, and the rank among the parent's other branches.  Ties (parent, allies,
+    rivals) are read as of --until (default: those not ended), over the period the parent tie holds."""
     from spillover import measures
 
     with (
@@ -521,7 +522,7 @@ def render_theatres(frag: Any) -> None:
     )
     show(
         frag.clusters, "Theatres",
-        ["period", "theatre", "n_events", "countries", "admin1", "radius_km", "faction", "faction_leader"], limit=60,
+        ["period", "theatre", "n_events", "countries", "admin1", "radius_km", "name", "faction", "faction_leader"], limit=60,
     )  # fmt: skip
     say(output.escape(describe_fragmentation(frag)))
 

@@ -52,8 +52,9 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
 
 
 def ingest_with_progress(store: Path, paths: list[Path], **options: Any) -> LoadSummary:
-    """Load the files one by one, with a progress bar over the files when there are several; a bad file
-    is named with its reason as it fails and the load goes on (:func:`spillover.loading.load_files`)."""
+    """Load the files one by one, with a progress bar over the files when there are several (on a terminal;
+    piped, one plain line per step on stderr); a bad file is named with its reason as it fails and the load
+    goes on (:func:`spillover.loading.load_files`)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -80,8 +81,13 @@ def ingest_with_progress(store: Path, paths: list[Path], **options: Any) -> Load
         overall = progress.add_task("files", total=len(paths)) if len(paths) > 1 else None
         tasks: dict[Path, Any] = {}
 
+        plain = output.progress_shown() and not output.err.is_terminal  # piped: a line per step instead
+
         def on_file(path: Path) -> Callable[[str], None]:
             tasks[path] = task = progress.add_task(f"{path.name}: starting", total=None)
+            if plain:
+                output.progress_line(f"{path.name}: starting")
+                return lambda msg: output.progress_line(f"{path.name}: {msg}")
             return lambda msg: progress.update(task, description=f"{path.name}: {msg}")
 
         def on_done(path: Path, outcome: object) -> None:

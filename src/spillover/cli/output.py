@@ -54,12 +54,16 @@ class Settings:
 
 
 settings = Settings()
+#: When the command started: plain progress lines say the seconds since.
+_started = time.perf_counter()
 
 
 def configure(*, quiet: bool = False, verbose: bool = False) -> None:
     """Set up the consoles for one command: ``--quiet`` turns progress and notes off, ``--verbose`` adds
     the time of each step; tables run at full width when stdout is not a terminal."""
+    global _started
     settings.quiet, settings.verbose = quiet, verbose and not quiet
+    _started = time.perf_counter()
     console.width = None  # type: ignore[assignment]  # measured again: stdout may have been replaced
     if not console.is_terminal:
         console.width = PIPE_WIDTH
@@ -263,11 +267,14 @@ def emit(
 
 # -- progress ----------------------------------------------------------------------------------------------------
 class Steps:
-    """The steps of a long command: a spinner on stderr naming the current step (a terminal only, not with
-    ``--quiet``), and with ``--verbose`` one line per step with the seconds it took."""
+    """The steps of a long command on stderr, never on stdout: a spinner naming the current step on a
+    terminal; when stderr is a pipe or a file, one plain line per step (``plain``), so that a piped command
+    still says what it is doing; nothing with ``--quiet``; with ``--verbose`` one line per step with the
+    seconds it took."""
 
-    def __init__(self, status: Any) -> None:
+    def __init__(self, status: Any, *, plain: bool = False) -> None:
         self._status = status
+        self._plain = plain
         self._step: str | None = None
         self._started = time.perf_counter()
 
@@ -276,25 +283,42 @@ class Steps:
         self._step, self._started = message, time.perf_counter()
         if self._status is not None:
             self._status.update(message)
+        elif self._plain:
+            progress_line(message)
 
     def _finish(self) -> None:
         if self._step is not None and settings.verbose:
             err.print(f"[dim]{self._step} {time.perf_counter() - self._started:.1f} s[/]")
 
 
+#: What a plain progress line looks like: "[  12 s] message" (the seconds since the command started).
+PROGRESS_LINE = re.compile(r"^\[\s*\d+ s\] ")
+
+
+def progress_line(message: str) -> None:
+    """One line of progress on stderr when it is not a terminal (a pipe, a log file), unless ``--quiet``:
+    "[  12 s] message"."""
+    if progress_shown():
+        err.print(f"[{time.perf_counter() - _started:4.0f} s] {message}", markup=False)
+
+
+def progress_shown() -> bool:
+    """Whether a command shows its progress (on stderr): always, unless ``--quiet``."""
+    return not settings.quiet
+
+
 @contextmanager
 def working(message: str) -> Iterator[Steps]:
     """Progress of a long command, starting with step ``message``; call the yielded object with the next
-    step's description."""
-    live = not settings.quiet and err.is_terminal
-    if live:
+    step's description.  A spinner on a terminal, plain lines otherwise, nothing with ``--quiet``."""
+    if progress_shown() and err.is_terminal:
         with err.status(message) as status:
             steps = Steps(status)
             steps(message)
             yield steps
             steps._finish()
     else:
-        steps = Steps(None)
+        steps = Steps(None, plain=progress_shown())
         steps(message)
         yield steps
         steps._finish()

@@ -55,7 +55,21 @@ def _console() -> tuple[Console, Console]:
 
 @contextmanager
 def _progress(err: Console) -> Iterator[PullProgress]:
-    """A rich progress bar over the pages of a pull (the total when the API says it)."""
+    """A rich progress bar over the pages of a pull (the total when the API says it); when stderr is a
+    pipe or a file, one plain line per page instead; nothing with ``--quiet``."""
+    from spillover.cli import output
+    from spillover.sources.api.pulls import PullProgress
+
+    if not err.is_terminal:
+        if not output.progress_shown():
+            yield PullProgress()
+            return
+
+        def plain_page(phase: str, page: int, records: int) -> None:
+            output.progress_line(f"{phase}: page {page} ({records:,} records)")
+
+        yield PullProgress(on_total=lambda phase, total: None, on_page=plain_page)
+        return
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -77,8 +91,6 @@ def _progress(err: Console) -> Iterator[PullProgress]:
             on_total(phase, None)
             bar.advance(tasks[phase])
             bar.update(tasks[phase], description=f"{phase}: page {page} ({records:,} records)")
-
-        from spillover.sources.api.pulls import PullProgress
 
         yield PullProgress(on_total=on_total, on_page=on_page)
 

@@ -34,6 +34,7 @@ from spillover.parameters import DEFAULTS
 
 if TYPE_CHECKING:
     from spillover.claims import CheckResult
+    from spillover.report.assess import Assessment
 
 top = commands()
 
@@ -58,19 +59,36 @@ def assess(
     ] = None,
     draws: DrawsOpt = DEFAULTS.n_draws,
     seed: SeedOpt = DEFAULTS.seed,
+    format: FormatOpt = None,
 ) -> None:
     """Write an evidence-backed assessment of a group: key judgments, competing hypotheses, every analysis,
-    annexes (HTML, PDF and JSON in --out)."""
+    annexes (HTML, PDF and JSON in --out).  Prints the key judgments (table), the judgments table (csv) or
+    the whole assessment as its JSON companion holds it (json); progress and the files written go to
+    stderr."""
     from spillover.report.assess import assess as write_assessment
 
     if claims is not None and not claims.is_file():
         raise InputError(f"{claims}: no such file")
+    chosen = format_of(format)
     formats = ("html", "pdf") if pdf else ("html",)
     result = write_assessment(
         store_path(store), group, parent, since, until, out, formats=formats,
         params=parameters(n_draws=draws, seed=seed, view=view_of(view)), claims_file=claims,
-        show_progress=not output.settings.quiet and output.err.is_terminal,
+        show_progress=output.progress_shown(),
     )  # fmt: skip
+    if chosen is Format.json:
+        output.write(output.json_text(result.to_dict()))
+    elif chosen is Format.csv:
+        output.write(output.csv_text(result.to_frame()))
+    else:
+        _key_judgments(result)
+    for path in result.paths:
+        (say if chosen is Format.table else output.note)(f"wrote {path}")
+    output.note(f"in {result.timings.get('total', 0):.0f} s")
+
+
+def _key_judgments(result: Assessment) -> None:
+    """The key judgments summary: each topic with its likelihood and confidence, then the ACH verdicts."""
     say(f"[bold]Key judgments: {output.escape(result.name)}[/]")
     for j in result.key_judgments:
         if j.likelihood is not None:
@@ -82,9 +100,6 @@ def assess(
     say("")
     for m in result.matrices:
         say(f"[bold]{output.escape(m.title)}[/]: {output.escape(m.verdict())}")
-    for path in result.paths:
-        say(f"wrote {path}")
-    output.note(f"in {result.timings.get('total', 0):.0f} s")
 
 
 @top.command("check")

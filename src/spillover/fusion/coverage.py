@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 
 from spillover.fusion.fused import fused_events
@@ -26,6 +25,8 @@ from spillover.fusion.matching import MatchRule, match_events, save_links
 from spillover.store import Store
 
 if TYPE_CHECKING:
+    import altair as alt
+
     from spillover.selection import GroupSelection
 
 
@@ -53,7 +54,18 @@ def dense_coverage(store: Store, min_events_per_year: float = MIN_EVENTS_PER_YEA
 
 def source_coverage(store: Store, min_events_per_year: float = MIN_EVENTS_PER_YEAR) -> pd.DataFrame:
     """Per source and country: the covered years (``first_year``..``last_year`` and the list ``years``,
-    union of the dense files' spans) and the first/last event date of any actor."""
+    union of the dense files' spans) and the first/last event date of any actor.  Worked out once per store
+    content and kept (:mod:`spillover.memo`)."""
+    from spillover.memo import kept, store_content
+
+    return kept(
+        "source-coverage",
+        (store_content(store), min_events_per_year),
+        lambda: _source_coverage(store, min_events_per_year),
+    )
+
+
+def _source_coverage(store: Store, min_events_per_year: float) -> pd.DataFrame:
     files = dense_coverage(store, min_events_per_year)
     dense = files[files["covers"]]
     rows = []
@@ -191,6 +203,8 @@ def fused_timeline(
 def coverage_chart(table: pd.DataFrame, title: str = "Source coverage") -> alt.Chart:
     """Heat map year × source, one row per country: counts where a source covers the year, a grey "–" where
     it has no data (a gap is shown as a gap, never as a zero)."""
+    import altair as alt  # here, not at import: the commands that only count must not load it
+
     base = alt.Chart(table).encode(
         x=alt.X("year:O", title="Year"),
         y=alt.Y("source:N", title=None),

@@ -578,10 +578,26 @@ def match_events(
     """Every candidate link among ``events`` (default: the whole store), scored, with ``merged`` decided.
 
     Columns: event_id_a, event_id_b, source_a, source_b, score, reason, rule_version, merged, the component
-    scores and details, and the raw figures compared (dates, places, fatalities)."""
+    scores and details, and the raw figures compared (dates, places, fatalities).
+
+    The links among a given set of events with the default registry are kept between runs
+    (:mod:`spillover.memo`), keyed by the rule, the store's content and the ids: every selection of a group
+    (the command line, each section of an assessment, the web app) matches its events once per store content."""
+    from spillover.actors.registry import registry_inputs
+    from spillover.memo import ids_key, kept, store_content
+
     rule = rule or MatchRule()
     resolver = resolver or Resolver()
-    pairs = candidate_pairs(store, events, rule)
+    built_from = registry_inputs(resolver.registry) if type(resolver) is Resolver else None
+    ids = _event_ids(events)
+    if ids is None or built_from is None:
+        return _matched(store, ids, rule, resolver)
+    key = (repr(rule), store_content(store), ids_key(ids), built_from)
+    return kept("links", key, lambda: _matched(store, ids, rule, resolver))
+
+
+def _matched(store: Store, ids: list[str] | None, rule: MatchRule, resolver: Resolver) -> pd.DataFrame:
+    pairs = candidate_pairs(store, ids, rule)
     ids = pd.concat([pairs["event_id_a"], pairs["event_id_b"]]).unique()
     groups = perpetrator_groups(store, ids, resolver)
     scored = score_pairs(pairs, groups, resolver.registry, rule)

@@ -19,7 +19,6 @@ override table for codes ``country_converter`` does not know.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import warnings
@@ -30,7 +29,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import country_converter as coco
 import numpy as np
 import pandas as pd
 import yaml
@@ -124,10 +122,10 @@ class UnknownCountry(ValueError):
         self.country = country
 
 
-@lru_cache(maxsize=1)
-def _converter() -> coco.CountryConverter:
-    logging.getLogger("country_converter").setLevel(logging.ERROR)
-    return coco.CountryConverter()
+def _converter() -> Any:  # a country_converter.CountryConverter
+    from spillover.countries import converter
+
+    return converter()
 
 
 @lru_cache(maxsize=4096)
@@ -457,6 +455,27 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
 
 @lru_cache(maxsize=16)
 def _load_cached(
+    paths: tuple[tuple[str, str | None], ...],
+    extra: tuple[str, ...],
+    include_coup_plots: bool,
+    dedupe_days: int,
+    onset_date: str,
+) -> pd.DataFrame:
+    """Parsed once per process, and kept on disk between runs (:mod:`spillover.memo`: keyed by the content
+    of the files read and by the package's source, which holds the curated onsets and the parsing rules)."""
+    from spillover.memo import file_fingerprint, kept
+
+    inputs = (
+        tuple((source, file_fingerprint(path)) for source, path in paths),
+        tuple(file_fingerprint(p) for p in extra),
+        include_coup_plots, dedupe_days, onset_date,
+    )  # fmt: skip
+    return kept(
+        "onsets", inputs, lambda: _read_onsets(paths, extra, include_coup_plots, dedupe_days, onset_date)
+    )
+
+
+def _read_onsets(
     paths: tuple[tuple[str, str | None], ...],
     extra: tuple[str, ...],
     include_coup_plots: bool,

@@ -1,9 +1,12 @@
-"""The events table of the web app: a group's or a country's stored events, filtered, sorted and paged,
-and the same rows streamed whole for a download.
+"""The events table of the web app: a group's events as the analyses count them (one row per fused
+event, with the sources and stored reports behind it) or as stored (one row per report), or a country's
+stored events; filtered, sorted and paged, and the same rows streamed whole for a download.
 
 One query, :func:`events_sql`, serves the page, the count and the download, so what is shown, counted and
-exported can never differ.  Every value reaches DuckDB as a parameter (``?``); only column names chosen
-from :data:`SORTABLE` are written into the SQL text.
+exported can never differ.  It reads the store's ``events`` table, or (``EventFilter.fused``) the events of
+a group's selection registered on the connection as :data:`VIEW_RELATION` (:func:`register_view`).  Every
+value reaches DuckDB as a parameter (``?``); only column names chosen from :data:`SORTABLE` are written
+into the SQL text.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ SORTABLE: dict[str, str] = {
     "date": "date_start", "source": "source", "country": "country_iso3", "tactic": "tactic",
     "fatalities": "fatalities", "wounded": "wounded", "event": "event_id",
 }  # fmt: skip
+#: What a fused event adds: the sources reporting it, how many, and the stored reports behind it.
+FUSED_COLUMNS: tuple[str, ...] = ("sources", "n_sources", "event_ids")
+#: The name a selection's events are registered under on a connection (see :func:`register_view`).
+VIEW_RELATION = "selected_events"
 #: Rows fetched at a time when streaming a download.
 CHUNK_ROWS = 5_000
 
@@ -44,6 +51,9 @@ class EventFilter:
     tactics: tuple[str, ...] = ()
     sort: str = "date"
     descending: bool = False
+    #: read the selection registered as :data:`VIEW_RELATION` (one row per fused event) instead of the
+    #: stored reports; a source then keeps the events it is one of the reporters of
+    fused: bool = False
 
     def __post_init__(self) -> None:
         if self.sort not in SORTABLE:
@@ -56,8 +66,11 @@ def _where(f: EventFilter) -> tuple[str, list[object]]:
     if f.event_ids is not None:
         clauses.append("event_id IN (SELECT unnest(?::VARCHAR[]))")
         params.append(list(f.event_ids))
+    if f.fused and f.sources:
+        clauses.append("list_has_any(sources, ?::VARCHAR[])")
+        params.append(list(f.sources))
     for column, values in (("country_iso3", f.countries), ("source", f.sources), ("tactic", f.tactics)):
-        if values:
+        if values and not (f.fused and column == "source"):
             clauses.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")
             params.append(list(values))
     if f.since is not None:
@@ -69,16 +82,45 @@ def _where(f: EventFilter) -> tuple[str, list[object]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def _relation(f: EventFilter) -> str:
+    return VIEW_RELATION if f.fused else "events"
+
+
+def columns(f: EventFilter) -> tuple[str, ...]:
+    """The columns of the table and its downloads: a fused event's add its sources and stored reports."""
+    return COLUMNS + FUSED_COLUMNS if f.fused else COLUMNS
+
+
 def events_sql(f: EventFilter) -> tuple[str, list[object]]:
     """The SELECT of the filtered, sorted events and its parameters."""
     where, params = _where(f)
     order = f"{SORTABLE[f.sort]} {'DESC' if f.descending else 'ASC'} NULLS LAST, event_id"
-    return f"SELECT {', '.join(COLUMNS)} FROM events{where} ORDER BY {order}", params
+    listed = {"sources": "array_to_string(sources, ' + ') AS sources",
+              "event_ids": "array_to_string(event_ids, ' ') AS event_ids"}  # fmt: skip
+    selected = ", ".join(listed.get(c, c) for c in columns(f))
+    return f"SELECT {selected} FROM {_relation(f)}{where} ORDER BY {order}", params
 
 
 def count_events(con: duckdb.DuckDBPyConnection, f: EventFilter) -> int:
     where, params = _where(f)
-    return int(con.execute(f"SELECT count(*) FROM events{where}", params).fetchone()[0])
+    return int(con.execute(f"SELECT count(*) FROM {_relation(f)}{where}", params).fetchone()[0])
+
+
+def register_view(con: duckdb.DuckDBPyConnection, events: pd.DataFrame) -> None:
+    """Register a selection's events (a fused or single-source view: ``sources`` and ``event_ids`` lists)
+    on ``con`` as :data:`VIEW_RELATION`, for queries with ``EventFilter(fused=True)``."""
+    import pyarrow as pa
+
+    frame = events.reindex(columns=list(COLUMNS + FUSED_COLUMNS))
+    for column in ("date_start", "date_end"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for column in ("sources", "event_ids"):
+        values = [[str(v) for v in cell] if isinstance(cell, list | tuple) else [] for cell in frame[column]]
+        table = table.set_column(
+            table.schema.get_field_index(column), column, pa.array(values, type=pa.list_(pa.string()))
+        )
+    con.register(VIEW_RELATION, table)
 
 
 def events_page(
@@ -104,18 +146,23 @@ def iter_events(
 
 
 def facets(
-    con: duckdb.DuckDBPyConnection, event_ids: Sequence[str] | None, countries: Sequence[str] = ()
+    con: duckdb.DuckDBPyConnection,
+    event_ids: Sequence[str] | None,
+    countries: Sequence[str] = (),
+    *,
+    fused: bool = False,
 ) -> dict:
     """The sources, countries and tactics present among a group's (or a country's) events: the filter's
     choices."""
-    where, params = _where(EventFilter(event_ids=tuple(event_ids) if event_ids is not None else None,
-                                       countries=tuple(countries)))  # fmt: skip
+    f = EventFilter(event_ids=tuple(event_ids) if event_ids is not None else None, countries=tuple(countries),
+                    fused=fused)  # fmt: skip
+    where, params = _where(f)
     out = {}
     for column in ("source", "country_iso3", "tactic"):
+        value = "unnest(sources)" if fused and column == "source" else column
         rows = con.execute(
-            f"SELECT DISTINCT {column} FROM events{where} AND {column} IS NOT NULL ORDER BY 1"
-            if where
-            else f"SELECT DISTINCT {column} FROM events WHERE {column} IS NOT NULL ORDER BY 1",
+            f"SELECT DISTINCT v FROM (SELECT {value} AS v FROM {_relation(f)}{where}) WHERE v IS NOT NULL "
+            "ORDER BY 1",
             params,
         ).fetchall()
         out[column] = [r[0] for r in rows]

@@ -6,9 +6,15 @@ and ``spillover check`` tests a written assessment's factual claims against the 
 * :func:`check_claims` — extract the checkable claims of a text and judge each against the store.
 """
 
-from spillover.report.analyses import Parameters, Results, run_analyses
-from spillover.report.assess import Assessment, assess
-from spillover.report.judgments import KeyJudgment, Likelihood, confidence_level, estimative_term
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spillover.claims import check_claims
+    from spillover.report.analyses import Parameters, Results, run_analyses
+    from spillover.report.assess import Assessment, assess
+    from spillover.report.judgments import KeyJudgment, Likelihood, confidence_level, estimative_term
 
 __all__ = [
     "Assessment",
@@ -23,10 +29,39 @@ __all__ = [
     "run_analyses",
 ]
 
+#: where each name lives, imported on first use (PEP 562): ``spillover check`` reads
+#: ``spillover.report.coverage``, and importing it must not load the analyses, scipy and altair
+_LAZY = {
+    "Parameters": "spillover.report.analyses",
+    "Results": "spillover.report.analyses",
+    "run_analyses": "spillover.report.analyses",
+    "Assessment": "spillover.report.assess",
+    "assess": "spillover.report.assess",
+    "KeyJudgment": "spillover.report.judgments",
+    "Likelihood": "spillover.report.judgments",
+    "confidence_level": "spillover.report.judgments",
+    "estimative_term": "spillover.report.judgments",
+    "check_claims": "spillover.claims",
+    "ClaimVerdict": "spillover.claims",
+}
 
-def __getattr__(name: str):  # noqa: ANN202 - lazy import keeps dateparser out of `import spillover.report`
-    if name in ("check_claims", "ClaimVerdict"):
-        import spillover.claims
 
-        return getattr(spillover.claims, name)
-    raise AttributeError(name)
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """``spillover.report.assess`` is the function, as it always was: importing the submodule of that name
+    sets the package's attribute to the module, so the function is put there instead."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "assess" and isinstance(value, types.ModuleType):
+            value = value.assess
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

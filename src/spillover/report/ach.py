@@ -2,7 +2,9 @@
 
 Two sets of mutually exclusive hypotheses are weighed, each in its own matrix:
 
-* **Relation to the parent** — H1 *autonomous regional group*; H2 *directed branch of the parent*.
+* **Relation to the parent** — H1 *autonomous regional group* (its own command, a nominal tie);
+  H1b *cooperating affiliate* (its own command, working with the parent or allies); H2 *directed branch of
+  the parent*.
 * **Why it expanded** — H3 *opportunistic expansion into unstable countries*; H4 *expansion driven by
   retaliation against interventions*; H5 *expansion driven by the parent's strategy*.
 
@@ -15,14 +17,22 @@ Rules (thresholds are fixed in advance, not fitted to any group):
 
 ==========================  ===================================================================
 geography                   share of events in the parent's countries ≤ 1/3: H1 C, H2 I;
-                            ≥ 2/3: H1 I, H2 C; else N
+                            ≥ 2/3: H1 I, H2 C; else N (H1b N: an affiliate may have its own theatre)
 tactics, targets            Jensen–Shannon distance ≥ 0.3: H1 C, H2 I; ≤ 0.1: H1 I, H2 C; else N
 synchronisation             max |r| below the Bonferroni critical value over all lags
-                            (z₀.₀₂₅/(2L+1) / √months): H1 C, H2 I; above: H1 N, H2 C
-leadership                  organic share ≥ 2/3: H1 C, H2 I; ≤ 1/3: H1 I, H2 C; else N
+                            (z₀.₀₂₅/(2L+1) / √months): H1 C, H2 I; above: H1 N, H1b C, H2 C
+leadership                  organic share ≥ 2/3: H1 C, H1b C, H2 I; ≤ 1/3: H1 I, H1b I, H2 C
 self-financing              group's kidnapping/looting share above the parent's: H1 C, H2 N
 tactic transfer             the tested tactic very likely (posterior ≥ 80%) rose after the pivot and the
-                            parent used it first: H1 N, H2 C
+                            parent used it first: H1 N, H1b C, H2 C
+parent tie                  an affiliation, pledge or membership to the parent in force on the date
+                            (dated relation): H1 N, H1b C, H2 C
+rivalry with the parent     a rivalry with the parent (or a former parent) begun by the date: H1 C,
+                            H1b I, H2 I
+alliance with the parent    an alliance with the parent in force on the date: H1 I, H1b C, H2 N
+alliances                   alliances with other groups in force within the compared period: H1b C
+joint with the parent       events naming the group and the parent on one side: H1 I, H1b C, H2 C
+fighting the parent         events naming them on opposite sides: H1 C, H1b I, H2 I
 opportunism test            primary p < 0.05 with observed > expected: H3 C; observed ≤ expected: H3 I
 sensitivity                 ≥ 2/3 of window × null cells p < 0.05: H3 C; none: H3 I
 retaliation                 ≥ half the entries follow an intervention against the group: H4 C; none: H4 I
@@ -41,12 +51,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from spillover._lazy import lazy_module
 from spillover.actors import default_registry
 from spillover.actors.hierarchy import PARENT_RELATIONS
 from spillover.analysis.autonomy import OK
+from spillover.analysis.ties import Tie, TieActivity
+from spillover.measures import AutonomyResult
 from spillover.report.analyses import Results
+
+stats = lazy_module("scipy.stats")  # imported when a lead-lag test runs
 
 C, I, N = "C", "I", "N"  # noqa: E741 - Heuer's own letters
 MARK_WORDS = {C: "consistent", I: "inconsistent", N: "neutral"}
@@ -61,6 +75,8 @@ class Evidence:
     rule: str
     marks: dict[str, str]
     section: str = ""
+    #: the relations a row rests on: layer, dataset id, type and date, and the works cited
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -136,24 +152,26 @@ def sync_critical_value(months: int, max_lag: int, alpha: float = 0.05) -> float
 
 
 def autonomy_matrix(r: Results) -> Matrix:
-    """H1 autonomous regional group vs H2 directed branch of the parent."""
+    """H1 autonomous regional group vs H1b cooperating affiliate vs H2 directed branch of the parent."""
     parent = r.parent.name if r.parent is not None else "the parent"
     m = Matrix(
         "autonomy",
         "Relation to the parent",
-        {"H1": "autonomous regional group", "H2": f"directed branch of {parent}"},
-    )
+        {"H1": "autonomous regional group", "H1b": f"cooperating affiliate of {parent}",
+         "H2": f"directed branch of {parent}"},
+    )  # fmt: skip
+    hyps = m.hypotheses
     if r.autonomy is None:
         m.note = f"Not assessed: {r.parent_note}."
+        m.evidence.extend(tie_evidence(r.autonomy_result, hyps))  # a former parent now a rival still tells
         return m
     comps = r.autonomy.components
-    hyps = m.hypotheses
     g = comps["geography"]
     if g.status == OK:
         m.evidence.append(Evidence(
             "geography", f"{g.value:.0%} of {g.n} located events in countries where {parent} has ≥ "
             f"{g.details.get('parent_area_min_events', 1)} events",
-            "≤ 1/3: H1 C, H2 I; ≥ 2/3: H1 I, H2 C", three_way(g.value, 1 / 3, 2 / 3, {"H1": C, "H2": I}, {"H1": I, "H2": C}, hyps),
+            "≤ 1/3: H1 C, H2 I; ≥ 2/3: H1 I, H2 C", _marks(hyps, three_way(g.value, 1 / 3, 2 / 3, {"H1": C, "H2": I}, {"H1": I, "H2": C}, hyps)),
             "autonomy",
         ))  # fmt: skip
     for name in ("tactics", "targets"):
@@ -162,7 +180,7 @@ def autonomy_matrix(r: Results) -> Matrix:
             m.evidence.append(Evidence(
                 name, f"{name} mix differs from {parent}'s by a Jensen–Shannon distance of {c.value:.2f} "
                 f"(n = {c.n} and {c.n_parent})",
-                "≥ 0.3: H1 C, H2 I; ≤ 0.1: H1 I, H2 C", three_way(c.value, 0.1, 0.3, {"H1": I, "H2": C}, {"H1": C, "H2": I}, hyps),
+                "≥ 0.3: H1 C, H2 I; ≤ 0.1: H1 I, H2 C", _marks(hyps, three_way(c.value, 0.1, 0.3, {"H1": I, "H2": C}, {"H1": C, "H2": I}, hyps)),
                 "autonomy",
             ))  # fmt: skip
     s = comps["synchronisation"]
@@ -170,31 +188,109 @@ def autonomy_matrix(r: Results) -> Matrix:
         months = int(s.details.get("months", 0))
         lags = max(abs(int(k)) for k in s.details.get("correlations", {0: 0}))
         crit = sync_critical_value(months, lags)
-        marks = {"H1": C, "H2": I} if s.value < crit else {"H1": N, "H2": C}
+        marks = {"H1": C, "H2": I} if s.value < crit else {"H1": N, "H1b": C, "H2": C}
         m.evidence.append(Evidence(
             "synchronisation", f"monthly activity correlates with {parent}'s at most |r| = {s.value:.2f} "
             f"(lag {s.details.get('lag_months_at_max')} months, {months} months; chance level {crit:.2f})",
-            "below the chance level: H1 C, H2 I; above: H1 N, H2 C", marks, "autonomy",
+            "below the chance level: H1 C, H2 I; above: H1 N, H1b C, H2 C", _marks(hyps, marks), "autonomy",
         ))  # fmt: skip
     lead = comps["leadership"]
     if lead.status == OK:
         m.evidence.append(Evidence(
             "leadership", f"{lead.details['organic']} of {lead.n} recorded leaders rose from within",
-            "≥ 2/3 organic: H1 C, H2 I; ≤ 1/3: H1 I, H2 C",
-            three_way(lead.value, 1 / 3, 2 / 3, {"H1": I, "H2": C}, {"H1": C, "H2": I}, hyps), "autonomy",
+            "≥ 2/3 organic: H1 C, H1b C, H2 I; ≤ 1/3: H1 I, H1b I, H2 C",
+            _marks(hyps, three_way(lead.value, 1 / 3, 2 / 3, {"H1": I, "H1b": I, "H2": C}, {"H1": C, "H1b": C, "H2": I}, hyps)),
+            "autonomy",
         ))  # fmt: skip
     f = comps["self_financing"]
     parent_share = f.details.get("parent_share") if f.status == OK else None
     if f.status == OK and parent_share is not None:
-        marks = {"H1": C, "H2": N} if f.value > parent_share else dict.fromkeys(hyps, N)
+        marks = {"H1": C, "H2": N} if f.value > parent_share else {}
         m.evidence.append(Evidence(
             "self-financing", f"kidnapping/looting in {f.value:.0%} of its events against {parent_share:.0%} of {parent}'s",
-            "above the parent's share: H1 C, H2 N", marks, "financing",
+            "above the parent's share: H1 C, H2 N", _marks(hyps, marks), "financing",
         ))  # fmt: skip
     transfer = _tactic_transfer(r)
     if transfer is not None:
         m.evidence.append(transfer)
+    m.evidence.extend(tie_evidence(r.autonomy_result, hyps))
     return m
+
+
+def _marks(hyps: dict[str, str], marks: dict[str, str]) -> dict[str, str]:
+    """Every hypothesis marked: neutral unless the rule says otherwise."""
+    return {h: marks.get(h, N) for h in hyps}
+
+
+def _tie_words(t: Tie, other: str) -> str:
+    return f"{t.words} {other} from {t.start or 'an undated time'}"
+
+
+def _when(t: TieActivity) -> str:
+    return f"{t.ties[0].start or 'an undated time'}"
+
+
+def tie_evidence(result: AutonomyResult | None, hyps: dict[str, str] | None = None) -> list[Evidence]:
+    """The rows the dated ties give (parent tie, rivalry, alliances, events naming the group and its parent),
+    each citing its relations (layer, dataset id, date) in ``sources``; as of the autonomy's date."""
+    hyps = hyps or {"H1": "", "H1b": "", "H2": ""}
+    ties = result.ties if result is not None else None
+    if ties is None:
+        return []
+    as_of = f"as of {ties.as_of}" if ties.as_of else "at the end of the data"
+    parent, pid = result.parent or "the parent", result.parent_id
+    out: list[Evidence] = []
+    w = ties.parent_window
+    if w is not None and w.ties:
+        held = [t for t in w.ties if t.holds_on(ties.as_of)]
+        if held:
+            out.append(Evidence(
+                "parent tie", f"{'; '.join(_tie_words(t, parent) for t in held)} ({as_of})",
+                "a dated tie to the parent in force: H1 N, H1b C, H2 C", _marks(hyps, {"H1b": C, "H2": C}), "autonomy",
+                sources=[t.citation for t in held],
+            ))  # fmt: skip
+    former = set(ties.former_parents) | ({pid} if pid else set())
+    for t in ties.rivals:
+        if t.other_id in former:
+            role = "its parent" if t.other_id == pid else "its former parent"
+            out.append(Evidence(
+                "rivalry with the parent", f"a rival of {role} {t.other} since {_when(t)} ({as_of}; {t.n_opposite} "
+                f"events name them on opposite sides)",
+                "a rivalry with the (former) parent: H1 C, H1b I, H2 I", _marks(hyps, {"H1": C, "H1b": I, "H2": I}),
+                "autonomy", sources=t.citations,
+            ))  # fmt: skip
+    allies = [t for t in ties.allies if t.other_id != pid]
+    for t in ties.allies:
+        if t.other_id == pid:
+            out.append(Evidence(
+                "alliance with the parent", f"allied with {t.other} since {_when(t)} ({as_of}; {t.n_same_side} events "
+                f"name them on one side)",
+                "an alliance with the parent in force: H1 I, H1b C, H2 N", _marks(hyps, {"H1": I, "H1b": C}),
+                "autonomy", sources=t.citations,
+            ))  # fmt: skip
+    if allies:
+        listed = sorted(allies, key=lambda t: (-t.n_same_side, -t.n_other, t.other))
+        shown = "; ".join(f"{t.other} since {_when(t)} ({t.n_same_side} joint events)" for t in listed[:5])
+        out.append(Evidence(
+            "alliances", f"{len(allies)} alliance{'s' if len(allies) != 1 else ''} in force {as_of}: {shown}"
+            + (f"; {len(allies) - 5} more" if len(allies) > 5 else ""),
+            "alliances in force: H1b C", _marks(hyps, {"H1b": C}), "autonomy",
+            sources=[c for t in listed for c in t.citations],
+        ))  # fmt: skip
+    beside = ties.parent
+    if beside is not None and beside.n_same_side:
+        out.append(Evidence(
+            "joint with the parent", f"{beside.n_same_side} events name it and {parent} on one side while the tie holds",
+            "events on one side with the parent: H1 I, H1b C, H2 C", _marks(hyps, {"H1": I, "H1b": C, "H2": C}),
+            "autonomy", sources=beside.citations,
+        ))  # fmt: skip
+    if beside is not None and beside.n_opposite:
+        out.append(Evidence(
+            "fighting the parent", f"{beside.n_opposite} events name it and {parent} on opposite sides while the tie holds",
+            "events on opposite sides: H1 C, H1b I, H2 I", _marks(hyps, {"H1": C, "H1b": I, "H2": I}),
+            "autonomy", sources=beside.citations,
+        ))  # fmt: skip
+    return out
 
 
 def _tactic_transfer(r: Results) -> Evidence | None:
@@ -209,7 +305,7 @@ def _tactic_transfer(r: Results) -> Evidence | None:
     group_first = pd.to_datetime(group_used["date_start"]).min() if len(group_used) else pd.NaT
     parent_first_used = pd.notna(parent_first) and (pd.isna(group_first) or parent_first < group_first)
     rose = shift.posterior is not None and shift.posterior.probability >= 0.8
-    marks = {"H1": N, "H2": C} if rose and parent_first_used else {"H1": N, "H2": N}
+    marks = {"H1": N, "H1b": C, "H2": C} if rose and parent_first_used else {"H1": N, "H1b": N, "H2": N}
     tactic = shift.tactic.replace("_", " ")
     first = f"{parent_first:%Y-%m-%d}" if pd.notna(parent_first) else "never"
     return Evidence(
@@ -217,7 +313,7 @@ def _tactic_transfer(r: Results) -> Evidence | None:
         f"{tactic} share {shift.share_before:.0%} before and {shift.share_after:.0%} after "
         f"{pd.Timestamp(shift.pivot['date']):%Y-%m} (posterior probability that it rose "
         f"{shift.posterior.probability if shift.posterior is not None else float('nan'):.2f}); the parent's first {tactic} in the data: {first}",
-        "rose (posterior ≥ 80%) after the pivot and the parent used it first: H2 C",
+        "rose (posterior ≥ 80%) after the pivot and the parent used it first: H1b C, H2 C",
         marks,
         "activity",
     )

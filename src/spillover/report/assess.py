@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from spillover._lazy import lazy_module
 from spillover.palette import source_name
-from spillover.report import charts, sections
+from spillover.report import sections
 from spillover.report import sections_appraisal as appraisal
 from spillover.report.ach import Matrix, matrices
 from spillover.report.analyses import Parameters, Results, run_analyses, view_sentence
@@ -48,6 +49,8 @@ from spillover.report.judgments import (
 from spillover.report.key_judgments import bottom_line, key_judgments
 from spillover.report.render import render_html, table, write_pdf
 from spillover.store import Store
+
+charts = lazy_module("spillover.report.charts")  # altair and vl-convert load when a figure is drawn
 
 if TYPE_CHECKING:
     from spillover.claims import CheckResult
@@ -99,10 +102,29 @@ class Assessment:
     def judgment(self, key: str) -> KeyJudgment:
         return next(j for j in self.key_judgments if j.key == key)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The assessment as its JSON companion holds it (plain JSON types): ``assess --format json``."""
+        return json.loads(json.dumps(document(self), default=_json_default, ensure_ascii=False))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The key judgments, one row each (topic, likelihood, confidence, sentence): ``assess --format csv``."""
+        rows = [
+            {
+                "key": j.key, "topic": j.topic, "status": j.status,
+                "likelihood": j.likelihood.term if j.likelihood else None,
+                "band": j.likelihood.band if j.likelihood else None,
+                "probability": j.likelihood.probability if j.likelihood else None,
+                "confidence": j.confidence, "sentence": j.sentence, "section": j.section,
+            }
+            for j in self.key_judgments
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=JUDGMENT_COLUMNS)
+
 
 @contextlib.contextmanager
 def progress_steps(show: bool | None, total: int) -> Iterator[Callable[[str], None]]:
-    """A ``step(message)`` callable that advances a rich progress bar (shown on a terminal by default)."""
+    """A ``step(message)`` callable showing the assessment's progress on stderr: a rich progress bar on a
+    terminal, one plain line per step when stderr is a pipe or a file (``show`` None: on a terminal only)."""
     if show is None:
         show = sys.stderr.isatty()
     if not show:
@@ -111,9 +133,16 @@ def progress_steps(show: bool | None, total: int) -> Iterator[Callable[[str], No
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        started = time.perf_counter()
+        yield lambda message: console.print(
+            f"[{time.perf_counter() - started:4.0f} s] {message}", markup=False
+        )
+        return
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=False,
+        console=console, transient=False,
     ) as bar:  # fmt: skip
         task = bar.add_task("assessing", total=total)
         first = [True]
@@ -166,13 +195,8 @@ def assess(
     try:
         with progress_steps(show_progress, total=10 + len(formats)) as step:
             started = time.perf_counter()
-            results = run_analyses(
-                db, group, parent=parent, since=since, until=until, params=params, step=step
-            )
+            results, ach, judgments, kept_as = analysed(db, group, parent, since, until, params, step)
             timings.update(results.timings)
-            step("weighing competing hypotheses and writing key judgments")
-            ach = matrices(results)
-            judgments = key_judgments(results, *ach)
             claims = []
             if claims_file is not None:
                 step("checking the claims of the written assessment")
@@ -183,7 +207,11 @@ def assess(
             clock = time.perf_counter()
             run = {"since": since, "until": until, "parent": parent}
             stem = report_stem(results.selection.group_id, run, results.params, Parameters())
-            context = build_context(results, judgments, ach, db, since, until, claims)
+            token = sections.FIGURES_KEY.set(kept_as)
+            try:
+                context = build_context(results, judgments, ach, db, since, until, claims)
+            finally:
+                sections.FIGURES_KEY.reset(token)
             context["evidence_csv"] = f"{stem}-evidence.csv"
             timings["figures"] = time.perf_counter() - clock
             html_path = pdf_path = None
@@ -212,6 +240,46 @@ def assess(
         if opened:
             db.close()
     return assessment
+
+
+def analysed(
+    db: Store,
+    group: str,
+    parent: str | None,
+    since: str | None,
+    until: str | None,
+    params: Parameters | None,
+    step: Callable[[str], None],
+) -> tuple[Results, list[Matrix], list[KeyJudgment], tuple | None]:
+    """Every analysis, the competing hypotheses and the key judgments of an assessment, and the key they
+    are kept under (None when they are not: a registry not loaded from files).
+
+    Kept between runs (:mod:`spillover.memo`), keyed by the store's content, the arguments, the registry's
+    and the data folder's files and the package's source: an assessment asked again of an unchanged store
+    is read back, not recomputed (its timings then say so)."""
+    from spillover.actors import default_registry
+    from spillover.actors.registry import registry_inputs
+    from spillover.config import local_data_dir
+    from spillover.memo import folder_fingerprint, kept, reattach, store_content
+
+    def compute() -> tuple[Results, list[Matrix], list[KeyJudgment]]:
+        results = run_analyses(db, group, parent=parent, since=since, until=until, params=params, step=step)
+        step("weighing competing hypotheses and writing key judgments")
+        ach = matrices(results)
+        return results, ach, key_judgments(results, *ach)
+
+    built_from = registry_inputs(default_registry())
+    if built_from is None:
+        return (*compute(), None)
+    started = time.perf_counter()
+    key = (store_content(db), group, parent, since, until, repr(params or Parameters()), built_from,
+           folder_fingerprint(local_data_dir()))  # fmt: skip
+    computed: list[bool] = []
+    results, ach, judgments = kept("assessment", key, lambda: computed.append(True) or compute())
+    if not computed:
+        reattach((results, ach, judgments), db)
+        results.timings = {"analyses (read back from an earlier run)": time.perf_counter() - started}
+    return results, ach, judgments, key
 
 
 def build_context(
@@ -554,9 +622,32 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+#: The columns of :meth:`Assessment.to_frame`.
+JUDGMENT_COLUMNS = [
+    "key",
+    "topic",
+    "status",
+    "likelihood",
+    "band",
+    "probability",
+    "confidence",
+    "sentence",
+    "section",
+]
+
+
 def write_json(a: Assessment, path: Path) -> Path:
     """The machine-readable companion of the report."""
-    doc = {
+    path.write_text(
+        json.dumps(document(a), indent=1, default=_json_default, ensure_ascii=False), encoding="utf-8"
+    )
+    return path
+
+
+def document(a: Assessment) -> dict[str, Any]:
+    """The machine-readable assessment: files, run, key judgments, competing hypotheses, parameters,
+    selection, measures, claims and timings."""
+    return {
         "group_id": a.group_id,
         "name": a.name,
         "generated": datetime.now(UTC).isoformat(),
@@ -581,5 +672,3 @@ def write_json(a: Assessment, path: Path) -> Path:
         "claims": [c.as_dict() for c in a.claims],
         "timings": a.timings,
     }
-    path.write_text(json.dumps(doc, indent=1, default=_json_default, ensure_ascii=False), encoding="utf-8")
-    return path

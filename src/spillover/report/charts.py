@@ -12,14 +12,16 @@ import re
 import tempfile
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
-import vl_convert
 
+from spillover._lazy import lazy_module
 from spillover.analysis.tactics import TacticChanges, TacticProfile, tactic_chart
 from spillover.countries import iso3_to_name
-from spillover.formatting import relation_words
 from spillover.palette import SOURCE_COLOURS, source_name, source_scale  # noqa: F401 - SOURCE_COLOURS re-exported
+
+# imported when a figure is drawn: an assessment whose figures were kept draws none
+alt = lazy_module("altair")
+vl_convert = lazy_module("vl_convert")
 
 _ID = re.compile(r'\bid="([^"]+)"')
 _XML_HEAD = re.compile(r"^\s*<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
@@ -41,10 +43,23 @@ def to_svg(chart: alt.TopLevelMixin, name: str) -> str:
     """An Altair chart as inline SVG text (data inlined, no row limit)."""
     with alt.data_transformers.enable("default", max_rows=None):
         spec = chart.to_dict()
-    # room on the right: the PDF's fallback font can be wider than the one the layout was measured with,
-    # and a legend title on the right edge would be cut
-    spec.setdefault("padding", {"left": 5, "top": 5, "bottom": 5, "right": 30})
-    return namespaced(solid_gradients(vl_convert.vegalite_to_svg(spec)), name)
+    # room on both sides: the PDF's fallback font can be wider than the one the layout was measured with,
+    # and a legend title on the right edge, or a long axis label on the left, would be cut
+    spec.setdefault("padding", {"left": 30, "top": 5, "bottom": 5, "right": 30})
+    return _rendered(spec, name)
+
+
+def _rendered(spec: dict, name: str) -> str:
+    """The SVG of a Vega-Lite spec, drawn once per spec and kept between runs (:mod:`spillover.memo`)."""
+    import hashlib
+    import json
+
+    from spillover.memo import kept
+
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    return kept(
+        "svg", (digest, name), lambda: namespaced(solid_gradients(vl_convert.vegalite_to_svg(spec)), name)
+    )
 
 
 _GRADIENT = re.compile(r'<linearGradient id="([^"]+)"([^>]*)>(.*?)</linearGradient>', re.DOTALL)
@@ -122,6 +137,17 @@ def year_axis(years: list[int], title: str = "Year") -> alt.X:
     return alt.X("year:O", title=title, scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=-90))
 
 
+#: Width of a character of a 9-pixel rule label, in pixels (measured ~3.6 on the printed page; kept generous).
+RULE_LABEL_PX_PER_CHAR = 4.6
+#: The organisational changes an activity chart marks, in the fewest words (the caption says what they are).
+RULE_WORDS = {
+    "renamed_to": "renamed",
+    "merged_into": "merger",
+    "pledged_allegiance_to": "pledge",
+    "split_from": "split",
+}
+
+
 def span_years(events: pd.DataFrame) -> list[int]:
     """Every year from the first to the last event (no year skipped)."""
     years = events["year"].dropna().astype(int)
@@ -139,6 +165,7 @@ def activity_chart(
     zero; the organisational changes of the lineage are rules."""
     from spillover.report.coverage import source_label
 
+    label_room = 0
     counts = (
         events.assign(source=source_label(events))
         .groupby(["year", "source"])
@@ -155,7 +182,7 @@ def activity_chart(
         layers.append(
             alt.Chart(_values(pd.DataFrame({"year": gaps, "what": "no data"})))
             .mark_bar(color=NO_DATA_COLOUR)
-            .encode(x=x, y=alt.value(0), y2=alt.value(220), tooltip=["year:O", "what:N"])
+            .encode(x=x, y=alt.value(0), y2=alt.value(200), tooltip=["year:O", "what:N"])
         )
     layers.append(
         alt.Chart(_values(counts))
@@ -169,12 +196,9 @@ def activity_chart(
     )
     if org_events is not None and len(org_events):
         orgs = org_events.assign(year=pd.to_datetime(org_events["date"]).dt.year)
-        orgs = orgs[
-            orgs["year"].isin(years)
-            & orgs["kind"].isin(["renamed_to", "merged_into", "pledged_allegiance_to", "split_from"])
-        ]
+        orgs = orgs[orgs["year"].isin(years) & orgs["kind"].isin(list(RULE_WORDS))]
         orgs = orgs.drop_duplicates("year").assign(
-            label=lambda d: d["kind"].map(relation_words) + " " + d["year"].astype(str)
+            label=lambda d: d["kind"].map(RULE_WORDS) + " " + d["year"].astype(str)
         )
         if len(orgs):
             data = _values(orgs[["year", "label"]])
@@ -184,7 +208,10 @@ def activity_chart(
                 .mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=9, color="#444444")
                 .encode(x=x, y=alt.value(4), text="label:N")
             )
-    chart = alt.layer(*layers).properties(width=600, height=220, title=title or "Events per year by source")
+            # the labels stand above the plot: the title moves up by their length, so they never cross it
+            label_room = int(orgs["label"].str.len().max() * RULE_LABEL_PX_PER_CHAR) + 8
+    heading = alt.TitleParams(title or "Events per year by source", offset=label_room)
+    chart = alt.layer(*layers).properties(width=600, height=200, title=heading)
     return to_svg(chart, "activity")
 
 
@@ -235,6 +262,12 @@ def coverage_svg(table: pd.DataFrame, title: str) -> str:
     return to_svg(chart, "coverage")
 
 
+#: Width of a printed figure's whole drawing, labels included, in pixels (what the page's text width holds).
+FIGURE_PX = 620
+#: Room for the branch names of the peers chart (longer names end in "…" inside it).
+PEER_LABEL_PX = 230
+
+
 def peers_chart(peers: pd.DataFrame, group: str) -> str:
     """Composite autonomy of the group and the parent's other branches (components with data everywhere)."""
     frame = peers.reset_index(names="branch")[["branch", "composite"]].dropna()
@@ -248,24 +281,30 @@ def peers_chart(peers: pd.DataFrame, group: str) -> str:
                 title="Composite autonomy score (own components)",
                 scale=alt.Scale(domain=[0, 1]),
             ),
-            y=alt.Y("branch:N", sort="-x", title=None),
+            y=alt.Y("branch:N", sort="-x", title=None, axis=alt.Axis(labelLimit=PEER_LABEL_PX)),
             color=alt.Color(
                 "is_group:N", scale=alt.Scale(domain=[True, False], range=["#d95f02", "#9e9e9e"]), legend=None
             ),
             tooltip=["branch:N", alt.Tooltip("composite:Q", format=".2f")],
         )
-        .properties(width=520, title="Autonomy of the parent's branches")
+        .properties(width=FIGURE_PX - PEER_LABEL_PX, title="Autonomy of the parent's branches")
     )
     return to_svg(chart, "peers")
+
+
+def map_title(expansion) -> str:  # noqa: ANN001 - ExpansionResult
+    """The printed map's title: short enough for one line over a 600-pixel map (the entry rule, which
+    made the default title run past the page's edge, is in the caption)."""
+    return f"Expansion of {expansion.group or 'the group'}"
 
 
 def expansion_map_svg(expansion, basemap: Path) -> str:  # noqa: ANN001 - ExpansionResult
     """The expansion module's map (countries by year of entry, events by year) as SVG."""
     from spillover.analysis.expansion import expansion_map
 
-    chart = expansion_map(expansion, basemap=basemap, width=600, height=440).configure_legend(
-        titleLimit=0, labelLimit=0
-    )
+    chart = expansion_map(
+        expansion, basemap=basemap, width=600, height=440, title=map_title(expansion)
+    ).configure_legend(titleLimit=0, labelLimit=0)
     return to_svg(chart, "map")
 
 
@@ -278,11 +317,18 @@ def event_study_svg(study) -> str:  # noqa: ANN001 - EventStudyResult
 def lineage_svg(group_id: str) -> str:
     """The registry's lineage diagram of the group (a layered networkx layout drawn by matplotlib, labels
     as text), as inline SVG."""
+    from spillover.actors import default_registry
     from spillover.actors.graph import render_lineage_diagram
+    from spillover.actors.registry import registry_inputs
+    from spillover.memo import kept
 
-    with tempfile.TemporaryDirectory() as tmp:
-        svg = render_lineage_diagram(group_id, Path(tmp) / "lineage").read_text(encoding="utf-8")
-    return namespaced(svg, "lineage")
+    def draw() -> str:
+        with tempfile.TemporaryDirectory() as tmp:
+            svg = render_lineage_diagram(group_id, Path(tmp) / "lineage").read_text(encoding="utf-8")
+        return namespaced(svg, "lineage")
+
+    built_from = registry_inputs(default_registry())
+    return draw() if built_from is None else kept("lineage-svg", (group_id, built_from), draw)
 
 
 def find_basemap() -> Path | None:

@@ -52,7 +52,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import special, stats
+
+from spillover._lazy import lazy_module
+
+special = lazy_module("scipy.special")  # scipy is imported when a likelihood is computed
+stats = lazy_module("scipy.stats")
 
 #: ICD 203 estimative terms with their probability ranges, from least to most likely.
 ESTIMATIVE_BANDS: tuple[tuple[str, float, float], ...] = (

@@ -130,6 +130,9 @@ def _geography_evidence(r: Results, geo) -> list[str]:  # noqa: ANN001 - autonom
     judgment that the group fights apart), then those outside."""
     level = geo.details.get("level", "country_iso3")
     ev = r.events
+    window = r.autonomy_result.window if r.autonomy_result is not None else None
+    if window is not None:  # the share is computed over the period the parent tie holds
+        ev = ev[window.holds(ev["date_start"])]
     if level not in ev:
         return list(geo.evidence)
     placed = ev[ev[level].notna()]
@@ -145,6 +148,11 @@ def _component_clause(c) -> str:
     if c.name == "leadership":
         return f"{c.details['organic']} of {c.n} recorded leaders rose from within"
     return f"{c.name} {c.value:.2f}"
+
+
+def _a(noun: str) -> str:
+    """The noun phrase with its indefinite article."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def _headline(matrix: Matrix, fallback: str) -> str:
@@ -566,8 +574,10 @@ def bottom_line(
         parts.append(age)
     made = [j for j in judgments if j.is_judgment]
     if autonomy.winner:
-        parts.append(f"On the evidence it behaves as an {autonomy.hypotheses[autonomy.winner]} rather than a "
-                     f"{next(v for k, v in autonomy.hypotheses.items() if k != autonomy.winner)}.")  # fmt: skip
+        others = " or ".join(v for k, v in autonomy.hypotheses.items() if k != autonomy.winner)
+        parts.append(
+            f"On the evidence it behaves as {_a(autonomy.hypotheses[autonomy.winner])} rather than {_a(others)}."
+        )
     if expansion.winner:
         parts.append(
             f"Of the explanations of its expansion, {expansion.hypotheses[expansion.winner]} fits the data best."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spillover.formatting import date_at
+from spillover.formatting import date_at, dates_at  # noqa: F401 - dates_at re-exported
 
 
 def group_name(gid: str) -> str:

@@ -7,11 +7,13 @@ sentences of the analysis modules are reused as they are, so the report says wha
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from spillover._lazy import lazy_module
 from spillover.analysis.financing import describe_financing
 from spillover.analysis.opportunism import describe_opportunism
 from spillover.analysis.tactics import describe_tactics
@@ -19,13 +21,14 @@ from spillover.analysis.targets import describe_targets
 from spillover.countries import iso3_to_name
 from spillover.formatting import date_at, number, relation_words
 from spillover.palette import source_name
-from spillover.report import charts
 from spillover.report.analyses import Results
 from spillover.report.coverage import sources_behind
 from spillover.report.judgments import ESTIMATIVE_BANDS, KeyJudgment, percent
 from spillover.report.key_judgments import fmt_p, tactic_label
-from spillover.report.naming import group_name, relation_date
+from spillover.report.naming import dates_at, group_name, relation_date
 from spillover.report.render import table
+
+charts = lazy_module("spillover.report.charts")  # altair and vl-convert load when a figure is drawn
 
 #: Events listed per evidence table (the JSON file keeps all).
 EVIDENCE_LIMIT = 40
@@ -51,9 +54,19 @@ def step_words(step) -> str:  # noqa: ANN001 - actors.lineage.Step
     return f"{group_name(step.source)} {relation_words(step.type)} {group_name(step.target)}{when}"
 
 
+#: set while an assessment whose analyses are kept (:func:`spillover.report.assess.analysed`) draws its
+#: figures: each figure is kept under the same key (it depends on nothing else) and drawn once
+FIGURES_KEY: ContextVar[tuple | None] = ContextVar("FIGURES_KEY", default=None)
+
+
 def _figure(make: Callable[[], str], failures: list[str], what: str) -> str:
     """A figure, or an empty string and a note of why it could not be drawn (the report goes on)."""
     try:
+        key = FIGURES_KEY.get()
+        if key is not None:
+            from spillover.memo import kept
+
+            return kept("figure", (*key, what), make)
         return make()
     except Exception as exc:  # noqa: BLE001 - a failed figure must not sink the report
         failures.append(f"{what}: {type(exc).__name__}: {exc}")
@@ -89,7 +102,7 @@ def matrix_view(m) -> dict[str, Any]:  # noqa: ANN001 - ach.Matrix
     inc, con = m.inconsistencies(), m.consistencies()
     return {
         "title": m.title, "hypotheses": list(m.hypotheses.items()), "verdict": m.verdict(), "note": m.note,
-        "rows": [{"key": e.key, "finding": e.finding, "rule": e.rule, "marks": [e.marks.get(h, "N") for h in hyps]} for e in m.evidence],
+        "rows": [{"key": e.key, "finding": e.finding, "rule": e.rule, "marks": [e.marks.get(h, "N") for h in hyps], "sources": e.sources} for e in m.evidence],
         "inconsistencies": [inc[h] for h in hyps], "consistencies": [con[h] for h in hyps],
     }  # fmt: skip
 
@@ -137,16 +150,7 @@ def origins(r: Results, failures: list[str]) -> dict[str, Any]:
         ),  # fmt: skip
         "relations": table(
             r.org_events.assign(
-                date=[
-                    relation_date(g, k, o, d)
-                    for g, k, o, d in zip(
-                        r.org_events["group_id"],
-                        r.org_events["kind"],
-                        r.org_events["other_group_id"],
-                        r.org_events["date"],
-                        strict=True,
-                    )
-                ],
+                date=dates_at(r.org_events, "date"),
                 group_id=r.org_events["group_id"].map(group_name),
                 kind=r.org_events["kind"].map(relation_words),
                 other_group_id=r.org_events["other_group_id"].map(group_name),
@@ -164,7 +168,13 @@ def origins(r: Results, failures: list[str]) -> dict[str, Any]:
         ),  # fmt: skip
         "ties": _ties(sel.group_id),
         "leaders": table(
-            r.leaders.assign(group_id=r.leaders["group_id"].map(group_name)) if len(r.leaders) else r.leaders,
+            r.leaders.assign(
+                group_id=r.leaders["group_id"].map(group_name),
+                start=dates_at(r.leaders, "start"),
+                end=dates_at(r.leaders, "end"),
+            )
+            if len(r.leaders)
+            else r.leaders,
             {"group_id": "Group", "name": "Leader", "start": "From", "end": "To", "kind": "Rose"},
             caption="Leaders in the registry (organic: rose from within; appointed: by the parent)",
         ),  # fmt: skip
@@ -351,7 +361,7 @@ def activity_caption(events: pd.DataFrame) -> str:
     """The caption of the activity chart, with the years each source covers for the group."""
     spans = source_spans(events)
     covered = ", ".join(f"{source_name(s)} {int(a)}–{int(b)}" for s, (a, b) in spans.iterrows())
-    text = "Events per year, by source; dashed rules mark organisational changes in the lineage."
+    text = "Events per year, by source; dashed rules mark organisational changes in the lineage (a renaming, a merger, a pledge of allegiance, a split)."
     if "sources" in events and (events["sources"].map(len) > 1).any():
         text += " An event several sources report is counted once, as 'several sources'."
     if len(spans) > 1:
@@ -403,7 +413,8 @@ def expansion(r: Results, failures: list[str], basemap) -> dict[str, Any]:  # no
     else:
         out["map_svg"] = _figure(lambda: charts.expansion_map_svg(ex, basemap), failures, "expansion map")
         out["map_caption"] = (
-            "Countries shaded by the year the group entered them (sustained presence); points are located events coloured by year."
+            "Countries shaded by the year the group entered them (sustained presence: "
+            f"{ex.rule.describe()}); points are located events coloured by year."
         )
     out["countries_svg"] = _figure(lambda: charts.countries_chart(r.events), failures, "countries chart")
     out["countries_caption"] = "Events per country and year."
@@ -472,7 +483,7 @@ def targets(r: Results) -> dict[str, Any]:
           "others_share": k2 / n2 if n2 else np.nan} for s, (k, n, k2, n2) in w.strata.items()]
     )  # fmt: skip
     return {
-        "summary": _describe(lambda: describe_targets(r.targets)),
+        "summary": _describe(lambda: describe_targets(r.targets, event_ids=False)),
         "western_text": comparison_text(
             "Western interests (nationality, opponent or description rules; see the methods annex)", w
         ),

@@ -10,11 +10,11 @@ from typing import Any
 
 import pandas as pd
 
+from spillover._lazy import lazy_module
 from spillover.analysis.autonomy import describe_autonomy
 from spillover.analysis.fragmentation import describe_fragmentation
 from spillover.countries import iso3_to_name
 from spillover.palette import source_name
-from spillover.report import charts
 from spillover.report.analyses import Results
 from spillover.report.comparisons import data_end
 from spillover.report.coverage import sources_behind
@@ -22,6 +22,8 @@ from spillover.report.judgments import KeyJudgment
 from spillover.report.key_judgments import main_intervention
 from spillover.report.render import table
 from spillover.report.sections import EVIDENCE_LIMIT, _describe, _figure
+
+charts = lazy_module("spillover.report.charts")  # altair and vl-convert load when a figure is drawn
 
 
 def autonomy(r: Results, failures: list[str]) -> dict[str, Any]:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from spillover.actors import Resolver, default_resolver, family, tag_as_of
 from spillover.actors.lineage import Family
+from spillover.memo import kept
 from spillover.selection.defaults import (
     CERTAINTIES,
     DEFAULT_CERTAINTY,
@@ -88,6 +89,22 @@ class GroupSelection:
     #: where the events came from (a :class:`~spillover.store.Store`, or a query-layer engine): lets an
     #: analysis select a related group (the parent, its branches) the same way (:meth:`reselect`)
     source: Any = field(default=None, repr=False, compare=False)
+    #: what the selection was made from and with, as a key, and the events it was made with (set when it
+    #: was made with the default registry from a store; see :attr:`memo_key`)
+    memo: tuple[str, int, int] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def memo_key(self) -> str | None:
+        """The key results computed on the selection are kept under between runs (:mod:`spillover.memo`);
+        None when it was not made by :func:`select` from a store, or when its events were replaced since."""
+        if self.memo is None:
+            return None
+        key, events_id, n_events = self.memo
+        return key if id(self.events) == events_id and len(self.events) == n_events else None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its source (a store's connection is not kept on disk; the reader sets it)."""
+        return {**self.__dict__, "source": None, "memo": None}
 
     def reselect(self, group: str, *, include: Iterable[str] = ()) -> GroupSelection:
         """Another group (e.g. the parent) selected from the same source with the same view, period and
@@ -206,21 +223,31 @@ def store_names(store: Store) -> pd.DataFrame:
     """Every distinct (source, actor name) in the store with its number of events."""
     return store.query(
         "SELECT e.source, a.name, count(DISTINCT a.event_id) AS events "
-        "FROM event_actors a JOIN events e USING (event_id) GROUP BY ALL"
+        "FROM event_actors a JOIN events e USING (event_id) GROUP BY ALL ORDER BY e.source, a.name"
     )
 
 
 def resolved_store_names(store: Store, resolver: Resolver) -> pd.DataFrame:
     """:func:`store_names` with each name resolved, computed once per store content and resolver (every
     selection of an assessment — the group, its parent, the parent's branches — reuses it)."""
-    # the names visible now: an as-of-pull reading (spillover.versions.as_of_pull) shows fewer than the store
-    visible = store.query("SELECT count(*) AS n FROM event_actors")["n"].iloc[0]
-    key = (str(Path(store.path).resolve()), f"{store.fingerprint()}:{visible}", id(resolver))
+    # what the store shows now (an as-of-pull reading, spillover.versions.as_of_pull, shows fewer names)
+    from spillover.memo import store_content
+
+    content = store_content(store)
+    key = (str(Path(store.path).resolve()), content, id(resolver))
     if key not in _RESOLVED_NAMES:
         if len(_RESOLVED_NAMES) > 8:
             _RESOLVED_NAMES.clear()
-        _RESOLVED_NAMES[key] = resolver.resolve_names(
-            store_names(store), name_col="name", source_col="source"
+
+        def compute() -> pd.DataFrame:
+            return resolver.resolve_names(store_names(store), name_col="name", source_col="source")
+
+        from spillover.actors.registry import registry_inputs
+
+        built_from = registry_inputs(resolver.registry) if type(resolver) is Resolver else None
+        # with the default registry, kept on disk between runs too (keyed by the store's content)
+        _RESOLVED_NAMES[key] = (
+            compute() if built_from is None else kept("store-names", (content, built_from), compute)
         )
     return _RESOLVED_NAMES[key]
 
@@ -272,6 +299,34 @@ def select(
             )
         return select_on(source, group, include=include, certainty=certainty, since=since, until=until)
     resolver = resolver or default_resolver()
+    from spillover.actors.registry import registry_inputs
+    from spillover.memo import store_content
+
+    built_from = registry_inputs(resolver.registry) if type(resolver) is Resolver else None
+    if built_from is None or links is not None:
+        return _select_store(source, group, include, view, since, until, certainty, resolver, links)
+    # with the default registry, kept between runs (spillover.memo): an assessment selects the group, its
+    # parent and the parent's branches, each once per store content
+    key = (group, include, view, _iso(since), _iso(until), certainty, store_content(source), built_from)
+    kept_sel = kept(
+        "selection", key,
+        lambda: _select_store(source, group, include, view, since, until, certainty, resolver, None),
+    )  # fmt: skip
+    kept_sel.source, kept_sel.memo = source, (repr(key), id(kept_sel.events), len(kept_sel.events))
+    return kept_sel
+
+
+def _select_store(
+    source: Store,
+    group: str,
+    include: tuple[str, ...],
+    view: str,
+    since: str | None,
+    until: str | None,
+    certainty: tuple[str, ...],
+    resolver: Resolver,
+    links: pd.DataFrame | None,
+) -> GroupSelection:
     check_view(source, view)
     gid = resolve_group(group, resolver)
     fam = family(gid, include=include, registry=resolver.registry)

@@ -2,7 +2,7 @@
 
 Each fact is put to the analysis that answers it — entries to :func:`~spillover.analysis.expansion.
 measure_expansion` (through :func:`spillover.measures.expansion`), first uses of a tactic to :func:`~spillover.analysis.tactics.first_use`, the class of an
-entry to :func:`~spillover.analysis.opportunism.assess_opportunism`, lineage to the actor registry — on the
+entry to :func:`spillover.measures.entry_classes`, lineage to the actor registry — on the
 group's events as every analysis selects them (:func:`group_selection`, the one place that selects).
 
 A fact is *not checkable* when the data cannot show it, never counted as agreement or disagreement: no loaded
@@ -156,9 +156,6 @@ class _Context:
     def events(self, gid: str) -> pd.DataFrame:
         return self.selection(gid).events
 
-    def family(self, gid: str) -> tuple[str, ...]:
-        return tuple(sorted(self.selection(gid).family.ids))
-
     def expansion(self, gid: str) -> ExpansionResult | None:
         """The entries as :func:`spillover.measures.expansion` measures them (the same rule and parameters as
         every surface)."""
@@ -305,34 +302,22 @@ def _check_never_entered(ctx: _Context, group: CaseGroup, fact: Fact, result: Fa
 
 def _classes(ctx: _Context, gid: str) -> pd.DataFrame | str:
     """The opportunism analysis' class of each of the group's entries, or why there is none."""
-    if gid in ctx.classes:
-        return ctx.classes[gid]
-    from spillover.analysis.opportunism import assess_opportunism
-    from spillover.instability import load_onsets
+    if gid not in ctx.classes:
+        ctx.classes[gid] = _entry_classes(ctx, gid)
+    return ctx.classes[gid]
 
+
+def _entry_classes(ctx: _Context, gid: str) -> pd.DataFrame | str:
     exp = ctx.expansion(gid)
     if exp is None or exp.expansions.empty:
-        ctx.classes[gid] = "the group has no entry to class"
-        return ctx.classes[gid]
+        return "the group has no entry to class"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        onsets = load_onsets()
+        onsets = measures.onsets()
     if onsets.empty:
-        ctx.classes[gid] = "no instability onsets could be loaded (set $SPILLOVER_DATA_DIR)"
-        return ctx.classes[gid]
-    test = assess_opportunism(
-        exp,
-        onsets,
-        group_ids=ctx.family(gid),
-        windows=(ctx.params.primary_window,),
-        primary_window=ctx.params.primary_window,
-        nulls=("permute",),
-        n_draws=100,
-        include_origin=True,
-        by_kind=False,
-    )
-    ctx.classes[gid] = test.entries
-    return test.entries
+        return "no instability onsets could be loaded (set $SPILLOVER_DATA_DIR)"
+    classes = measures.entry_classes(ctx.selection(gid), ctx.params, measured=exp)
+    return classes.message if isinstance(classes, measures.Unmeasured) else classes
 
 
 def _check_retaliation(ctx: _Context, group: CaseGroup, fact: Fact, result: FactResult) -> None:

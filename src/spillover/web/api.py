@@ -89,6 +89,24 @@ def view(ex: ExplorerDep, view: ViewQuery = DEFAULT_VIEW) -> str:
 
 View = Annotated[str, Depends(view)]
 
+SinceQuery = Annotated[
+    dt.date | None, Query(description="first day (YYYY-MM-DD): events ending on or after it")
+]
+UntilQuery = Annotated[
+    dt.date | None, Query(description="last day (YYYY-MM-DD): events starting on or before it")
+]
+
+
+def period(since: SinceQuery = None, until: UntilQuery = None) -> dict[str, str | None]:
+    """The period asked for, as the ``since``/``until`` keywords of the Explorer (422 when inverted): every
+    count and section of the group is then measured on the events of those dates only."""
+    if since and until and since > until:
+        raise HTTPException(422, f"since ({since}) is after until ({until})")
+    return {"since": since.isoformat() if since else None, "until": until.isoformat() if until else None}
+
+
+Period = Annotated[dict[str, str | None], Depends(period)]
+
 
 def section_out(gid: str, section: Section) -> SectionOut:
     return SectionOut(group_id=gid, status=section.status, message=section.message, data=section.data)
@@ -107,8 +125,8 @@ def search_groups(
 
 
 @router.get("/groups/{group}", response_model=GroupOut, summary="A group: registry facts and event counts")
-def get_group(gid: GroupId, ex: ExplorerDep, view: View) -> dict[str, Any]:
-    return ex.summary(gid, view)
+def get_group(gid: GroupId, ex: ExplorerDep, view: View, dates: Period) -> dict[str, Any]:
+    return ex.summary(gid, view, **dates)
 
 
 @router.get(
@@ -118,18 +136,13 @@ def get_events(
     gid: GroupId,
     ex: ExplorerDep,
     view: View,
-    since: Annotated[dt.date | None, Query(description="first day (YYYY-MM-DD)")] = None,
-    until: Annotated[dt.date | None, Query(description="last day (YYYY-MM-DD)")] = None,
+    dates: Period,
     country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$", description="ISO3 code")] = None,
     source: Annotated[SOURCES | None, Query()] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> dict[str, Any]:
-    if since and until and since > until:
-        raise HTTPException(422, f"since ({since}) is after until ({until})")
-    return ex.events(
-        gid, since=since, until=until, country=country, source=source, offset=offset, limit=limit, view=view
-    )
+    return ex.events(gid, **dates, country=country, source=source, offset=offset, limit=limit, view=view)
 
 
 @router.get(
@@ -162,22 +175,22 @@ def get_lineage_svg(gid: GroupId, ex: ExplorerDep, request: Request) -> Response
     response_model=SectionOut,
     summary="Countries entered, when, and yearly spread",
 )
-def get_expansion(gid: GroupId, ex: ExplorerDep, view: View) -> SectionOut:
-    return section_out(gid, ex.expansion(gid, view))
+def get_expansion(gid: GroupId, ex: ExplorerDep, view: View, dates: Period) -> SectionOut:
+    return section_out(gid, ex.expansion(gid, view, **dates))
 
 
 @router.get(
     "/groups/{group}/onsets", response_model=SectionOut, summary="Instability onsets in the group's countries"
 )
-def get_onsets(gid: GroupId, ex: ExplorerDep, view: View) -> SectionOut:
-    return section_out(gid, ex.group_onsets(gid, view))
+def get_onsets(gid: GroupId, ex: ExplorerDep, view: View, dates: Period) -> SectionOut:
+    return section_out(gid, ex.group_onsets(gid, view, **dates))
 
 
 @router.get(
     "/groups/{group}/opportunism", response_model=SectionOut, summary="Did entries follow instability?"
 )
-def get_opportunism(gid: GroupId, ex: ExplorerDep, view: View) -> SectionOut:
-    return section_out(gid, ex.opportunism(gid, view))
+def get_opportunism(gid: GroupId, ex: ExplorerDep, view: View, dates: Period) -> SectionOut:
+    return section_out(gid, ex.opportunism(gid, view, **dates))
 
 
 @router.get(
@@ -187,42 +200,52 @@ def get_autonomy(
     gid: GroupId,
     ex: ExplorerDep,
     view: View,
+    dates: Period,
     parent: Annotated[
         str | None, Query(min_length=1, max_length=200, description="parent id or name")
     ] = None,
 ) -> SectionOut:
     parent_id = ex.group_id(parent) if parent else None
-    return section_out(gid, ex.autonomy(gid, parent_id, view))
+    return section_out(gid, ex.autonomy(gid, parent_id, view, **dates))
 
 
 @router.get("/groups/{group}/theatres", response_model=SectionOut, summary="Distinct theatres per year")
-def get_theatres(gid: GroupId, ex: ExplorerDep, view: View) -> SectionOut:
-    return section_out(gid, ex.theatres(gid, view))
+def get_theatres(gid: GroupId, ex: ExplorerDep, view: View, dates: Period) -> SectionOut:
+    return section_out(gid, ex.theatres(gid, view, **dates))
 
 
 @router.get("/groups/{group}/charts/{chart}", summary="A Vega-Lite chart of the group page")
 def get_group_chart(
-    gid: GroupId, chart: Literal["timeline", "tactics", "map"], ex: ExplorerDep, view: View
+    gid: GroupId, chart: Literal["timeline", "tactics", "map"], ex: ExplorerDep, view: View, dates: Period
 ) -> dict[str, Any]:
-    return group_chart(ex, gid, chart, view)
+    return group_chart(ex, gid, chart, view, **dates)
 
 
-def group_chart(ex: Explorer, gid: str, chart: str, view: str = DEFAULT_VIEW) -> dict[str, Any]:
-    name = ex.summary(gid, view)["name"]
-    events = ex.selection(gid, view).events
-    onsets_section = ex.group_onsets(gid, view)
+def group_chart(
+    ex: Explorer, gid: str, chart: str, view: str = DEFAULT_VIEW, *, since: str | None = None,
+    until: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    dates = {"since": since, "until": until}
+    name = ex.summary(gid, view, **dates)["name"]
+    events = ex.selection(gid, view, **dates).events
+    onsets_section = ex.group_onsets(gid, view, **dates)
     onsets = onsets_section.data.get("onsets", []) if onsets_section.ok else []
     if chart == "timeline":
         return charts.timeline(events, onsets, f"Events per year: {name}")
     if chart == "tactics":
         return charts.tactics(events, f"Tactics per year: {name}")
-    expansion = ex.expansion(gid, view)
+    expansion = ex.expansion(gid, view, **dates)
     entries = expansion.data.get("entries", [])
     countries = [c["country_iso3"] for c in expansion.data.get("countries", [])] or list(
         {c for c in events["country_iso3"].dropna()}
     )
     return charts.expansion_map(
-        entries, ex.located_events(gid, view), onsets, countries, country_shapes(), f"Expansion: {name}"
+        entries,
+        ex.located_events(gid, view, **dates),
+        onsets,
+        countries,
+        country_shapes(),
+        f"Expansion: {name}",
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from spillover.palette import source_scale, tactic_scale
+from spillover.palette import source_name, source_scale, tactic_scale
 from spillover.results import records
 
 SCHEMA = (
@@ -62,7 +62,8 @@ def yearly_counts(events: pd.DataFrame, by: str) -> list[dict[str, Any]]:
 def timeline(events: pd.DataFrame, onsets: Sequence[Mapping[str, Any]], title: str) -> dict[str, Any]:
     """Events per year, stacked by source, with the instability onsets of the group's countries as rules."""
     counts = yearly_counts(events, "source")
-    domain, colours = source_scale(sorted({str(r["source"]) for r in counts}))
+    domain, colours = source_scale(sorted({str(r["source"]) for r in counts}), names=True)
+    counts = [{**r, "source": source_name(str(r["source"]))} for r in counts]  # names, not codes
     bars = {
         "data": {"values": counts},
         "mark": {"type": "bar", "tooltip": True},

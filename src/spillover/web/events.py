@@ -1,9 +1,13 @@
-"""The events table: a group's or a country's stored events, with filters (date range, country, source,
-tactic), sorting and pagination, and downloads of every matching row as CSV or JSON (streamed).
+"""The events table: a group's events or a country's stored events, with filters (date range, country,
+source, tactic), sorting and pagination, and downloads of every matching row as CSV or JSON (streamed).
 
-Pages and downloads read the store through one query (:mod:`spillover.query.events_table`), so the table,
-its count and its downloads always agree.  Countries are accepted by name in any common form
-(:func:`spillover.countries.resolve_country`); a name several countries share is answered with the choice.
+A group's table lists the events its analyses count: its selection (:func:`spillover.selection.select`
+through the Explorer, for the dates asked) in the view asked — by default the fused view, one row per
+real-world event with the sources and stored reports behind it, so that its count is the profile's; the
+``all`` view lists every stored report instead.  Pages and downloads read one query
+(:mod:`spillover.query.events_table`), so the table, its count and its downloads always agree.  Countries
+are accepted by name in any common form (:func:`spillover.countries.resolve_country`); a name several
+countries share is answered with the choice.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -22,10 +27,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from spillover.countries import AmbiguousCountry, CountryNotFound, countries, iso3_to_name, resolve_country
 from spillover.palette import source_name, tactic_label
-from spillover.query.events_table import COLUMNS, SORTABLE, EventFilter, events_page, facets, iter_events
+from spillover.query.events_table import (
+    SORTABLE,
+    EventFilter,
+    columns,
+    events_page,
+    facets,
+    iter_events,
+    register_view,
+)
 from spillover.schema import TACTICS
-from spillover.web.api import ExplorerDep, GroupParam
-from spillover.web.pages import render
+from spillover.selection import DEFAULT_VIEW, VIEW_ALL
+from spillover.web.api import ExplorerDep, GroupParam, View
+from spillover.web.pages import render, view_links
 from spillover.web.service import Explorer
 
 router = APIRouter(include_in_schema=False)
@@ -64,23 +78,47 @@ def country_codes(texts: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(codes))
 
 
-def cursor(ex: Explorer) -> duckdb.DuckDBPyConnection:
+def cursor(ex: Explorer, scope: Scope | None = None) -> duckdb.DuckDBPyConnection:
     """A connection of its own to the explorer's store, for a query that outlives the request's lock (a
-    streamed download); DuckDB cursors of one database can run in parallel threads."""
+    streamed download); DuckDB cursors of one database can run in parallel threads.  A scope's selected
+    events are registered on it for the query to read."""
     with ex._store_lock:  # noqa: SLF001 - the explorer's connection may not be shared while another thread uses it
-        return ex.store.con.cursor()
+        con = ex.store.con.cursor()
+    if scope is not None and scope.frame is not None:
+        register_view(con, scope.frame)
+    return con
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose events a table lists: a group's selection (its events in a view: ``frame``; or, in the
+    ``all`` view, its stored reports: ``event_ids``), dated by the selection; or a country's stored events."""
+
+    event_ids: list[str] | None = None
+    countries: tuple[str, ...] = ()
+    frame: pd.DataFrame | None = None
+    #: the selection already kept the dates asked for: the query must not filter them again
+    dated: bool = False
+
+
+def group_scope(ex: Explorer, gid: str, view: str, since: dt.date | None, until: dt.date | None) -> Scope:
+    """The group's events for the table: its selection for the dates, in ``view`` (``all``: stored reports)."""
+    sel = ex.selection(gid, view, since=since, until=until)
+    if view == VIEW_ALL:
+        return Scope(event_ids=list(sel.stored_event_ids), dated=True)
+    return Scope(frame=sel.events, dated=True)
 
 
 def _filter(
-    event_ids: list[str] | None, countries_: tuple[str, ...], since: dt.date | None, until: dt.date | None,
+    scope: Scope, countries_: tuple[str, ...], since: dt.date | None, until: dt.date | None,
     sources: list[str], tactics: list[str], sort: str, order: str,
 ) -> EventFilter:  # fmt: skip
     return EventFilter(
-        event_ids=tuple(event_ids) if event_ids is not None else None,
-        countries=countries_, since=since, until=until,
+        event_ids=tuple(scope.event_ids) if scope.event_ids is not None else None,
+        countries=countries_, since=None if scope.dated else since, until=None if scope.dated else until,
         sources=tuple(s for item in sources for s in item.split(",") if s),
         tactics=tuple(t for item in tactics for t in item.split(",") if t),
-        sort=sort, descending=order == "desc",
+        sort=sort, descending=order == "desc", fused=scope.frame is not None,
     )  # fmt: skip
 
 
@@ -93,7 +131,10 @@ def _cells(frame: pd.DataFrame) -> list[dict[str, Any]]:
             {
                 "event_id": rec["event_id"],
                 "date": _date(rec.get("date_start"), rec.get("date_precision")),
-                "source": source_name(rec["source"]),
+                "source": " + ".join(source_name(x) for x in str(rec["sources"]).split(" + "))
+                if _present(rec.get("sources"))
+                else source_name(rec["source"]),
+                "reports": str(rec["event_ids"]).split() if _present(rec.get("event_ids")) else [],
                 "country": iso3_to_name(rec["country_iso3"]) if rec.get("country_iso3") else "—",
                 "place": ", ".join(str(x) for x in (rec.get("location"), rec.get("admin1")) if _present(x))
                 or "—",
@@ -115,40 +156,39 @@ def _date(value: Any, precision: Any) -> str:
     return date_at(value, precision if isinstance(precision, str) else "day")
 
 
+def _countries(scope: Scope, chosen: tuple[str, ...]) -> tuple[str, ...]:
+    """The countries a table keeps: those chosen, within the scope's (a country page filtered by another
+    country keeps nothing)."""
+    if scope.countries and chosen:
+        return tuple(set(scope.countries) & set(chosen)) or ("-",)
+    return scope.countries or chosen
+
+
 def _table_page(
-    request: Request, ex: Explorer, *, title: str, scope: dict[str, Any], event_ids: list[str] | None,
-    scope_countries: tuple[str, ...], country: list[str], since: dt.date | None, until: dt.date | None,
-    source: list[str], tactic: list[str], sort: str, order: str, page: int, per_page: int,
+    request: Request, ex: Explorer, *, title: str, kind: dict[str, Any], scope: Scope, country: list[str],
+    since: dt.date | None, until: dt.date | None, source: list[str], tactic: list[str], sort: str, order: str,
+    page: int, per_page: int, view: str | None = None,
 ) -> Response:  # fmt: skip
     try:
         chosen = country_codes(country)
     except CountryChoice as exc:
-        return render(request, "events.html", status_code=422, title=title, scope=scope, choice=exc, rows=[],
+        return render(request, "events.html", status_code=422, title=title, scope=kind, choice=exc, rows=[],
                       total=0, facets={}, query={}, links={}, pages={}, sort=sort, order=order)  # fmt: skip
-    f = _filter(event_ids, scope_countries or chosen, since, until, source, tactic, sort, order)
-    if scope_countries and chosen:  # a country page filtered by another country keeps nothing
-        f = _filter(
-            event_ids,
-            tuple(set(scope_countries) & set(chosen)) or ("-",),
-            since,
-            until,
-            source,
-            tactic,
-            sort,
-            order,
-        )
-    con = cursor(ex)
+    f = _filter(scope, _countries(scope, chosen), since, until, source, tactic, sort, order)
+    con = cursor(ex, scope)
     try:
         total, frame = events_page(con, f, offset=(page - 1) * per_page, limit=per_page)
-        choices = facets(con, event_ids, scope_countries)
+        choices = facets(con, scope.event_ids, scope.countries, fused=f.fused)
     finally:
         con.close()
     query = {
         "since": since.isoformat() if since else "", "until": until.isoformat() if until else "",
-        "country": ", ".join(map(iso3_to_name, chosen)) if not scope_countries else "", "source": ",".join(f.sources),
+        "country": ", ".join(map(iso3_to_name, chosen)) if not scope.countries else "", "source": ",".join(f.sources),
         "tactic": ",".join(f.tactics), "sort": sort, "order": order, "per_page": str(per_page),
     }  # fmt: skip
     kept = {k: v for k, v in query.items() if v}
+    if view is not None and view != DEFAULT_VIEW:
+        kept["view"] = view
     base = request.url.path
     n_pages = max(1, math.ceil(total / per_page))
 
@@ -165,22 +205,27 @@ def _table_page(
         "prev": href(page=page - 1) if page > 1 else None,
         "next": href(page=page + 1) if page < n_pages else None,
     }
+    views = (
+        view_links(ex, base, view, **{k: v for k, v in kept.items() if k != "view"})
+        if view is not None
+        else []
+    )
     return render(
-        request, "events.html", title=title, scope=scope, choice=None, rows=_cells(frame), total=total,
+        request, "events.html", title=title, scope=kind, choice=None, rows=_cells(frame), total=total,
         facets={
             "source": [(s, source_name(s)) for s in choices["source"]],
             "country": [(c, iso3_to_name(c)) for c in choices["country_iso3"]],
             "tactic": [(t, tactic_label(t)) for t in TACTICS if t in choices["tactic"]],
         },
         query=query, links=links, pages={"page": page, "of": n_pages, "per_page": per_page, "sizes": PAGE_SIZES},
-        sort=sort, order=order, selected={"source": set(f.sources), "tactic": set(f.tactics)},
+        sort=sort, order=order, selected={"source": set(f.sources), "tactic": set(f.tactics)}, view=view,
+        views=views, fused=f.fused,
     )  # fmt: skip
 
 
 def _download(
-    ex: Explorer, fmt: str, filename: str, event_ids: list[str] | None, scope_countries: tuple[str, ...],
-    country: list[str], since: dt.date | None, until: dt.date | None, source: list[str], tactic: list[str],
-    sort: str, order: str,
+    ex: Explorer, fmt: str, filename: str, scope: Scope, country: list[str], since: dt.date | None,
+    until: dt.date | None, source: list[str], tactic: list[str], sort: str, order: str,
 ) -> Response:  # fmt: skip
     try:
         chosen = country_codes(country)
@@ -188,13 +233,8 @@ def _download(
         return Response(
             json.dumps({"detail": _choice_text(exc)}), status_code=422, media_type="application/json"
         )
-    codes = (
-        tuple(set(scope_countries) & set(chosen)) or ("-",)
-        if scope_countries and chosen
-        else scope_countries or chosen
-    )
-    f = _filter(event_ids, codes, since, until, source, tactic, sort, order)
-    con = cursor(ex)
+    f = _filter(scope, _countries(scope, chosen), since, until, source, tactic, sort, order)
+    con = cursor(ex, scope)
     body = _csv_stream(con, f) if fmt == "csv" else _json_stream(con, f)
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
     return StreamingResponse(
@@ -210,7 +250,7 @@ def _choice_text(exc: CountryChoice) -> str:
 
 def _csv_stream(con: duckdb.DuckDBPyConnection, f: EventFilter) -> Iterator[str]:
     try:
-        yield ",".join(COLUMNS) + "\n"
+        yield ",".join(columns(f)) + "\n"
         for chunk in iter_events(con, f):
             yield chunk.to_csv(index=False, header=False, date_format="%Y-%m-%d")
     finally:
@@ -231,41 +271,37 @@ def _json_stream(con: duckdb.DuckDBPyConnection, f: EventFilter) -> Iterator[str
         con.close()
 
 
-def _group_ids(ex: Explorer, gid: str) -> list[str]:
-    """The stored events of the group and its predecessors (every stored report, as the downloads list
-    them: the ids the evidence tables name)."""
-    return list(ex.selection(gid, "all").stored_event_ids)
-
-
 # -- routes ------------------------------------------------------------------------------------------------
 
 
 @router.get("/groups/{group}/events", response_class=HTMLResponse)
 def group_events_page(
-    request: Request, group: GroupParam, ex: ExplorerDep, since: Since = None, until: Until = None,
+    request: Request, group: GroupParam, ex: ExplorerDep, view: View, since: Since = None, until: Until = None,
     country: Texts = [], source: Texts = [], tactic: Texts = [],  # noqa: B006 - FastAPI copies defaults
     sort: Sort = "date", order: Order = "asc", page: Page = 1, per_page: PerPage = 50,
 ) -> Response:  # fmt: skip
+    """The group's events as its analyses count them (``view``, default fused), for the dates asked."""
     gid = ex.group_id(group)
     if gid != group:
         return RedirectResponse(f"/groups/{gid}/events?{request.url.query}", status_code=307)
     name = ex.registry.groups[gid].name if gid in ex.registry.groups else gid
     return _table_page(
-        request, ex, title=f"Events: {name}", scope={"kind": "group", "id": gid, "name": name},
-        event_ids=_group_ids(ex, gid), scope_countries=(), country=country, since=since, until=until,
-        source=source, tactic=tactic, sort=sort, order=order, page=page, per_page=per_page,
+        request, ex, title=f"Events: {name}", kind={"kind": "group", "id": gid, "name": name},
+        scope=group_scope(ex, gid, view, since, until), country=country, since=since, until=until,
+        source=source, tactic=tactic, sort=sort, order=order, page=page, per_page=per_page, view=view,
     )  # fmt: skip
 
 
 @router.get("/groups/{group}/events.{fmt}")
 def group_events_download(
-    group: GroupParam, fmt: Literal["csv", "json"], ex: ExplorerDep, since: Since = None, until: Until = None,
-    country: Texts = [], source: Texts = [], tactic: Texts = [],  # noqa: B006
+    group: GroupParam, fmt: Literal["csv", "json"], ex: ExplorerDep, view: View, since: Since = None,
+    until: Until = None, country: Texts = [], source: Texts = [], tactic: Texts = [],  # noqa: B006
     sort: Sort = "date", order: Order = "asc",
 ) -> Response:  # fmt: skip
     gid = ex.group_id(group)
-    return _download(ex, fmt, f"{gid}-events", _group_ids(ex, gid), (), country, since, until, source, tactic,
-                     sort, order)  # fmt: skip
+    suffix = "" if view == DEFAULT_VIEW else f"-{view}"
+    return _download(ex, fmt, f"{gid}-events{suffix}", group_scope(ex, gid, view, since, until), country, since,
+                     until, source, tactic, sort, order)  # fmt: skip
 
 
 @router.get("/countries", response_class=HTMLResponse)
@@ -311,8 +347,8 @@ def country_events_page(
         return RedirectResponse(f"/countries/{code}/events?{request.url.query}", status_code=307)
     name = iso3_to_name(code)
     return _table_page(
-        request, ex, title=f"Events in {name}", scope={"kind": "country", "id": code, "name": name},
-        event_ids=None, scope_countries=(code,), country=[], since=since, until=until, source=source,
+        request, ex, title=f"Events in {name}", kind={"kind": "country", "id": code, "name": name},
+        scope=Scope(countries=(code,)), country=[], since=since, until=until, source=source,
         tactic=tactic, sort=sort, order=order, page=page, per_page=per_page,
     )  # fmt: skip
 
@@ -330,7 +366,17 @@ def country_events_download(
             json.dumps({"detail": _choice_text(exc)}), status_code=422, media_type="application/json"
         )
     return _download(
-        ex, fmt, f"{code[0].lower()}-events", None, code, [], since, until, source, tactic, sort, order
+        ex,
+        fmt,
+        f"{code[0].lower()}-events",
+        Scope(countries=code),
+        [],
+        since,
+        until,
+        source,
+        tactic,
+        sort,
+        order,
     )
 
 

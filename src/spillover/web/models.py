@@ -119,6 +119,10 @@ class GroupOut(ViewInfo):
     by_certainty: dict[str, int]
     tactics: list[Row]
     view_choices: list[str] = Field(description="every view of the store")
+    since: str | None = Field(
+        None, description="first day of the period counted (None: from the first event)"
+    )
+    until: str | None = Field(None, description="last day of the period counted (None: to the last event)")
 
 
 class EventPage(ViewInfo):

@@ -15,10 +15,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from spillover.countries import iso3_to_name
+from spillover.palette import source_name
 from spillover.web.api import (
     MAX_COMPARE,
     ExplorerDep,
     GroupParam,
+    Period,
     ReportsDep,
     View,
     compare_ids,
@@ -46,6 +48,7 @@ def _percent(value: Any, digits: int = 0) -> str:
 templates.env.filters["num"] = _number
 templates.env.filters["pct"] = _percent
 templates.env.filters["country_name"] = lambda code: iso3_to_name(code) if code else ""
+templates.env.filters["source_name"] = source_name
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,7 +67,7 @@ def view_links(ex: Explorer, path: str, view: str, **query: str | None) -> list[
     return [
         {
             "view": choice,
-            "label": VIEW_LABELS.get(choice, f"{choice} only"),
+            "label": VIEW_LABELS.get(choice, f"{source_name(choice)} only"),
             "href": f"{path}?{urlencode({**kept, 'view': choice})}",
             "current": choice == view,
         }
@@ -85,24 +88,34 @@ def group_page(
     ex: ExplorerDep,
     jobs: ReportsDep,
     view: View,
+    dates: Period,
     parent: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> Response:
+    """The group page; ``since``/``until`` restrict every figure, chart and section of it to those dates."""
     gid = ex.group_id(group)
     if gid != group:
-        query = {k: v for k, v in (("parent", parent), ("view", request.query_params.get("view"))) if v}
+        query = {
+            k: v
+            for k, v in (("parent", parent), ("view", request.query_params.get("view")), *dates.items())
+            if v
+        }
         return RedirectResponse(f"/groups/{gid}{'?' + urlencode(query) if query else ''}", status_code=307)
     parent_id = ex.group_id(parent) if parent else None
+    kept_dates = {k: v for k, v in dates.items() if v}
     return render(
         request,
         "group.html",
-        g=ex.summary(gid, view),
+        g=ex.summary(gid, view, **dates),
         view=view,
-        views=view_links(ex, f"/groups/{gid}", view, parent=parent_id),
-        view_query=urlencode({"view": view}),
+        dates=dates,
+        views=view_links(ex, f"/groups/{gid}", view, parent=parent_id, **kept_dates),
+        view_query=urlencode({"view": view, **kept_dates}),
+        dates_query=urlencode(kept_dates),
         lineage=ex.lineage(gid),
         ties=ex.ties(gid),
-        sections={name: ex.cached_section(name, gid, parent_id, view) for name in SECTIONS},
-        parent_query="?" + urlencode({k: v for k, v in (("parent", parent_id), ("view", view)) if v}),
+        sections={name: ex.cached_section(name, gid, parent_id, view, **dates) for name in SECTIONS},
+        parent_query="?"
+        + urlencode({k: v for k, v in (("parent", parent_id), ("view", view), *kept_dates.items()) if v}),
         reports={fmt: report_status(jobs.state(gid, fmt, view)) for fmt in ("html", "pdf")},
     )
 
@@ -114,6 +127,7 @@ def group_section(
     name: Literal["expansion", "onsets", "opportunism", "autonomy", "theatres"],
     ex: ExplorerDep,
     view: View,
+    dates: Period,
     parent: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> HTMLResponse:
     """One section of the group page as an HTML fragment: the page loads the slow ones after it shows."""
@@ -122,9 +136,9 @@ def group_section(
     return render(
         request,
         f"sections/{name}.html",
-        g=ex.summary(gid, view),
-        view_query=urlencode({"view": view}),
-        section=ex.section(name, gid, parent_id, view),
+        g=ex.summary(gid, view, **dates),
+        view_query=urlencode({"view": view, **{k: v for k, v in dates.items() if v}}),
+        section=ex.section(name, gid, parent_id, view, **dates),
     )
 
 

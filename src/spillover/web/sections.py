@@ -15,10 +15,12 @@ from spillover.measures import Unmeasured
 from spillover.results import records
 from spillover.selection import DEFAULT_VIEW
 from spillover.selection.group import stored_ids
-from spillover.web.cache import FAILED, INSUFFICIENT, MISSING, OK, Section, guarded
+from spillover.web.cache import FAILED, INSUFFICIENT, MISSING, OK, Section, guarded, iso_day
 
 #: Sections of the group page that take long enough the first time to be filled in after the page loads.
 SECTIONS: tuple[str, ...] = ("expansion", "onsets", "opportunism", "autonomy", "theatres")
+#: A period: its first and last day (ISO text), either None.
+Period = tuple[str | None, str | None]
 #: Years before a group's first event from which onsets in its countries are shown.
 ONSET_LEAD_YEARS = 2
 
@@ -43,7 +45,10 @@ def _unmeasured(result: Unmeasured) -> Section:
 
 
 class SectionsMixin:
-    """The Explorer's analysis sections, cached per group, view (and parent)."""
+    """The Explorer's analysis sections, cached per group, view, period (and parent).
+
+    A period (``since``/``until``) reaches :func:`spillover.selection.select` through the Explorer's
+    ``selection``: every section of a page filtered by dates measures the same events."""
 
     def _section(self, key: Hashable, what: str, compute: Callable[[], Section]) -> Section:
         """A cached section; one that failed is not kept, so the next request tries again."""
@@ -52,43 +57,61 @@ class SectionsMixin:
             self._cache.discard(key)  # type: ignore[attr-defined]
         return section
 
-    def section(self, name: str, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW) -> Section:
+    def _sel(self, gid: str, view: str, period: Period) -> Any:
+        return self.selection(gid, view, since=period[0], until=period[1])  # type: ignore[attr-defined]
+
+    def section(
+        self, name: str, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW, *,
+        since: Any = None, until: Any = None,
+    ) -> Section:  # fmt: skip
         """One of :data:`SECTIONS` of the group page in ``view`` (computed and cached on first use)."""
         if name not in SECTIONS:
             raise KeyError(f"unknown section {name!r}; one of {SECTIONS}")
         if name == "autonomy":
-            return self.autonomy(gid, parent, view)
+            return self.autonomy(gid, parent, view, since=since, until=until)
         return {"expansion": self.expansion, "onsets": self.group_onsets, "opportunism": self.opportunism,
-                "theatres": self.theatres}[name](gid, view)  # fmt: skip
+                "theatres": self.theatres}[name](gid, view, since=since, until=until)  # fmt: skip
 
     def cached_section(
-        self, name: str, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW
-    ) -> Section | None:
+        self, name: str, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW, *,
+        since: Any = None, until: Any = None,
+    ) -> Section | None:  # fmt: skip
         """The section if it has been computed already, else None (the page then loads it afterwards)."""
-        key = {"onsets": ("group-onsets", gid, view), "autonomy": ("autonomy", gid, parent, view)}.get(
-            name, (name, gid, view)
-        )
+        period = _period(since, until)
+        key = {
+            "onsets": ("group-onsets", gid, view, period),
+            "autonomy": ("autonomy", gid, parent, view, period),
+        }.get(name, (name, gid, view, period))
         value = self._cache.peek(key)  # type: ignore[attr-defined]
         return None if value is MISSING else value
 
     # -- the measures, kept ------------------------------------------------------------------------------
-    def measured_expansion(self, gid: str, view: str) -> measures.ExpansionResult | Unmeasured:
+    def measured_expansion(
+        self, gid: str, view: str, *, since: Any = None, until: Any = None
+    ) -> measures.ExpansionResult | Unmeasured:
+        period = _period(since, until)
+
         def compute() -> measures.ExpansionResult | Unmeasured:
-            sel = self.selection(gid, view)  # type: ignore[attr-defined]
+            sel = self._sel(gid, view, period)
             with self._store_lock:  # type: ignore[attr-defined]
                 return measures.expansion(sel)
 
-        return self._cache.get(("measure-expansion", gid, view), compute)  # type: ignore[attr-defined]
+        return self._cache.get(("measure-expansion", gid, view, period), compute)  # type: ignore[attr-defined]
 
     # -- sections ----------------------------------------------------------------------------------------
-    def expansion(self, gid: str, view: str = DEFAULT_VIEW) -> Section:
-        return self._section(("expansion", gid, view), "Expansion", lambda: self._expansion(gid, view))
+    def expansion(
+        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
+    ) -> Section:
+        period = _period(since, until)
+        return self._section(
+            ("expansion", gid, view, period), "Expansion", lambda: self._expansion(gid, view, period)
+        )
 
-    def _expansion(self, gid: str, view: str) -> Section:
-        result = self.measured_expansion(gid, view)
+    def _expansion(self, gid: str, view: str, period: Period) -> Section:
+        result = self.measured_expansion(gid, view, since=period[0], until=period[1])
         if isinstance(result, Unmeasured):
             return _unmeasured(result)
-        sel = self.selection(gid, view)  # type: ignore[attr-defined]
+        sel = self._sel(gid, view, period)
         data = result.to_dict()
         data["countries"] = _named(data["countries"])
         data["entries"] = [
@@ -102,16 +125,21 @@ class SectionsMixin:
         """Every instability onset (coups, war onsets, collapses, interventions)."""
         return measures.onsets()
 
-    def group_onsets(self, gid: str, view: str = DEFAULT_VIEW) -> Section:
+    def group_onsets(
+        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
+    ) -> Section:
         """Onsets in the countries the group was active in, from a few years before its first event on."""
-        return self._section(("group-onsets", gid, view), "Onsets", lambda: self._group_onsets(gid, view))
+        period = _period(since, until)
+        return self._section(
+            ("group-onsets", gid, view, period), "Onsets", lambda: self._group_onsets(gid, view, period)
+        )
 
-    def _group_onsets(self, gid: str, view: str) -> Section:
+    def _group_onsets(self, gid: str, view: str, period: Period) -> Section:
         onsets = self.onsets()
-        ev = self.selection(gid, view).events  # type: ignore[attr-defined]
+        ev = self._sel(gid, view, period).events
         if ev.empty:
             return Section(INSUFFICIENT, "The group has no events in the store.", {"onsets": []})
-        countries = self.main_countries(gid, view)
+        countries = self.main_countries(gid, view, since=period[0], until=period[1])
         start = pd.to_datetime(ev["date_start"]).min() - pd.DateOffset(years=ONSET_LEAD_YEARS)
         end = pd.to_datetime(ev["date_start"]).max()
         mine = onsets[onsets["country_iso3"].isin(countries) & onsets["date"].between(start, end)]
@@ -123,36 +151,50 @@ class SectionsMixin:
         )
         return Section(OK, message, {"countries": sorted(countries), "onsets": rows})
 
-    def main_countries(self, gid: str, view: str = DEFAULT_VIEW) -> set[str]:
+    def main_countries(
+        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
+    ) -> set[str]:
         """Countries the group entered (sustained presence), else those with at least 3 of its events:
         the places whose instability matters for it, without the noise of one stray attack abroad."""
-        result = self.measured_expansion(gid, view)
+        result = self.measured_expansion(gid, view, since=since, until=until)
         if not isinstance(result, Unmeasured) and len(result.expansions):
             return set(result.expansions["country_iso3"])
-        counts = self.selection(gid, view).events["country_iso3"].value_counts()  # type: ignore[attr-defined]
+        counts = self._sel(gid, view, _period(since, until)).events["country_iso3"].value_counts()
         return set(counts[counts >= 3].index)
 
-    def opportunism(self, gid: str, view: str = DEFAULT_VIEW) -> Section:
-        return self._section(("opportunism", gid, view), "Opportunism", lambda: self._opportunism(gid, view))
+    def opportunism(
+        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
+    ) -> Section:
+        period = _period(since, until)
+        return self._section(
+            ("opportunism", gid, view, period), "Opportunism", lambda: self._opportunism(gid, view, period)
+        )
 
-    def _opportunism(self, gid: str, view: str) -> Section:
+    def _opportunism(self, gid: str, view: str, period: Period) -> Section:
         from spillover.analysis.opportunism import describe_opportunism
 
-        sel = self.selection(gid, view)  # type: ignore[attr-defined]
-        result = measures.opportunism(sel, measured=self.measured_expansion(gid, view))
+        sel = self._sel(gid, view, period)
+        measured = self.measured_expansion(gid, view, since=period[0], until=period[1])
+        result = measures.opportunism(sel, measured=measured)
         if isinstance(result, Unmeasured):
             return _unmeasured(result)
         data = result.to_dict()
         data["entries"] = _named(data["entries"])
         return Section(OK if result.ok else INSUFFICIENT, describe_opportunism(result), data)
 
-    def autonomy(self, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW) -> Section:
+    def autonomy(
+        self, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW, *, since: Any = None,
+        until: Any = None,
+    ) -> Section:  # fmt: skip
+        period = _period(since, until)
         return self._section(
-            ("autonomy", gid, parent, view), "Autonomy", lambda: self._autonomy(gid, parent, view)
+            ("autonomy", gid, parent, view, period),
+            "Autonomy",
+            lambda: self._autonomy(gid, parent, view, period),
         )
 
-    def _autonomy(self, gid: str, parent: str | None, view: str) -> Section:
-        sel = self.selection(gid, view)  # type: ignore[attr-defined]
+    def _autonomy(self, gid: str, parent: str | None, view: str, period: Period) -> Section:
+        sel = self._sel(gid, view, period)
         parent_id = self.group_id(parent) if parent else None  # type: ignore[attr-defined]
         with self._store_lock:  # type: ignore[attr-defined]
             result = measures.autonomy(sel, parent=parent_id)
@@ -162,16 +204,26 @@ class SectionsMixin:
         data["composite_rank"] = result.index.composite_rank if result.index else None
         return Section(result.status, result.message, data)
 
-    def theatres(self, gid: str, view: str = DEFAULT_VIEW) -> Section:
-        return self._section(("theatres", gid, view), "Theatres", lambda: self._theatres(gid, view))
+    def theatres(
+        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
+    ) -> Section:
+        period = _period(since, until)
+        return self._section(
+            ("theatres", gid, view, period), "Theatres", lambda: self._theatres(gid, view, period)
+        )
 
-    def _theatres(self, gid: str, view: str) -> Section:
+    def _theatres(self, gid: str, view: str, period: Period) -> Section:
         from spillover.analysis.fragmentation import describe_fragmentation
 
-        sel = self.selection(gid, view)  # type: ignore[attr-defined]
+        sel = self._sel(gid, view, period)
         if sel.events.empty:
             return Section(INSUFFICIENT, "The group has no events in the store.")
         frag = measures.theatres(sel)
         data = frag.to_dict()
         data["periods"] = [row for row in records(frag.theatres.reset_index()) if row.get("n_events")]
         return Section(OK if frag.n_used else INSUFFICIENT, describe_fragmentation(frag), data)
+
+
+def _period(since: Any, until: Any) -> Period:
+    """The period as the pair of ISO days (None for an open bound) every cache key carries."""
+    return iso_day(since), iso_day(until)

@@ -18,13 +18,15 @@ from typing import Any
 import pandas as pd
 
 from spillover import measures
-from spillover.actors import Resolver, default_registry, default_resolver, lineage, render_lineage
+from spillover.actors import Resolver, default_registry, default_resolver, lineage
+from spillover.actors.graph import render_lineage_diagram
 from spillover.actors.lineage import LINEAGE_COLUMNS
 from spillover.actors.registry import Registry
+from spillover.formatting import dates_at
 from spillover.results import records
 from spillover.selection import DEFAULT_VIEW, GroupSelection, select, view_choices
 from spillover.store import Store
-from spillover.web.cache import LRUCache, Section
+from spillover.web.cache import LRUCache, Section, iso_day
 from spillover.web.countries import CountryMixin, UnknownCountryError
 from spillover.web.search import SearchMixin
 from spillover.web.sections import SECTIONS, SectionsMixin
@@ -118,18 +120,25 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
             raise UnknownViewError(f"unknown view {view[:40]!r}: choose one of {', '.join(choices)}", choices)
         return view
 
-    def selection(self, gid: str, view: str = DEFAULT_VIEW) -> GroupSelection:
-        """The group's selection in ``view``: :func:`spillover.selection.select` with every default."""
+    def selection(
+        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
+    ) -> GroupSelection:
+        """The group's selection in ``view`` over the period ``since``–``until`` (either may be None):
+        :func:`spillover.selection.select` with every other default, so that a page filtered by dates counts
+        exactly what an analysis of the same dates counts."""
+        since, until = iso_day(since), iso_day(until)
 
         def compute() -> GroupSelection:
             with self._store_lock:
-                return select(self.store, gid, view=view, resolver=self.resolver)
+                return select(self.store, gid, view=view, since=since, until=until, resolver=self.resolver)
 
-        return self._frames.get(("selection", gid, self.check_view(view)), compute)
+        return self._frames.get(("selection", gid, self.check_view(view), since, until), compute)
 
-    def describe_view(self, gid: str, view: str = DEFAULT_VIEW) -> dict[str, Any]:
+    def describe_view(
+        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
+    ) -> dict[str, Any]:
         """The view's sentence and counts, for pages and the API."""
-        sel = self.selection(gid, view)
+        sel = self.selection(gid, view, since=since, until=until)
         return {
             "view": view,
             "view_description": sel.describe_view(),
@@ -137,14 +146,19 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
             "merged_duplicates": sel.merged_duplicates,
         }
 
-    def summary(self, gid: str, view: str = DEFAULT_VIEW) -> dict[str, Any]:
+    def summary(
+        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
+    ) -> dict[str, Any]:
         """Who the group is (registry) and what the store holds about it (counts by year, source, country),
-        counted in ``view``."""
-        return self._cache.get(("summary", gid, view), lambda: self._summary(gid, view))
+        counted in ``view`` over the period ``since``–``until``."""
+        since, until = iso_day(since), iso_day(until)
+        return self._cache.get(
+            ("summary", gid, view, since, until), lambda: self._summary(gid, view, since, until)
+        )
 
-    def _summary(self, gid: str, view: str) -> dict[str, Any]:
+    def _summary(self, gid: str, view: str, since: str | None, until: str | None) -> dict[str, Any]:
         group = self.registry.group(gid)
-        sel = self.selection(gid, view)
+        sel = self.selection(gid, view, since=since, until=until)
         ev = sel.events
         prof = measures.profile(sel).to_dict()
         return {
@@ -193,7 +207,9 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
             if len(ev)
             else {},
             "tactics": prof["tactics"],
-            **self.describe_view(gid, view),
+            **self.describe_view(gid, view, since=since, until=until),
+            "since": since,
+            "until": until,
             "view_choices": self.view_choices(),
         }
 
@@ -216,11 +232,7 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
         """One page of the group's events in ``view``, filtered; ``total`` counts every event the filter
         keeps.  In a fused view an event is kept by ``source`` when that source is one of those reporting it,
         and carries the stored ``event_ids`` behind it."""
-        ev = self.selection(gid, view).events
-        if since is not None:
-            ev = ev[pd.to_datetime(ev["date_end"]) >= pd.Timestamp(since)]
-        if until is not None:
-            ev = ev[pd.to_datetime(ev["date_start"]) <= pd.Timestamp(until)]
+        ev = self.selection(gid, view, since=since, until=until).events
         if country:
             ev = ev[ev["country_iso3"] == country]
         if source:
@@ -232,7 +244,7 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
         next_offset = offset + limit if offset + limit < len(ev) else None
         return {
             "group_id": gid,
-            **self.describe_view(gid, view),
+            **self.describe_view(gid, view, since=since, until=until),
             "total": len(ev),
             "offset": offset,
             "limit": limit,
@@ -240,9 +252,11 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
             "events": records(page, EVENT_COLUMNS + FUSED_COLUMNS),
         }
 
-    def located_events(self, gid: str, view: str = DEFAULT_VIEW) -> pd.DataFrame:
+    def located_events(
+        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
+    ) -> pd.DataFrame:
         """Events placed more precisely than a country, thinned to :data:`MAP_POINT_LIMIT` for the map."""
-        ev = self.selection(gid, view).events
+        ev = self.selection(gid, view, since=since, until=until).events
         lat = pd.to_numeric(ev["latitude"], errors="coerce")
         lon = pd.to_numeric(ev["longitude"], errors="coerce")
         keep = lat.notna() & lon.notna() & ~ev["geo_precision"].isin(["country", "none"])
@@ -261,8 +275,11 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
         frame = lineage(gid, registry=self.registry)
         columns = [c for c in LINEAGE_COLUMNS if not c.endswith("_precision")]
         rows = records(frame, columns)
-        for row in rows:
-            for key in ("start", "end", "sources", "note"):
+        printed = {key: dates_at(frame, key) for key in ("start", "end")}  # at the registry's precision
+        for i, row in enumerate(rows):
+            for key in ("start", "end"):
+                row[key] = printed[key][i] or None
+            for key in ("sources", "note"):
                 row[key] = None if row.get(key) is None else str(row[key])
         return {"group_id": gid, "name": self.registry.group(gid).name, "relations": rows}
 
@@ -274,16 +291,16 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
         return self._cache.get(("ties", gid), lambda: relations(gid, registry=self.registry).to_dict())
 
     def lineage_svg(self, gid: str, cache_dir: Path) -> Path:
-        """The lineage timeline drawn by the actor registry, cached as SVG under ``cache_dir``."""
+        """The lineage diagram the report prints (:func:`spillover.actors.graph.render_lineage_diagram`: a
+        networkx layout, one box per group, an arrow per dated relation), cached as SVG under ``cache_dir``."""
 
         def compute() -> Path:
-            target = cache_dir / "lineage" / f"{gid}.svg"
+            target = cache_dir / "lineage" / f"{gid}-diagram.svg"
             if not target.is_file():
                 with _RENDER_LOCK:  # matplotlib is not thread-safe
-                    written = render_lineage(gid, target.with_suffix(""), registry=self.registry)
-                svg = next(p for p in written if p.suffix == ".svg")
-                if svg != target:
-                    svg.replace(target)
+                    written = render_lineage_diagram(gid, target, registry=self.registry)
+                if written != target:
+                    written.replace(target)
             return target
 
         return self._cache.get(("lineage-svg", gid, str(cache_dir)), compute)

@@ -182,9 +182,9 @@ def _match_shortened(countries: dict[str, tuple[tuple[str, ...], int, str]], nam
 def _groups(
     attrs: pd.DataFrame, countries: dict[str, tuple[tuple[str, ...], int, str]], skipped: list[Skipped]
 ) -> dict[str, BaadGroup]:
-    import country_converter as coco
+    from spillover.countries import converter
 
-    gw = coco.CountryConverter().convert(
+    gw = converter().convert(
         [int(c) for c in attrs["homecountry"] if c.strip().isdigit()], src="GWcode", to="ISO3", not_found="-"
     )
     gw_of = {
