@@ -83,11 +83,13 @@ def test_assess_a_small_group_without_pdf(loaded_store, tmp_path: Path) -> None:
     assert f"wrote {tmp_path / f'{group}-assessment.html'}" in out.replace("\n", "")
 
 
-def test_assess_formats_and_progress_when_piped(loaded_store, tmp_path: Path) -> None:  # noqa: ANN001
+def test_assess_formats_and_progress_when_piped(loaded_store, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     """``assess --format json`` prints the assessment's to_dict() and csv its judgments table, nothing else
     on stdout; piped (CliRunner's stderr is no terminal) the progress still shows on stderr as plain lines,
-    and ``--quiet`` silences it."""
+    and ``--quiet`` silences it.  An empty cache: every step runs (none is read back from an earlier test)."""
     import io
+
+    monkeypatch.setenv("SPILLOVER_CACHE", str(tmp_path / "cache"))
 
     import pandas as pd
     from test_report import few_event_group
