@@ -16,8 +16,8 @@ from spillover.analysis.opportunism import (
     assess_opportunism,
     describe_opportunism,
     onset_relation,
-    opportunism_robustness,
 )
+from spillover.analysis.robustness import opportunism_robustness
 from spillover.instability import load_onsets, onsets_for
 
 COUNTRIES = ["MLI", "NER", "BFA", "MRT", "SEN", "GIN", "CIV", "TCD", "NGA", "LBY", "TUN", "MAR"]
