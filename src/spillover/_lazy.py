@@ -8,6 +8,7 @@ constants too.  ``stats = lazy_module("scipy.stats")`` keeps ``stats.beta(...)``
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -26,3 +27,15 @@ class lazy_module:  # noqa: N801 - stands for a module name
 
     def __repr__(self) -> str:
         return f"<lazy module {self._name!r}>"
+
+
+def lazy_attributes(module: str, where: Mapping[str, str]) -> Callable[[str], Any]:
+    """A module's ``__getattr__`` that imports each name of ``where`` from its module (name → module) on
+    first use: a package keeps its public names without importing what defines them."""
+
+    def __getattr__(name: str) -> Any:  # noqa: N807 - installed as a module's __getattr__
+        if name in where:
+            return getattr(importlib.import_module(where[name]), name)
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return __getattr__

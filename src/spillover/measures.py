@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from spillover._lazy import lazy_attributes
 from spillover.parameters import DEFAULTS, Parameters
 from spillover.results import INTERNAL, Result
 
@@ -84,12 +85,7 @@ _RESULT_TYPES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _RESULT_TYPES:
-        import importlib
-
-        return getattr(importlib.import_module(_RESULT_TYPES[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _RESULT_TYPES)
 
 
 OK = "ok"

@@ -10,6 +10,8 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
+from spillover._lazy import lazy_attributes
+
 if TYPE_CHECKING:
     from spillover.claims import check_claims
     from spillover.report.analyses import Parameters, Results, run_analyses
@@ -46,12 +48,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 
 class _Package(types.ModuleType):

@@ -12,8 +12,9 @@ or the actor registry.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from spillover._lazy import lazy_attributes
 from spillover.selection.defaults import (
     CERTAINTIES,
     DEFAULT_CERTAINTY,
@@ -49,12 +50,7 @@ _FROM_GROUP = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
-    if name in _FROM_GROUP:
-        from spillover.selection import group
-
-        return getattr(group, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, dict.fromkeys(_FROM_GROUP, "spillover.selection.group"))
 
 
 __all__ = [
