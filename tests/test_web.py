@@ -478,3 +478,30 @@ def test_report_requests_are_checked(client: TestClient) -> None:
     assert client.post(f"/api/groups/{GROUP}/report", params={"format": "exe"}).status_code == 422
     missing = client.get(f"/api/groups/{GROUP}/report/download", params={"format": "pdf"})
     assert missing.status_code in (404, 200)  # 200 only if a PDF was made earlier in this session
+
+
+def test_a_group_pages_sections_computed_at_once_share_the_store(
+    loaded_store, tmp_path: Path, monkeypatch
+) -> None:  # noqa: ANN001
+    """The page loads its sections in parallel requests (threads of one server): computed at once from an
+    empty cache, none fails on the shared store connection and each equals the measure computed alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from spillover.web.cache import FAILED
+    from spillover.web.sections import SECTIONS
+    from spillover.web.service import Explorer
+
+    monkeypatch.setenv("SPILLOVER_CACHE", str(tmp_path / "cache"))
+    explorer = Explorer(loaded_store.path)
+    try:
+        with ThreadPoolExecutor(max_workers=len(SECTIONS) + 1) as pool:
+            summary = pool.submit(explorer.summary, "boko-haram")
+            sections = dict(
+                zip(SECTIONS, pool.map(lambda s: explorer.section(s, "boko-haram"), SECTIONS), strict=True)
+            )
+        failed = {name: s.message for name, s in sections.items() if s.status == FAILED}
+        assert not failed
+        assert summary.result()["events"] == len(explorer.selection("boko-haram").events)
+        assert sections["theatres"].data["periods"]
+    finally:
+        explorer.close()

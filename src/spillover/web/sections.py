@@ -175,7 +175,8 @@ class SectionsMixin:
 
         sel = self._sel(gid, view, period)
         measured = self.measured_expansion(gid, view, since=period[0], until=period[1])
-        result = measures.opportunism(sel, measured=measured)
+        with self._store_lock:  # type: ignore[attr-defined]  # kept results are keyed by the store's content
+            result = measures.opportunism(sel, measured=measured)
         if isinstance(result, Unmeasured):
             return _unmeasured(result)
         data = result.to_dict()
@@ -218,7 +219,8 @@ class SectionsMixin:
         sel = self._sel(gid, view, period)
         if sel.events.empty:
             return Section(INSUFFICIENT, "The group has no events in the store.")
-        frag = measures.theatres(sel)
+        with self._store_lock:  # type: ignore[attr-defined]  # factions are read from the store's actor labels
+            frag = measures.theatres(sel)
         data = frag.to_dict()
         data["periods"] = [row for row in records(frag.theatres.reset_index()) if row.get("n_events")]
         return Section(OK if frag.n_used else INSUFFICIENT, describe_fragmentation(frag), data)

@@ -160,7 +160,8 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
         group = self.registry.group(gid)
         sel = self.selection(gid, view, since=since, until=until)
         ev = sel.events
-        prof = measures.profile(sel).to_dict()
+        with self._store_lock:  # kept results are keyed by the store's content, read on its connection
+            prof = measures.profile(sel).to_dict()
         return {
             "id": gid,
             "name": group.name,
