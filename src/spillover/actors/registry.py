@@ -549,8 +549,9 @@ def _retarget_relations(reg: Registry) -> None:
         renames.add_edges_from(
             (gid, reg.canonical_id(r.target)) for r in g.relations if r.type == "renamed_to"
         )
+    chain_of = {m: chain for chain in nx.connected_components(renames) for m in chain}
     for gid, g in list(reg.groups.items()):
-        chain = nx.node_connected_component(renames, gid)
+        chain = chain_of[gid]
         curated_pairs = {
             reg.canonical_id(r.target)
             for m in chain
