@@ -327,6 +327,23 @@ def _select_store(
     resolver: Resolver,
     links: pd.DataFrame | None,
 ) -> GroupSelection:
+    from spillover._alloc import collector_paused
+
+    with collector_paused():  # the registry, the store's names, the events and links (spillover._alloc)
+        return _selected(source, group, include, view, since, until, certainty, resolver, links)
+
+
+def _selected(
+    source: Store,
+    group: str,
+    include: tuple[str, ...],
+    view: str,
+    since: str | None,
+    until: str | None,
+    certainty: tuple[str, ...],
+    resolver: Resolver,
+    links: pd.DataFrame | None,
+) -> GroupSelection:
     check_view(source, view)
     gid = resolve_group(group, resolver)
     fam = family(gid, include=include, registry=resolver.registry)
