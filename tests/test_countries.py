@@ -52,3 +52,14 @@ def test_short_names_answer_as_convert_does() -> None:
         assert countries.iso3_to_name(code) == said, code
     assert countries.iso3_to_name("MLI") == "Mali"
     assert countries.iso3_to_name("XXQ") == "XXQ"
+
+
+def test_codes_of_other_schemes_answer_as_convert_does() -> None:
+    conv = countries.converter()
+    for scheme in ("GWcode", "UNcode"):
+        values = {str(v).split(".")[0] for v in conv.data[scheme].dropna()} | {"0", "999", "260"}
+        for value in sorted(values):
+            said = conv.convert(value, src=scheme, to="ISO3", not_found=None)
+            expected = said if isinstance(said, str) and said != value else None
+            assert countries.code_to_iso3(value, scheme) == expected, (scheme, value, said)
+    assert countries.code_to_iso3(432, "GWcode") == "MLI"

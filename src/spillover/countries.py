@@ -79,6 +79,13 @@ class _CountryTable:
         """The ISO3 code of every row ``name`` matches (several: ambiguous)."""
         return [code for i in self.rows_of(name) if (code := self.iso3[i]) is not None]
 
+    def by_code(self, scheme: str, value: str) -> list[str]:
+        """The ISO3 code of every row whose ``scheme`` column (GWcode, UNcode, FAOcode …) holds ``value``
+        (convert(value, src=scheme, to="ISO3"))."""
+        spec = self._conv._separate_exclude_cases(value, _EXCLUDE_PREFIX)["clean_name"]
+        rows = self.exact(scheme).get(spec.casefold(), [])
+        return [code for i in rows if (code := self.iso3[i]) is not None]
+
     def short_name(self, code: str) -> str | None:
         """The short name of an ISO3 code when exactly one row has it (convert(src="ISO3", to="name_short"))."""
         rows = self.exact("ISO3").get(code.casefold(), [])
@@ -102,6 +109,13 @@ def _table() -> _CountryTable:
 def to_iso3(names: Iterable[str | None]) -> dict[str, str | None]:
     """Map each distinct non-empty name to its ISO3 code (or None when it has none)."""
     return {n: _one_to_iso3(n) for n in {n for n in names if n}}
+
+
+def code_to_iso3(value: object, scheme: str) -> str | None:
+    """ISO3 code of a code in another of country_converter's schemes ("GWcode", "UNcode", "FAOcode" …);
+    None when no country or several have it."""
+    codes = _table().by_code(scheme, str(value))
+    return codes[0] if len(codes) == 1 else None
 
 
 def iso3(name: str) -> str | None:
