@@ -98,15 +98,12 @@ def resolved_dataset_relations(
 ) -> list[tuple[DatasetRelation, str | None, str | None]]:
     """Each dataset relation with the registry ids of its two groups (None when a name does not resolve);
     resolved once per registry and folder (the analyses ask for the ties of a group and of its peers)."""
-    from spillover.actors.resolver import default_resolver
-
     folder = folder if folder is not None else _data_folder()
     key = (id(registry), folder)
     if (
         key not in _RESOLVED or _RESOLVED[key][0] is not registry
     ):  # the registry is kept: its id is not reused
-        shared = default_resolver()  # built once per process: indexing every alias costs ~0.2 s
-        resolver = shared if shared.registry is registry else Resolver(registry)
+        resolver = _resolver(registry)  # built once per process: indexing every alias costs ~0.2 s
         out = []
         for r in dataset_relations(folder):
             a, b = resolver.resolve(r.source_name), resolver.resolve(r.target_name)
@@ -115,6 +112,15 @@ def resolved_dataset_relations(
             _RESOLVED.clear()
         _RESOLVED[key] = (registry, out)
     return _RESOLVED[key][1]
+
+
+def _resolver(registry: Registry) -> Resolver:
+    """The shared resolver when ``registry`` is the default one (an autonomy asks for the ties of the group
+    and of each of its parent's branches: indexing every alias again per call cost ~0.2 s each)."""
+    from spillover.actors.resolver import default_resolver
+
+    shared = default_resolver()
+    return shared if shared.registry is registry else Resolver(registry)
 
 
 def relations(
@@ -126,7 +132,7 @@ def relations(
 ) -> RelationsResult:
     """The dated ties of ``group`` (any name or id) from the curated registry and the relations datasets."""
     reg = registry if registry is not None else default_registry()
-    gid = Resolver(reg).lookup(group)
+    gid = _resolver(reg).lookup(group)
     kinds = tuple(types) if types else KINDS
     unknown = set(kinds) - set(KINDS)
     if unknown:

@@ -42,7 +42,7 @@ def namespaced(svg: str, prefix: str) -> str:
 def to_svg(chart: alt.TopLevelMixin, name: str) -> str:
     """An Altair chart as inline SVG text (data inlined, no row limit)."""
     with alt.data_transformers.enable("default", max_rows=None):
-        spec = chart.to_dict()
+        spec = chart.to_dict(validate=False)  # the schema check costs more than drawing; the spec is the same
     # room on both sides: the PDF's fallback font can be wider than the one the layout was measured with,
     # and a legend title on the right edge, or a long axis label on the left, would be cut
     spec.setdefault("padding", {"left": 30, "top": 5, "bottom": 5, "right": 30})
