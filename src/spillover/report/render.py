@@ -77,8 +77,8 @@ PRINT_ROWS = 8
 PRINT_SCALE = 2
 #: JPEG quality of a printed figure.
 PRINT_QUALITY = 90
-#: Height, in CSS pixels, a printed figure is at most (~95 mm: two figures and some text fit on a page).
-PRINT_FIGURE_HEIGHT = 360
+#: Height, in CSS pixels, a printed figure is at most (~87 mm: two figures and some text fit on a page).
+PRINT_FIGURE_HEIGHT = 330
 #: Columns whose cells average more characters than this (citations, notes) print smaller.
 LONG_TEXT = 60
 #: Characters of a sha256 the report prints (the JSON and CSV keep the whole value).
