@@ -606,7 +606,7 @@ def _load_cached(actor_file: str, extra: tuple[tuple[str, int], ...]) -> Registr
     from spillover._alloc import collector_paused
 
     # tens of thousands of objects that live as long as the process (spillover._alloc says why)
-    with collector_paused(freeze=True):
+    with collector_paused(freeze_once=not extra):
         registry = kept("registry", inputs, lambda: _load(actor_path, extra_paths))
     _LOADED_FROM[id(registry)] = repr(inputs)
     return registry
