@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -337,7 +338,9 @@ def test_pdf_pages_are_not_blank(aqim, tmp_path) -> None:
 
     subprocess.run(["pdftoppm", "-r", "50", "-png", str(aqim.pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
-    assert len(pages) >= 15
+    assert (
+        len(pages) == _pdf(aqim).page_count >= len(SECTIONS)
+    )  # every page rendered (a section is ≥ ~1 page)
     for page in pages:
         pixels = np.asarray(Image.open(page).convert("L"), dtype=float)
         # the body of the page, without the running header and the page number in the margins
@@ -385,21 +388,25 @@ def pdf_pages(path: Path) -> list[tuple[float, float, list[PdfWord]]]:
     return pages
 
 
-A4_SIDE_MARGIN_PT = 16 / 25.4 * 72  # report.css: @page margin 18mm 16mm 20mm
+A4_SIDE_MARGIN_PT = 15 / 25.4 * 72  # report.css: @page margin 15mm 15mm 16mm
 
 
 def test_rendered_pdf_pages_are_full_and_nothing_runs_off_or_overlaps(aqim) -> None:
-    """On the printed pages themselves: no nearly empty page (a page's text spans at least a third of its
-    height, the last page excepted), no word past the side margins (a long title or label that runs off),
+    """On the printed pages themselves: no nearly empty page (a page's text and figures span at least a third
+    of its height, the last page excepted), no word past the side margins (a long title or label that runs off),
     and no word printed over another (chart labels, the lineage diagram's boxes)."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed: apt-get install -y poppler-utils")
     pages = pdf_pages(aqim.pdf)
-    assert 15 <= len(pages) <= 30
+    assert len(SECTIONS) <= len(pages) <= MAX_PAGES
+    # the printed figures are images: their boxes count with the words
+    figures = [[page.get_image_bbox(image) for image in page.get_images()] for page in _pdf(aqim)]
     for number, (width, height, words) in enumerate(pages, 1):
         body = [w for w in words if 0.06 * height < w.y0 < 0.94 * height]  # without header and page number
         assert body, f"page {number} has no text"
-        span = (max(w.y1 for w in body) - min(w.y0 for w in body)) / height
+        tops = [w.y0 for w in body] + [box.y0 for box in figures[number - 1]]
+        bottoms = [w.y1 for w in body] + [box.y1 for box in figures[number - 1]]
+        span = (max(bottoms) - min(tops)) / height
         assert span > 0.33 or number == len(pages), (
             f"page {number} is nearly empty ({span:.0%} of its height)"
         )
@@ -412,18 +419,22 @@ def test_rendered_pdf_pages_are_full_and_nothing_runs_off_or_overlaps(aqim) -> N
 
 
 def test_pdf_names_events_without_raw_ids_and_titles_the_map_in_one_line(aqim, selection) -> None:
-    """Outside the evidence annex (HTML and CSV only) the printed report names no event by its id; the map's
-    title is one short line, the entry rule in its caption."""
+    """Before its evidence summary the printed report names no event by its id (the tables name events by
+    date, place and toll); the map's title is one short line, the entry rule in its caption."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed: apt-get install -y poppler-utils")
     text = subprocess.run(["pdftotext", "-layout", str(aqim.pdf), "-"], capture_output=True, text=True).stdout
+    narrative, _, summary = text.rpartition("Evidence behind each key judgment")
+    assert narrative and summary
     ids = set(selection.stored_event_ids)
-    printed = [i for i in ids if i in text]
+    printed = [i for i in ids if i in narrative]
     assert printed == [], f"raw event ids in the PDF: {printed[:5]}"
     html = aqim.html.read_text(encoding="utf-8")
     assert sum(i in html for i in list(ids)[:200]) > 0  # the HTML keeps them (screen and evidence annex)
-    lines = [line.strip() for line in text.splitlines()]
-    assert f"Expansion of {aqim.name}" in lines
+    # the printed figures are images: the map's title is read in the SVG the image is drawn from, one line
+    # (one text element, no tspan) the width of the map holds
+    title = re.search(r"aria-label=\"Title text 'Expansion of [^']*'\"[^>]*>(<text[^>]*>.*?</text>)", html)
+    assert title is not None and f">Expansion of {aqim.name}</text>" in title[1] and "<tspan" not in title[1]
     assert "sustained presence: at least" in " ".join(text.split())
 
 
@@ -708,19 +719,98 @@ def _pdf(aqim):  # noqa: ANN001, ANN202
     return pymupdf.open(aqim.pdf)
 
 
+#: Pages the AQIM report prints at most (27 with every row of every table and the figures as SVG, 48 with the
+#: evidence tables): the key judgments, narrative, figures and summary tables.
+MAX_PAGES = 20
+
+
 def test_printed_report_is_short_and_no_page_nearly_empty(aqim) -> None:
-    """About 25 pages for AQIM (48 with the evidence tables printed); every page but the last is filled to at
-    least a third of its height."""
+    """At most :data:`MAX_PAGES` pages for AQIM, and as many as its content fills: every page but the last is
+    filled to at least a third of its height, and the pages are on average at least 80% full (a page left
+    half empty before a section, a table or a figure kept whole, adds a page the content does not need)."""
     doc = _pdf(aqim)
-    assert doc.page_count <= 30
+    assert doc.page_count <= MAX_PAGES
+    fills = []
     for number, page in enumerate(doc, start=1):
         height = page.rect.height
-        bottoms = [b[3] for b in page.get_text("blocks") if b[3] < height * 0.93]  # not the page number
-        bottoms += [d["rect"].y1 for d in page.get_drawings() if d["rect"].y1 < height * 0.93]
+        boxes = [b[:4] for b in page.get_text("blocks") if height * 0.05 < b[1] and b[3] < height * 0.93]
+        boxes += [
+            tuple(d["rect"])
+            for d in page.get_drawings()
+            if height * 0.05 < d["rect"].y0 and d["rect"].y1 < height * 0.93
+        ]
+        boxes += [tuple(page.get_image_bbox(img)) for img in page.get_images()]
+        bottom = max((b[3] for b in boxes), default=0)
         if number < doc.page_count:
-            assert max(bottoms, default=0) > height / 3, f"page {number} is nearly empty"
+            assert bottom > height / 3, f"page {number} is nearly empty"
+            fills.append(bottom / (height * 0.93))
+    assert sum(fills) / len(fills) >= 0.8, [f"{f:.0%}" for f in fills]
     text = " ".join(page.get_text() for page in doc)
     assert "aqim-assessment-evidence.csv" in text  # the PDF names its evidence annex
+
+
+def test_pdf_links_the_evidence_annex_beside_it_by_relative_paths(aqim, tmp_path) -> None:
+    """The PDF's links to the CSV annex and the HTML report are relative file names: moved with its folder,
+    the PDF still finds them; the text says where they are."""
+    import pymupdf
+
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for path in aqim.paths:
+        shutil.copy(path, moved / path.name)
+    doc = pymupdf.open(moved / aqim.pdf.name)
+    targets = {
+        link["file"] for page in doc for link in page.get_links() if link["kind"] == pymupdf.LINK_LAUNCH
+    }
+    assert {aqim.evidence_csv.name, aqim.html.name} <= targets
+    for name in targets:
+        assert not Path(name).is_absolute() and (moved / name).is_file(), name
+    text = " ".join(" ".join(page.get_text() for page in doc).split())
+    assert (
+        f"evidence annex {aqim.evidence_csv.name} (CSV, one row per judgment and event, in the same folder"
+        in text
+    )
+    assert f"HTML report {aqim.html.name} (same folder" in text
+
+
+def test_pdf_evidence_summary_counts_and_examples_are_rows_of_the_annex(aqim) -> None:
+    """Per key judgment the printed summary gives its first and last dates and example event ids, each a
+    row of the CSV annex under that judgment; every id a judgment cites is a row of the annex; the HTML
+    keeps every evidence table."""
+    from spillover.report.annex import evidence_summary
+
+    csv = pd.read_csv(aqim.evidence_csv)
+    summary_text = " ".join(page.get_text() for page in _pdf(aqim)).rpartition(
+        "Evidence behind each key judgment"
+    )[2]
+    flat = "".join(summary_text.split())  # ids wrap anywhere in their narrow column
+    expected = evidence_summary(csv, aqim.key_judgments).set_index("judgment")
+    for j in aqim.key_judgments:
+        rows = csv[csv["judgment"] == j.key]
+        assert set(j.evidence) == set(rows["event_id"])  # every id the judgment cites is a row of the annex
+        if rows.empty:
+            continue
+        examples = expected.loc[j.key, "examples"]
+        assert 1 <= len(examples) <= 4 and set(examples) <= set(rows["event_id"])
+        assert ",".join(examples) in flat, f"the examples of {j.key} are not printed: {examples}"
+        dates = pd.to_datetime(rows["date_start"])
+        assert f"{dates.min():%Y-%m-%d}" in summary_text and f"{dates.max():%Y-%m-%d}" in summary_text
+    html = aqim.html.read_text(encoding="utf-8")
+    assert all(f'id="evidence-table-{j.key}"' in html for j in aqim.key_judgments)
+
+
+def test_printed_tables_are_cut_and_say_where_the_rest_is(aqim) -> None:
+    """A table longer than the printed rows prints its first rows and names the HTML report that has them all
+    (the relations of the family: more than the printed rows in the registry)."""
+    from spillover.report.render import PRINT_ROWS
+
+    html = aqim.html.read_text(encoding="utf-8")
+    relations = html.split("<caption>Every dated relation touching the family</caption>")[1].split(
+        "</table>"
+    )[0]
+    assert relations.count("<tr>") - 1 > PRINT_ROWS  # the HTML has every row (header excluded)
+    text = " ".join(" ".join(page.get_text() for page in _pdf(aqim)).split())
+    assert f"more rows (all in the HTML report {aqim.html.name} beside this report)" in text
 
 
 def test_no_text_runs_past_the_page_edge(aqim) -> None:

@@ -13,26 +13,20 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_FROZEN_ONCE = False
-
 
 @contextmanager
-def collector_paused(*, freeze_once: bool = False) -> Iterator[None]:
+def collector_paused(*, freeze: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector for the block (nested blocks are fine: the outer one resumes it).
 
-    ``freeze_once``: for what lives as long as the process (the default registry), the objects alive at the
-    end of the block move to the collector's permanent generation (:func:`gc.freeze`), so that no later
-    collection walks them again (otherwise the first full collection after the block, ~0.3 s, walks every
-    one of them).  Done once per process at most: whatever else is alive then (a little garbage included)
-    is frozen with them, so a long-running process (the web app, a test session) never freezes twice."""
-    global _FROZEN_ONCE
+    ``freeze``: for what lives as long as the process (the registry), the objects alive at the end move to
+    the collector's permanent generation (:func:`gc.freeze`), so that no later collection walks them again
+    (otherwise the first full collection after the block, ~0.3 s, walks every one of them)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if freeze_once and not _FROZEN_ONCE:
-            _FROZEN_ONCE = True
+        if freeze:
             gc.freeze()
         if was_enabled:
             gc.enable()

@@ -8,6 +8,7 @@ name itself is always kept beside the code, so nothing is lost.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -33,15 +34,88 @@ _converter = converter
 
 @lru_cache(maxsize=8192)
 def _one_to_iso3(name: str) -> str | None:
-    code = _converter().convert(name, to="ISO3", not_found=_NOT_FOUND)
-    if isinstance(code, list):  # coco returns a list when a name matches several countries
-        return None
-    return None if code == _NOT_FOUND else str(code)
+    codes = _table().to_iso3(name)
+    return codes[0] if len(codes) == 1 else None  # several countries match: no single code
+
+
+class _CountryTable:
+    """``country_converter``'s own data and patterns, read once into arrays and dicts so that one lookup does
+    what ``CountryConverter.convert(name, to="ISO3")`` does without its per-call pandas work (building and
+    searching a column for every code: ~1 ms a call, 776 calls on a first run).
+
+    Why not a table of our own: the names, codes and patterns are country_converter's; only the search is
+    done here, in the order its ``convert`` does it (the input's format from its length, then the regexes
+    for a name or an ISO2 code, or an exact case-insensitive match of the column for ISO3 and numeric codes).
+    ``tests/test_countries.py`` compares both on the store's names."""
+
+    def __init__(self, conv: coco.CountryConverter) -> None:
+        self._conv = conv
+        data = conv.data
+        #: each row's ISO3 code as convert returns it (first of "A|B", letters and digits, upper case)
+        self.iso3 = [_clean_code(str(v)) if isinstance(v, str) else None for v in data["ISO3"]]
+        self.short_names = [str(v) if isinstance(v, str) else None for v in data["name_short"]]
+        self._exact: dict[str, dict[str, list[int]]] = {}
+
+    def rows_of(self, name: str) -> list[int]:
+        """The rows of the data that ``name`` matches, as convert finds them (src=None)."""
+        spec = self._conv._separate_exclude_cases(name, _EXCLUDE_PREFIX)["clean_name"]
+        src = self._conv._get_input_format_from_name(spec)
+        if src == "regex":
+            return [i for i, pattern in enumerate(self._conv.regexes) if pattern.search(spec)]
+        if src == "ISO2":
+            return [i for i, pattern in enumerate(self._conv.iso2_regexes) if pattern.search(spec)]
+        return self.exact(src).get(spec.casefold(), [])
+
+    def exact(self, column: str) -> dict[str, list[int]]:
+        """Rows by the column's value (what follows a dot dropped, case folded): convert's ``^name$``."""
+        if column not in self._exact:
+            index: dict[str, list[int]] = {}
+            for i, value in enumerate(self._conv.data[column].astype(str)):
+                index.setdefault(re.sub(r"\..*", "", value).casefold(), []).append(i)
+            self._exact[column] = index
+        return self._exact[column]
+
+    def to_iso3(self, name: str) -> list[str]:
+        """The ISO3 code of every row ``name`` matches (several: ambiguous)."""
+        return [code for i in self.rows_of(name) if (code := self.iso3[i]) is not None]
+
+    def by_code(self, scheme: str, value: str) -> list[str]:
+        """The ISO3 code of every row whose ``scheme`` column (GWcode, UNcode, FAOcode …) holds ``value``
+        (convert(value, src=scheme, to="ISO3"))."""
+        spec = self._conv._separate_exclude_cases(value, _EXCLUDE_PREFIX)["clean_name"]
+        rows = self.exact(scheme).get(spec.casefold(), [])
+        return [code for i in rows if (code := self.iso3[i]) is not None]
+
+    def short_name(self, code: str) -> str | None:
+        """The short name of an ISO3 code when exactly one row has it (convert(src="ISO3", to="name_short"))."""
+        rows = self.exact("ISO3").get(code.casefold(), [])
+        names = [n for i in rows if (n := self.short_names[i]) is not None]
+        return names[0] if len(names) == 1 else None
+
+
+#: convert's default ``exclude_prefix`` ("Asia excluding China" is read as "Asia")
+_EXCLUDE_PREFIX = ["excl\\w.*", "without", "w/o"]
+
+
+def _clean_code(code: str) -> str:
+    return "".join(c for c in code.split("|")[0] if c.isalnum()).upper()
+
+
+@lru_cache(maxsize=1)
+def _table() -> _CountryTable:
+    return _CountryTable(_converter())
 
 
 def to_iso3(names: Iterable[str | None]) -> dict[str, str | None]:
     """Map each distinct non-empty name to its ISO3 code (or None when it has none)."""
     return {n: _one_to_iso3(n) for n in {n for n in names if n}}
+
+
+def code_to_iso3(value: object, scheme: str) -> str | None:
+    """ISO3 code of a code in another of country_converter's schemes ("GWcode", "UNcode", "FAOcode" …);
+    None when no country or several have it."""
+    codes = _table().by_code(scheme, str(value))
+    return codes[0] if len(codes) == 1 else None
 
 
 def iso3(name: str) -> str | None:
@@ -63,8 +137,7 @@ def _iso3_to_name(code: str) -> str:
     known = _short_names().get(code)
     if known is not None:
         return known
-    name = _converter().convert(code, src="ISO3", to="name_short", not_found=_NOT_FOUND)
-    return code if name == _NOT_FOUND else str(name)
+    return _table().short_name(code) or code
 
 
 @lru_cache(maxsize=1)
@@ -77,13 +150,9 @@ def _short_names() -> dict[str, str]:
 
 
 def _ask_short_names() -> dict[str, str]:
-    conv = _converter()
-    names = {}
-    for code in conv.data["ISO3"].dropna().astype(str).unique():
-        name = conv.convert(code, src="ISO3", to="name_short", not_found=_NOT_FOUND)
-        if isinstance(name, str) and name != _NOT_FOUND:
-            names[code] = name
-    return names
+    table = _table()
+    codes = _converter().data["ISO3"].dropna().astype(str).unique()
+    return {code: name for code in codes if (name := table.short_name(code)) is not None}
 
 
 class CountryNotFound(LookupError):

@@ -35,6 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from spillover._alloc import collector_paused
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -182,7 +184,7 @@ def kept(kind: str, parts: Iterable[Any], compute: Callable[[], T]) -> T:
     path = folder / f"{kind}-{key}.pickle"
     if path.is_file():
         try:
-            with open(path, "rb") as handle:
+            with open(path, "rb") as handle, collector_paused():
                 value = pickle.load(handle)
         except Exception as exc:  # noqa: BLE001 - a damaged or foreign file is recomputed, never fatal
             log.info("memo %s unreadable (%s): recomputed", path, exc)

@@ -142,8 +142,10 @@ _FOLDS = (
 )
 
 
+@lru_cache(maxsize=65536)
 def _word_skeleton(word: str) -> str:
-    """First letter, then consonants, doubled letters once: 'mohammed' → 'mhmd', 'ajnad' → 'ajnd'."""
+    """First letter, then consonants, doubled letters once: 'mohammed' → 'mhmd', 'ajnad' → 'ajnd'
+    (remembered: a few hundred words make up most names)."""
     for a, b in _FOLDS:
         word = word.replace(a, b)
     return re.sub(r"(.)\1+", r"\1", word[:1] + re.sub(r"[aeiouy]", "", word[1:]))

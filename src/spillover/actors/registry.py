@@ -549,8 +549,9 @@ def _retarget_relations(reg: Registry) -> None:
         renames.add_edges_from(
             (gid, reg.canonical_id(r.target)) for r in g.relations if r.type == "renamed_to"
         )
+    chain_of = {m: chain for chain in nx.connected_components(renames) for m in chain}
     for gid, g in list(reg.groups.items()):
-        chain = nx.node_connected_component(renames, gid)
+        chain = chain_of[gid]
         curated_pairs = {
             reg.canonical_id(r.target)
             for m in chain
@@ -602,7 +603,11 @@ def _load_cached(actor_file: str, extra: tuple[tuple[str, int], ...]) -> Registr
     actor_path = Path(actor_file) if actor_file else None
     extra_paths = [Path(p) for p, _ in extra]
     inputs = (file_fingerprint(actor_path), *(file_fingerprint(p) for p in extra_paths))
-    registry = kept("registry", inputs, lambda: _load(actor_path, extra_paths))
+    from spillover._alloc import collector_paused
+
+    # tens of thousands of objects that live as long as the process (spillover._alloc says why)
+    with collector_paused(freeze=True):
+        registry = kept("registry", inputs, lambda: _load(actor_path, extra_paths))
     _LOADED_FROM[id(registry)] = repr(inputs)
     return registry
 

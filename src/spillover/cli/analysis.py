@@ -21,27 +21,22 @@ import typer
 
 from spillover.cli import output
 from spillover.cli.options import (
-    AsOfPullOpt,
+    ENGINE_OPTIONS,
     DrawsOpt,
-    EngineOpt,
     FormatOpt,
     IncludeOpt,
     InputError,
     OutOpt,
-    ParquetOpt,
     SeedOpt,
-    SinceOpt,
-    SparkMasterOpt,
     StoreOpt,
-    UntilOpt,
-    ViewOpt,
+    Where,
     commands,
     format_of,
     include_of,
     parameters,
+    selection_options,
     store_path,
     view_of,
-    wants_engine,
 )
 from spillover.cli.output import Format, emit, say, show
 from spillover.parameters import DEFAULTS
@@ -73,21 +68,9 @@ class Selected:
 
 
 @contextmanager
-def selected(
-    group: str,
-    *,
-    store: Path | None,
-    include: list[str] | None = None,
-    view: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    engine: str | None = None,
-    parquet: Path | None = None,
-    spark_master: str = "local[*]",
-    as_of_pull: int | None = None,
-) -> Iterator[Selected]:
+def selected(group: str, where: Where) -> Iterator[Selected]:
     """The group's selection for the life of a command (with progress while it is made); with
-    ``as_of_pull`` the store reads as it was when that API pull finished (:func:`spillover.versions.as_of_pull`),
+    ``--as-of-pull`` the store reads as it was when that API pull finished (:func:`spillover.versions.as_of_pull`),
     so an analysis can be reproduced."""
     from contextlib import nullcontext
 
@@ -96,23 +79,21 @@ def selected(
     from spillover.versions import as_of_pull as reading_as_of
 
     con = None
-    if wants_engine(engine, parquet):
-        if view not in (None, VIEW_ALL):
-            raise InputError(f"--view {view} is not available with --engine/--parquet (view all only)")
-        from spillover.query import open_engine
-
-        con = open_engine(engine, store=store_path(store), parquet=parquet, spark_master=spark_master)
-    db = Store(store_path(store), read_only=True) if parquet is None else None
-    if as_of_pull is not None and db is None:
+    if where.wants_engine:
+        if where.view not in (None, VIEW_ALL):
+            raise InputError(f"--view {where.view} is not available with --engine/--parquet (view all only)")
+        con = where.open_engine()
+    db = Store(store_path(where.store), read_only=True) if where.parquet is None else None
+    if where.as_of_pull is not None and db is None:
         raise InputError("--as-of-pull reads the store: it cannot be used with --parquet")
     try:
-        with reading_as_of(db, as_of_pull) if as_of_pull is not None else nullcontext():
+        with reading_as_of(db, where.as_of_pull) if where.as_of_pull is not None else nullcontext():
             with output.working(f"selecting the events of {group}…"):
                 sel = select(
-                    con if con is not None else db, group, include=include_of(include),
-                    view=VIEW_ALL if con is not None else view_of(view), since=since, until=until,
+                    con if con is not None else db, group, include=include_of(where.include),
+                    view=VIEW_ALL if con is not None else view_of(where.view), since=where.since, until=where.until,
                 )  # fmt: skip
-            yield Selected(sel, db, con, parquet)
+            yield Selected(sel, db, con, where.parquet)
     finally:
         if db is not None:
             db.close()
@@ -145,23 +126,16 @@ def print_warnings(warnings: list, view: str) -> None:
 
 # -- profile -------------------------------------------------------------------------------------------------
 @top.command("profile")
+@selection_options()
 def profile(
     group: Annotated[
         str, typer.Argument(help="Group name, alias or registry id; other text matches raw actor names")
     ],
-    include: IncludeOpt = None,
-    view: ViewOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
+    where: Where,
     raw_names: Annotated[
         bool, typer.Option(help="Match raw actor names by substring, bypassing the registry")
     ] = False,
-    store: StoreOpt = None,
-    as_of_pull: AsOfPullOpt = None,
     format: FormatOpt = None,
-    engine: EngineOpt = None,
-    parquet: ParquetOpt = None,
-    spark_master: SparkMasterOpt = "local[*]",
 ) -> None:
     """A group's activity: events and fatalities by year, country, source and tactic, first and last event
     per country, and the actor names matched."""
@@ -169,26 +143,17 @@ def profile(
     from spillover.selection import UnknownGroup
 
     chosen = format_of(format)
-    if wants_engine(engine, parquet):
+    if where.wants_engine:
         from spillover.analysis.engine import profile_on
-        from spillover.query import open_engine
 
-        con = open_engine(engine, store=store_path(store), parquet=parquet, spark_master=spark_master)
-        with output.working(f"profiling {group} on {engine or 'duckdb'}…"):
-            result = profile_on(con, group, include=include_of(include), raw_names=raw_names)
+        con = where.open_engine()
+        with output.working(f"profiling {group} on {where.engine or 'duckdb'}…"):
+            result = profile_on(con, group, include=include_of(where.include), raw_names=raw_names)
         emit(result, chosen, render_profile, header=f"{result.group} (engine path: every stored row counted)")
         return
     if not raw_names:
         try:
-            with selected(
-                group,
-                store=store,
-                as_of_pull=as_of_pull,
-                include=include,
-                view=view,
-                since=since,
-                until=until,
-            ) as chosen_sel:
+            with selected(group, where) as chosen_sel:
                 emit(measures.profile(chosen_sel.sel), chosen, render_profile, header=chosen_sel.header)
             return
         except UnknownGroup:
@@ -197,7 +162,7 @@ def profile(
     from spillover.store import Store
 
     with (
-        Store(store_path(store), read_only=True) as db,
+        Store(store_path(where.store), read_only=True) as db,
         output.working(f"matching actor names with {group}…"),
     ):
         result = raw_name_profile(db, group)
@@ -243,23 +208,16 @@ def _measured_expansion(chosen: Selected, params: Any, steps: Any) -> Any:
 
 
 @top.command("expansion")
+@selection_options()
 def expansion(
     group: GroupArg,
-    include: IncludeOpt = None,
-    view: ViewOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
+    where: Where,
     min_events: MinEventsOpt = DEFAULTS.min_events,
     window_months: WindowOpt = DEFAULTS.window_months,
     draws: DrawsOpt = DEFAULTS.n_draws,
     seed: SeedOpt = DEFAULTS.seed,
     out: OutOpt = None,
-    store: StoreOpt = None,
-    as_of_pull: AsOfPullOpt = None,
     format: FormatOpt = None,
-    engine: EngineOpt = None,
-    parquet: ParquetOpt = None,
-    spark_master: SparkMasterOpt = "local[*]",
 ) -> None:
     """Where the group spread and when (countries entered with sustained presence); in table form also
     whether its entries followed instability onsets more often than chance (the opportunism command's
@@ -268,12 +226,7 @@ def expansion(
 
     chosen = format_of(format)
     params = parameters(min_events=min_events, window_months=window_months, n_draws=draws, seed=seed)
-    with (
-        selected(
-                group, store=store, as_of_pull=as_of_pull, include=include, view=view, since=since, until=until, engine=engine,
-                 parquet=parquet, spark_master=spark_master) as sel,
-        output.working("measuring expansion…") as steps,
-    ):  # fmt: skip
+    with selected(group, where) as sel, output.working("measuring expansion…") as steps:
         result = _measured_expansion(sel, params, steps)
         test = None
         if chosen is Format.table and not isinstance(result, measures.Unmeasured):
@@ -312,18 +265,14 @@ def render_expansion(result: Any, sel: GroupSelection, test: Any) -> None:
 
 
 @top.command("opportunism")
+@selection_options(leave_out=ENGINE_OPTIONS)
 def opportunism(
     group: GroupArg,
-    include: IncludeOpt = None,
-    view: ViewOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
+    where: Where,
     min_events: MinEventsOpt = DEFAULTS.min_events,
     window_months: WindowOpt = DEFAULTS.window_months,
     draws: DrawsOpt = DEFAULTS.n_draws,
     seed: SeedOpt = DEFAULTS.seed,
-    store: StoreOpt = None,
-    as_of_pull: AsOfPullOpt = None,
     format: FormatOpt = None,
 ) -> None:
     """Whether the group's entries into new countries followed instability onsets more often than the null
@@ -332,9 +281,7 @@ def opportunism(
 
     params = parameters(min_events=min_events, window_months=window_months, n_draws=draws, seed=seed)
     with (
-        selected(
-            group, store=store, as_of_pull=as_of_pull, include=include, view=view, since=since, until=until
-        ) as sel,
+        selected(group, where) as sel,
         output.working(f"testing the entries against the null models ({params.n_draws:,} draws)…"),
     ):
         result = measures.opportunism(sel.sel, params)
@@ -361,32 +308,15 @@ def render_opportunism(test: Any) -> None:
 
 # -- tactics ---------------------------------------------------------------------------------------------------
 @top.command("tactics")
-def tactics(
-    group: GroupArg,
-    include: IncludeOpt = None,
-    view: ViewOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    out: OutOpt = None,
-    store: StoreOpt = None,
-    as_of_pull: AsOfPullOpt = None,
-    format: FormatOpt = None,
-    engine: EngineOpt = None,
-    parquet: ParquetOpt = None,
-    spark_master: SparkMasterOpt = "local[*]",
-) -> None:
+@selection_options()
+def tactics(group: GroupArg, where: Where, out: OutOpt = None, format: FormatOpt = None) -> None:
     """Tactic mix over time (each event's primary tactic), change points aligned to organisational events,
     first use of suicide attacks.  With --engine/--parquet the monthly counts are aggregated by DuckDB or
     Spark."""
     from spillover import measures
 
     chosen = format_of(format)
-    with (
-        selected(
-                group, store=store, as_of_pull=as_of_pull, include=include, view=view, since=since, until=until, engine=engine,
-                 parquet=parquet, spark_master=spark_master) as sel,
-        output.working("counting tactics by month…") as steps,
-    ):  # fmt: skip
+    with selected(group, where) as sel, output.working("counting tactics by month…") as steps:
         if sel.engine is None:
             result = measures.tactics(sel.sel)
         else:
@@ -445,16 +375,13 @@ def render_tactics(prof: Any, sel: GroupSelection, story: tuple[Any, str] | None
 
 # -- autonomy ---------------------------------------------------------------------------------------------------
 @top.command("autonomy")
+@selection_options(leave_out=("include", *ENGINE_OPTIONS))
 def autonomy(
     group: GroupArg,
+    where: Where,
     parent: Annotated[
         str | None, typer.Option("--parent", help="The parent organisation", show_default="the registry's")
     ] = None,
-    view: ViewOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    store: StoreOpt = None,
-    as_of_pull: AsOfPullOpt = None,
     format: FormatOpt = None,
 ) -> None:
     """Autonomy of a group from its parent (taken from the registry unless --parent is given): each
@@ -463,7 +390,7 @@ def autonomy(
     from spillover import measures
 
     with (
-        selected(group, store=store, as_of_pull=as_of_pull, view=view, since=since, until=until) as sel,
+        selected(group, where) as sel,
         output.working("selecting the parent and its branches…"),
     ):
         result = measures.autonomy(sel.sel, parameters(), parent=parent)
@@ -482,18 +409,14 @@ def render_autonomy(result: Any, sel: GroupSelection) -> None:
 
 # -- theatres ---------------------------------------------------------------------------------------------------
 @top.command("theatres")
+@selection_options(leave_out=ENGINE_OPTIONS)
 def theatres(
     group: GroupArg,
-    include: IncludeOpt = None,
-    view: ViewOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
+    where: Where,
     eps_km: Annotated[
         float, typer.Option(help="Neighbourhood radius of the density clustering (km)")
     ] = DEFAULTS.eps_km,
     min_samples: Annotated[int, typer.Option(help="Events needed to form a theatre")] = DEFAULTS.min_samples,
-    store: StoreOpt = None,
-    as_of_pull: AsOfPullOpt = None,
     format: FormatOpt = None,
 ) -> None:
     """Distinct theatres of operation per period (density clustering), described by countries, provinces
@@ -501,9 +424,7 @@ def theatres(
     from spillover import measures
 
     with (
-        selected(
-            group, store=store, as_of_pull=as_of_pull, include=include, view=view, since=since, until=until
-        ) as sel,
+        selected(group, where) as sel,
         output.working("clustering events into theatres…"),
     ):
         result = measures.theatres(sel.sel, parameters(eps_km=eps_km, min_samples=min_samples))

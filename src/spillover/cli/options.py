@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -185,6 +186,76 @@ def wants_engine(engine: str | None, parquet: Path | None) -> bool:
     return engine is not None or parquet is not None
 
 
+# -- which events: the selection options, gathered once ------------------------------------------------------
+@dataclass(frozen=True)
+class Where:
+    """Which events a command reads: the selection options it was given (see :func:`selection_options`),
+    one object instead of the same nine parameters in every command."""
+
+    include: list[str] | None = None
+    view: str | None = None
+    since: str | None = None
+    until: str | None = None
+    store: Path | None = None
+    as_of_pull: int | None = None
+    engine: str | None = None
+    parquet: Path | None = None
+    spark_master: str = "local[*]"
+
+    @property
+    def wants_engine(self) -> bool:
+        return wants_engine(self.engine, self.parquet)
+
+    def open_engine(self) -> Any:
+        """The query layer's connection (DuckDB over the store or ``--parquet``, or Spark)."""
+        from spillover.query import open_engine
+
+        return open_engine(
+            self.engine, store=store_path(self.store), parquet=self.parquet, spark_master=self.spark_master
+        )
+
+
+#: Each selection option's annotation, in the order ``--help`` lists them.
+_WHERE_OPTIONS: dict[str, Any] = {
+    "include": IncludeOpt, "view": ViewOpt, "since": SinceOpt, "until": UntilOpt, "store": StoreOpt,
+    "as_of_pull": AsOfPullOpt, "engine": EngineOpt, "parquet": ParquetOpt, "spark_master": SparkMasterOpt,
+}  # fmt: skip
+#: The options of the query layer (commands that can run on DuckDB over Parquet or on Spark).
+ENGINE_OPTIONS = ("engine", "parquet", "spark_master")
+
+
+def selection_options(
+    *, leave_out: tuple[str, ...] = ()
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A command that takes ``where: Where`` gets the selection options on the command line instead
+    (all of them but ``leave_out``), gathered into its ``where`` when it runs."""
+    names = [name for name in _WHERE_OPTIONS if name not in leave_out]
+    defaults = {f.name: f.default for f in fields(Where)}
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            where = Where(**{name: kwargs.pop(name) for name in names})
+            return command(*args, where=where, **kwargs)
+
+        own = inspect.signature(command, eval_str=True)
+        kept = [p for p in own.parameters.values() if p.name != "where"]
+        added = [
+            inspect.Parameter(
+                n, inspect.Parameter.KEYWORD_ONLY, default=defaults[n], annotation=_WHERE_OPTIONS[n]
+            )
+            for n in names
+        ]
+        arguments = [p for p in kept if p.default is inspect.Parameter.empty]
+        options = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in kept if p not in arguments]
+        listed = [*arguments, *added, *options]  # --help: the selection first, then the command's own
+        run.__signature__ = own.replace(parameters=listed)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in listed}
+        return run
+
+    return decorate
+
+
 # -- every command: the error boundary and --quiet/--verbose ------------------------------------------------
 _SHARED = (
     inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=QuietOpt),
@@ -242,8 +313,8 @@ def commands(help: str | None = None, **kwargs: Any) -> Commands:
 
 
 __all__ = [
-    "EXIT_DONE", "EXIT_FINDING", "EXIT_INPUT", "Commands", "DrawsOpt", "EngineOpt", "FormatOpt", "IncludeOpt",
+    "ENGINE_OPTIONS", "EXIT_DONE", "EXIT_FINDING", "EXIT_INPUT", "Commands", "Where", "DrawsOpt", "EngineOpt", "FormatOpt", "IncludeOpt",
     "InputError", "OutOpt", "ParquetOpt", "QuietOpt", "SeedOpt", "SinceOpt", "SparkMasterOpt", "StoreOpt",
-    "UntilOpt", "VerboseOpt", "ViewOpt", "commands", "format_of", "include_of", "parameters", "store_path",
-    "view_of", "wants_engine",
+    "UntilOpt", "VerboseOpt", "ViewOpt", "commands", "format_of", "include_of", "parameters", "selection_options",
+    "store_path", "view_of", "wants_engine",
 ]  # fmt: skip

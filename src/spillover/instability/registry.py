@@ -134,7 +134,9 @@ def state_code_to_iso3(code: int) -> str | None:
     code = int(code)
     if code in STATE_CODE_OVERRIDES:
         return STATE_CODE_OVERRIDES[code]
-    result = _converter().convert(code, src="GWcode", to="ISO3", not_found=None)
+    from spillover.countries import code_to_iso3
+
+    result = code_to_iso3(code, "GWcode")
     return result if isinstance(result, str) and result.isalpha() and len(result) == 3 else None
 
 
@@ -249,15 +251,19 @@ def merge_coup_lists(first: pd.DataFrame, second: pd.DataFrame, max_gap_days: in
     matched["gap"] = (matched["date"] - matched["_first_date"]).abs()
     matched = matched.sort_values("gap").drop_duplicates("_first")
     merged = first.copy()
-    for first_idx, second_idx in zip(
-        matched["_first"].astype(int), matched["_second"].astype(int), strict=True
-    ):
-        other = second.loc[second_idx]
-        merged.loc[first_idx, "source"] = f"{merged.loc[first_idx, 'source']}; {other['source']}"
-        merged.loc[first_idx, "detail"] = (
-            f"{merged.loc[first_idx, 'detail']}; {other['detail']} on {other['date']:%Y-%m-%d}"
+    firsts, seconds = matched["_first"].astype(int).to_numpy(), matched["_second"].astype(int).to_numpy()
+    other = second.loc[seconds]  # each first row absorbs one second row at most, and each second one first
+    merged.loc[firsts, "source"] = [
+        f"{mine}; {theirs}"
+        for mine, theirs in zip(merged.loc[firsts, "source"], other["source"], strict=True)
+    ]
+    merged.loc[firsts, "detail"] = [
+        f"{mine}; {theirs} on {day:%Y-%m-%d}"
+        for mine, theirs, day in zip(
+            merged.loc[firsts, "detail"], other["detail"], other["date"], strict=True
         )
-    unmatched = second.drop(index=matched["_second"].astype(int))
+    ]
+    unmatched = second.drop(index=seconds)
     return pd.concat([merged, unmatched], ignore_index=True)
 
 

@@ -4,7 +4,8 @@ A report's file names carry every parameter that differs from the defaults (``aq
 ``aqim-assessment-since-2012.html``, ``aqim-assessment-view-all-seed-3.html``), so that a parametrised run
 never overwrites the full report.  The evidence tables — every event behind every key judgment — are too
 long for the printed document: they go to the HTML and to ``<name>-evidence.csv`` beside it, which the PDF
-links to.
+links to (relative links: they work wherever the folder is moved); the PDF prints one summary row per
+judgment (:func:`evidence_summary`), whose example ids are rows of the CSV.
 """
 
 from __future__ import annotations
@@ -64,6 +65,31 @@ def evidence_frame(events: pd.DataFrame, judgments: list[Any]) -> pd.DataFrame:
         frames.append(rows.assign(judgment=j.key, topic=j.topic).reset_index(drop=True))
     columns = ["judgment", "topic", *[c for c in EVIDENCE_COLUMNS if c in lookup]]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+#: Example event ids the evidence summary names per judgment.
+EXAMPLE_IDS = 4
+
+
+def evidence_summary(frame: pd.DataFrame, judgments: list[Any], examples: int = EXAMPLE_IDS) -> pd.DataFrame:
+    """One row per key judgment, from the annex's rows (:func:`evidence_frame`): how many events, of which
+    sources, the first and last date, and ``examples`` event ids spread over the span (the first, the last
+    and evenly between) — each a row of the CSV annex."""
+    rows = []
+    for j in judgments:
+        mine = frame[frame["judgment"] == j.key]
+        dates = (
+            pd.to_datetime(mine["date_start"]) if "date_start" in mine else pd.Series(dtype="datetime64[ns]")
+        )
+        ordered = mine.assign(_date=dates).sort_values(["_date", "event_id"], kind="stable")
+        picks = sorted({round(i) for i in np.linspace(0, len(ordered) - 1, min(examples, len(ordered)))})
+        rows.append({
+            "judgment": j.key, "topic": j.topic, "events": len(mine),
+            "sources": sorted(mine["source"].dropna().unique()) if "source" in mine else [],
+            "first": dates.min() if len(mine) else None, "last": dates.max() if len(mine) else None,
+            "examples": list(ordered["event_id"].iloc[picks]) if len(ordered) else [],
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=["judgment", "topic", "events", "sources", "first", "last", "examples"])
 
 
 def write_evidence_csv(frame: pd.DataFrame, path: Path) -> Path:

@@ -5,7 +5,9 @@ It runs every analysis once (:mod:`spillover.report.analyses`), weighs the compe
 writes into ``out_dir``:
 
 * ``<group>-assessment.html`` — self-contained (inline CSS and SVG, no script, opens offline);
-* ``<group>-assessment.pdf`` — the same document printed by WeasyPrint;
+* ``<group>-assessment.pdf`` — the same document printed by WeasyPrint: narrative, figures (PNG), tables
+  cut to their first rows, and a summary of the evidence that links the HTML and the CSV annex;
+* ``<group>-assessment-evidence.csv`` — the evidence annex: one row per key judgment and event;
 * ``<group>-assessment.json`` — the key judgments with every number and every evidence event id, the
   hypothesis matrices and the parameters, for machines and for checking.
 """
@@ -70,7 +72,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("response", "Response"),
     ("outlook", "Outlook"),
     ("methods", "Methods and data annex"),
-    ("evidence", "Evidence tables"),
+    ("evidence", "Evidence"),
 )
 FORMATS: tuple[str, ...] = ("html", "pdf")
 
@@ -218,19 +220,19 @@ def assess(
             finally:
                 sections.FIGURES_KEY.reset(token)
             context["evidence_csv"] = f"{stem}-evidence.csv"
+            context["html_name"] = f"{stem}.html" if "html" in formats else None
             timings["figures"] = time.perf_counter() - clock
             html_path = pdf_path = None
             step("rendering HTML")
             clock = time.perf_counter()
-            html = render_html(context)
             if "html" in formats:
                 html_path = out / f"{stem}.html"
-                html_path.write_text(html, encoding="utf-8")
+                html_path.write_text(render_html(context), encoding="utf-8")
             timings["html"] = time.perf_counter() - clock
             if "pdf" in formats:
                 step("printing the PDF")
                 clock = time.perf_counter()
-                pdf_path = write_pdf(html, out / f"{stem}.pdf")
+                pdf_path = write_pdf(render_html(context, printed=True), out / f"{stem}.pdf")
                 timings["pdf"] = time.perf_counter() - clock
             timings["total"] = time.perf_counter() - started
             assessment = Assessment(

@@ -214,6 +214,7 @@ def _ties(group_id: str) -> dict[str, Any]:
             "sources": "Sources",
         },  # fmt: skip
         caption="Ties in the registry and the relations datasets (alliances, rivalries, affiliations, splits)",
+        print_rows=0,  # every tie with its citations: the dated relations above are the printed summary
     )
 
 

@@ -195,19 +195,30 @@ def evidence_events(r: Results) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).drop_duplicates("event_id") if len(frames) > 1 else r.events
 
 
-def evidence(r: Results, judgments: list[KeyJudgment]) -> list[dict[str, Any]]:
-    """The evidence tables of the HTML annex (the CSV annex has the same rows, all of them)."""
-    from spillover.report.annex import EVIDENCE_COLUMNS, evidence_frame
+def evidence(r: Results, judgments: list[KeyJudgment]) -> dict[str, Any]:
+    """The evidence annex: a summary row per judgment (what the PDF prints) and the evidence tables of the
+    HTML (the CSV annex has the same rows, all of them)."""
+    from spillover.report.annex import EVIDENCE_COLUMNS, evidence_frame, evidence_summary
 
     frame = evidence_frame(evidence_events(r), judgments)
-    return [
-        {
-            "key": j.key,
-            "title": f"{j.topic} ({len(j.evidence)} events)",
-            "table": table(frame[frame["judgment"] == j.key], EVIDENCE_COLUMNS, limit=EVIDENCE_LIMIT),
-        }
-        for j in judgments
-    ]
+    summary = evidence_summary(frame, judgments)
+    summary["sources"] = summary["sources"].map(lambda s: ", ".join(source_name(x) for x in s))
+    return {
+        "summary": table(
+            summary,
+            {"topic": "Judgment", "events": "Events", "sources": "Sources", "first": "First", "last": "Last",
+             "examples": "Example events (CSV rows)"},
+            kinds={"events": "count"},
+        ) | {"keys": list(summary["judgment"])},
+        "tables": [
+            {
+                "key": j.key,
+                "title": f"{j.topic} ({len(j.evidence)} events)",
+                "table": table(frame[frame["judgment"] == j.key], EVIDENCE_COLUMNS, limit=EVIDENCE_LIMIT),
+            }
+            for j in judgments
+        ],
+    }  # fmt: skip
 
 
 def coverage(r: Results, failures: list[str], source_cov: pd.DataFrame | None) -> dict[str, Any]:

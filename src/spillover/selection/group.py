@@ -298,25 +298,48 @@ def select(
                 f"view {view!r} is not available on a query engine (its rows are not fused): use view 'all'"
             )
         return select_on(source, group, include=include, certainty=certainty, since=since, until=until)
-    resolver = resolver or default_resolver()
+    from spillover.actors import default_registry
     from spillover.actors.registry import registry_inputs
     from spillover.memo import store_content
 
-    built_from = registry_inputs(resolver.registry) if type(resolver) is Resolver else None
+    if resolver is None:  # the default resolver is built only when the selection is not kept (it indexes
+        built_from = registry_inputs(default_registry())  # every alias: ~0.1 s)
+    else:
+        built_from = registry_inputs(resolver.registry) if type(resolver) is Resolver else None
     if built_from is None or links is not None:
+        resolver = resolver or default_resolver()
         return _select_store(source, group, include, view, since, until, certainty, resolver, links)
     # with the default registry, kept between runs (spillover.memo): an assessment selects the group, its
     # parent and the parent's branches, each once per store content
     key = (group, include, view, _iso(since), _iso(until), certainty, store_content(source), built_from)
     kept_sel = kept(
         "selection", key,
-        lambda: _select_store(source, group, include, view, since, until, certainty, resolver, None),
+        lambda: _select_store(
+            source, group, include, view, since, until, certainty, resolver or default_resolver(), None
+        ),
     )  # fmt: skip
     kept_sel.source, kept_sel.memo = source, (repr(key), id(kept_sel.events), len(kept_sel.events))
     return kept_sel
 
 
 def _select_store(
+    source: Store,
+    group: str,
+    include: tuple[str, ...],
+    view: str,
+    since: str | None,
+    until: str | None,
+    certainty: tuple[str, ...],
+    resolver: Resolver,
+    links: pd.DataFrame | None,
+) -> GroupSelection:
+    from spillover._alloc import collector_paused
+
+    with collector_paused():  # the registry, the store's names, the events and links (spillover._alloc)
+        return _selected(source, group, include, view, since, until, certainty, resolver, links)
+
+
+def _selected(
     source: Store,
     group: str,
     include: tuple[str, ...],
