@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from spillover import measures
+from spillover._alloc import collector_paused
 from spillover.countries import iso3_to_name
 from spillover.measures import Unmeasured
 from spillover.results import records
@@ -51,8 +52,15 @@ class SectionsMixin:
     ``selection``: every section of a page filtered by dates measures the same events."""
 
     def _section(self, key: Hashable, what: str, compute: Callable[[], Section]) -> Section:
-        """A cached section; one that failed is not kept, so the next request tries again."""
-        section = self._cache.get(key, lambda: guarded(what, compute))  # type: ignore[attr-defined]
+        """A cached section; one that failed is not kept, so the next request tries again.  Computed with the
+        cyclic collector paused (:mod:`spillover._alloc`: a section's selections and measures allocate
+        millions of objects that live on in the cache)."""
+
+        def computed() -> Section:
+            with collector_paused():
+                return guarded(what, compute)
+
+        section = self._cache.get(key, computed)  # type: ignore[attr-defined]
         if section.status == FAILED:
             self._cache.discard(key)  # type: ignore[attr-defined]
         return section
