@@ -400,7 +400,7 @@ def test_rendered_pdf_pages_are_full_and_nothing_runs_off_or_overlaps(aqim) -> N
     pages = pdf_pages(aqim.pdf)
     assert len(SECTIONS) <= len(pages) <= MAX_PAGES
     # the printed figures are images: their boxes count with the words
-    figures = [[page.get_image_bbox(image) for image in page.get_images()] for page in _pdf(aqim)]
+    figures = [[page.get_image_bbox(image) for image in page.get_images(full=True)] for page in _pdf(aqim)]
     for number, (width, height, words) in enumerate(pages, 1):
         body = [w for w in words if 0.06 * height < w.y0 < 0.94 * height]  # without header and page number
         assert body, f"page {number} has no text"
@@ -739,7 +739,7 @@ def test_printed_report_is_short_and_no_page_nearly_empty(aqim) -> None:
             for d in page.get_drawings()
             if height * 0.05 < d["rect"].y0 and d["rect"].y1 < height * 0.93
         ]
-        boxes += [tuple(page.get_image_bbox(img)) for img in page.get_images()]
+        boxes += [tuple(page.get_image_bbox(img)) for img in page.get_images(full=True)]
         bottom = max((b[3] for b in boxes), default=0)
         if number < doc.page_count:
             assert bottom > height / 3, f"page {number} is nearly empty"
