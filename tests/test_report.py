@@ -726,8 +726,10 @@ MAX_PAGES = 20
 
 def test_printed_report_is_short_and_no_page_nearly_empty(aqim) -> None:
     """At most :data:`MAX_PAGES` pages for AQIM, and as many as its content fills: every page but the last is
-    filled to at least a third of its height, and the pages are on average at least 80% full (a page left
-    half empty before a section, a table or a figure kept whole, adds a page the content does not need)."""
+    filled to at least 70% of its height (the most a figure kept whole can leave empty below the text before
+    it), 85% on average — a page left half empty before a section or a table kept whole adds a page the
+    content does not need (the report before the print layout: 66% twice, before the origins and the methods
+    annex)."""
     doc = _pdf(aqim)
     assert doc.page_count <= MAX_PAGES
     fills = []
@@ -742,9 +744,9 @@ def test_printed_report_is_short_and_no_page_nearly_empty(aqim) -> None:
         boxes += [tuple(page.get_image_bbox(img)) for img in page.get_images(full=True)]
         bottom = max((b[3] for b in boxes), default=0)
         if number < doc.page_count:
-            assert bottom > height / 3, f"page {number} is nearly empty"
             fills.append(bottom / (height * 0.93))
-    assert sum(fills) / len(fills) >= 0.8, [f"{f:.0%}" for f in fills]
+            assert fills[-1] >= 0.7, f"page {number} is {fills[-1]:.0%} full"
+    assert sum(fills) / len(fills) >= 0.85, [f"{f:.0%}" for f in fills]
     text = " ".join(page.get_text() for page in doc)
     assert "aqim-assessment-evidence.csv" in text  # the PDF names its evidence annex
 
