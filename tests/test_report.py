@@ -400,7 +400,7 @@ def test_rendered_pdf_pages_are_full_and_nothing_runs_off_or_overlaps(aqim) -> N
     pages = pdf_pages(aqim.pdf)
     assert len(SECTIONS) <= len(pages) <= MAX_PAGES
     # the printed figures are images: their boxes count with the words
-    figures = [[page.get_image_bbox(image) for image in page.get_images()] for page in _pdf(aqim)]
+    figures = [[page.get_image_bbox(image) for image in page.get_images(full=True)] for page in _pdf(aqim)]
     for number, (width, height, words) in enumerate(pages, 1):
         body = [w for w in words if 0.06 * height < w.y0 < 0.94 * height]  # without header and page number
         assert body, f"page {number} has no text"
@@ -726,8 +726,10 @@ MAX_PAGES = 20
 
 def test_printed_report_is_short_and_no_page_nearly_empty(aqim) -> None:
     """At most :data:`MAX_PAGES` pages for AQIM, and as many as its content fills: every page but the last is
-    filled to at least a third of its height, and the pages are on average at least 80% full (a page left
-    half empty before a section, a table or a figure kept whole, adds a page the content does not need)."""
+    filled to at least 70% of its height (the most a figure kept whole can leave empty below the text before
+    it), 85% on average — a page left half empty before a section or a table kept whole adds a page the
+    content does not need (the report before the print layout: 66% twice, before the origins and the methods
+    annex)."""
     doc = _pdf(aqim)
     assert doc.page_count <= MAX_PAGES
     fills = []
@@ -739,12 +741,12 @@ def test_printed_report_is_short_and_no_page_nearly_empty(aqim) -> None:
             for d in page.get_drawings()
             if height * 0.05 < d["rect"].y0 and d["rect"].y1 < height * 0.93
         ]
-        boxes += [tuple(page.get_image_bbox(img)) for img in page.get_images()]
+        boxes += [tuple(page.get_image_bbox(img)) for img in page.get_images(full=True)]
         bottom = max((b[3] for b in boxes), default=0)
         if number < doc.page_count:
-            assert bottom > height / 3, f"page {number} is nearly empty"
             fills.append(bottom / (height * 0.93))
-    assert sum(fills) / len(fills) >= 0.8, [f"{f:.0%}" for f in fills]
+            assert fills[-1] >= 0.7, f"page {number} is {fills[-1]:.0%} full"
+    assert sum(fills) / len(fills) >= 0.85, [f"{f:.0%}" for f in fills]
     text = " ".join(page.get_text() for page in doc)
     assert "aqim-assessment-evidence.csv" in text  # the PDF names its evidence annex
 

@@ -8,7 +8,7 @@ The PDF is printed from the same template rendered for print (``printed=True``),
 ways, each measured on the AQIM report (WeasyPrint 70, 2 cores): figures are JPEG images
 (:func:`figure_jpeg`, twice the figure's pixel size, ~190 dpi on the page) — WeasyPrint draws inline SVG
 node by node, 2.7 of its 8.5 CPU s went to the eight charts (the coverage grid and the map hold thousands
-of paths), the same charts as images cost 0.1 s; tables print their first :data:`PRINT_ROWS` rows and say where the rest is; the
+of paths), the same charts as images cost 0.1 s; long tables print their first :data:`PRINT_ROWS` rows and say where the rest is; the
 evidence tables are left out (the printed evidence summary names the HTML report and the CSV annex, which
 hold every row).  Laying out text is what is left: about 0.2 CPU s a page.
 """
@@ -71,14 +71,16 @@ def cell(value: Any, kind: Kind = "auto") -> str:
 #: Tables of at most this many rows, without long texts, are not split across printed pages (a longer one
 #: kept whole would leave much of a page empty before it).
 KEEP_TOGETHER_ROWS = 10
-#: Rows of a table the PDF prints; the rest are in the HTML report (and the JSON and CSV files).
+#: Rows the PDF prints of a table longer than :data:`PRINT_WHOLE` rows; the rest are in the HTML report (and
+#: the JSON and CSV files).  A table of at most PRINT_WHOLE rows prints whole (cut, it would save little).
 PRINT_ROWS = 8
+PRINT_WHOLE = 12
 #: Pixels of a printed figure's image per CSS pixel of its SVG: 2 is ~190 dpi at the printed width.
 PRINT_SCALE = 2
 #: JPEG quality of a printed figure.
 PRINT_QUALITY = 90
-#: Height, in CSS pixels, a printed figure is at most (~87 mm: two figures and some text fit on a page).
-PRINT_FIGURE_HEIGHT = 330
+#: Height, in CSS pixels, a printed figure is at most (~93 mm: two figures and some text fit on a page).
+PRINT_FIGURE_HEIGHT = 350
 #: Columns whose cells average more characters than this (citations, notes) print smaller.
 LONG_TEXT = 60
 #: Characters of a sha256 the report prints (the JSON and CSV keep the whole value).
@@ -127,8 +129,8 @@ def table(
 
     Each column prints by its ``kinds`` entry, else by its name (:func:`column_kind`); sha256 columns are
     shortened; identifier columns are marked to wrap.  With ``index`` the frame's index is a column (keep it
-    in ``columns``: it is the table's key, e.g. the year).  The PDF prints ``print_rows`` rows (default
-    :data:`PRINT_ROWS`; 0: a detail table the HTML report alone holds)."""
+    in ``columns``: it is the table's key, e.g. the year).  The PDF prints ``print_rows`` rows (default: all
+    of a short table, :data:`PRINT_ROWS` of a long one; 0: a detail table the HTML report alone holds)."""
     df = frame.reset_index() if index and isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
     cols = dict(columns) if isinstance(columns, Mapping) else {c: c for c in (columns or df.columns)}
     cols = {k: v for k, v in cols.items() if k in df.columns}
@@ -153,7 +155,11 @@ def table(
         # table of long texts (citations, notes) is tall whatever its rows, and kept whole it would leave the
         # rest of the page before it empty
         "keep": len(rows) <= KEEP_TOGETHER_ROWS and "long" not in classes,
-        "print_rows": PRINT_ROWS if print_rows is None else print_rows,
+        "print_rows": print_rows
+        if print_rows is not None
+        else len(rows)
+        if len(rows) <= PRINT_WHOLE
+        else PRINT_ROWS,
     }
 
 
@@ -164,7 +170,9 @@ def render_html(
     images, tables cut to :data:`PRINT_ROWS` rows, evidence tables left to the HTML report and CSV annex)."""
     env = environment()
     css = env.loader.get_source(env, "report.css")[0]  # type: ignore[union-attr]
-    return env.get_template(template).render(css=css, printed=printed, print_rows=PRINT_ROWS, **context)
+    return env.get_template(template).render(
+        css=css, printed=printed, print_rows=PRINT_ROWS, print_whole=PRINT_WHOLE, **context
+    )
 
 
 _SIZE = re.compile(
