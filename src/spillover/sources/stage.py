@@ -87,6 +87,8 @@ class Staged:
     malformed: tuple[MalformedRow, ...] = ()
     #: Rows that are not events (HXL hashtag rows, empty spreadsheet rows): kept raw, counted apart.
     skipped: int = 0
+    #: The file's SHA-256 when it was computed as the file was read (a CSV), else empty.
+    sha256: str = ""
 
 
 def _loaders() -> Sequence[Loader]:
@@ -357,7 +359,7 @@ def _stage_csv(
     else:
         rows = sink.table([raw_column(i) for i in range(1, len(names) + 1)])
         rows = rows.sort_by("_row") if padded is not None else rows
-    return _stage_rows(
+    staged = _stage_rows(
         con,
         rows,
         kept,
@@ -370,6 +372,8 @@ def _stage_csv(
         malformed=malformed,
         notes=notes,
     )
+    staged.sha256 = read.sha256
+    return staged
 
 
 def stage_table(
