@@ -33,6 +33,7 @@ import contextlib
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -185,26 +186,33 @@ class Store:
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no such file")
         step("hashing")
-        file_id = sha256_of(path)
-        if scalar(self.con, "SELECT count(*) FROM files WHERE file_id = ?", [file_id]):
-            return IngestReport(path=str(path), file_id=file_id, status="already ingested")
+        # Only a file of the size of a loaded one can be that file: such a file is hashed first, so that a
+        # file already loaded is not read at all; any other is hashed as it is read (one pass, not two).
+        file_id = None
+        if scalar(self.con, "SELECT count(*) FROM files WHERE bytes = ?", [path.stat().st_size]):
+            file_id = sha256_of(path)
+            if self._has_file(file_id):
+                return IngestReport(path=str(path), file_id=file_id, status="already ingested")
         step("reading and normalising")
         with self._bounded_memory():
             return self._ingest_file(path, file_id, source, allow_extra, provided, step)
 
+    def _has_file(self, file_id: str) -> bool:
+        return bool(scalar(self.con, "SELECT count(*) FROM files WHERE file_id = ?", [file_id]))
+
     def _ingest_file(
         self,
         path: Path,
-        file_id: str,
+        file_id: str | None,
         source: str | None,
         allow_extra: bool,
         provided: Mapping[str, str] | None,
         step: Callable[[str], None],
     ) -> IngestReport:
-        # A CSV's raw rows are written to the raw Parquet file as it is read (under a temporary name the
-        # file's hash decides) and staged from there; renamed just before the commit. If the ingest dies
-        # before the commit, the file is an orphan no table points to; the next ingest rewrites it.
-        reading = self._raw_target(file_id).with_suffix(".parquet.tmp")
+        # A CSV's raw rows are written to the raw Parquet file as it is read (under a temporary name) and
+        # staged from there; renamed just before the commit. If the ingest dies before the commit, the file
+        # is an orphan no table points to, removed when the store is next opened for writing.
+        reading = self.raw_dir / f"reading-{uuid.uuid4().hex}.parquet.tmp"
         try:
             staged = stage_file(
                 self.con, path, source=source, allow_extra=allow_extra, provided=provided, raw_path=reading
@@ -212,6 +220,12 @@ class Store:
         except BaseException:
             reading.unlink(missing_ok=True)
             raise
+        if file_id is None:  # hashed as it was read (a CSV), else now
+            file_id = staged.sha256 or sha256_of(path)
+            if self._has_file(file_id):  # not expected: no loaded file had its size
+                drop_staged(self.con)
+                reading.unlink(missing_ok=True)
+                return IngestReport(path=str(path), file_id=file_id, status="already ingested")
         if staged.events == 0 and staged.rows > staged.skipped:
             reasons = self._staged_reasons()
             drop_staged(self.con)
@@ -355,6 +369,8 @@ class Store:
             with contextlib.suppress(duckdb.Error):  # a connection a full disk invalidated cannot roll back
                 self.con.execute("ROLLBACK")
             self._discard_raw(file_id, raw_written)
+            if staged.raw_path is not None:
+                staged.raw_path.unlink(missing_ok=True)
             raise
         finally:
             with contextlib.suppress(duckdb.Error):

@@ -19,6 +19,10 @@ import pyarrow.parquet as pq
 #: The raw rows' number column: ``_row`` while staging, ``row_number`` in the store's Parquet file.
 ROW = "_row"
 STORED_ROW = "row_number"
+#: Compression of the raw Parquet copy. Measured on 500k ACLED rows (the whole ingest, 2 runs each on the
+#: loaded 2-core machine): zstd 14.0/15.2 CPU s and 36 MB, lz4 15.6/13.0 s and 59 MB, snappy 16.0/14.0 s
+#: and 59 MB: no difference the noise does not hide, so the smallest copy.
+RAW_COMPRESSION = "zstd"
 
 
 def _stored(schema: pa.Schema) -> pa.Schema:
@@ -79,7 +83,10 @@ class ParquetSink(RawSink):
             if self._writer is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._writer = pq.ParquetWriter(
-                    self.path, _stored(batch.schema), compression="zstd", write_statistics=[STORED_ROW]
+                    self.path,
+                    _stored(batch.schema),
+                    compression=RAW_COMPRESSION,
+                    write_statistics=[STORED_ROW],
                 )
             renamed = batch.rename_columns([STORED_ROW if c == ROW else c for c in batch.schema.names])
             if isinstance(renamed, pa.RecordBatch):

@@ -62,6 +62,36 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+class HashingReader(io.RawIOBase):
+    """A file whose bytes, as a reader takes them, also feed a SHA-256 digest: the file's identity
+    (:func:`sha256_of`) computed in the pass that reads it, instead of a pass of its own."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._fh = path.open("rb")
+        self._digest = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        n = self._fh.readinto(buffer)
+        if n:
+            self._digest.update(memoryview(buffer)[:n])
+        return n or 0
+
+    def hexdigest(self) -> str:
+        """The hash of the whole file: what the reader left unread (a compressed stream's trailer) is read
+        here, so it is always :func:`sha256_of` the file."""
+        while chunk := self._fh.read(_CHUNK):
+            self._digest.update(chunk)
+        return self._digest.hexdigest()
+
+    def release(self) -> None:
+        """Close the file (:meth:`close` does not: Arrow closes its stream before :meth:`hexdigest`)."""
+        self._fh.close()
+
+
 class NotUTF8(InputError):
     """Arrow found bytes that are not UTF-8 while reading a file as UTF-8."""
 
@@ -132,17 +162,18 @@ MAX_MALFORMED_SHARE = 0.10
 
 
 def _open_text(
-    path: Path, width: int, encoding: str, invalid: list[pacsv.InvalidRow]
+    path: Path, width: int, encoding: str, invalid: list[pacsv.InvalidRow], raw: io.RawIOBase | None = None
 ) -> pacsv.CSVStreamingReader:
     """A block-by-block reader of the records as text.  Serial: it knows where each malformed record is
-    (the parallel reader does not), and on a shared 2-core machine it is no slower per CPU second."""
+    (the parallel reader does not), and on a shared 2-core machine it is no slower per CPU second.
+    ``raw``: the file's bytes through this reader (a :class:`HashingReader`) instead of opening ``path``."""
     names = [raw_column(i) for i in range(1, width + 1)]
 
     def keep_invalid(row: pacsv.InvalidRow) -> str:
         invalid.append(row)
         return "skip"
 
-    source = pa.input_stream(str(path), compression="gzip" if _is_gzip(path) else None)
+    source = pa.input_stream(raw or str(path), compression="gzip" if _is_gzip(path) else None)
     return pacsv.open_csv(
         source,
         read_options=pacsv.ReadOptions(
@@ -174,6 +205,8 @@ class TextRead:
     malformed: list[MalformedRow] = field(default_factory=list)
     rows: int = 0
     first: dict[str, str | int] | None = None
+    #: The file's SHA-256 (:func:`sha256_of`), computed as it was read.
+    sha256: str = ""
 
 
 def read_csv_into(path: Path, width: int, encoding: str, sink: RawSink) -> TextRead:
@@ -189,8 +222,9 @@ def read_csv_into(path: Path, width: int, encoding: str, sink: RawSink) -> TextR
     pending: list[int] = []  # numbers of malformed records not yet passed
     seen = 0
     following = 1  # the number the next kept record may have
+    raw = HashingReader(path)
     try:
-        for batch in _open_text(path, width, encoding, invalid):
+        for batch in _open_text(path, width, encoding, invalid, raw):
             if len(invalid) > seen:  # the serial reader reports a block's bad records before the block
                 pending += [m.row for m in _malformed(path, invalid[seen:])]
                 seen = len(invalid)
@@ -213,6 +247,10 @@ def read_csv_into(path: Path, width: int, encoding: str, sink: RawSink) -> TextR
     except BaseException:
         sink.abort()
         raise
+    else:
+        read.sha256 = raw.hexdigest()
+    finally:
+        raw.release()
     if not read.rows:  # no record: an empty table with the columns, so that the staging reads the same
         names = [raw_column(i) for i in range(1, width + 1)]
         sink.write(
