@@ -192,6 +192,31 @@ def test_the_group_page_date_filter_reaches_every_section(client, loaded_store) 
     )
 
 
+def test_the_compare_page_and_api_count_the_dates_asked(client, loaded_store) -> None:  # noqa: ANN001
+    """since/until on the compare page, its API and its charts: each group counted as its group page counts it
+    over those dates (the one selection), the links keep the dates, and a period with nothing says so."""
+    from spillover import measures
+
+    groups = {"groups": "aqim,jnim"}
+    dated = client.get("/api/compare", params={**groups, **PERIOD}).json()["groups"]
+    for summary in dated:
+        sel = select(loaded_store, summary["id"], **PERIOD)
+        assert summary["events"] == measures.profile(sel).events
+        assert {r["year"] for r in summary["by_year"]} <= {2010, 2011, 2012}
+    whole = client.get("/api/compare", params=groups).json()["groups"]
+    assert dated[0]["events"] < whole[0]["events"]
+    chart = client.get("/api/compare/charts/activity", params={**groups, **PERIOD}).json()
+    assert {int(v["year"]) for v in chart["data"]["values"]} <= {2010, 2011, 2012}
+    page = client.get("/compare", params={**groups, **PERIOD})
+    assert page.status_code == 200 and 'value="2010-01-01"' in page.text and 'id="clear-dates"' in page.text
+    assert "since=2010-01-01" in page.text.split('class="side-by-side"', 1)[1]  # group links, charts
+    assert "only events from 2010-01-01 to 2012-12-31" in page.text
+    assert (
+        client.get("/compare", params={**groups, "since": "2013-01-01", "until": "2012-01-01"}).status_code
+        == 422
+    )
+
+
 def test_countries_by_name_and_the_index(client) -> None:  # noqa: ANN001
     ivory = client.get("/countries/Ivory Coast")
     assert ivory.status_code == 200 and str(ivory.url).endswith("/countries/CIV")

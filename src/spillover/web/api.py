@@ -382,15 +382,16 @@ CompareParam = Annotated[
 
 
 @router.get("/compare", response_model=CompareOut, summary="Several groups side by side")
-def compare(groups: CompareParam, ex: ExplorerDep, view: View) -> dict[str, Any]:
-    return {"groups": [ex.summary(gid, view) for gid in compare_ids(ex, groups)]}
+def compare(groups: CompareParam, ex: ExplorerDep, view: View, dates: Period) -> dict[str, Any]:
+    """Each group's summary, counted over the same dates (``since``/``until``) and view."""
+    return {"groups": [ex.summary(gid, view, **dates) for gid in compare_ids(ex, groups)]}
 
 
 @router.get("/compare/charts/{chart}", summary="Vega-Lite chart comparing several groups")
 def compare_chart(
-    chart: Literal["activity", "tactics"], groups: CompareParam, ex: ExplorerDep, view: View
+    chart: Literal["activity", "tactics"], groups: CompareParam, ex: ExplorerDep, view: View, dates: Period
 ) -> dict[str, Any]:
-    summaries = [ex.summary(gid, view) for gid in compare_ids(ex, groups)]
+    summaries = [ex.summary(gid, view, **dates) for gid in compare_ids(ex, groups)]
     if chart == "activity":
         rows = [
             {"group": s["name"], "year": r["year"], "events": r["events"]}

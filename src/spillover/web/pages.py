@@ -147,14 +147,18 @@ def compare_page(
     request: Request,
     ex: ExplorerDep,
     view: View,
+    dates: Period,
     groups: Annotated[list[str], Query(max_length=MAX_COMPARE * 2)] = [],  # noqa: B006 - FastAPI copies defaults
 ) -> HTMLResponse:
+    """Groups side by side; ``since``/``until`` restrict every figure, chart and section to those dates."""
     names = [n.strip() for item in groups for n in item.split(",") if n.strip()]
+    kept_dates = {k: v for k, v in dates.items() if v}
     if len(names) < 2:
-        given = [ex.summary(ex.group_id(n), view) for n in names]
+        given = [ex.summary(ex.group_id(n), view, **dates) for n in names]
         return render(
-            request, "compare.html", groups=given, ids=[g["id"] for g in given], sections={}, query=""
-        )
+            request, "compare.html", groups=given, ids=[g["id"] for g in given], sections={}, query="",
+            view=view, dates=dates,
+        )  # fmt: skip
     try:
         ids = compare_ids(ex, groups)
     except HTTPException as exc:
@@ -163,21 +167,24 @@ def compare_page(
         )
     sections = {
         gid: {
-            "expansion": ex.expansion(gid, view),
-            "opportunism": ex.opportunism(gid, view),
-            "theatres": ex.theatres(gid, view),
+            "expansion": ex.expansion(gid, view, **dates),
+            "opportunism": ex.opportunism(gid, view, **dates),
+            "theatres": ex.theatres(gid, view, **dates),
         }
         for gid in ids
     }
-    query = urlencode([("groups", ",".join(ids)), ("view", view)])
+    query = urlencode([("groups", ",".join(ids)), ("view", view), *kept_dates.items()])
     return render(
         request,
         "compare.html",
-        groups=[ex.summary(g, view) for g in ids],
+        groups=[ex.summary(g, view, **dates) for g in ids],
         ids=ids,
         sections=sections,
         query=query,
-        views=view_links(ex, "/compare", view, groups=",".join(ids)),
+        view=view,
+        dates=dates,
+        group_query=urlencode({"view": view, **kept_dates}),
+        views=view_links(ex, "/compare", view, groups=",".join(ids), **kept_dates),
     )
 
 
