@@ -20,7 +20,7 @@ from schemathesis.checks import not_a_server_error
 
 from spillover.selection import select, view_choices
 from spillover.web.app import create_app
-from spillover.web.reports import InvalidReportId, parse_report_id
+from spillover.web.reports import InvalidReportId, ReportKey, parse_report_id
 
 GROUP = "aqim"
 SECRET = "spillover-test-secret-do-not-serve"
@@ -220,9 +220,20 @@ def test_path_traversal_is_rejected(app, secret_file: Path, path: str) -> None: 
 
 
 def test_report_ids_are_checked_before_any_path_is_built() -> None:
-    assert parse_report_id("aqim.html") == ("aqim", "html", "fused")
-    assert parse_report_id("state-MLI.pdf") == ("state-MLI", "pdf", "fused")
-    assert parse_report_id("aqim.all.html") == ("aqim", "html", "all")
+    assert parse_report_id("aqim.html") == ReportKey("aqim", "html", "fused")
+    assert parse_report_id("state-MLI.pdf") == ReportKey("state-MLI", "pdf", "fused")
+    assert parse_report_id("aqim.all.html") == ReportKey("aqim", "html", "all")
+    assert parse_report_id("aqim.2010-01-01_2012-12-31.pdf") == ReportKey(
+        "aqim", "pdf", "fused", "2010-01-01", "2012-12-31"
+    )
+    assert parse_report_id("aqim.all._2012-12-31.html") == ReportKey(
+        "aqim", "html", "all", None, "2012-12-31"
+    )
+    for key in (
+        ReportKey("aqim", "pdf", "acled", "2010-01-01"),
+        ReportKey("aqim", "html", until="2009-06-30"),
+    ):
+        assert parse_report_id(key.report_id) == key
     for bad in [
         "../aqim.html",
         "aqim/../x.html",
@@ -234,6 +245,10 @@ def test_report_ids_are_checked_before_any_path_is_built() -> None:
         ".aqim.pdf",
         "aqim..pdf",
         "aqim.../x.pdf",
+        "aqim._.pdf",
+        "aqim.2012-02-30_.pdf",
+        "aqim.2013-01-01_2012-01-01.pdf",
+        "aqim.2012-1-1_.pdf",
     ]:
         with pytest.raises(InvalidReportId):
             parse_report_id(bad)
@@ -449,6 +464,7 @@ def test_page_names_redirect_to_the_canonical_id(client: TestClient) -> None:
 
 
 def test_report_is_made_off_the_request_loop_and_downloaded(client: TestClient, report_dir: Path) -> None:
+    assert client.get("/api/groups", params={"q": "boko"}).status_code == 200  # the search index, built once
     start = client.post(f"/api/groups/{GROUP}/report", params={"format": "html"})
     assert start.status_code == 202
     status = start.json()
@@ -470,6 +486,30 @@ def test_report_is_made_off_the_request_loop_and_downloaded(client: TestClient, 
     assert len(cached) == 1 and cached[0].resolve().is_relative_to(report_dir.resolve())
     # Asked again, the cached report is ready at once.
     assert client.post(f"/api/groups/{GROUP}/report", params={"format": "html"}).json()["status"] == "ready"
+
+
+def test_a_report_counts_the_dates_of_the_page(client: TestClient, report_dir: Path) -> None:
+    """The group page's since/until reach its report buttons and the report made: its own id, file and
+    download name, and the report's period line; the all-dates report is another report."""
+    period = {"since": "2010-01-01", "until": "2012-12-31"}
+    page = client.get(f"/groups/{GROUP}", params=period).text
+    assert 'data-since="2010-01-01" data-until="2012-12-31"' in page
+    assert f"spillover assess {GROUP} --since 2010-01-01 --until 2012-12-31" in page
+    status = client.post(f"/api/groups/{GROUP}/report", params={"format": "html", **period}).json()
+    assert status["report_id"] == f"{GROUP}.2010-01-01_2012-12-31.html"
+    assert (status["since"], status["until"]) == ("2010-01-01", "2012-12-31")
+    deadline = time.monotonic() + 600
+    while status["status"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        status = client.get(status["status_url"]).json()
+    assert status["status"] == "ready", status["message"]
+    download = client.get(status["download_url"])
+    assert "period 2010-01-01 to 2012-12-31" in download.text
+    assert 'filename="aqim-2010-01-01_2012-12-31-assessment.html"' in download.headers["content-disposition"]
+    assert [p.parent.name for p in report_dir.rglob(f"{GROUP}.html")].count("2010-01-01_2012-12-31") == 1
+    other = client.get(f"/api/groups/{GROUP}/report", params={"format": "html", "until": "2012-12-31"}).json()
+    assert other["report_id"] == f"{GROUP}._2012-12-31.html" and other["status"] == "missing"
+    assert client.get(f"/api/reports/{GROUP}.2013-01-01_2012-01-01.html").status_code == 422
 
 
 def test_report_requests_are_checked(client: TestClient) -> None:

@@ -16,7 +16,7 @@ import uvicorn
 
 from spillover.store import Store
 from spillover.web.app import create_app
-from spillover.web.reports import QueueFull, ReportJobs, current_client
+from spillover.web.reports import QueueFull, ReportJobs, ReportKey, current_client
 
 NIGER = "events/acled_hdx_niger_1997_2020.csv.gz"
 
@@ -35,7 +35,7 @@ def held_reports() -> Iterator[threading.Event]:
     release = threading.Event()
     original = ReportJobs._run_child
 
-    def waiting(self: ReportJobs, group_id: str, fmt: str, target: Path, view: str = "fused") -> str:
+    def waiting(self: ReportJobs, key: ReportKey, target: Path) -> str:
         release.wait(60)
         raise RuntimeError("held by the test")
 

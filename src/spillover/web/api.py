@@ -258,6 +258,8 @@ def report_status(state: ReportState) -> ReportStatus:
         report_id=state.report_id,
         group_id=state.group_id,
         view=state.view,
+        since=state.since,
+        until=state.until,
         format=state.format,  # type: ignore[arg-type]
         status=state.status,  # type: ignore[arg-type]
         message=state.message,
@@ -272,13 +274,18 @@ def report_status(state: ReportState) -> ReportStatus:
     status_code=202,
     summary="Start the group's assessment report",
 )
-def start_report(gid: GroupId, jobs: ReportsDep, view: View, format: FormatParam = "html") -> ReportStatus:
-    return report_status(jobs.start(gid, format, view))
+def start_report(
+    gid: GroupId, jobs: ReportsDep, view: View, dates: Period, format: FormatParam = "html"
+) -> ReportStatus:
+    """Queue the assessment of the group counted in ``view`` over ``since``–``until`` (every date by default)."""
+    return report_status(jobs.start(gid, format, view, **dates))
 
 
 @router.get("/groups/{group}/report", response_model=ReportStatus, summary="Where the group's report stands")
-def get_report(gid: GroupId, jobs: ReportsDep, view: View, format: FormatParam = "html") -> ReportStatus:
-    return report_status(jobs.state(gid, format, view))
+def get_report(
+    gid: GroupId, jobs: ReportsDep, view: View, dates: Period, format: FormatParam = "html"
+) -> ReportStatus:
+    return report_status(jobs.state(gid, format, view, **dates))
 
 
 @router.get(
@@ -288,16 +295,17 @@ def get_report(gid: GroupId, jobs: ReportsDep, view: View, format: FormatParam =
     summary="Download the group's report once ready",
 )
 def download_group_report(
-    gid: GroupId, jobs: ReportsDep, view: View, format: FormatParam = "html"
+    gid: GroupId, jobs: ReportsDep, view: View, dates: Period, format: FormatParam = "html"
 ) -> FileResponse:
-    return report_file(jobs.state(gid, format, view))
+    return report_file(jobs.state(gid, format, view, **dates))
 
 
 ReportIdParam = Annotated[
     str,
     Path(
         max_length=220,
-        description="'<group id>.<html|pdf>' (fused view) or '<group id>.<view>.<html|pdf>' (another view)",
+        description="'<group id>.<html|pdf>' (fused view, every date), with the view and the period when "
+        "they are not the defaults: '<group id>.<view>.<since>_<until>.<html|pdf>' (either date may be empty)",
     ),
 ]
 
@@ -305,10 +313,12 @@ ReportIdParam = Annotated[
 def checked_report(report_id: str, ex: Explorer, jobs: ReportJobs) -> ReportState:
     """The state of a report named by id, after checking the id's shape and its group."""
     try:
-        gid, fmt, view = parse_report_id(report_id)
+        key = parse_report_id(report_id)
     except InvalidReportId as exc:
         raise HTTPException(422, str(exc)) from exc
-    return jobs.state(ex.group_id(gid), fmt, ex.check_view(view))
+    return jobs.state(
+        ex.group_id(key.group_id), key.format, ex.check_view(key.view), since=key.since, until=key.until
+    )
 
 
 @router.get("/reports/{report_id}", response_model=ReportStatus, summary="Where a report stands, by id")
@@ -337,9 +347,10 @@ def report_file(state: ReportState) -> FileResponse:
 
 
 def report_filename(state: ReportState) -> str:
-    """``<group>-assessment.<format>``, with the view named when it is not the default."""
+    """``<group>-assessment.<format>``, with the view and the period named when they are not the defaults."""
     view = "" if state.view == DEFAULT_VIEW else f"-{state.view}"
-    return f"{state.group_id}{view}-assessment.{state.format}"
+    period = f"-{state.since or ''}_{state.until or ''}" if state.since or state.until else ""
+    return f"{state.group_id}{view}{period}-assessment.{state.format}"
 
 
 # -- countries and comparisons ----------------------------------------------------------------------------

@@ -185,6 +185,8 @@ class ReportStatus(BaseModel):
     report_id: str
     group_id: str
     view: str = Field(description="the view the report counts in (its Parameters.view)")
+    since: str | None = Field(None, description="first day the report counts (None: the first event)")
+    until: str | None = Field(None, description="last day the report counts (None: the last event)")
     format: Literal["html", "pdf"]
     status: Literal["missing", "queued", "running", "ready", "failed"]
     message: str

@@ -116,7 +116,7 @@ def group_page(
         sections={name: ex.cached_section(name, gid, parent_id, view, **dates) for name in SECTIONS},
         parent_query="?"
         + urlencode({k: v for k, v in (("parent", parent_id), ("view", view), *kept_dates.items()) if v}),
-        reports={fmt: report_status(jobs.state(gid, fmt, view)) for fmt in ("html", "pdf")},
+        reports={fmt: report_status(jobs.state(gid, fmt, view, **dates)) for fmt in ("html", "pdf")},
     )
 
 

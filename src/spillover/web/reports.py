@@ -5,17 +5,20 @@ thread runs ``python -m spillover.web.reports`` as a child process (a fresh inte
 server's threads or DuckDB connection is inherited, the server's event loop and GIL stay free, a crash or
 a runaway report cannot take the server with it, and no ``if __name__ == "__main__"`` guard is needed in
 whatever script started the server), and the page polls its status.  Finished reports live in
-``report_dir/<store fingerprint>/<view>/<group id>.<format>``: a report is made once per group, view
-(the report's ``Parameters.view``: "fused" by default, "all" or a source), format and store content, and a
+``report_dir/<store fingerprint>/<view>[/<since>_<until>]/<group id>.<format>``: a report is made once per
+group, view (the report's ``Parameters.view``: "fused" by default, "all" or a source), period (``since`` /
+``until``, as ``spillover assess --since --until``: every date by default), format and store content, and a
 changed store gets fresh reports.
 
-Report ids are ``<group id>.<format>`` (the default, fused view) or ``<group id>.<view>.<format>``, and are
+Report ids are ``<group id>[.<view>][.<since>_<until>].<format>``: the view is named unless it is the
+default, the period when one is given (either date may be left out: ``aqim._2012-12-31.pdf``).  They are
 checked against the registry's id pattern before any path is built from them, and every path is checked to
 stay inside ``report_dir``: no request can name a file elsewhere.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -30,7 +33,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from spillover.selection import DEFAULT_VIEW
 
@@ -42,7 +45,10 @@ MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 #: A report still running after this long is stopped.
 REPORT_TIMEOUT_S = 30 * 60
 REPORT_ID = re.compile(
-    r"^(?P<group>[a-z0-9]+(?:-[a-zA-Z0-9]+)*)(?:\.(?P<view>[a-z0-9_-]{1,40}))?\.(?P<format>html|pdf)$"
+    r"^(?P<group>[a-z0-9]+(?:-[a-zA-Z0-9]+)*)"
+    r"(?:\.(?P<view>[a-z][a-z0-9_-]{0,39}))?"  # a view's name starts with a letter, a period never does
+    r"(?:\.(?P<period>(?P<since>\d{4}-\d\d-\d\d)?_(?P<until>\d{4}-\d\d-\d\d)?))?"
+    r"\.(?P<format>html|pdf)$"
 )
 #: The view a report counts in unless asked otherwise (as ``spillover assess``): each real event once.
 DEFAULT_REPORT_VIEW = DEFAULT_VIEW
@@ -71,7 +77,32 @@ class ReportUnavailable(RuntimeError):
 
 
 class InvalidReportId(ValueError):
-    """A report id that is not ``<group id>.<html|pdf>``."""
+    """A report id that is not ``<group id>[.<view>][.<since>_<until>].<html|pdf>``."""
+
+
+class ReportKey(NamedTuple):
+    """One report: what it counts (group, view, period) and its format; one file of the cache each."""
+
+    group_id: str
+    format: str
+    view: str = DEFAULT_REPORT_VIEW
+    since: str | None = None
+    until: str | None = None
+
+    @property
+    def period(self) -> str | None:
+        """``<since>_<until>`` (either may be empty), or None for every date."""
+        return None if self.since is None and self.until is None else f"{self.since or ''}_{self.until or ''}"
+
+    @property
+    def report_id(self) -> str:
+        """The id: the view named unless it is the default, the period when one is given."""
+        parts = [self.group_id]
+        if self.view != DEFAULT_REPORT_VIEW:
+            parts.append(self.view)
+        if self.period is not None:
+            parts.append(self.period)
+        return ".".join([*parts, self.format])
 
 
 @dataclass
@@ -86,23 +117,35 @@ class ReportState:
     path: Path | None = None
     started_at: float | None = None
     view: str = DEFAULT_REPORT_VIEW
+    since: str | None = None
+    until: str | None = None
 
 
-def parse_report_id(report_id: str) -> tuple[str, str, str]:
-    """(group id, format, view) of a report id; :class:`InvalidReportId` for anything else (``..``,
-    slashes …).  The view is not checked against the store here (the caller does)."""
+def parse_report_id(report_id: str) -> ReportKey:
+    """The report a report id names; :class:`InvalidReportId` for anything else (``..``, slashes, an
+    impossible or inverted date …).  The view is not checked against the store here (the caller does)."""
     match = REPORT_ID.fullmatch(report_id)
-    if match is None:
+    if match is None or match["period"] == "_":
         raise InvalidReportId(
-            f"invalid report id {report_id[:80]!r}: expected '<group id>.html', '<group id>.pdf' or "
-            "'<group id>.<view>.<html|pdf>'"
+            f"invalid report id {report_id[:80]!r}: expected '<group id>.<html|pdf>', with the view "
+            "('<group id>.<view>.<html|pdf>') and the period ('<group id>.<since>_<until>.<html|pdf>', dates "
+            "YYYY-MM-DD, either may be left out) when they are not the defaults"
         )
-    return match["group"], match["format"], match["view"] or DEFAULT_REPORT_VIEW
+    key = ReportKey(match["group"], match["format"], match["view"] or DEFAULT_REPORT_VIEW)
+    return key._replace(**checked_period(match["since"], match["until"], report_id))
 
 
-def make_report_id(group_id: str, fmt: str, view: str = DEFAULT_REPORT_VIEW) -> str:
-    """The id of a report: the view is named unless it is the default."""
-    return f"{group_id}.{fmt}" if view == DEFAULT_REPORT_VIEW else f"{group_id}.{view}.{fmt}"
+def checked_period(since: str | None, until: str | None, where: str) -> dict[str, str | None]:
+    """``since``/``until`` as ISO days, checked: real dates, not inverted."""
+    try:
+        days = [dt.date.fromisoformat(d) if d else None for d in (since, until)]
+    except ValueError as exc:
+        raise InvalidReportId(f"invalid report period in {where[:80]!r}: {exc}") from exc
+    if days[0] and days[1] and days[0] > days[1]:
+        raise InvalidReportId(
+            f"invalid report period in {where[:80]!r}: since {since} is after until {until}"
+        )
+    return {"since": since or None, "until": until or None}
 
 
 def store_fingerprint(store_path: Path) -> str:
@@ -128,8 +171,8 @@ class ReportJobs:
         self.report_dir = Path(report_dir).resolve()
         self.report_dir.mkdir(parents=True, exist_ok=True)
         self._fingerprint = store_fingerprint(self.store_path)
-        self._jobs: dict[tuple[str, str, str], tuple[Future[str], float]] = {}
-        self._clients: dict[tuple[str, str, str], str | None] = {}
+        self._jobs: dict[ReportKey, tuple[Future[str], float]] = {}
+        self._clients: dict[ReportKey, str | None] = {}
         self.max_pending = max_pending
         self.max_pending_per_client = max_pending_per_client
         self._children: set[subprocess.Popen[bytes]] = set()
@@ -138,27 +181,41 @@ class ReportJobs:
         self._executor: ThreadPoolExecutor | None = None  # made on first use, again after shutdown()
 
     # -- paths --------------------------------------------------------------------------------------
-    def target(self, group_id: str, fmt: str, view: str = DEFAULT_REPORT_VIEW) -> Path:
+    def target(self, key: ReportKey) -> Path:
         """The cached report's path, proven to lie inside ``report_dir``."""
-        parse_report_id(make_report_id(group_id, fmt, view))
-        path = (self.report_dir / self._fingerprint / view / f"{group_id}.{fmt}").resolve()
+        parse_report_id(key.report_id)
+        folder = self.report_dir / self._fingerprint / key.view
+        path = (folder / (key.period or "") / f"{key.group_id}.{key.format}").resolve()
         if not path.is_relative_to(self.report_dir):
-            raise InvalidReportId(f"report path for {group_id!r} leaves the report folder")
+            raise InvalidReportId(f"report path for {key.group_id!r} leaves the report folder")
         return path
 
     # -- jobs ---------------------------------------------------------------------------------------
-    def state(self, group_id: str, fmt: str, view: str = DEFAULT_REPORT_VIEW) -> ReportState:
-        report_id = make_report_id(group_id, fmt, view)
-        target = self.target(group_id, fmt, view)
+    def state(
+        self,
+        group_id: str,
+        fmt: str,
+        view: str = DEFAULT_REPORT_VIEW,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> ReportState:
+        """Where the report of the group counted in ``view`` over ``since``–``until`` (every date by
+        default) stands."""
+        key = ReportKey(group_id, fmt, view, since, until)
+        target = self.target(key)
         with self._lock:
-            job = self._jobs.get((group_id, fmt, view))
+            job = self._jobs.get(key)
 
         def state(
             status: str, message: str, path: Path | None = None, started: float | None = None
         ) -> ReportState:
-            return ReportState(report_id, group_id, fmt, status, message, path, started, view)
+            return ReportState(
+                key.report_id, group_id, fmt, status, message, path, started, view, since, until
+            )
 
-        in_view = f" ({view} view)"
+        dates = f", {since or 'first'} to {until or 'last'}" if key.period else ""
+        in_view = f" ({view} view{dates})"
         if target.is_file():
             return state("ready", f"The report{in_view} is ready to download.", target)
         if job is None:
@@ -172,22 +229,31 @@ class ReportJobs:
         why = f"The report failed: {error}" if error else "The report finished but its file is missing."
         return state("failed", why, None, started)
 
-    def start(self, group_id: str, fmt: str, view: str = DEFAULT_REPORT_VIEW) -> ReportState:
-        """Queue the report (counted in ``view``) unless it is ready or already on its way; returns its
-        state.  Two requests at the same moment start one job."""
+    def start(
+        self,
+        group_id: str,
+        fmt: str,
+        view: str = DEFAULT_REPORT_VIEW,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> ReportState:
+        """Queue the report (counted in ``view`` over ``since``–``until``) unless it is ready or already on
+        its way; returns its state.  Two requests at the same moment start one job."""
+        key = ReportKey(group_id, fmt, view, since, until)
         with self._lock:
-            current = self.state(group_id, fmt, view)
+            current = self.state(group_id, fmt, view, since=since, until=until)
             if current.status in ("ready", "queued", "running"):
                 return current  # an identical pending job: merged into it
             self._check_room(current_client.get())
-            target = self.target(group_id, fmt, view)
+            target = self.target(key)
             target.parent.mkdir(parents=True, exist_ok=True)
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(self._max_workers, thread_name_prefix="spillover-report")
-            future = self._executor.submit(self._run_child, group_id, fmt, target, view)
-            self._jobs[(group_id, fmt, view)] = (future, time.time())
-            self._clients[(group_id, fmt, view)] = current_client.get()
-        return self.state(group_id, fmt, view)
+            future = self._executor.submit(self._run_child, key, target)
+            self._jobs[key] = (future, time.time())
+            self._clients[key] = current_client.get()
+        return self.state(group_id, fmt, view, since=since, until=until)
 
     def pending(self, client: str | None = None) -> int:
         """Reports queued or being made (of one client, when given)."""
@@ -207,7 +273,7 @@ class ReportJobs:
                 f"you already have {self.max_pending_per_client} reports being made; try again once one is ready"
             )
 
-    def _run_child(self, group_id: str, fmt: str, target: Path, view: str = DEFAULT_REPORT_VIEW) -> str:
+    def _run_child(self, key: ReportKey, target: Path) -> str:
         """Make the report in a child interpreter (runs in a worker thread); its last stderr line is the
         reason given when it fails."""
         command = [
@@ -215,10 +281,8 @@ class ReportJobs:
             "-m",
             "spillover.web.reports",
             str(self.store_path),
-            group_id,
-            fmt,
+            key.report_id,
             str(target),
-            view,
         ]
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         with self._lock:
@@ -253,26 +317,26 @@ class ReportJobs:
 # -- the work itself (runs in the child process) ------------------------------------------------------
 
 
-def build_report(
-    store_path: str, group_id: str, fmt: str, target: str, view: str = DEFAULT_REPORT_VIEW
-) -> str:
-    """Make one report file at ``target`` (atomically), counted in ``view``, and return its path."""
+def build_report(store_path: str, report_id: str, target: str) -> str:
+    """Make the report ``report_id`` names in one file at ``target`` (atomically) and return its path."""
     out = Path(target)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".report-") as work:
-        made = _assess(Path(store_path), group_id, fmt, Path(work), view)
+        made = _assess(Path(store_path), parse_report_id(report_id), Path(work))
         os.replace(made, out)
     return str(out)
 
 
-def _assess(store_path: Path, group_id: str, fmt: str, work: Path, view: str = DEFAULT_REPORT_VIEW) -> Path:
-    """The assessment (:func:`spillover.report.assess`) of the group counted in ``view``, made in ``work``."""
+def _assess(store_path: Path, key: ReportKey, work: Path) -> Path:
+    """The assessment (:func:`spillover.report.assess`) of the group counted in the key's view over its
+    period, made in ``work``."""
     from spillover.measures import Parameters
     from spillover.report import assess
 
     result = assess(
-        store_path, group_id, out_dir=work, formats=(fmt,), params=Parameters(view=view), show_progress=False
-    )
-    return _made_file(result, work, fmt)
+        store_path, key.group_id, since=key.since, until=key.until, out_dir=work, formats=(key.format,),
+        params=Parameters(view=key.view), show_progress=False,
+    )  # fmt: skip
+    return _made_file(result, work, key.format)
 
 
 def _made_file(result: Any, work: Path, fmt: str) -> Path:
@@ -287,10 +351,10 @@ def _made_file(result: Any, work: Path, fmt: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m spillover.web.reports STORE GROUP FORMAT TARGET [VIEW]``: what a report worker runs."""
+    """``python -m spillover.web.reports STORE REPORT_ID TARGET``: what a report worker runs."""
     args = sys.argv[1:] if argv is None else argv
-    if len(args) not in (4, 5):
-        print("usage: python -m spillover.web.reports STORE GROUP_ID html|pdf TARGET [VIEW]", file=sys.stderr)
+    if len(args) != 3:
+        print("usage: python -m spillover.web.reports STORE REPORT_ID TARGET", file=sys.stderr)
         return 2
     try:
         build_report(*args)

@@ -145,8 +145,11 @@
     button.addEventListener("click", async () => {
       const group = button.dataset.report;
       const format = button.dataset.format;
-      const view = button.dataset.view ? "&view=" + encodeURIComponent(button.dataset.view) : "";
-      const base = "/api/groups/" + encodeURIComponent(group) + "/report?format=" + format + view;
+      const query = new URLSearchParams({ format: format });
+      for (const name of ["view", "since", "until"]) {
+        if (button.dataset[name]) query.set(name, button.dataset[name]);  // the page's view and dates
+      }
+      const base = "/api/groups/" + encodeURIComponent(group) + "/report?" + query.toString();
       button.disabled = true;
       try {
         let status = await reportStatus(base, { method: "POST" });
