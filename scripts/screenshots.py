@@ -22,7 +22,8 @@ REPORT_PAGES = {
     "report-page1.png": None,  # the first page
     "report-lineage.png": "Lineage from the actor registry",
     "report-activity.png": "Tactics (primary tactic)",
-    "report-expansion.png": "Expansion of",
+    "report-expansion.png": "Countries shaded by the year the group entered them",  # the map's caption
+    "report-evidence.png": "Evidence behind each key judgment",
 }
 GROUP = "aqim"
 WEB_PAGES = {
