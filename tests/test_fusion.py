@@ -328,3 +328,27 @@ def test_cli_sources_writes_the_report(loaded_store: Store, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert "fused events" in result.output and "Largest fatality disagreements" in result.output
     assert (tmp_path / "aqim_coverage.png").is_file() and (tmp_path / "aqim_disagreements.csv").is_file()
+
+
+def test_place_names_and_pair_groups_are_computed_once_per_distinct_value(loaded_store: Store) -> None:
+    """The matcher normalises each distinct place name once and joins each pair's groups without a call per
+    pair: the same answers as the rule applied to every row (real place names of the store, gaps included)."""
+    from spillover.fusion.matching import _joined, _normalised_places, normalise_place
+
+    places = loaded_store.query(
+        "SELECT location FROM events WHERE source IN ('acled', 'gtd') ORDER BY event_id LIMIT 3000"
+    )["location"]
+    names = pd.concat([places, places.iloc[:50], pd.Series([None, np.nan, pd.NA, "Maiduguri town"])])
+    names.index = range(100, 100 + len(names))  # not a default index: the result keeps the caller's
+    normalised = _normalised_places(names)
+    assert normalised.index.equals(names.index)
+    assert normalised.tolist() == [normalise_place(n) for n in names]
+    assert normalised.iloc[-4:].tolist() == ["", "", "", "maiduguri"]
+
+    pairs = pd.DataFrame(
+        {"_pair": [3, 0, 0, 0, 1, 3, 3], "group_a": ["jnim", "aqim", "jnim", "aqim", "isgs", "aqim", "jnim"]}
+    )
+    joined = _joined(pairs, "group_a")
+    expected = pairs.groupby("_pair")["group_a"].agg(lambda v: ",".join(sorted(set(v))))
+    assert joined.to_dict() == expected.to_dict() == {0: "aqim,jnim", 1: "isgs", 3: "aqim,jnim"}
+    assert _joined(pairs.iloc[0:0], "group_a").empty
