@@ -174,85 +174,46 @@ def _normalised_sql(loader: Loader, ctx: Context) -> str:
     return f"""
         SELECT _row, {source_id_sql(loader, ctx)} AS _sid,
                {problems_sql(loader, ctx)} AS _problems, {flags_sql(loader, ctx)} AS _flags,
-               {_stamp_sql(loader, ctx)} AS _stamp, {", ".join(exprs + actors)}
+               {", ".join(exprs + actors)}
         FROM _src
     """
 
 
-def _stamp_sql(loader: Loader, ctx: Context) -> str:
-    """When the source last changed the row's event (ACLED's ``timestamp``, seconds since 1970), NULL where
-    the source does not say."""
-    column = loader.update_stamp_column
-    if column and ctx.has(column):
-        return f"TRY_CAST(regexp_replace({ctx.text(column)}, '\\.0+$', '') AS BIGINT)"
-    return "NULL::BIGINT"
-
-
-def _main_role(loader: Loader, ctx: Context) -> str:
-    """The role whose names decide an event's attribution: the perpetrator, else side A."""
-    return "perpetrator" if any(a.role == "perpetrator" for a in loader.actors(ctx)) else "side_a"
-
-
-def _cell_names_sql(i: int, col: ActorColumn) -> str:
-    """The names of actor column ``i`` in one row, as a list of ``{c, name, uncertain}``: the cell split
-    on the column's separator, and 'A and/or B' into both names, each flagged uncertain; names trimmed,
-    empty ones left out, repeats within the cell dropped.  Most cells hold one plain name: one element."""
-    cell, unc = f"_actor{i}", f"coalesce(_actor{i}_unc, false)"
-    sep = "chr(31)" if col.separator == "\x1f" else lit(col.separator)
-    split = (
-        f"list_distinct(list_filter(flatten(list_transform(string_split({cell}, {sep}), lambda p: "
-        f"list_transform(string_split(p, ' and/or '), lambda x: {{'c': {i}, 'name': trim(x), "
-        f"'uncertain': {unc} OR contains(p, ' and/or ')}}))), lambda x: x.name <> ''))"
-    )
-    return (
-        f"CASE WHEN {cell} IS NULL THEN [] "
-        f"WHEN contains({cell}, {sep}) OR contains({cell}, ' and/or ') THEN {split} "
-        f"WHEN trim({cell}) = '' THEN [] "
-        f"ELSE [{{'c': {i}, 'name': trim({cell}), 'uncertain': {unc}}}] END"
-    )
-
-
-def _row_names_sql(columns: Sequence[ActorColumn]) -> str:
-    """Every actor name of a row, once (``{c, name, uncertain}``, ``c`` the actor column's index)."""
-    if not columns:
-        return "[]::STRUCT(c INTEGER, name VARCHAR, uncertain BOOLEAN)[]"
-    return f"list_concat({', '.join(_cell_names_sql(i, col) for i, col in enumerate(columns))})"
-
-
-def _attribution_sql(columns: Sequence[ActorColumn], main_role: str) -> str:
-    """Attribution from a row's names (``_names``) of the main role: several perpetrators → joint; any
-    'and/or' or 'suspected' → uncertain; none but 'Unknown …'/'Unidentified …' → none.  The main role is
-    named on an event's first row only (in a monadic file, the second row names side B)."""
-    main = [i for i, col in enumerate(columns) if col.role == main_role]
-    if not main:
-        return "'none'"
-    known = (
-        f"list_filter(_names, lambda x: x.c IN ({', '.join(map(str, main))}) AND NOT "
-        "(starts_with(x.name, 'Unknown') OR starts_with(x.name, 'Unidentified')))"
-    )
-    return f"""CASE WHEN len({known}) = 0 THEN 'none'
-                    WHEN list_bool_or(list_transform({known}, lambda x: x.uncertain)) THEN 'uncertain'
-                    WHEN list_min(list_transform({known}, lambda x: x.name))
-                         <> list_max(list_transform({known}, lambda x: x.name)) THEN 'joint'
-                    ELSE 'single' END"""
-
-
 def _actors_sql(columns: Sequence[ActorColumn], monadic: bool) -> str:
-    """One row per actor name of the loaded rows, from the names ``_status`` keeps per row; in a monadic
-    file the n-th row of an event names its n-th actor: row 1 → side A, row 2 → side B."""
-    if not columns:
-        return (
-            "SELECT NULL::VARCHAR AS event_id, NULL::VARCHAR AS role, NULL::INTEGER AS ordinal, "
-            "NULL::VARCHAR AS name, NULL::BOOLEAN AS uncertain, NULL::BIGINT AS _row WHERE false"
+    """One row per actor name; 'A and/or B' gives both names, each flagged uncertain.
+
+    The actor columns of the loaded rows are read once (a narrow table), then unpivoted.
+    """
+    cols = ", ".join(f"_actor{i}, _actor{i}_unc" for i in range(len(columns)))
+    parts = []
+    for i, col in enumerate(columns):
+        role = lit(col.role)
+        if monadic:  # the n-th row of an event names its n-th actor: row 1 → side A, row 2 → side B
+            role = f"CASE WHEN _rank = 1 THEN {lit(col.role)} ELSE {lit(col.role.replace('_a', '_b'))} END"
+        split = (
+            f"string_split(_actor{i}, {lit(col.separator)})"
+            if col.separator != "\x1f"
+            else f"CASE WHEN contains(_actor{i}, chr(31)) THEN string_split(_actor{i}, chr(31)) ELSE [_actor{i}] END"
         )
-    role = "CASE a.c " + " ".join(f"WHEN {i} THEN {lit(col.role)}" for i, col in enumerate(columns)) + " END"
-    if monadic:
-        role = f"CASE WHEN _rank = 1 THEN {role} ELSE replace({role}, '_a', '_b') END"
-    ordinal = "CASE a.c " + " ".join(f"WHEN {i} THEN {col.ordinal}" for i, col in enumerate(columns)) + " END"
+        parts.append(
+            f"""SELECT _row, event_id, {role} AS role, {col.ordinal} + (_rank - 1) * 100 AS ordinal,
+                       unnest({split}) AS _piece, _actor{i}_unc AS _unc
+                FROM loaded WHERE _actor{i} IS NOT NULL"""
+        )
+    union = " UNION ALL ".join(parts)
     return f"""
-        SELECT event_id, {role} AS role, ({ordinal} + (_rank - 1) * 100)::INTEGER AS ordinal,
-               a.name AS name, a.uncertain AS uncertain, _row
-        FROM (SELECT _row, event_id, _rank, unnest(_names) AS a FROM _status WHERE _ok)
+        WITH loaded AS MATERIALIZED (SELECT _row, event_id, _rank, {cols} FROM _n WHERE _ok),
+        pieces AS ({union}),
+        candidates AS (
+            SELECT _row, event_id, role, ordinal, _unc,
+                   unnest(CASE WHEN contains(_piece, ' and/or ') THEN string_split(_piece, ' and/or ')
+                               ELSE [_piece] END) AS name,
+                   contains(_piece, ' and/or ') AS _split
+            FROM pieces
+        )
+        SELECT DISTINCT event_id, role, ordinal, trim(name) AS name, coalesce(_unc, false) OR _split AS uncertain,
+               _row
+        FROM candidates WHERE trim(name) <> ''
     """
 
 
@@ -443,7 +404,7 @@ def _stage_rows(
     _stage_notes(con, notes)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {_source_view_sql(loader, match, names)}")
     _stage_normalised(con, loader, ctx, match.layout.monadic)
-    _stage_stamps(con, match.layout.monadic)
+    _stage_stamps(con, loader, ctx, match.layout.monadic)
     events = scalar(con, "SELECT count(*) FROM _stage_event_ids")
     quarantined = scalar(con, "SELECT count(DISTINCT row_number) FROM _stage_quarantine")
     return Staged(
@@ -466,14 +427,20 @@ def _stage_rows(
     )
 
 
-def _stage_stamps(con: duckdb.DuckDBPyConnection, monadic: bool) -> None:
+def _stage_stamps(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool) -> None:
     """``_stage_stamps (event_id, stamp)``: when the source last changed each staged event (ACLED's
     ``timestamp``, seconds since 1970), NULL where the source does not say.  The store compares it with
     the stored version's to tell an edit from an older copy (:mod:`spillover.versions`)."""
+    column = loader.update_stamp_column
+    stamp = (
+        f"TRY_CAST(regexp_replace({ctx.text(column)}, '\\.0+$', '') AS BIGINT)"
+        if column and ctx.has(column)
+        else "NULL::BIGINT"
+    )
     if monadic:  # the rows of an event may say different times: the latest
-        select = "SELECT event_id, max(_stamp) AS stamp FROM _status WHERE _ok GROUP BY event_id"
+        select = f"SELECT s.event_id, max({stamp}) AS stamp FROM _src JOIN _status s USING (_row) WHERE s._ok GROUP BY s.event_id"
     else:  # one loaded row per event
-        select = "SELECT event_id, _stamp AS stamp FROM _status WHERE _ok"
+        select = f"SELECT s.event_id, {stamp} AS stamp FROM _src JOIN _status s USING (_row) WHERE s._ok"
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_stamps AS {select}")
 
 
@@ -550,27 +517,22 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
         ok = "_eid NOT IN (SELECT _eid FROM r WHERE len(_problems) > 0 OR _eid IS NULL)"
     else:
         ok = f"len(list_concat(_problems, {dup_problem}, {missing_id})) = 0"
-    # The same pass keeps what later steps need of each row (its actor names, the attribution they give,
-    # its update stamp), so that no step reads the raw rows again for them.
-    columns = loader.actors(ctx)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _status AS
         WITH r AS (
-            SELECT _row, _sid, {lit(loader.source)} || ':' || _sid AS _eid, _problems, _stamp,
-                   {_row_names_sql(columns)} AS _names,
+            SELECT _row, _sid, {lit(loader.source)} || ':' || _sid AS _eid, _problems,
                    row_number() OVER (PARTITION BY _sid ORDER BY _row) AS _rank,
                    min(_row) OVER (PARTITION BY _sid) AS _first
             FROM _n0
         )
         SELECT _row, _sid, _rank, _eid{suffix} AS event_id,
                list_concat(_problems, {dup_problem}, {missing_id}) AS _problems,
-               coalesce({ok}, false) AS _ok, _stamp, _names,
-               {_attribution_sql(columns, _main_role(loader, ctx))} AS _attribution
+               coalesce({ok}, false) AS _ok
         FROM r
     """)
     con.execute("""
         CREATE OR REPLACE TEMP VIEW _n AS
-        SELECT n.* EXCLUDE (_problems, _sid), s._sid, s.event_id, s._rank, s._ok, s._attribution
+        SELECT n.* EXCLUDE (_problems, _sid), s._sid, s.event_id, s._rank, s._ok
         FROM _n0 n JOIN _status s USING (_row)
     """)
     con.execute("""
@@ -630,7 +592,7 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
                 "AS flags"
             )
         elif c.name == "attribution":
-            select.append("n._attribution AS attribution")
+            select.append("coalesce(a._attribution, 'none') AS attribution")
         elif c.name == "country_iso3":
             select.append("coalesce(n.country_iso3, m.iso3) AS country_iso3")
         elif c.name == "side_b" and monadic:
@@ -640,6 +602,10 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
             select.append(f"n.{c.name}")
         else:
             select.append(f"NULL::{c.duckdb_type} AS {c.name}")
+    # Attribution from the actor names: several perpetrators → joint; any 'and/or' or 'suspected' → uncertain.
+    # Grouped by the row that named them, which is the event's row: the main role is named on an event's
+    # first row only (in a monadic file, the second row names side B), and a loaded row is one event.
+    main_role = "perpetrator" if any(a.role == "perpetrator" for a in loader.actors(ctx)) else "side_a"
     # names split from one 'A and/or B' cell share an ordinal: ties broken by name, so every run agrees
     side_b = (
         """LEFT JOIN (SELECT event_id, string_agg(name, '; ' ORDER BY ordinal, name) AS _side_b FROM _stage_actors
@@ -658,6 +624,12 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
             FROM _n n
             LEFT JOIN _stage_iso m ON m.country = n.country
             LEFT JOIN _stage_row_flags rf ON rf.row_number = n._row
+            LEFT JOIN (SELECT _row,
+                              CASE WHEN bool_or(uncertain) THEN 'uncertain'
+                                   WHEN min(name) <> max(name) THEN 'joint' ELSE 'single' END AS _attribution
+                       FROM _stage_actors
+                       WHERE role = {lit(main_role)} AND NOT (starts_with(name, 'Unknown') OR starts_with(name, 'Unidentified'))
+                       GROUP BY _row) a ON a._row = n._row
             {side_b}
             WHERE n._ok {"AND n._rank = 1" if monadic else ""}
         """)
