@@ -129,12 +129,12 @@ def test_total_queue_bound_across_clients(
     try:
         for i, client in enumerate(("10.0.0.1", "10.0.0.2", "10.0.0.3")):
             token = current_client.set(client)
-            jobs.start(f"group-{i}", "html")
+            jobs.start(ReportKey(f"group-{i}", "html"))
             current_client.reset(token)
         assert jobs.pending() == 3
         token = current_client.set("10.0.0.4")
         with pytest.raises(QueueFull, match="3 reports are already being made"):
-            jobs.start("group-9", "html")
+            jobs.start(ReportKey("group-9", "html"))
         current_client.reset(token)
     finally:
         jobs.shutdown()

@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from spillover._alloc import collector_paused
 from spillover.actors import Resolver, default_resolver, family, tag_as_of
 from spillover.actors.lineage import Family
 from spillover.memo import kept
@@ -322,24 +323,8 @@ def select(
     return kept_sel
 
 
+@collector_paused()  # the registry, the store's names, the events and links (spillover._alloc says why)
 def _select_store(
-    source: Store,
-    group: str,
-    include: tuple[str, ...],
-    view: str,
-    since: str | None,
-    until: str | None,
-    certainty: tuple[str, ...],
-    resolver: Resolver,
-    links: pd.DataFrame | None,
-) -> GroupSelection:
-    from spillover._alloc import collector_paused
-
-    with collector_paused():  # the registry, the store's names, the events and links (spillover._alloc)
-        return _selected(source, group, include, view, since, until, certainty, resolver, links)
-
-
-def _selected(
     source: Store,
     group: str,
     include: tuple[str, ...],

@@ -28,7 +28,14 @@ from spillover.web.models import (
     SearchResult,
     SectionOut,
 )
-from spillover.web.reports import MEDIA_TYPES, InvalidReportId, ReportJobs, ReportState, parse_report_id
+from spillover.web.reports import (
+    MEDIA_TYPES,
+    InvalidReportId,
+    ReportJobs,
+    ReportKey,
+    ReportState,
+    parse_report_id,
+)
 from spillover.web.service import Explorer, Section
 
 #: Hard limit of events per page.
@@ -278,14 +285,14 @@ def start_report(
     gid: GroupId, jobs: ReportsDep, view: View, dates: Period, format: FormatParam = "html"
 ) -> ReportStatus:
     """Queue the assessment of the group counted in ``view`` over ``since``–``until`` (every date by default)."""
-    return report_status(jobs.start(gid, format, view, **dates))
+    return report_status(jobs.start(ReportKey(gid, format, view, **dates)))
 
 
 @router.get("/groups/{group}/report", response_model=ReportStatus, summary="Where the group's report stands")
 def get_report(
     gid: GroupId, jobs: ReportsDep, view: View, dates: Period, format: FormatParam = "html"
 ) -> ReportStatus:
-    return report_status(jobs.state(gid, format, view, **dates))
+    return report_status(jobs.state(ReportKey(gid, format, view, **dates)))
 
 
 @router.get(
@@ -297,7 +304,7 @@ def get_report(
 def download_group_report(
     gid: GroupId, jobs: ReportsDep, view: View, dates: Period, format: FormatParam = "html"
 ) -> FileResponse:
-    return report_file(jobs.state(gid, format, view, **dates))
+    return report_file(jobs.state(ReportKey(gid, format, view, **dates)))
 
 
 ReportIdParam = Annotated[
@@ -316,9 +323,7 @@ def checked_report(report_id: str, ex: Explorer, jobs: ReportJobs) -> ReportStat
         key = parse_report_id(report_id)
     except InvalidReportId as exc:
         raise HTTPException(422, str(exc)) from exc
-    return jobs.state(
-        ex.group_id(key.group_id), key.format, ex.check_view(key.view), since=key.since, until=key.until
-    )
+    return jobs.state(key._replace(group_id=ex.group_id(key.group_id), view=ex.check_view(key.view)))
 
 
 @router.get("/reports/{report_id}", response_model=ReportStatus, summary="Where a report stands, by id")

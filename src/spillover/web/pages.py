@@ -26,6 +26,7 @@ from spillover.web.api import (
     compare_ids,
     report_status,
 )
+from spillover.web.reports import ReportKey
 from spillover.web.service import SECTIONS, Explorer
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -116,7 +117,9 @@ def group_page(
         sections={name: ex.cached_section(name, gid, parent_id, view, **dates) for name in SECTIONS},
         parent_query="?"
         + urlencode({k: v for k, v in (("parent", parent_id), ("view", view), *kept_dates.items()) if v}),
-        reports={fmt: report_status(jobs.state(gid, fmt, view, **dates)) for fmt in ("html", "pdf")},
+        reports={
+            fmt: report_status(jobs.state(ReportKey(gid, fmt, view, **dates))) for fmt in ("html", "pdf")
+        },
     )
 
 

@@ -191,18 +191,9 @@ class ReportJobs:
         return path
 
     # -- jobs ---------------------------------------------------------------------------------------
-    def state(
-        self,
-        group_id: str,
-        fmt: str,
-        view: str = DEFAULT_REPORT_VIEW,
-        *,
-        since: str | None = None,
-        until: str | None = None,
-    ) -> ReportState:
-        """Where the report of the group counted in ``view`` over ``since``–``until`` (every date by
-        default) stands."""
-        key = ReportKey(group_id, fmt, view, since, until)
+    def state(self, key: ReportKey) -> ReportState:
+        """Where the report stands (the group counted in the key's view over its period)."""
+        group_id, fmt, view, since, until = key
         target = self.target(key)
         with self._lock:
             job = self._jobs.get(key)
@@ -229,20 +220,11 @@ class ReportJobs:
         why = f"The report failed: {error}" if error else "The report finished but its file is missing."
         return state("failed", why, None, started)
 
-    def start(
-        self,
-        group_id: str,
-        fmt: str,
-        view: str = DEFAULT_REPORT_VIEW,
-        *,
-        since: str | None = None,
-        until: str | None = None,
-    ) -> ReportState:
-        """Queue the report (counted in ``view`` over ``since``–``until``) unless it is ready or already on
-        its way; returns its state.  Two requests at the same moment start one job."""
-        key = ReportKey(group_id, fmt, view, since, until)
+    def start(self, key: ReportKey) -> ReportState:
+        """Queue the report unless it is ready or already on its way; returns its state.  Two requests at
+        the same moment start one job."""
         with self._lock:
-            current = self.state(group_id, fmt, view, since=since, until=until)
+            current = self.state(key)
             if current.status in ("ready", "queued", "running"):
                 return current  # an identical pending job: merged into it
             self._check_room(current_client.get())
@@ -253,7 +235,7 @@ class ReportJobs:
             future = self._executor.submit(self._run_child, key, target)
             self._jobs[key] = (future, time.time())
             self._clients[key] = current_client.get()
-        return self.state(group_id, fmt, view, since=since, until=until)
+        return self.state(key)
 
     def pending(self, client: str | None = None) -> int:
         """Reports queued or being made (of one client, when given)."""
