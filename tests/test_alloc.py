@@ -34,7 +34,9 @@ def test_freeze_once_freezes_a_single_time(monkeypatch: pytest.MonkeyPatch) -> N
         more = [{"n": i} for i in range(1000)]
         with _alloc.collector_paused(freeze_once=True):
             pass
-        assert gc.get_freeze_count() == frozen  # never twice in one process
+        # Never twice in one process: a second freeze would add `more` (1,001 objects); the count may only
+        # fall, as frozen objects that die leave the permanent generation.
+        assert gc.get_freeze_count() <= frozen
         assert len(more) == 1000
     finally:
         gc.unfreeze()
