@@ -115,12 +115,13 @@ def test_monthly_tactics_equal_the_tactic_profile(duck_real: object) -> None:
     assert (merged["events"] == merged["events_pandas"]).all()
 
 
-def test_window_keeps_only_events_wholly_inside(duck_real: object) -> None:
-    events = Q.events_for(duck_real, AQIM, since="2007-01-01", until="2012-12-31")
-    assert events["date_start"].min() >= pd.Timestamp("2007-01-01")
-    assert events["date_end"].max() <= pd.Timestamp("2012-12-31")
+def test_window_keeps_the_events_that_overlap_it(duck_real: object) -> None:
+    events = Q.events_for(duck_real, AQIM, since="2007", until="2012")  # as a selection keeps them
+    assert events["date_end"].fillna(events["date_start"]).min() >= pd.Timestamp("2007-01-01")
+    assert events["date_start"].max() <= pd.Timestamp("2012-12-31")
+    assert events["date_start"].max() >= pd.Timestamp("2012-02-01")  # "2012" as until: the whole year
     yearly = Q.yearly_activity(duck_real, AQIM, since="2007-01-01", until="2012-12-31")
-    assert yearly["events"].sum() == len(events) and set(yearly["year"]) <= set(range(2007, 2013))
+    assert yearly["events"].sum() == len(events) and set(yearly["year"]) <= set(range(2006, 2013))
 
 
 def test_results_have_the_documented_dtypes(duck_real: object) -> None:

@@ -95,10 +95,15 @@ IncludeOpt = Annotated[
     ),
 ]
 SinceOpt = Annotated[
-    str | None, typer.Option("--since", help="Only events on or after this date (YYYY[-MM[-DD]])")
+    str | None,
+    typer.Option("--since", help="Only events on or after this day, month or year (YYYY[-MM[-DD]])"),
 ]
 UntilOpt = Annotated[
-    str | None, typer.Option("--until", help="Only events on or before this date (YYYY[-MM[-DD]])")
+    str | None,
+    typer.Option(
+        "--until",
+        help="Only events up to the end of this day, month or year (YYYY[-MM[-DD]]: 2012 = all of 2012)",
+    ),
 ]
 AsOfPullOpt = Annotated[
     int | None,

@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from spillover.config import DATA_DIR_ENV
 from spillover.countries import iso3 as name_to_iso3
+from spillover.period import period_bounds
 
 #: Columns of the onset registry, in order.
 ONSET_COLUMNS: tuple[str, ...] = (
@@ -572,8 +573,9 @@ def onsets_for(
     selected = onsets[onsets["country_iso3"] == code]
     if kinds is not None:
         selected = selected[selected["kind"].isin(list(kinds))]
-    if since is not None:
-        selected = selected[selected["date"] >= pd.Timestamp(since)]
-    if until is not None:
-        selected = selected[selected["date"] <= pd.Timestamp(until)]
+    first, last = period_bounds(since, until)  # "2012" as a bound: all of 2012
+    if first is not None:
+        selected = selected[selected["date"] >= pd.Timestamp(first)]
+    if last is not None:
+        selected = selected[selected["date"] <= pd.Timestamp(last)]
     return selected.reset_index(drop=True)

@@ -7,8 +7,10 @@ Each function returns a small pandas DataFrame (one row per group and key), norm
 
 Conventions, shared with :mod:`spillover.analysis._common`:
 
-* ``since``/``until`` keep an event when its whole possible date range lies inside the window
-  (``date_start >= since`` and ``coalesce(date_end, date_start) <= until``), so no date is invented;
+* ``since``/``until`` keep an event when its possible date range overlaps the period
+  (``coalesce(date_end, date_start) >= since`` and ``date_start <= until``), the bounds read by
+  :func:`spillover.period.period_bounds` (``until="2012"``: all of 2012) — the selection's rule
+  (:func:`spillover.selection.group.within_period`), so a period counts the same events on every surface;
 * an event is placed in a month only when its date range lies inside that month; the others are counted in
   a row whose ``month`` is missing (NaT) — e.g. GTD events known only to the year;
 * ``fatalities`` is the sum of the known values (0 when none is known) and ``fatalities_known`` the number
@@ -30,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
+from spillover.period import period_bounds
 from spillover.query.engines import names_unique_per_event, partition_batches, run_partitioned
 from spillover.query.groups import Groups, matched_actor_rows, memberships
 from spillover.query.normalise import normalise
@@ -38,19 +41,15 @@ from spillover.schema import EVENT_COLUMN_NAMES, TACTICS
 DateLike = str | dtm.date | pd.Timestamp | None
 
 
-def _date_literal(value: DateLike) -> ir.DateScalar | None:
-    if value is None:
-        return None
-    return ibis.literal(pd.Timestamp(value).date(), type="date")
-
-
 def events_in_window(events: ir.Table, since: DateLike = None, until: DateLike = None) -> ir.Table:
-    """Events whose whole date range lies in ``[since, until]`` (either bound may be open)."""
-    start, end = _date_literal(since), _date_literal(until)
-    if start is not None:
-        events = events.filter(events.date_start >= start)
-    if end is not None:
-        events = events.filter(ibis.coalesce(events.date_end, events.date_start) <= end)
+    """Events whose possible date range overlaps ``[since, until]`` (either bound may be open), as a
+    selection keeps them."""
+    first, last = period_bounds(since, until)
+    if first is not None:
+        start = ibis.literal(dtm.date.fromisoformat(first), type="date")
+        events = events.filter(ibis.coalesce(events.date_end, events.date_start) >= start)
+    if last is not None:
+        events = events.filter(events.date_start <= ibis.literal(dtm.date.fromisoformat(last), type="date"))
     return events
 
 

@@ -37,6 +37,7 @@ from spillover._alloc import collector_paused
 from spillover.actors import Resolver, default_resolver, family, tag_as_of
 from spillover.actors.lineage import Family
 from spillover.memo import kept
+from spillover.period import period_bounds
 from spillover.selection.defaults import (
     CERTAINTIES,
     DEFAULT_CERTAINTY,
@@ -282,7 +283,8 @@ def select(
     only suspects the group of left out and counted.  ``source`` is a :class:`~spillover.store.Store` or a
     query-layer engine (:func:`spillover.query.open_engine`; the engine path has the ``all`` view only).
     ``view``: ``"fused"``, ``"all"`` (every stored row) or a source name; :class:`UnknownView` otherwise.
-    ``since``/``until`` keep events overlapping the period.  ``links``: cross-source links to fuse with
+    ``since``/``until`` keep events overlapping the period (a year, month or day each, read by
+    :func:`~spillover.period.period_bounds`: ``until="2012"`` keeps all of 2012).  ``links``: cross-source links to fuse with
     (default: matched now among the selected events).
 
     >>> from spillover.selection import select
@@ -291,6 +293,7 @@ def select(
     ('fused', True)
     """
     include, certainty = tuple(include), tuple(certainty)
+    since, until = period_bounds(since, until)
     if not isinstance(source, Store):
         from spillover.selection.engine import select_on
 
@@ -312,7 +315,7 @@ def select(
         return _select_store(source, group, include, view, since, until, certainty, resolver, links)
     # with the default registry, kept between runs (spillover.memo): an assessment selects the group, its
     # parent and the parent's branches, each once per store content
-    key = (group, include, view, _iso(since), _iso(until), certainty, store_content(source), built_from)
+    key = (group, include, view, since, until, certainty, store_content(source), built_from)
     kept_sel = kept(
         "selection", key,
         lambda: _select_store(
@@ -346,7 +349,7 @@ def _select_store(
     return GroupSelection(
         group_id=gid, name=resolver.registry.group(gid).name, family=fam,
         events=normalise_flags(with_rows_behind(shown, kept)), names=names, include=include, view=view,
-        source_events=kept, links=used, certainty=certainty, since=_iso(since), until=_iso(until),
+        source_events=kept, links=used, certainty=certainty, since=since, until=until,
         n_left_out=int((~stored["certainty"].isin(certainty)).sum()), scoped_out=scoped_out, source=source,
     )  # fmt: skip
 
@@ -390,16 +393,16 @@ def within_family(events: pd.DataFrame, fam: Family) -> tuple[pd.DataFrame, pd.D
     return kept, aside.reindex(columns=columns).reset_index(drop=True)
 
 
-def _iso(value: Any) -> str | None:
-    return None if value is None else pd.Timestamp(value).date().isoformat()
-
-
 def within_period(events: pd.DataFrame, since: Any, until: Any) -> pd.DataFrame:
-    """The events whose date range overlaps [since, until] (either bound may be None)."""
-    if since is not None:
-        events = events[pd.to_datetime(events["date_end"]) >= pd.Timestamp(since)]
-    if until is not None:
-        events = events[pd.to_datetime(events["date_start"]) <= pd.Timestamp(until)]
+    """The events whose possible date range overlaps [since, until] (either bound may be None; an event
+    without an end date ends on its start).  The query layer's :func:`spillover.query.events_in_window`
+    writes the same rule for an engine; ``tests/test_period.py`` holds them equal on real data."""
+    first, last = period_bounds(since, until)
+    start = pd.to_datetime(events["date_start"])
+    if first is not None:
+        events = events[pd.to_datetime(events["date_end"]).fillna(start) >= pd.Timestamp(first)]
+    if last is not None:
+        events = events[start.loc[events.index] <= pd.Timestamp(last)]
     return events
 
 

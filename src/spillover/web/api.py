@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
+from spillover.period import InvalidPeriod, period_bounds
 from spillover.selection import DEFAULT_VIEW
 from spillover.web import charts
 from spillover.web.assets import country_shapes
@@ -107,9 +108,11 @@ UntilQuery = Annotated[
 def period(since: SinceQuery = None, until: UntilQuery = None) -> dict[str, str | None]:
     """The period asked for, as the ``since``/``until`` keywords of the Explorer (422 when inverted): every
     count and section of the group is then measured on the events of those dates only."""
-    if since and until and since > until:
-        raise HTTPException(422, f"since ({since}) is after until ({until})")
-    return {"since": since.isoformat() if since else None, "until": until.isoformat() if until else None}
+    try:
+        first, last = period_bounds(since, until)
+    except InvalidPeriod as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return {"since": first, "until": last}
 
 
 Period = Annotated[dict[str, str | None], Depends(period)]

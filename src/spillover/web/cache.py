@@ -14,8 +14,6 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import pandas as pd
-
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -84,9 +82,3 @@ class LRUCache:
                 while len(self._values) > self.size:
                     self._values.popitem(last=False)
             return value
-
-
-def iso_day(value: Any) -> str | None:
-    """A day given as a date or text, as ``YYYY-MM-DD`` (None stays None): the one spelling of a period's
-    bound in cache keys, so that ``2010-01-01`` and ``date(2010, 1, 1)`` share a computation."""
-    return None if value is None or value == "" else pd.Timestamp(value).date().isoformat()

@@ -18,7 +18,6 @@ stay inside ``report_dir``: no request can name a file elsewhere.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import os
@@ -35,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from spillover.period import InvalidPeriod, period_bounds
 from spillover.selection import DEFAULT_VIEW
 
 log = logging.getLogger(__name__)
@@ -136,16 +136,12 @@ def parse_report_id(report_id: str) -> ReportKey:
 
 
 def checked_period(since: str | None, until: str | None, where: str) -> dict[str, str | None]:
-    """``since``/``until`` as ISO days, checked: real dates, not inverted."""
+    """``since``/``until`` as ISO days, checked as every period is (:func:`period_bounds`)."""
     try:
-        days = [dt.date.fromisoformat(d) if d else None for d in (since, until)]
-    except ValueError as exc:
+        first, last = period_bounds(since, until)
+    except InvalidPeriod as exc:
         raise InvalidReportId(f"invalid report period in {where[:80]!r}: {exc}") from exc
-    if days[0] and days[1] and days[0] > days[1]:
-        raise InvalidReportId(
-            f"invalid report period in {where[:80]!r}: since {since} is after until {until}"
-        )
-    return {"since": since or None, "until": until or None}
+    return {"since": first, "until": last}
 
 
 def store_fingerprint(store_path: Path) -> str:

@@ -13,10 +13,11 @@ from spillover import measures
 from spillover._alloc import collector_paused
 from spillover.countries import iso3_to_name
 from spillover.measures import Unmeasured
+from spillover.period import period_bounds
 from spillover.results import records
 from spillover.selection import DEFAULT_VIEW
 from spillover.selection.group import stored_ids
-from spillover.web.cache import FAILED, INSUFFICIENT, MISSING, OK, Section, guarded, iso_day
+from spillover.web.cache import FAILED, INSUFFICIENT, MISSING, OK, Section, guarded
 
 #: Sections of the group page that take long enough the first time to be filled in after the page loads.
 SECTIONS: tuple[str, ...] = ("expansion", "onsets", "opportunism", "autonomy", "theatres")
@@ -85,7 +86,7 @@ class SectionsMixin:
         since: Any = None, until: Any = None,
     ) -> Section | None:  # fmt: skip
         """The section if it has been computed already, else None (the page then loads it afterwards)."""
-        period = _period(since, until)
+        period = period_bounds(since, until)
         key = {
             "onsets": ("group-onsets", gid, view, period),
             "autonomy": ("autonomy", gid, parent, view, period),
@@ -97,7 +98,7 @@ class SectionsMixin:
     def measured_expansion(
         self, gid: str, view: str, *, since: Any = None, until: Any = None
     ) -> measures.ExpansionResult | Unmeasured:
-        period = _period(since, until)
+        period = period_bounds(since, until)
 
         def compute() -> measures.ExpansionResult | Unmeasured:
             sel = self._sel(gid, view, period)
@@ -110,7 +111,7 @@ class SectionsMixin:
     def expansion(
         self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
     ) -> Section:
-        period = _period(since, until)
+        period = period_bounds(since, until)
         return self._section(
             ("expansion", gid, view, period), "Expansion", lambda: self._expansion(gid, view, period)
         )
@@ -137,7 +138,7 @@ class SectionsMixin:
         self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
     ) -> Section:
         """Onsets in the countries the group was active in, from a few years before its first event on."""
-        period = _period(since, until)
+        period = period_bounds(since, until)
         return self._section(
             ("group-onsets", gid, view, period), "Onsets", lambda: self._group_onsets(gid, view, period)
         )
@@ -167,13 +168,13 @@ class SectionsMixin:
         result = self.measured_expansion(gid, view, since=since, until=until)
         if not isinstance(result, Unmeasured) and len(result.expansions):
             return set(result.expansions["country_iso3"])
-        counts = self._sel(gid, view, _period(since, until)).events["country_iso3"].value_counts()
+        counts = self._sel(gid, view, period_bounds(since, until)).events["country_iso3"].value_counts()
         return set(counts[counts >= 3].index)
 
     def opportunism(
         self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
     ) -> Section:
-        period = _period(since, until)
+        period = period_bounds(since, until)
         return self._section(
             ("opportunism", gid, view, period), "Opportunism", lambda: self._opportunism(gid, view, period)
         )
@@ -195,7 +196,7 @@ class SectionsMixin:
         self, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW, *, since: Any = None,
         until: Any = None,
     ) -> Section:  # fmt: skip
-        period = _period(since, until)
+        period = period_bounds(since, until)
         return self._section(
             ("autonomy", gid, parent, view, period),
             "Autonomy",
@@ -216,7 +217,7 @@ class SectionsMixin:
     def theatres(
         self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
     ) -> Section:
-        period = _period(since, until)
+        period = period_bounds(since, until)
         return self._section(
             ("theatres", gid, view, period), "Theatres", lambda: self._theatres(gid, view, period)
         )
@@ -232,8 +233,3 @@ class SectionsMixin:
         data = frag.to_dict()
         data["periods"] = [row for row in records(frag.theatres.reset_index()) if row.get("n_events")]
         return Section(OK if frag.n_used else INSUFFICIENT, describe_fragmentation(frag), data)
-
-
-def _period(since: Any, until: Any) -> Period:
-    """The period as the pair of ISO days (None for an open bound) every cache key carries."""
-    return iso_day(since), iso_day(until)

@@ -23,10 +23,11 @@ from spillover.actors.graph import render_lineage_diagram
 from spillover.actors.lineage import LINEAGE_COLUMNS
 from spillover.actors.registry import Registry
 from spillover.formatting import dates_at
+from spillover.period import period_bounds
 from spillover.results import records
 from spillover.selection import DEFAULT_VIEW, GroupSelection, select, view_choices
 from spillover.store import Store
-from spillover.web.cache import LRUCache, Section, iso_day
+from spillover.web.cache import LRUCache, Section
 from spillover.web.countries import CountryMixin, UnknownCountryError
 from spillover.web.search import SearchMixin
 from spillover.web.sections import SECTIONS, SectionsMixin
@@ -126,7 +127,7 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
         """The group's selection in ``view`` over the period ``since``–``until`` (either may be None):
         :func:`spillover.selection.select` with every other default, so that a page filtered by dates counts
         exactly what an analysis of the same dates counts."""
-        since, until = iso_day(since), iso_day(until)
+        since, until = period_bounds(since, until)
 
         def compute() -> GroupSelection:
             with self._store_lock:
@@ -151,7 +152,7 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
     ) -> dict[str, Any]:
         """Who the group is (registry) and what the store holds about it (counts by year, source, country),
         counted in ``view`` over the period ``since``–``until``."""
-        since, until = iso_day(since), iso_day(until)
+        since, until = period_bounds(since, until)
         return self._cache.get(
             ("summary", gid, view, since, until), lambda: self._summary(gid, view, since, until)
         )
