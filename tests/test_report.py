@@ -712,6 +712,7 @@ def test_evidence_annex_and_parameters_are_written(aqim, loaded_store, tmp_path)
     doc = json.loads(since.json.read_text(encoding="utf-8"))
     assert doc["parameters"]["since"] == "2012" and doc["run"]["since"] == "2012"
     assert pd.to_datetime(since.results.events["date_end"]).min() >= pd.Timestamp("2012-01-01")
+    assert "period 2012-01-01 to …" in since.html.read_text(encoding="utf-8")  # the bound as it was read
 
 
 def figure_boxes(page) -> list:  # noqa: ANN001 - a PyMuPDF page

@@ -216,7 +216,7 @@ def assess(
             token = sections.FIGURES_KEY.set(kept_as)
             try:
                 with collector_paused():
-                    context = build_context(results, judgments, ach, db, since, until, claims)
+                    context = build_context(results, judgments, ach, db, claims)
             finally:
                 sections.FIGURES_KEY.reset(token)
             context["evidence_csv"] = f"{stem}-evidence.csv"
@@ -294,8 +294,6 @@ def build_context(
     judgments: list[KeyJudgment],
     ach: Sequence[Matrix],
     store: Store,
-    since: Any,
-    until: Any,
     claims: list[Any],
 ) -> dict[str, Any]:
     """Everything the template needs."""
@@ -318,7 +316,7 @@ def build_context(
         "version": _version(),
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "span": span,
-        "period": " to ".join(x for x in (str(since or "…"), str(until or "…"))) if since or until else "",
+        "period": f"{sel.since or '…'} to {sel.until or '…'}" if sel.since or sel.until else "",  # as read
         "toc": [{"id": i, "title": t} for i, t in toc],
         "toc_all": toc,
         "bottom_line": bottom_line(r, judgments, *ach),
