@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -219,34 +219,29 @@ def validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str,
     return "invalid request: " + "; ".join(problems), details
 
 
+#: How each error a request can meet is answered: the status, and the message and extra fields (or headers)
+#: read from the error.  Looked up along the error's classes, so a subclass is answered as its parent.
+_ANSWERS: dict[type[Exception], tuple[int, Callable[[Any], tuple[str, dict[str, Any]]]]] = {
+    UnknownGroupError: (404, lambda e: (e.message, {"suggestions": e.suggestions})),
+    UnknownCountryError: (404, lambda e: (str(e), {})),
+    UnknownViewError: (422, lambda e: (e.message, {"choices": e.choices})),
+    InvalidReportId: (422, lambda e: (str(e), {})),
+    ReportUnavailable: (503, lambda e: (str(e), {})),
+    QueueFull: (429, lambda e: (str(e), {"headers": {"Retry-After": str(e.retry_after)}})),
+    MissingDataFile: (404, lambda e: (f"data file not found: {e}", {})),
+}
+
+
+async def _answer(request: Request, exc: Exception) -> Response:
+    """The error page or JSON body of a known error (:data:`_ANSWERS`)."""
+    status, describe = next(_ANSWERS[cls] for cls in type(exc).__mro__ if cls in _ANSWERS)
+    detail, extra = describe(exc)
+    return error(request, status, detail, **extra)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(UnknownGroupError)
-    async def unknown_group(request: Request, exc: UnknownGroupError) -> Response:
-        return error(request, 404, exc.message, suggestions=exc.suggestions)
-
-    @app.exception_handler(UnknownCountryError)
-    async def unknown_country(request: Request, exc: UnknownCountryError) -> Response:
-        return error(request, 404, str(exc))
-
-    @app.exception_handler(UnknownViewError)
-    async def unknown_view(request: Request, exc: UnknownViewError) -> Response:
-        return error(request, 422, exc.message, choices=exc.choices)
-
-    @app.exception_handler(InvalidReportId)
-    async def invalid_report(request: Request, exc: InvalidReportId) -> Response:
-        return error(request, 422, str(exc))
-
-    @app.exception_handler(ReportUnavailable)
-    async def report_unavailable(request: Request, exc: ReportUnavailable) -> Response:
-        return error(request, 503, str(exc))
-
-    @app.exception_handler(QueueFull)
-    async def queue_full(request: Request, exc: QueueFull) -> Response:
-        return error(request, 429, str(exc), headers={"Retry-After": str(exc.retry_after)})
-
-    @app.exception_handler(MissingDataFile)
-    async def missing_data(request: Request, exc: MissingDataFile) -> Response:
-        return error(request, 404, f"data file not found: {exc}")
+    for known in _ANSWERS:
+        app.add_exception_handler(known, _answer)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

@@ -64,22 +64,24 @@ def timeline(events: pd.DataFrame, onsets: Sequence[Mapping[str, Any]], title: s
     counts = yearly_counts(events, "source")
     domain, colours = source_scale(sorted({str(r["source"]) for r in counts}), names=True)
     counts = [{**r, "source": source_name(str(r["source"]))} for r in counts]  # names, not codes
-    bars = {
-        "data": {"values": counts},
+    bars = _yearly_bars(
+        counts, {"field": "source", "title": "Source", "scale": {"domain": domain, "range": colours}}
+    )
+    layers = [bars] + ([_onset_rules(onsets)] if onsets else [])
+    return {**_base(title), "layer": layers}
+
+
+def _yearly_bars(values: list[dict[str, Any]], colour: dict[str, Any]) -> dict[str, Any]:
+    """Events per year as bars stacked by ``colour`` (a nominal field with its title and scale)."""
+    return {
+        "data": {"values": values},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
             "x": {"field": "date", "type": "temporal", "timeUnit": "year", "title": "Year"},
             "y": {"field": "events", "type": "quantitative", "aggregate": "sum", "title": "Events"},
-            "color": {
-                "field": "source",
-                "type": "nominal",
-                "title": "Source",
-                "scale": {"domain": domain, "range": colours},
-            },  # fmt: skip
+            "color": {"type": "nominal", **colour},
         },
     }
-    layers = [bars] + ([_onset_rules(onsets)] if onsets else [])
-    return {**_base(title), "layer": layers}
 
 
 def tactics(events: pd.DataFrame, title: str) -> dict[str, Any]:
@@ -361,21 +363,10 @@ def country_activity(
         for g in groups
         for y in g["by_year"]
     ]
-    bars = {
-        "data": {"values": data},
-        "mark": {"type": "bar", "tooltip": True},
-        "encoding": {
-            "x": {"field": "date", "type": "temporal", "timeUnit": "year", "title": "Year"},
-            "y": {"field": "events", "type": "quantitative", "aggregate": "sum", "title": "Events"},
-            "color": {
-                "field": "group",
-                "type": "nominal",
-                "title": "Group",
-                "legend": {"labelLimit": 260},
-                "scale": {"scheme": "tableau20"},
-            },
-        },
-    }
+    bars = _yearly_bars(
+        data,
+        {"field": "group", "title": "Group", "legend": {"labelLimit": 260}, "scale": {"scheme": "tableau20"}},
+    )
     layers = [bars] + ([_onset_rules(onsets)] if onsets else [])
     return {**_base(title, height=260), "layer": layers}
 
