@@ -82,6 +82,29 @@ def test_the_engine_window_and_the_selection_keep_the_same_events(loaded_store: 
         con.disconnect()
 
 
+def test_the_events_table_keeps_the_selection_s_period(loaded_store: Store) -> None:
+    """The web's events table (SQL over the store) filters a country's events by the same window."""
+    import duckdb
+
+    from spillover.query.events_table import EventFilter, iter_events
+
+    con = duckdb.connect(str(loaded_store.path), read_only=True)
+    try:
+        every = pd.concat(list(iter_events(con, EventFilter(countries=("MLI",)))))
+        for since, until in [("2012", "2013"), ("2015-06-15", None), (None, "2011-03")]:
+            first, last = period_bounds(since, until)
+            window = EventFilter(
+                countries=("MLI",),
+                since=dt.date.fromisoformat(first) if first else None,
+                until=dt.date.fromisoformat(last) if last else None,
+            )
+            got = pd.concat(list(iter_events(con, window)))
+            assert 0 < len(got) < len(every)
+            assert sorted(got["event_id"]) == sorted(within_period(every, since, until)["event_id"])
+    finally:
+        con.close()
+
+
 def test_onsets_until_a_year_keep_its_coups() -> None:
     onsets = load_onsets()
     in_2012 = onsets_for("MLI", onsets, kinds=["coup"], since="2012", until="2012")

@@ -398,12 +398,15 @@ def within_period(events: pd.DataFrame, since: Any, until: Any) -> pd.DataFrame:
     without an end date ends on its start).  The query layer's :func:`spillover.query.events_in_window`
     writes the same rule for an engine; ``tests/test_period.py`` holds them equal on real data."""
     first, last = period_bounds(since, until)
+    if first is None and last is None:
+        return events
     start = pd.to_datetime(events["date_start"])
+    keep = pd.Series(True, index=events.index)
     if first is not None:
-        events = events[pd.to_datetime(events["date_end"]).fillna(start) >= pd.Timestamp(first)]
+        keep &= pd.to_datetime(events["date_end"]).fillna(start) >= pd.Timestamp(first)
     if last is not None:
-        events = events[start.loc[events.index] <= pd.Timestamp(last)]
-    return events
+        keep &= start <= pd.Timestamp(last)
+    return events[keep.to_numpy()]
 
 
 def normalise_flags(events: pd.DataFrame) -> pd.DataFrame:
