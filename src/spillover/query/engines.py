@@ -42,7 +42,9 @@ PARQUET_TABLES: tuple[str, ...] = ("files", "events", "event_actors", "raw_rows"
 #: The file that declares a Parquet folder co-partitioned (see :func:`write_parts_marker`).
 PARTS_MARKER = "spillover-parts.json"
 #: Events per batch of co-partitioned parts aggregated at once (parts are grouped up to this many rows).
-BATCH_EVENTS = 5_000_000
+#: Larger batches leave fewer partial rows to combine (100M synthetic events, ``tactics``: 5M → 20M
+#: cut the combining from 18 to 10 s and the whole from 79 to 69 s, peak 3.2 → 3.4 GB; 34M gained nothing).
+BATCH_EVENTS = 20_000_000
 
 
 def is_spark_session(obj: object) -> bool:
