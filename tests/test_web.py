@@ -413,6 +413,33 @@ def test_country_lists_groups_and_onsets(client: TestClient) -> None:
         assert any(o["kind"].startswith("coup") for o in mali["onsets"])
 
 
+def test_country_counts_the_period_it_is_asked_for(client: TestClient) -> None:
+    every = client.get("/api/countries/MLI").json()
+    dated = client.get("/api/countries/MLI", params={"since": "2012-01-01", "until": "2013-12-31"}).json()
+    assert (dated["since"], dated["until"]) == ("2012-01-01", "2013-12-31")
+    assert 0 < dated["events"] < every["events"]
+    assert "2012-01-01" <= dated["first_event"] <= dated["last_event"] <= "2013-12-31"
+    assert all(g["first_year"] >= 2012 and g["last_year"] <= 2013 for g in dated["groups"])
+    if dated["onsets_status"] == "ok":  # the March 2012 coup, and nothing of other years
+        assert dated["onsets"] and all(
+            "2012-01-01" <= str(o["date"])[:10] <= "2013-12-31" for o in dated["onsets"]
+        )
+    table = client.get(
+        "/countries/MLI/events.json", params={"since": "2012-01-01", "until": "2013-12-31"}
+    ).json()
+    assert len(table) == dated["events"]  # the same period on the page and in its events table
+    page = client.get("/countries/Mali", params={"since": "2012-01-01", "until": "2013-12-31"})
+    assert page.status_code == 200 and "/countries/MLI?since=2012-01-01" in str(page.url)
+    assert (
+        "from 2012-01-01 to 2013-12-31" in page.text
+        and "/events?since=2012-01-01&amp;until=2013-12-31" in page.text
+    )
+    assert (
+        client.get("/api/countries/MLI", params={"since": "2014-01-01", "until": "2013-01-01"}).status_code
+        == 422
+    )
+
+
 @pytest.mark.parametrize("chart", ["timeline", "tactics", "map"])
 def test_charts_are_vega_lite_that_compiles(client: TestClient, chart: str) -> None:
     spec = client.get(f"/api/groups/{GROUP}/charts/{chart}").json()

@@ -60,7 +60,8 @@ class EventFilter:
             raise ValueError(f"cannot sort by {self.sort!r}; choose from {', '.join(SORTABLE)}")
 
 
-def _where(f: EventFilter) -> tuple[str, list[object]]:
+def where_clause(f: EventFilter) -> tuple[str, list[object]]:
+    """`` WHERE …`` (or "") and its parameters: the events the filter keeps (the period as a selection keeps it)."""
     clauses: list[str] = []
     params: list[object] = []
     if f.event_ids is not None:
@@ -93,7 +94,7 @@ def columns(f: EventFilter) -> tuple[str, ...]:
 
 def events_sql(f: EventFilter) -> tuple[str, list[object]]:
     """The SELECT of the filtered, sorted events and its parameters."""
-    where, params = _where(f)
+    where, params = where_clause(f)
     order = f"{SORTABLE[f.sort]} {'DESC' if f.descending else 'ASC'} NULLS LAST, event_id"
     listed = {"sources": "array_to_string(sources, ' + ') AS sources",
               "event_ids": "array_to_string(event_ids, ' ') AS event_ids"}  # fmt: skip
@@ -102,7 +103,7 @@ def events_sql(f: EventFilter) -> tuple[str, list[object]]:
 
 
 def count_events(con: duckdb.DuckDBPyConnection, f: EventFilter) -> int:
-    where, params = _where(f)
+    where, params = where_clause(f)
     return int(con.execute(f"SELECT count(*) FROM {_relation(f)}{where}", params).fetchone()[0])
 
 
@@ -156,7 +157,7 @@ def facets(
     choices."""
     f = EventFilter(event_ids=tuple(event_ids) if event_ids is not None else None, countries=tuple(countries),
                     fused=fused)  # fmt: skip
-    where, params = _where(f)
+    where, params = where_clause(f)
     out = {}
     for column in ("source", "country_iso3", "tactic"):
         value = "unnest(sources)" if fused and column == "source" else column

@@ -367,13 +367,14 @@ def report_filename(state: ReportState) -> str:
 @router.get(
     "/countries/{iso3}", response_model=CountryOut, summary="Groups active in a country and its onsets"
 )
-def get_country(iso3: Iso3Param, ex: ExplorerDep) -> dict[str, Any]:
-    return ex.country(iso3.upper())
+def get_country(iso3: Iso3Param, ex: ExplorerDep, dates: Period) -> dict[str, Any]:
+    """The country's events, groups and onsets over ``since``–``until`` (every date by default)."""
+    return ex.country(iso3.upper(), **dates)
 
 
 @router.get("/countries/{iso3}/chart", summary="Vega-Lite chart: groups per year in the country, with onsets")
-def get_country_chart(iso3: Iso3Param, ex: ExplorerDep) -> dict[str, Any]:
-    info = ex.country(iso3.upper())
+def get_country_chart(iso3: Iso3Param, ex: ExplorerDep, dates: Period) -> dict[str, Any]:
+    info = ex.country(iso3.upper(), **dates)
     first_year = min((g["first_year"] for g in info["groups"]), default=None)
     onsets = [
         {**o, "country_iso3": info["iso3"]}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
 
 from spillover.actors import NON_ARMED_KINDS
+from spillover.period import period_bounds
+from spillover.query.events_table import EventFilter, where_clause
 from spillover.results import jsonable, number, records
 from spillover.web.cache import NOT_AVAILABLE, OK
 from spillover.web.sections import country_name as _country_name
@@ -19,19 +22,25 @@ class UnknownCountryError(LookupError):
 class CountryMixin:
     """The Explorer's country pages (all stored reports of the country: a page names every source's actors)."""
 
-    def country(self, iso3: str) -> dict[str, Any]:
-        return self._cache.get(("country", iso3), lambda: self._country(iso3))
+    def country(self, iso3: str, since: Any = None, until: Any = None) -> dict[str, Any]:
+        """The country's events, groups and onsets, over the period ``since``–``until`` (every date by default)."""
+        since, until = period_bounds(since, until)
+        return self._cache.get(("country", iso3, since, until), lambda: self._country(iso3, since, until))
 
-    def _country(self, iso3: str) -> dict[str, Any]:
+    def _country(self, iso3: str, since: str | None, until: str | None) -> dict[str, Any]:
+        where, params = where_clause(
+            EventFilter(countries=(iso3,), since=_day(since), until=_day(until))
+        )  # the events table's filter: the period as a selection keeps it
         per_name = self.query(
-            "SELECT e.source, a.name, e.year, count(DISTINCT e.event_id) AS events FROM events e "
-            "JOIN event_actors a USING (event_id) WHERE e.country_iso3 = ? GROUP BY ALL",
-            [iso3],
+            "SELECT e.source, a.name, e.year, count(DISTINCT e.event_id) AS events "
+            f"FROM (SELECT event_id, source, year FROM events{where}) e "
+            "JOIN event_actors a USING (event_id) GROUP BY ALL",
+            params,
         )
         totals = self.query(
             "SELECT count(*) AS events, min(date_start) AS first, max(date_start) AS last, "
-            "sum(fatalities) AS fatalities FROM events WHERE country_iso3 = ?",
-            [iso3],
+            f"sum(fatalities) AS fatalities FROM events{where}",
+            params,
         ).iloc[0]
         name = _country_name(iso3)
         if int(totals["events"]) == 0 and name == iso3:
@@ -41,13 +50,18 @@ class CountryMixin:
         groups, others = self._groups_in_country(per_name)
         onsets = self.onsets()
         country_onsets = (
-            records(onsets[onsets["country_iso3"] == iso3], ["date", "kind", "detail", "source"])
+            records(
+                _in_period(onsets[onsets["country_iso3"] == iso3], since, until),
+                ["date", "kind", "detail", "source"],
+            )
             if onsets is not None
             else None
         )
         return {
             "iso3": iso3,
             "name": name,
+            "since": since,
+            "until": until,
             "events": int(totals["events"]),
             "fatalities": number(totals["fatalities"]) or 0.0,
             "first_event": jsonable(totals["first"]),
@@ -95,3 +109,18 @@ class CountryMixin:
             if len(armed) >= top and len(others) >= top:
                 break
         return armed, others
+
+
+def _day(iso: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(iso) if iso else None
+
+
+def _in_period(onsets: pd.DataFrame, since: str | None, until: str | None) -> pd.DataFrame:
+    """The onsets dated within the period (an onset is a day)."""
+    dates = pd.to_datetime(onsets["date"])
+    keep = pd.Series(True, index=onsets.index)
+    if since:
+        keep &= dates >= pd.Timestamp(since)
+    if until:
+        keep &= dates <= pd.Timestamp(until)
+    return onsets[keep.to_numpy()]

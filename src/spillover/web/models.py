@@ -165,6 +165,8 @@ class CountryGroup(BaseModel):
 class CountryOut(BaseModel):
     iso3: str
     name: str
+    since: str | None = Field(description="first day counted (null: from the first event)")
+    until: str | None = Field(description="last day counted (null: to the last event)")
     events: int
     fatalities: float
     first_event: str | None

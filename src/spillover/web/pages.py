@@ -193,10 +193,14 @@ def compare_page(
 
 @router.get("/countries/{country}", response_class=HTMLResponse)
 def country_page(
-    request: Request, country: Annotated[str, PathParam(min_length=1, max_length=200)], ex: ExplorerDep
+    request: Request,
+    country: Annotated[str, PathParam(min_length=1, max_length=200)],
+    ex: ExplorerDep,
+    dates: Period,
 ) -> Response:
     """A country by ISO3 code or by name in any common form ("Ivory Coast", "DRC"); a name several
-    countries share ("Congo") asks which one."""
+    countries share ("Congo") asks which one.  ``since``/``until`` restrict its figures, groups, chart and
+    onsets to those dates."""
     from spillover.countries import AmbiguousCountry, CountryNotFound, resolve_country
     from spillover.web.events import country_choice
 
@@ -204,9 +208,11 @@ def country_page(
         code = resolve_country(country)
     except (AmbiguousCountry, CountryNotFound) as exc:
         return country_choice(request, country, exc)
+    kept_dates = {k: v for k, v in dates.items() if v}
+    query = f"?{urlencode(kept_dates)}" if kept_dates else ""
     if code != country:
-        return RedirectResponse(f"/countries/{code}", status_code=307)
-    return render(request, "country.html", c=ex.country(code))
+        return RedirectResponse(f"/countries/{code}{query}", status_code=307)
+    return render(request, "country.html", c=ex.country(code, **dates), dates=dates, dates_query=query)
 
 
 @router.get("/docs", response_class=HTMLResponse)
