@@ -186,21 +186,21 @@ def get_lineage_svg(gid: GroupId, ex: ExplorerDep, request: Request) -> Response
     summary="Countries entered, when, and yearly spread",
 )
 def get_expansion(gid: GroupId, ex: ExplorerDep, view: View, dates: Period) -> SectionOut:
-    return section_out(gid, ex.expansion(gid, view, **dates))
+    return section_out(gid, ex.section("expansion", gid, None, view, **dates))
 
 
 @router.get(
     "/groups/{group}/onsets", response_model=SectionOut, summary="Instability onsets in the group's countries"
 )
 def get_onsets(gid: GroupId, ex: ExplorerDep, view: View, dates: Period) -> SectionOut:
-    return section_out(gid, ex.group_onsets(gid, view, **dates))
+    return section_out(gid, ex.section("onsets", gid, None, view, **dates))
 
 
 @router.get(
     "/groups/{group}/opportunism", response_model=SectionOut, summary="Did entries follow instability?"
 )
 def get_opportunism(gid: GroupId, ex: ExplorerDep, view: View, dates: Period) -> SectionOut:
-    return section_out(gid, ex.opportunism(gid, view, **dates))
+    return section_out(gid, ex.section("opportunism", gid, None, view, **dates))
 
 
 @router.get(
@@ -216,12 +216,12 @@ def get_autonomy(
     ] = None,
 ) -> SectionOut:
     parent_id = ex.group_id(parent) if parent else None
-    return section_out(gid, ex.autonomy(gid, parent_id, view, **dates))
+    return section_out(gid, ex.section("autonomy", gid, parent_id, view, **dates))
 
 
 @router.get("/groups/{group}/theatres", response_model=SectionOut, summary="Distinct theatres per year")
 def get_theatres(gid: GroupId, ex: ExplorerDep, view: View, dates: Period) -> SectionOut:
-    return section_out(gid, ex.theatres(gid, view, **dates))
+    return section_out(gid, ex.section("theatres", gid, None, view, **dates))
 
 
 @router.get("/groups/{group}/charts/{chart}", summary="A Vega-Lite chart of the group page")
@@ -238,13 +238,13 @@ def group_chart(
     dates = {"since": since, "until": until}
     name = ex.summary(gid, view, **dates)["name"]
     events = ex.selection(gid, view, **dates).events
-    onsets_section = ex.group_onsets(gid, view, **dates)
+    onsets_section = ex.section("onsets", gid, None, view, **dates)
     onsets = onsets_section.data.get("onsets", []) if onsets_section.ok else []
     if chart == "timeline":
         return charts.timeline(events, onsets, f"Events per year: {name}")
     if chart == "tactics":
         return charts.tactics(events, f"Tactics per year: {name}")
-    expansion = ex.expansion(gid, view, **dates)
+    expansion = ex.section("expansion", gid, None, view, **dates)
     entries = expansion.data.get("entries", [])
     countries = [c["country_iso3"] for c in expansion.data.get("countries", [])] or list(
         {c for c in events["country_iso3"].dropna()}

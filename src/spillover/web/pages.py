@@ -170,9 +170,9 @@ def compare_page(
         )
     sections = {
         gid: {
-            "expansion": ex.expansion(gid, view, **dates),
-            "opportunism": ex.opportunism(gid, view, **dates),
-            "theatres": ex.theatres(gid, view, **dates),
+            "expansion": ex.section("expansion", gid, None, view, **dates),
+            "opportunism": ex.section("opportunism", gid, None, view, **dates),
+            "theatres": ex.section("theatres", gid, None, view, **dates),
         }
         for gid in ids
     }

@@ -73,24 +73,26 @@ class SectionsMixin:
         self, name: str, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW, *,
         since: Any = None, until: Any = None,
     ) -> Section:  # fmt: skip
-        """One of :data:`SECTIONS` of the group page in ``view`` (computed and cached on first use)."""
+        """One of :data:`SECTIONS` of the group page in ``view`` over ``since``–``until`` (computed and
+        cached on first use; ``parent`` matters to the autonomy section only)."""
         if name not in SECTIONS:
             raise KeyError(f"unknown section {name!r}; one of {SECTIONS}")
-        if name == "autonomy":
-            return self.autonomy(gid, parent, view, since=since, until=until)
-        return {"expansion": self.expansion, "onsets": self.group_onsets, "opportunism": self.opportunism,
-                "theatres": self.theatres}[name](gid, view, since=since, until=until)  # fmt: skip
+        period = period_bounds(since, until)
+        compute: Callable[[], Section] = {
+            "expansion": lambda: self._expansion(gid, view, period),
+            "onsets": lambda: self._group_onsets(gid, view, period),
+            "opportunism": lambda: self._opportunism(gid, view, period),
+            "autonomy": lambda: self._autonomy(gid, parent, view, period),
+            "theatres": lambda: self._theatres(gid, view, period),
+        }[name]
+        return self._section(_section_key(name, gid, parent, view, period), name.capitalize(), compute)
 
     def cached_section(
         self, name: str, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW, *,
         since: Any = None, until: Any = None,
     ) -> Section | None:  # fmt: skip
         """The section if it has been computed already, else None (the page then loads it afterwards)."""
-        period = period_bounds(since, until)
-        key = {
-            "onsets": ("group-onsets", gid, view, period),
-            "autonomy": ("autonomy", gid, parent, view, period),
-        }.get(name, (name, gid, view, period))
+        key = _section_key(name, gid, parent, view, period_bounds(since, until))
         value = self._cache.peek(key)  # type: ignore[attr-defined]
         return None if value is MISSING else value
 
@@ -108,14 +110,6 @@ class SectionsMixin:
         return self._cache.get(("measure-expansion", gid, view, period), compute)  # type: ignore[attr-defined]
 
     # -- sections ----------------------------------------------------------------------------------------
-    def expansion(
-        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
-    ) -> Section:
-        period = period_bounds(since, until)
-        return self._section(
-            ("expansion", gid, view, period), "Expansion", lambda: self._expansion(gid, view, period)
-        )
-
     def _expansion(self, gid: str, view: str, period: Period) -> Section:
         result = self.measured_expansion(gid, view, since=period[0], until=period[1])
         if isinstance(result, Unmeasured):
@@ -134,16 +128,8 @@ class SectionsMixin:
         """Every instability onset (coups, war onsets, collapses, interventions)."""
         return measures.onsets()
 
-    def group_onsets(
-        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
-    ) -> Section:
-        """Onsets in the countries the group was active in, from a few years before its first event on."""
-        period = period_bounds(since, until)
-        return self._section(
-            ("group-onsets", gid, view, period), "Onsets", lambda: self._group_onsets(gid, view, period)
-        )
-
     def _group_onsets(self, gid: str, view: str, period: Period) -> Section:
+        """Onsets in the countries the group was active in, from a few years before its first event on."""
         onsets = self.onsets()
         ev = self._sel(gid, view, period).events
         if ev.empty:
@@ -171,14 +157,6 @@ class SectionsMixin:
         counts = self._sel(gid, view, period_bounds(since, until)).events["country_iso3"].value_counts()
         return set(counts[counts >= 3].index)
 
-    def opportunism(
-        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
-    ) -> Section:
-        period = period_bounds(since, until)
-        return self._section(
-            ("opportunism", gid, view, period), "Opportunism", lambda: self._opportunism(gid, view, period)
-        )
-
     def _opportunism(self, gid: str, view: str, period: Period) -> Section:
         from spillover.analysis.opportunism import describe_opportunism
 
@@ -192,17 +170,6 @@ class SectionsMixin:
         data["entries"] = _named(data["entries"])
         return Section(OK if result.ok else INSUFFICIENT, describe_opportunism(result), data)
 
-    def autonomy(
-        self, gid: str, parent: str | None = None, view: str = DEFAULT_VIEW, *, since: Any = None,
-        until: Any = None,
-    ) -> Section:  # fmt: skip
-        period = period_bounds(since, until)
-        return self._section(
-            ("autonomy", gid, parent, view, period),
-            "Autonomy",
-            lambda: self._autonomy(gid, parent, view, period),
-        )
-
     def _autonomy(self, gid: str, parent: str | None, view: str, period: Period) -> Section:
         sel = self._sel(gid, view, period)
         parent_id = self.group_id(parent) if parent else None  # type: ignore[attr-defined]
@@ -213,14 +180,6 @@ class SectionsMixin:
         data["composite"] = result.composite
         data["composite_rank"] = result.index.composite_rank if result.index else None
         return Section(result.status, result.message, data)
-
-    def theatres(
-        self, gid: str, view: str = DEFAULT_VIEW, *, since: Any = None, until: Any = None
-    ) -> Section:
-        period = period_bounds(since, until)
-        return self._section(
-            ("theatres", gid, view, period), "Theatres", lambda: self._theatres(gid, view, period)
-        )
 
     def _theatres(self, gid: str, view: str, period: Period) -> Section:
         from spillover.analysis.fragmentation import describe_fragmentation
@@ -233,3 +192,8 @@ class SectionsMixin:
         data = frag.to_dict()
         data["periods"] = [row for row in records(frag.theatres.reset_index()) if row.get("n_events")]
         return Section(OK if frag.n_used else INSUFFICIENT, describe_fragmentation(frag), data)
+
+
+def _section_key(name: str, gid: str, parent: str | None, view: str, period: Period) -> Hashable:
+    """A section's cache key: what it is computed from (only the autonomy section depends on the parent)."""
+    return (name, gid, parent if name == "autonomy" else None, view, period)
