@@ -249,16 +249,18 @@ def _place_texts(frame: pd.DataFrame) -> list[str]:
 
 def _as_from_records(frame: pd.DataFrame) -> pd.DataFrame:
     """The fused rows as a frame built from their Python values would be, as a view has always had them where a
-    cluster holds several rows: dates in nanoseconds, nullable booleans as objects, integers in 64 bits, and
-    the columns of one dtype in one block (concatenating it with the single rows then keeps their missing
-    values as they are; pandas turns a block of missing values alone into NaN)."""
+    cluster holds several rows: dates in nanoseconds, nullable booleans as objects (booleans when none is
+    missing), integers in 64 bits, and the columns of one dtype in one block (concatenating it with the single
+    rows then keeps their missing values as they are; pandas turns a block of missing values alone into NaN)."""
     for name, dtype in frame.dtypes.items():
         if isinstance(dtype, pd.DatetimeTZDtype) or not hasattr(dtype, "kind"):
             continue
         if dtype.kind == "M" and dtype != np.dtype("datetime64[ns]"):
             frame[name] = frame[name].astype("datetime64[ns]")
-        elif isinstance(dtype, pd.BooleanDtype):
+        elif isinstance(dtype, pd.BooleanDtype) and frame[name].isna().any():
             frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+        elif isinstance(dtype, pd.BooleanDtype):
+            frame[name] = frame[name].astype(bool)
         elif dtype.kind in "iu" and dtype != np.dtype("int64"):
             frame[name] = frame[name].astype("int64")
     return frame.copy()  # a copy is consolidated: one block per dtype
