@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from spillover._frames import column_or_missing
 from spillover.actors.lineage import rollup
 from spillover.actors.resolver import Resolution, Resolver
 
@@ -34,11 +35,6 @@ def _via(res: Resolution) -> str:
     if res.via == "alias":
         return f"alias:{res.matched_alias}"
     return res.via
-
-
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """``frame[name]``, or missing values when the frame has no such column."""
-    return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
 
 
 def _as_given(values: pd.Series) -> Any:
@@ -68,12 +64,18 @@ def attribute_events(
     frame = event_actors if roles is None else event_actors[event_actors["role"].isin(roles)]
     if frame.empty:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
-    sources, names = _column(frame, "source").to_numpy(dtype=object), frame["name"].astype(str).to_numpy()
+    sources, names = (
+        column_or_missing(frame, "source").to_numpy(dtype=object),
+        frame["name"].astype(str).to_numpy(),
+    )
     undated = {
         key: resolver.resolve(key[1], key[0]) for key in dict.fromkeys(zip(sources, names, strict=True))
     }
     resolved = [undated[key] for key in zip(sources, names, strict=True)]
-    dates, countries = _column(frame, "date"), _column(frame, "country").to_numpy(dtype=object)
+    dates, countries = (
+        column_or_missing(frame, "date"),
+        column_or_missing(frame, "country").to_numpy(dtype=object),
+    )
     dated = [i for i, res in enumerate(resolved) if res.date_sensitive]
     known_date = dates.notna().to_numpy()
     day = dates.tolist()
@@ -94,11 +96,11 @@ def attribute_events(
             via.append(_via(part))
     if not rows:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
-    flagged = _column(frame, "uncertain").astype("boolean").fillna(False).to_numpy(dtype=bool)
+    flagged = column_or_missing(frame, "uncertain").astype("boolean").fillna(False).to_numpy(dtype=bool)
     at = pd.Index(rows)
     found = pd.DataFrame({
         "event_id": _as_given(frame["event_id"])[at], "group_id": groups, "source": sources[at],
-        "date": _as_given(dates)[at], "role": _column(frame, "role").to_numpy(dtype=object)[at],
+        "date": _as_given(dates)[at], "role": column_or_missing(frame, "role").to_numpy(dtype=object)[at],
         "name": frame["name"].to_numpy(dtype=object)[at], "uncertain": np.asarray(uncertain) | flagged[at],
         "joint_hint": joint, "via": via,
     })  # fmt: skip

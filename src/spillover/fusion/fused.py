@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from spillover._frames import column_or_missing
 from spillover._lazy import lazy_module
 from spillover.fusion.matching import MatchRule, _normalised_places, match_events
 from spillover.schema import EVENT_COLUMN_NAMES, GEO_PRECISIONS
@@ -133,11 +134,6 @@ def _per_cluster(codes: np.ndarray, keys: Any, values: Any, k: int) -> list[dict
     return out
 
 
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """``frame[name]``, or missing values when the frame has no such column."""
-    return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
-
-
 def _reconcile_tolls(
     frame: pd.DataFrame, codes: np.ndarray, k: int, column: str, rule: str
 ) -> tuple[np.ndarray, list[str], list[dict[str, float]], list[dict[str, float]]]:
@@ -145,7 +141,7 @@ def _reconcile_tolls(
     the rows of one file are summed (GED's dyad rows of one attack), the files of one source give their
     median (an event exported twice by ACLED counts once); sources that disagree are reconciled by
     ``TOLL_RULES[rule]``."""
-    values = pd.to_numeric(_column(frame, column), errors="coerce").astype(float)
+    values = pd.to_numeric(column_or_missing(frame, column), errors="coerce").astype(float)
     known = values.notna().to_numpy()
     figures = values.to_numpy()[known]
     per_event = _per_cluster(
@@ -153,7 +149,7 @@ def _reconcile_tolls(
     )
     files = pd.DataFrame({
         "c": codes[known], "source": frame["source"].astype(str).to_numpy()[known],
-        "file": _column(frame, "file_id").astype(str).to_numpy()[known], "v": figures,
+        "file": column_or_missing(frame, "file_id").astype(str).to_numpy()[known], "v": figures,
     })  # fmt: skip
     per_file = files.groupby(["c", "source", "file"], sort=False)["v"].sum()
     by_source = per_file.groupby(level=["c", "source"], sort=False).median()
@@ -194,7 +190,7 @@ def _reconcile_dates(frame: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
         "date_end": np.where(overlap, hi.to_numpy(), ends.to_numpy()[narrow]),
         "date_precision": np.where(
             overlap, np.select([days == 0, days <= 6, days <= 31], ["day", "week", "month"], "year"),
-            _column(frame, "date_precision").astype(str).to_numpy()[narrow],
+            column_or_missing(frame, "date_precision").astype(str).to_numpy()[narrow],
         ),
         "why": np.where(
             overlap, np.where(same, "date=agree", "date=intersection"), [f"date=narrowest:{e}" for e in ids]
@@ -237,7 +233,7 @@ def _place_texts(frame: pd.DataFrame) -> list[str]:
     """ "Gao (16.272, -0.044; point)" or "Kidal (admin1)": each row's place as its source gives it."""
     out = []
     columns = ("location", "admin1", "latitude", "longitude", "geo_precision")
-    for location, admin1, lat, lon, geo in zip(*(_column(frame, c) for c in columns), strict=True):
+    for location, admin1, lat, lon, geo in zip(*(column_or_missing(frame, c) for c in columns), strict=True):
         name = admin1 if _missing(location) else location
         name = name if isinstance(name, str) and name else "?"
         if _missing(lat) or _missing(lon):
@@ -276,7 +272,7 @@ def fuse_clusters(frame: pd.DataFrame, toll_rule: str = "median") -> pd.DataFram
     codes, k = np.sort(codes, kind="stable"), int(codes.max()) + 1 if len(codes) else 0
     ids = rows["event_id"].astype(str)
     pref = {s: i for i, s in enumerate(DESCRIPTIVE_PREFERENCE)}
-    tactic = _column(rows, "tactic")
+    tactic = column_or_missing(rows, "tactic")
     base = _pick(
         codes, (tactic.isna() | tactic.eq("unknown")).to_numpy(),
         rows["source"].map(pref).fillna(len(pref)).to_numpy(), ids.to_numpy(),
@@ -322,7 +318,7 @@ def fuse_clusters(frame: pd.DataFrame, toll_rule: str = "median") -> pd.DataFram
     out["date_by_event"] = _per_cluster(codes, ids, date_texts, k)
     out["place_by_event"] = _per_cluster(codes, ids, place_texts, k)
     dates_differ = pd.Series(date_texts).groupby(codes).nunique().to_numpy() > 1
-    places = _normalised_places(_column(rows, "location"))
+    places = _normalised_places(column_or_missing(rows, "location"))
     named = (places != "").to_numpy()
     places_differ = np.zeros(k, dtype=bool)
     places_differ[np.unique(codes[named])] = places[named].groupby(codes[named]).nunique().to_numpy() > 1
