@@ -39,6 +39,25 @@ def test_a_result_is_computed_once_and_read_back(cache):
     assert len(list(cache.glob("unit-*.pickle"))) == 2
 
 
+def test_items_are_kept_one_by_one_and_the_missing_ones_computed_together(cache):
+    batches = []
+
+    def compute(items):
+        batches.append(list(items))
+        return {i: pd.DataFrame({"item": [i] * len(i)}) for i in items}
+
+    first = memo.kept_each("unit", ("store",), ["isgs", "jnim"], compute)
+    again = memo.kept_each("unit", ("store",), ["jnim", "aqim", "isgs"], compute)
+    assert batches == [["isgs", "jnim"], ["aqim"]]  # one call for the missing ones, none for the kept ones
+    assert list(again) == ["jnim", "aqim", "isgs"]  # in the order asked
+    for item in ("isgs", "jnim"):
+        pd.testing.assert_frame_equal(first[item], again[item])
+    assert again["aqim"]["item"].tolist() == ["aqim"] * 4
+    assert len(list(cache.glob("unit-*.pickle"))) == 3
+    memo.kept_each("unit", ("other store",), ["isgs"], compute)  # other parts: computed again
+    assert batches[-1] == ["isgs"]
+
+
 def test_a_value_that_cannot_be_written_leaves_nothing_behind(cache):
     value = memo.kept("unit", ("lambda",), lambda: {"f": lambda: 1})  # a lambda does not pickle
     assert value["f"]() == 1

@@ -39,6 +39,7 @@ from spillover._alloc import collector_paused
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+H = TypeVar("H")
 
 #: bump to drop every kept result (e.g. when the pickled classes change shape in a way the source hash misses)
 MEMO_VERSION = 1
@@ -179,22 +180,58 @@ def kept(kind: str, parts: Iterable[Any], compute: Callable[[], T]) -> T:
     with this source code; otherwise computed and written there."""
     if not enabled():
         return compute()
-    key = hashlib.sha256(repr((kind, code_fingerprint(), *parts)).encode()).hexdigest()[:24]
-    folder = memo_dir()
-    path = folder / f"{kind}-{key}.pickle"
-    if path.is_file():
-        try:
-            with open(path, "rb") as handle, collector_paused():
-                value = pickle.load(handle)
-        except Exception as exc:  # noqa: BLE001 - a damaged or foreign file is recomputed, never fatal
-            log.info("memo %s unreadable (%s): recomputed", path, exc)
-        else:
-            with contextlib.suppress(OSError):
-                os.utime(path)  # used now: pruning removes the least recently used first
-            return value
+    path = _path(kind, parts)
+    found, value = _read(path)
+    if found:
+        return value
     value = compute()
-    _write(folder, path, kind, value)
+    _write(path.parent, path, kind, value)
     return value
+
+
+def _path(kind: str, parts: Iterable[Any]) -> Path:
+    key = hashlib.sha256(repr((kind, code_fingerprint(), *parts)).encode()).hexdigest()[:24]
+    return memo_dir() / f"{kind}-{key}.pickle"
+
+
+def _read(path: Path) -> tuple[bool, Any]:
+    """(True, the value kept at ``path``), or (False, None) when there is none or it cannot be read back."""
+    if not path.is_file():
+        return False, None
+    try:
+        with open(path, "rb") as handle, collector_paused():
+            value = pickle.load(handle)
+    except Exception as exc:  # noqa: BLE001 - a damaged or foreign file is recomputed, never fatal
+        log.info("memo %s unreadable (%s): recomputed", path, exc)
+        return False, None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used now: pruning removes the least recently used first
+    return True, value
+
+
+def kept_each(
+    kind: str, parts: Iterable[Any], items: Iterable[H], compute: Callable[[list[H]], dict[H, T]]
+) -> dict[H, T]:
+    """The result of each of ``items`` (e.g. groups) under ``kind`` and ``parts``, each kept under its own key:
+    those not kept yet are computed together by ``compute(missing)`` (one call for all of them, returning a
+    dict by item) and written one by one, so a later call for an overlapping set computes only the new ones."""
+    wanted = list(dict.fromkeys(items))
+    if not enabled():
+        return compute(wanted) if wanted else {}
+    parts = tuple(parts)
+    paths = {item: _path(kind, (*parts, item)) for item in wanted}
+    out: dict[H, T] = {}
+    for item, path in paths.items():
+        found, value = _read(path)
+        if found:
+            out[item] = value
+    missing = [item for item in wanted if item not in out]
+    if missing:
+        computed = compute(missing)
+        for item in missing:
+            out[item] = computed[item]
+            _write(paths[item].parent, paths[item], kind, computed[item])
+    return {item: out[item] for item in wanted}
 
 
 def _write(folder: Path, path: Path, kind: str, value: Any) -> None:

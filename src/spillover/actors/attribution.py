@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from spillover._frames import column_or_missing
 from spillover.actors.lineage import rollup
 from spillover.actors.resolver import Resolution, Resolver
 
@@ -35,6 +37,13 @@ def _via(res: Resolution) -> str:
     return res.via
 
 
+def _as_given(values: pd.Series) -> Any:
+    """A column's values as the rows give them (dates as nanosecond timestamps, whatever unit the store used)."""
+    if values.dtype.kind == "M":
+        return values.astype("datetime64[ns]").to_numpy()
+    return values.to_numpy(dtype=object)
+
+
 def attribute_events(
     event_actors: pd.DataFrame,
     resolver: Resolver | None = None,
@@ -47,36 +56,54 @@ def attribute_events(
     ``event_actors`` has columns event_id, source, role, name, ordinal, uncertain, date and optionally
     country (ISO3) (one row per actor name of an event, as the store keeps them): a name whose aliases hold
     only for a period or in some countries is resolved again with the event's date and country.  ``roles`` limits the roles considered (default: all).
+
+    Each distinct name is resolved once (each distinct name, date and country where its aliases are dated), and
+    every row takes the groups of its resolution: no Python work per row beyond looking its resolution up.
     """
     resolver = resolver or Resolver()
     frame = event_actors if roles is None else event_actors[event_actors["role"].isin(roles)]
+    if frame.empty:
+        return pd.DataFrame(columns=OUTPUT_COLUMNS)
+    sources, names = (
+        column_or_missing(frame, "source").to_numpy(dtype=object),
+        frame["name"].astype(str).to_numpy(),
+    )
     undated = {
-        key: resolver.resolve(key[1], key[0])
-        for key in dict.fromkeys(zip(frame["source"], frame["name"].astype(str), strict=True))
+        key: resolver.resolve(key[1], key[0]) for key in dict.fromkeys(zip(sources, names, strict=True))
     }
-    rows: list[dict[str, Any]] = []
-    for rec in frame.to_dict("records"):
-        res = undated[(rec["source"], str(rec["name"]))]
-        if res.date_sensitive and pd.notna(rec.get("date")):
-            res = resolver.resolve(str(rec["name"]), rec["source"], rec["date"], rec.get("country"))
-        flagged = bool(rec.get("uncertain")) if pd.notna(rec.get("uncertain")) else False
-        for gid, part, uncertain in _leaves(res):
-            rows.append(
-                {
-                    "event_id": rec["event_id"],
-                    "group_id": gid,
-                    "source": rec.get("source"),
-                    "date": rec.get("date"),
-                    "role": rec.get("role"),
-                    "name": rec["name"],
-                    "uncertain": uncertain or flagged,
-                    "joint_hint": part.joint,
-                    "via": _via(part),
-                }
-            )
+    resolved = [undated[key] for key in zip(sources, names, strict=True)]
+    dates, countries = (
+        column_or_missing(frame, "date"),
+        column_or_missing(frame, "country").to_numpy(dtype=object),
+    )
+    dated = [i for i, res in enumerate(resolved) if res.date_sensitive]
+    known_date = dates.notna().to_numpy()
+    day = dates.tolist()
+    for i in dated:
+        if known_date[i]:
+            resolved[i] = resolver.resolve(names[i], sources[i], day[i], countries[i])
+    leaves: dict[int, list[tuple[str, Resolution, bool]]] = {}
+    rows, groups, uncertain, joint, via = [], [], [], [], []
+    for i, res in enumerate(resolved):
+        found_here = leaves.get(id(res))
+        if found_here is None:
+            found_here = leaves[id(res)] = _leaves(res)
+        for gid, part, unsure in found_here:
+            rows.append(i)
+            groups.append(gid)
+            uncertain.append(unsure)
+            joint.append(part.joint)
+            via.append(_via(part))
     if not rows:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
-    found = pd.DataFrame(rows)
+    flagged = column_or_missing(frame, "uncertain").astype("boolean").fillna(False).to_numpy(dtype=bool)
+    at = pd.Index(rows)
+    found = pd.DataFrame({
+        "event_id": _as_given(frame["event_id"])[at], "group_id": groups, "source": sources[at],
+        "date": _as_given(dates)[at], "role": column_or_missing(frame, "role").to_numpy(dtype=object)[at],
+        "name": frame["name"].to_numpy(dtype=object)[at], "uncertain": np.asarray(uncertain) | flagged[at],
+        "joint_hint": joint, "via": via,
+    })  # fmt: skip
     found["certainty"] = _certainty(found)
     if with_rollup:
         rolled = _rollups(found, resolver)
@@ -106,13 +133,15 @@ def _certainty(found: pd.DataFrame) -> pd.Series:
 
 
 def _rollups(found: pd.DataFrame, resolver: Resolver) -> pd.DataFrame:
-    """Extra rows crediting each umbrella a component belonged to on the event's date."""
-    umbrellas: dict[tuple[str, Any], list[str]] = {}
-    extra = []
-    for rec in found.to_dict("records"):
-        key = (rec["group_id"], rec["date"] if pd.notna(rec["date"]) else None)
-        if key not in umbrellas:
-            umbrellas[key] = rollup(key[0], key[1], registry=resolver.registry)
+    """Extra rows crediting each umbrella a component belonged to on the event's date (each distinct group and
+    date asked once)."""
+    dates = found["date"].astype(object).where(found["date"].notna(), None)
+    keys = list(zip(found["group_id"], dates, strict=True))
+    umbrellas = {key: rollup(key[0], key[1], registry=resolver.registry) for key in dict.fromkeys(keys)}
+    rows, groups = [], []
+    for i, key in enumerate(keys):
         for umbrella in umbrellas[key]:
-            extra.append({**rec, "group_id": umbrella, "via": f"rollup:{rec['group_id']}"})
-    return pd.DataFrame(extra, columns=found.columns)
+            rows.append(i)
+            groups.append(umbrella)
+    extra = found.iloc[rows].reset_index(drop=True)
+    return extra.assign(group_id=groups, via="rollup:" + extra["group_id"].astype(str))

@@ -30,8 +30,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from spillover._frames import column_or_missing
 from spillover._lazy import lazy_module
-from spillover.fusion.matching import MatchRule, match_events, normalise_place
+from spillover.fusion.matching import MatchRule, _normalised_places, match_events
 from spillover.schema import EVENT_COLUMN_NAMES, GEO_PRECISIONS
 from spillover.store import Store
 
@@ -59,6 +60,10 @@ FUSION_COLUMNS: tuple[str, ...] = (
 )
 
 _CERTAINTY_ORDER = {"certain": 0, "joint": 1, "uncertain": 2}
+#: The columns a fused event takes from its most precisely placed row.
+PLACE_COLUMNS: tuple[str, ...] = (
+    "country_iso3", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "geo_precision_raw",
+)  # fmt: skip
 _GEO_RANK = {g: i for i, g in enumerate(GEO_PRECISIONS)}
 
 
@@ -105,164 +110,240 @@ def fused_clusters(event_ids: Iterable[str], links: pd.DataFrame) -> pd.Series:
     return pd.Series({eid: n for n, comp in enumerate(components) for eid in comp}, name="cluster")
 
 
-# --- one fused event ------------------------------------------------------------------------------------------
+# --- fused events: every cluster at once ----------------------------------------------------------------------
+#
+# Each rule below works on all the clusters of a view together, column by column (a branch of a large family
+# has thousands of clusters; a Python loop over clusters and their records took seconds).  ``codes`` numbers
+# each row's cluster 0..k-1; rows of a cluster keep the order of the view, which breaks every tie.
 
 Row = dict[str, Any]
 
 
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
+def _pick(codes: np.ndarray, *keys: Any) -> np.ndarray:
+    """Position of each cluster's first row in the order of ``keys`` (ties: the rows' order), cluster by cluster."""
+    table = pd.DataFrame({"c": codes, **{f"k{i}": np.asarray(k) for i, k in enumerate(keys)}})
+    table["pos"] = np.arange(len(table))
+    return table.sort_values(list(table.columns), kind="stable").drop_duplicates("c")["pos"].to_numpy()
 
 
-def _known(rows: list[Row], column: str) -> dict[str, float]:
-    return {str(r["event_id"]): float(r[column]) for r in rows if not _missing(r.get(column))}
+def _per_cluster(codes: np.ndarray, keys: Any, values: Any, k: int) -> list[dict[Any, Any]]:
+    """One dict per cluster of ``keys`` → ``values`` (in the rows' order)."""
+    out: list[dict[Any, Any]] = [{} for _ in range(k)]
+    for c, key, value in zip(codes, keys, values, strict=True):
+        out[c][key] = value
+    return out
 
 
-def _per_source(rows: list[Row], values: dict[str, float]) -> dict[str, float]:
-    """One figure per source: rows of one file are summed (GED's dyad rows of one attack), files of one source
-    give their median (an event exported twice by ACLED counts once)."""
-    by_file: dict[tuple[str, str], float] = {}
-    for r in rows:
-        eid = str(r["event_id"])
-        if eid in values:
-            key = (str(r["source"]), str(r.get("file_id")))
-            by_file[key] = by_file.get(key, 0.0) + values[eid]
-    by_source: dict[str, list[float]] = {}
-    for (source, _), value in by_file.items():
-        by_source.setdefault(source, []).append(value)
-    return {s: float(np.median(v)) for s, v in by_source.items()}
+def _reconcile_tolls(
+    frame: pd.DataFrame, codes: np.ndarray, k: int, column: str, rule: str
+) -> tuple[np.ndarray, list[str], list[dict[str, float]], list[dict[str, float]]]:
+    """Per cluster: (value, rule applied, figure per event id, figure per source).  One figure per source:
+    the rows of one file are summed (GED's dyad rows of one attack), the files of one source give their
+    median (an event exported twice by ACLED counts once); sources that disagree are reconciled by
+    ``TOLL_RULES[rule]``."""
+    values = pd.to_numeric(column_or_missing(frame, column), errors="coerce").astype(float)
+    known = values.notna().to_numpy()
+    figures = values.to_numpy()[known]
+    per_event = _per_cluster(
+        codes[known], frame["event_id"].astype(str).to_numpy()[known], figures.tolist(), k
+    )
+    files = pd.DataFrame({
+        "c": codes[known], "source": frame["source"].astype(str).to_numpy()[known],
+        "file": column_or_missing(frame, "file_id").astype(str).to_numpy()[known], "v": figures,
+    })  # fmt: skip
+    per_file = files.groupby(["c", "source", "file"], sort=False)["v"].sum()
+    by_source = per_file.groupby(level=["c", "source"], sort=False).median()
+    per_source = _per_cluster(
+        by_source.index.get_level_values("c").to_numpy(), by_source.index.get_level_values("source"),
+        by_source.tolist(), k,
+    )  # fmt: skip
+    value, why = np.full(k, np.nan), []
+    for c, figure in enumerate(per_source):
+        if not figure:
+            why.append(f"{column}=unknown")
+        elif len(figure) == 1:
+            ((source, value[c]),) = figure.items()
+            why.append(f"{column}=only:{source}")
+        elif len(set(figure.values())) == 1:
+            value[c] = next(iter(figure.values()))
+            why.append(f"{column}=agree")
+        else:
+            value[c], applied = TOLL_RULES[rule]({f"{s}:": v for s, v in figure.items()})
+            why.append(f"{column}={applied}")
+    return value, why, per_event, per_source
 
 
-def _reconcile_toll(
-    rows: list[Row], column: str, rule: str
-) -> tuple[float, str, dict[str, float], dict[str, float]]:
-    """(value, rule applied, figure per event id, figure per source)."""
-    per_event = _known(rows, column)
-    if not per_event:
-        return np.nan, f"{column}=unknown", per_event, {}
-    per_source = _per_source(rows, per_event)
-    if len(per_source) == 1:
-        ((source, value),) = per_source.items()
-        return value, f"{column}=only:{source}", per_event, per_source
-    if len(set(per_source.values())) == 1:
-        return next(iter(per_source.values())), f"{column}=agree", per_event, per_source
-    value, applied = TOLL_RULES[rule]({f"{s}:": v for s, v in per_source.items()})
-    return value, f"{column}={applied}", per_event, per_source
-
-
-def _reconcile_date(rows: list[Row]) -> tuple[pd.Timestamp, pd.Timestamp, str, str]:
-    starts = [pd.Timestamp(r["date_start"]) for r in rows]
-    ends = [pd.Timestamp(r["date_end"]) for r in rows]
-    lo, hi = max(starts), min(ends)
-    if lo <= hi:
-        rule = "date=agree" if len(set(starts)) == 1 and len(set(ends)) == 1 else "date=intersection"
-        return lo, hi, _precision_of(lo, hi), rule
-    i = min(range(len(rows)), key=lambda k: (ends[k] - starts[k], starts[k]))
-    return starts[i], ends[i], str(rows[i]["date_precision"]), f"date=narrowest:{rows[i]['event_id']}"
-
-
-def _precision_of(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    days = (end - start).days
-    return "day" if days == 0 else "week" if days <= 6 else "month" if days <= 31 else "year"
-
-
-def _most_precise_place(rows: list[Row]) -> Row:
-    return min(rows, key=lambda r: _GEO_RANK.get(r.get("geo_precision"), len(_GEO_RANK)))
-
-
-def _descriptive_base(rows: list[Row]) -> Row:
-    pref = {s: i for i, s in enumerate(DESCRIPTIVE_PREFERENCE)}
-    return min(
-        rows,
-        key=lambda r: (
-            _missing(r.get("tactic")) or r.get("tactic") == "unknown",
-            pref.get(r.get("source"), len(pref)),
-            str(r["event_id"]),
+def _reconcile_dates(frame: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
+    """Per cluster: ``date_start``, ``date_end``, ``date_precision`` and the rule applied: the intersection of
+    the intervals when they overlap ("agree" when they are all the same), else the narrowest interval
+    (ties: the earliest start, then the first row)."""
+    starts, ends = pd.to_datetime(frame["date_start"]), pd.to_datetime(frame["date_end"])
+    by = pd.DataFrame({"c": codes, "s": starts, "e": ends}).groupby("c")
+    lo, hi = by["s"].max(), by["e"].min()
+    same = (by["s"].nunique() == 1) & (by["e"].nunique() == 1)
+    narrow = _pick(codes, (ends - starts).to_numpy(), starts.to_numpy())
+    days = (hi - lo).dt.days
+    overlap = (lo <= hi).to_numpy()
+    ids = frame["event_id"].to_numpy()[narrow]
+    return pd.DataFrame({
+        "date_start": np.where(overlap, lo.to_numpy(), starts.to_numpy()[narrow]),
+        "date_end": np.where(overlap, hi.to_numpy(), ends.to_numpy()[narrow]),
+        "date_precision": np.where(
+            overlap, np.select([days == 0, days <= 6, days <= 31], ["day", "week", "month"], "year"),
+            column_or_missing(frame, "date_precision").astype(str).to_numpy()[narrow],
         ),
+        "why": np.where(
+            overlap, np.where(same, "date=agree", "date=intersection"), [f"date=narrowest:{e}" for e in ids]
+        ),
+    })  # fmt: skip
+
+
+def _tactics_united(frame: pd.DataFrame, codes: np.ndarray, k: int) -> list[list[str]]:
+    """Per cluster: every tactic any of its rows names, in the rows' order."""
+    seen: list[dict[str, None]] = [{} for _ in range(k)]
+    for c, value in zip(codes, frame["tactics"], strict=True):
+        if not _missing(value):
+            seen[c].update(dict.fromkeys(str(v) for v in value))
+    return [list(s) for s in seen]
+
+
+def _any_flag(frame: pd.DataFrame, codes: np.ndarray, column: str, k: int) -> list[bool | None]:
+    """Per cluster: whether a row flags ``column`` (None when no row says either way)."""
+    known = frame[column].notna().to_numpy()
+    flags = pd.Series(frame[column].to_numpy()[known].astype(bool)).groupby(codes[known]).any()
+    return [bool(flags[c]) if c in flags.index else None for c in range(k)]
+
+
+def _date_texts(frame: pd.DataFrame) -> list[str]:
+    """ "2014-03-02" or "2014-03-01..2014-03-31": each row's interval as its source gives it."""
+    start, end = pd.to_datetime(frame["date_start"]), pd.to_datetime(frame["date_end"])
+    first = start.dt.strftime("%Y-%m-%d").fillna("NaT").to_numpy(dtype=object)
+    last = end.dt.strftime("%Y-%m-%d").fillna("NaT").to_numpy(dtype=object)
+    same = (start.dt.normalize() == end.dt.normalize()).to_numpy()
+    return [a if s else f"{a}..{b}" for a, b, s in zip(first, last, same, strict=True)]
+
+
+def _missing(value: Any) -> bool:
+    return (
+        value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and np.isnan(value))
     )
 
 
-def _place_text(row: Row) -> str:
-    name = row.get("location") if not _missing(row.get("location")) else row.get("admin1")
-    name = name if isinstance(name, str) and name else "?"
-    if not _missing(row.get("latitude")) and not _missing(row.get("longitude")):
-        return f"{name} ({row['latitude']:.3f}, {row['longitude']:.3f}; {row.get('geo_precision')})"
-    return f"{name} ({row.get('geo_precision')})"
+def _place_texts(frame: pd.DataFrame) -> list[str]:
+    """ "Gao (16.272, -0.044; point)" or "Kidal (admin1)": each row's place as its source gives it."""
+    out = []
+    columns = ("location", "admin1", "latitude", "longitude", "geo_precision")
+    for location, admin1, lat, lon, geo in zip(*(column_or_missing(frame, c) for c in columns), strict=True):
+        name = admin1 if _missing(location) else location
+        name = name if isinstance(name, str) and name else "?"
+        if _missing(lat) or _missing(lon):
+            out.append(f"{name} ({None if geo is pd.NA else geo})")
+        else:
+            out.append(f"{name} ({lat:.3f}, {lon:.3f}; {None if geo is pd.NA else geo})")
+    return out
 
 
-def _date_text(row: Row) -> str:
-    start, end = pd.Timestamp(row["date_start"]).date(), pd.Timestamp(row["date_end"]).date()
-    return str(start) if start == end else f"{start}..{end}"
+def _as_from_records(frame: pd.DataFrame) -> pd.DataFrame:
+    """The fused rows as a frame built from their Python values would be, as a view has always had them where a
+    cluster holds several rows: dates in nanoseconds, nullable booleans as objects (booleans when none is
+    missing), integers in 64 bits, and the columns of one dtype in one block (concatenating it with the single
+    rows then keeps their missing values as they are; pandas turns a block of missing values alone into NaN)."""
+    for name, dtype in frame.dtypes.items():
+        if isinstance(dtype, pd.DatetimeTZDtype) or not hasattr(dtype, "kind"):
+            continue
+        if dtype.kind == "M" and dtype != np.dtype("datetime64[ns]"):
+            frame[name] = frame[name].astype("datetime64[ns]")
+        elif isinstance(dtype, pd.BooleanDtype) and frame[name].isna().any():
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+        elif isinstance(dtype, pd.BooleanDtype):
+            frame[name] = frame[name].astype(bool)
+        elif dtype.kind in "iu" and dtype != np.dtype("int64"):
+            frame[name] = frame[name].astype("int64")
+    return frame.copy()  # a copy is consolidated: one block per dtype
+
+
+def fuse_clusters(frame: pd.DataFrame, toll_rule: str = "median") -> pd.DataFrame:
+    """One fused event per cluster of ``frame`` (rows of several sources, ``_cluster`` set), by the rules of the
+    module docstring: the descriptive columns of the first source in :data:`DESCRIPTIVE_PREFERENCE` that names
+    a tactic, reconciled tolls and dates, the most precise place, the best attribution, every source's figures,
+    the fields the sources disagree on and the rules applied (``reconciled_by``), ``sources`` and ``event_ids``."""
+    codes, _ = pd.factorize(frame["_cluster"])
+    rows = frame.iloc[np.argsort(codes, kind="stable")].reset_index(drop=True)
+    codes, k = np.sort(codes, kind="stable"), int(codes.max()) + 1 if len(codes) else 0
+    ids = rows["event_id"].astype(str)
+    pref = {s: i for i, s in enumerate(DESCRIPTIVE_PREFERENCE)}
+    tactic = column_or_missing(rows, "tactic")
+    base = _pick(
+        codes, (tactic.isna() | tactic.eq("unknown")).to_numpy(),
+        rows["source"].map(pref).fillna(len(pref)).to_numpy(), ids.to_numpy(),
+    )  # fmt: skip
+    out = rows.iloc[base].reset_index(drop=True)
+    reasons: list[list[str]] = [[] for _ in range(k)]
+    by_source: dict[str, list[dict[str, float]]] = {}
+    for column in ("fatalities", "wounded"):
+        value, why, per_event, by_source[column] = _reconcile_tolls(rows, codes, k, column, toll_rule)
+        out[column], out[f"{column}_by_event"], out[f"{column}_by_source"] = (
+            value,
+            per_event,
+            by_source[column],
+        )
+        for c, w in enumerate(why):
+            reasons[c].append(w)
+    low = rows[[c for c in ("fatalities_low", "fatalities") if c in rows]].astype(float).min(axis=1)
+    high = rows[[c for c in ("fatalities_high", "fatalities") if c in rows]].astype(float).max(axis=1)
+    out["fatalities_low"] = low.groupby(codes).min().to_numpy()
+    out["fatalities_high"] = high.groupby(codes).max().to_numpy()
+    dates = _reconcile_dates(rows, codes)
+    out["date_start"], out["date_end"] = dates["date_start"], dates["date_end"]
+    out["date_precision"] = dates["date_precision"]
+    out["year"] = pd.DatetimeIndex(dates["date_start"]).year.astype("int64")
+    place = _pick(codes, rows["geo_precision"].map(_GEO_RANK).fillna(len(_GEO_RANK)).to_numpy())
+    for column in PLACE_COLUMNS:
+        if column in rows:
+            out[column] = rows[column].to_numpy()[place]
+    for c, (d, p, b) in enumerate(
+        zip(dates["why"], ids.to_numpy()[place], ids.to_numpy()[base], strict=True)
+    ):
+        reasons[c] += [d, f"place=most_precise:{p}", f"other=from:{b}"]
+    if "tactics" in rows:
+        out["tactics"] = _tactics_united(rows, codes, k)
+    if "suicide" in rows:
+        out["suicide"] = _any_flag(rows, codes, "suicide", k)
+    if "certainty" in rows:
+        best = _pick(codes, rows["certainty"].map(_CERTAINTY_ORDER).fillna(9).to_numpy())
+        for column in ("group_id", "certainty", "via", "org_as_of", "org_name_as_of"):
+            if column in rows:
+                out[column] = rows[column].to_numpy()[best]
+    date_texts, place_texts = _date_texts(rows), _place_texts(rows)
+    out["date_by_event"] = _per_cluster(codes, ids, date_texts, k)
+    out["place_by_event"] = _per_cluster(codes, ids, place_texts, k)
+    dates_differ = pd.Series(date_texts).groupby(codes).nunique().to_numpy() > 1
+    places = _normalised_places(column_or_missing(rows, "location"))
+    named = (places != "").to_numpy()
+    places_differ = np.zeros(k, dtype=bool)
+    places_differ[np.unique(codes[named])] = places[named].groupby(codes[named]).nunique().to_numpy() > 1
+    out["disagreements"] = [
+        [c for c in ("fatalities", "wounded") if len(set(by_source[c][n].values())) > 1]
+        + (["date"] if dates_differ[n] else []) + (["place"] if places_differ[n] else [])
+        for n in range(k)
+    ]  # fmt: skip
+    out["reconciled_by"] = ["; ".join(r) for r in reasons]
+    sources: list[set[str]] = [set() for _ in range(k)]
+    members: list[list[str]] = [[] for _ in range(k)]
+    for c, source, eid in zip(codes, rows["source"].astype(str), ids, strict=True):
+        sources[c].add(source)
+        members[c].append(eid)
+    out["sources"] = [sorted(s) for s in sources]
+    out["event_ids"] = [sorted(m) for m in members]
+    return _as_from_records(out)
 
 
 def fuse_rows(rows: list[Row], toll_rule: str = "median") -> Row:
     """One fused event from the rows (records) of several sources (see the module docstring for the rules)."""
-    base = _descriptive_base(rows)
-    out: Row = dict(base)
-    reasons: list[str] = []
-    for column in ("fatalities", "wounded"):
-        value, why, per_event, per_source = _reconcile_toll(rows, column, toll_rule)
-        out[column], out[f"{column}_by_event"], out[f"{column}_by_source"] = value, per_event, per_source
-        reasons.append(why)
-    lows = [r.get(c) for r in rows for c in ("fatalities_low", "fatalities") if not _missing(r.get(c))]
-    highs = [r.get(c) for r in rows for c in ("fatalities_high", "fatalities") if not _missing(r.get(c))]
-    out["fatalities_low"] = float(min(lows)) if lows else np.nan
-    out["fatalities_high"] = float(max(highs)) if highs else np.nan
-    start, end, precision, why = _reconcile_date(rows)
-    out.update(date_start=start, date_end=end, date_precision=precision, year=int(start.year))
-    reasons.append(why)
-    place = _most_precise_place(rows)
-    for column in (
-        "country_iso3",
-        "country",
-        "admin1",
-        "location",
-        "latitude",
-        "longitude",
-        "geo_precision",
-        "geo_precision_raw",
-    ):
-        if column in place:
-            out[column] = place[column]
-    reasons += [f"place=most_precise:{place['event_id']}", f"other=from:{base['event_id']}"]
-    if "tactics" in base:
-        out["tactics"] = _union_lists(r.get("tactics") for r in rows)
-    if "suicide" in base:
-        flags = [bool(r["suicide"]) for r in rows if not _missing(r.get("suicide"))]
-        out["suicide"] = any(flags) if flags else None
-    out.update(_group_columns(rows))
-    out["date_by_event"] = {str(r["event_id"]): _date_text(r) for r in rows}
-    out["place_by_event"] = {str(r["event_id"]): _place_text(r) for r in rows}
-    out["disagreements"] = _disagreements(out, rows)
-    out["reconciled_by"] = "; ".join(reasons)
-    return out
-
-
-def _union_lists(values: Iterable[Any]) -> list[str]:
-    seen: dict[str, None] = {}
-    for value in values:
-        if value is not None and not (isinstance(value, float) and np.isnan(value)):
-            seen.update(dict.fromkeys(str(v) for v in value))
-    return list(seen)
-
-
-def _group_columns(rows: list[Row]) -> Row:
-    """Group attribution of the best-attributed row (certain before joint before uncertain)."""
-    if "certainty" not in rows[0]:
-        return {}
-    best = min(rows, key=lambda r: _CERTAINTY_ORDER.get(r.get("certainty"), 9))
-    return {c: best[c] for c in ("group_id", "certainty", "via", "org_as_of", "org_name_as_of") if c in best}
-
-
-def _disagreements(fused: Row, rows: list[Row]) -> list[str]:
-    """The fields on which the sources of one fused event differ."""
-    found = [c for c in ("fatalities", "wounded") if len(set(fused[f"{c}_by_source"].values())) > 1]
-    if len(set(fused["date_by_event"].values())) > 1:
-        found.append("date")
-    places = {normalise_place(r.get("location")) for r in rows} - {""}
-    if len(places) > 1:
-        found.append("place")
-    return found
+    frame = pd.DataFrame(rows).assign(_cluster=0)
+    return (
+        fuse_clusters(frame, toll_rule).drop(columns=["_cluster", "sources", "event_ids"]).iloc[0].to_dict()
+    )
 
 
 # --- views ---------------------------------------------------------------------------------------------------
@@ -294,16 +375,8 @@ def fused_events(
     frame = frame.assign(_cluster=frame["event_id"].map(clusters))
     sizes = frame["_cluster"].map(frame["_cluster"].value_counts())
     single = _single_rows(frame[sizes == 1])
-    multi = [
-        fuse_rows(rows, toll_rule)
-        | {
-            "_cluster": c,
-            "sources": sorted({str(r["source"]) for r in rows}),
-            "event_ids": sorted(str(r["event_id"]) for r in rows),
-        }
-        for c, rows in _records_by_cluster(frame[sizes > 1]).items()
-    ]
-    fused = pd.concat([single, pd.DataFrame(multi)], ignore_index=True) if multi else single
+    multi = fuse_clusters(frame[sizes > 1], toll_rule) if (sizes > 1).any() else None
+    fused = single if multi is None else pd.concat([single, multi], ignore_index=True)
     fused["n_sources"] = fused["sources"].map(len)
     fused["source"] = fused["sources"].map("+".join)
     fused["view"] = VIEW_FUSED
@@ -312,13 +385,6 @@ def fused_events(
     fused.attrs["view"] = VIEW_FUSED
     fused.attrs["toll_rule"] = toll_rule
     return fused
-
-
-def _records_by_cluster(frame: pd.DataFrame) -> dict[int, list[Row]]:
-    clusters: dict[int, list[Row]] = {}
-    for record in frame.to_dict("records"):
-        clusters.setdefault(int(record["_cluster"]), []).append(record)
-    return clusters
 
 
 def _single_rows(rows: pd.DataFrame) -> pd.DataFrame:
@@ -336,9 +402,8 @@ def _single_rows(rows: pd.DataFrame) -> pd.DataFrame:
             ({str(s): float(v)} if pd.notna(v) else {})
             for s, v in zip(out["source"], out[column], strict=True)
         ]
-    records = out.to_dict("records")
-    out["date_by_event"] = [{e: _date_text(r)} for e, r in zip(ids, records, strict=True)]
-    out["place_by_event"] = [{e: _place_text(r)} for e, r in zip(ids, records, strict=True)]
+    out["date_by_event"] = [{e: t} for e, t in zip(ids, _date_texts(out), strict=True)]
+    out["place_by_event"] = [{e: t} for e, t in zip(ids, _place_texts(out), strict=True)]
     out["disagreements"] = [[] for _ in range(len(out))]
     return out
 

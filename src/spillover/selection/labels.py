@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from spillover.actors import Resolver, attribute_events, default_resolver
+from spillover.actors.attribution import ROLE_RANK
 from spillover.store import Store
 
 #: Which side of an event each actor role is on (perpetrators and side A with their associates, side B).
@@ -70,11 +71,27 @@ def _attributed(actors: pd.DataFrame, resolver: Resolver) -> pd.DataFrame:
 def event_labels(events: pd.DataFrame, store: object, resolver: Resolver | None = None) -> pd.DataFrame:
     """Every resolved actor label of ``events`` (a selection's rows): ``event_id`` (the view's id),
     ``stored_id``, ``source``, ``role``, ``side`` ("a"/"b"), ``name`` as written and the ``group_id`` it
-    stands for on the event's date, with its ``certainty``."""
+    stands for on the event's date, with its ``certainty``.
+
+    With the default registry, kept per store content and set of events (an assessment reads the labels of the
+    group's events for its ties and for its theatres: computed once)."""
     if not isinstance(store, Store) or events.empty:
         return pd.DataFrame(columns=LABEL_COLUMNS)
+    from spillover.actors.registry import registry_inputs
+    from spillover.memo import ids_key, kept, store_content
+
     resolver = resolver or default_resolver()
     behind = view_to_stored(events)
+    built_from = registry_inputs(resolver.registry) if type(resolver) is Resolver else None
+    if built_from is None:
+        return _labels(store, behind, resolver)
+    rows = behind["event_id"].astype(str) + "\x1f" + behind["stored_id"].astype(str)
+    key = (store_content(store), built_from, ids_key(rows))
+    return kept("labels", key, lambda: _labels(store, behind, resolver))
+
+
+def _labels(store: Store, behind: pd.DataFrame, resolver: Resolver) -> pd.DataFrame:
+    """:func:`event_labels` computed now, from the view's ids and the stored rows behind them."""
     ids = pd.DataFrame({"stored_id": behind["stored_id"].astype(str).unique()})
     actors = _actor_rows(store, "SEMI JOIN _lbl_ids s ON s.stored_id = a.event_id", _lbl_ids=ids)
     found = _attributed(actors, resolver).rename(columns={"event_id": "stored_id"})
@@ -87,13 +104,48 @@ def labelled_activity(
     store: object, group_ids: Iterable[str], resolver: Resolver | None = None
 ) -> pd.DataFrame:
     """Every stored event whose actor fields name one of ``group_ids`` (on the event's date), with where and
-    when it happened: one row per event and group (``ACTIVITY_COLUMNS``)."""
-    wanted = set(group_ids)
+    when it happened: one row per event and group (``ACTIVITY_COLUMNS``; the role and name are the first the
+    event gives the group, by role then name).
+
+    Each group's activity is computed once per store content (an assessment asks for the same allies and
+    rivals in its ties, its theatres and its parent's comparison): with the default registry it is kept
+    between runs (:func:`spillover.memo.kept_each`), and the groups not kept yet are attributed together."""
+    wanted = sorted(set(group_ids))
     if not isinstance(store, Store) or not wanted:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS)
-    from spillover.selection.group import resolved_store_names
+    from spillover.actors.registry import registry_inputs
+    from spillover.memo import kept_each, store_content
 
     resolver = resolver or default_resolver()
+
+    def compute(groups: list[str]) -> dict[str, pd.DataFrame]:
+        found = _activity(store, set(groups), resolver)
+        return {g: part.reset_index(drop=True) for g, part in _by_group(found, groups)}
+
+    built_from = registry_inputs(resolver.registry) if type(resolver) is Resolver else None
+    if built_from is None:
+        per_group = compute(wanted)
+    else:
+        per_group = kept_each("activity", (store_content(store), built_from), wanted, compute)
+    named = [per_group[g] for g in wanted if len(per_group[g])]
+    if not named:
+        return pd.DataFrame(columns=ACTIVITY_COLUMNS)
+    return pd.concat(named, ignore_index=True)[ACTIVITY_COLUMNS].sort_values(
+        ["date_start", "event_id", "group_id"], ignore_index=True
+    )
+
+
+def _by_group(found: pd.DataFrame, groups: list[str]) -> list[tuple[str, pd.DataFrame]]:
+    """``found`` split by group, an empty frame for a group it does not name."""
+    empty = pd.DataFrame(columns=ACTIVITY_COLUMNS)
+    parts = dict(tuple(found.groupby("group_id", sort=False))) if len(found) else {}
+    return [(g, parts.get(g, empty)) for g in groups]
+
+
+def _activity(store: Store, wanted: set[str], resolver: Resolver) -> pd.DataFrame:
+    """:func:`labelled_activity` computed now."""
+    from spillover.selection.group import resolved_store_names
+
     names = resolved_store_names(store, resolver)
     column = "candidate_ids" if "candidate_ids" in names else "group_ids"
     hit = names[column].map(lambda ids: bool(wanted.intersection(ids)))
@@ -104,7 +156,11 @@ def labelled_activity(
         store, "JOIN _act_names n ON n.name = a.name AND n.source = e.source", _act_names=chosen
     )
     found = _attributed(actors, resolver)
-    found = found[found["group_id"].isin(wanted)].drop_duplicates(["event_id", "group_id"])
+    found = found[found["group_id"].isin(wanted)]
+    # one row per event and group, the same whichever other groups were asked for with it
+    found = found.assign(_r=found["role"].map(ROLE_RANK).fillna(len(ROLE_RANK)))
+    found = found.sort_values(["event_id", "group_id", "_r", "name"], kind="stable")
+    found = found.drop_duplicates(["event_id", "group_id"]).drop(columns="_r")
     if found.empty:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS)
     with store.registered(_act_ids=found[["event_id"]].drop_duplicates()):
