@@ -333,14 +333,14 @@ def test_cli_sources_writes_the_report(loaded_store: Store, tmp_path: Path) -> N
 def test_place_names_and_pair_groups_are_computed_once_per_distinct_value(loaded_store: Store) -> None:
     """The matcher normalises each distinct place name once and joins each pair's groups without a call per
     pair: the same answers as the rule applied to every row (real place names of the store, gaps included)."""
-    from spillover.fusion.matching import _joined, _normalised_places, normalise_place
+    from spillover.fusion.matching import _joined, normalised_places, normalise_place
 
     places = loaded_store.query(
         "SELECT location FROM events WHERE source IN ('acled', 'gtd') ORDER BY event_id LIMIT 3000"
     )["location"]
     names = pd.concat([places, places.iloc[:50], pd.Series([None, np.nan, pd.NA, "Maiduguri town"])])
     names.index = range(100, 100 + len(names))  # not a default index: the result keeps the caller's
-    normalised = _normalised_places(names)
+    normalised = normalised_places(names)
     assert normalised.index.equals(names.index)
     assert normalised.tolist() == [normalise_place(n) for n in names]
     assert normalised.iloc[-4:].tolist() == ["", "", "", "maiduguri"]

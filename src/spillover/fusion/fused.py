@@ -32,7 +32,7 @@ import pandas as pd
 
 from spillover._frames import column_or_missing
 from spillover._lazy import lazy_module
-from spillover.fusion.matching import MatchRule, _normalised_places, match_events
+from spillover.fusion.matching import MatchRule, match_events, normalised_places
 from spillover.schema import EVENT_COLUMN_NAMES, GEO_PRECISIONS
 from spillover.store import Store
 
@@ -318,7 +318,7 @@ def fuse_clusters(frame: pd.DataFrame, toll_rule: str = "median") -> pd.DataFram
     out["date_by_event"] = _per_cluster(codes, ids, date_texts, k)
     out["place_by_event"] = _per_cluster(codes, ids, place_texts, k)
     dates_differ = pd.Series(date_texts).groupby(codes).nunique().to_numpy() > 1
-    places = _normalised_places(column_or_missing(rows, "location"))
+    places = normalised_places(column_or_missing(rows, "location"))
     named = (places != "").to_numpy()
     places_differ = np.zeros(k, dtype=bool)
     places_differ[np.unique(codes[named])] = places[named].groupby(codes[named]).nunique().to_numpy() > 1

@@ -372,7 +372,7 @@ def normalise_place(name: object) -> str:
     return " ".join(_PLACE_WORDS.sub(" ", text).split())
 
 
-def _normalised_places(names: pd.Series) -> pd.Series:
+def normalised_places(names: pd.Series) -> pd.Series:
     """:func:`normalise_place` of each name, computed once per distinct name (a branch's candidate pairs
     repeat a few thousand places some 60,000 times); a missing name is ""."""
     codes, distinct = pd.factorize(names)
@@ -397,8 +397,8 @@ def place_components(pairs: pd.DataFrame, rule: MatchRule) -> pd.DataFrame:
     tol = pairs["place_tolerance_km"].astype(float).replace(0, np.nan)
     weight = pairs["coarser_geo"].map(dict(rule.place_precision_weight)).fillna(0.5).astype(float)
     by_distance = dist.notna()
-    la, lb = _normalised_places(pairs["location_a"]), _normalised_places(pairs["location_b"])
-    aa, ab = _normalised_places(pairs["admin1_a"]), _normalised_places(pairs["admin1_b"])
+    la, lb = normalised_places(pairs["location_a"]), normalised_places(pairs["location_b"])
+    aa, ab = normalised_places(pairs["admin1_a"]), normalised_places(pairs["admin1_b"])
     loc_sim = _similarity(la, lb)
     adm_sim = np.maximum(_similarity(la, ab), _similarity(aa, lb))
     has_names = (la != "") & (lb != "")
