@@ -171,6 +171,11 @@ DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y", "%d-%B-%y", "%d-%b-%Y", "%d-
 
 
 def _date(ctx: Context) -> str:
+    """The event's day: the shared value ``_day`` (:meth:`ACLEDLoader.shared_values`), parsed once per row."""
+    return "_day"
+
+
+def _parsed_date() -> str:
     formats = "[" + ", ".join(lit(f) for f in DATE_FORMATS) + "]"
     return f"try_strptime({txt('event_date')}, {formats})::DATE"
 
@@ -189,6 +194,9 @@ class ACLEDLoader(Loader):
         "Raleigh, C., Linke, A., Hegre, H. & Karlsen, J. (2010). Introducing ACLED: An Armed Conflict "
         "Location and Event Dataset. Journal of Peace Research 47(5): 651–660. https://acleddata.com"
     )
+
+    def shared_values(self, ctx: Context) -> list[dict[str, str]]:
+        return [{"_day": _parsed_date()}]
 
     def _tactic(self, ctx: Context) -> tuple[str, str]:
         """(primary tactic, list of tactics) SQL."""

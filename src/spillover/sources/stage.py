@@ -157,63 +157,94 @@ def _source_view_sql(loader: Loader, match: Match, names: list[str]) -> str:
 
 
 def _normalised_sql(loader: Loader, ctx: Context) -> str:
+    """Per raw row: its id, problems, flags, update stamp, normalised values and actor names.
+
+    The normalised values are computed in an inner SELECT, once each: the date range checks read the dates
+    from there (DuckDB does not share an expression between a CASE and the select list); below it, the
+    loader's shared values (:meth:`Loader.shared_values`)."""
     fields = loader.fields(ctx)
     unknown = set(fields) - {c.name for c in EVENT_COLUMNS}
     if unknown:
         raise AssertionError(f"loader {loader.source} maps unknown schema columns {unknown}")
     generic = {"event_id", "source", "source_id", "file_id", "row_number", "flags", "attribution"}
-    exprs = [
-        f"({fields.get(c.name, 'NULL')})::{c.duckdb_type} AS {c.name}"
-        for c in EVENT_COLUMNS
-        if c.name not in generic
-    ]
+    columns = [c for c in EVENT_COLUMNS if c.name not in generic]
+    computed = {c.name: q(f"_f_{c.name}") for c in columns}
+    inner = [f"({fields.get(c.name, 'NULL')})::{c.duckdb_type} AS {computed[c.name]}" for c in columns]
+    exprs = [f"{computed[c.name]} AS {c.name}" for c in columns]
     actors = [
         f"({a.name})::VARCHAR AS _actor{i}, ({a.uncertain})::BOOLEAN AS _actor{i}_unc"
         for i, a in enumerate(loader.actors(ctx))
     ]
+    rows = "_src"
+    for level in loader.shared_values(ctx):
+        rows = f"(SELECT *, {', '.join(f'{sql} AS {q(name)}' for name, sql in level.items())} FROM {rows})"
     return f"""
         SELECT _row, {source_id_sql(loader, ctx)} AS _sid,
-               {problems_sql(loader, ctx)} AS _problems, {flags_sql(loader, ctx)} AS _flags,
-               {", ".join(exprs + actors)}
-        FROM _src
+               {problems_sql(loader, ctx, computed)} AS _problems, {flags_sql(loader, ctx)} AS _flags,
+               {_stamp_sql(loader, ctx)} AS _stamp, {", ".join(exprs + actors)}
+        FROM (SELECT *, {", ".join(inner)} FROM {rows})
     """
+
+
+def _stamp_sql(loader: Loader, ctx: Context) -> str:
+    """When the source last changed the row's event (ACLED's ``timestamp``, seconds since 1970), else NULL."""
+    column = loader.update_stamp_column
+    if not column or not ctx.has(column):
+        return "NULL::BIGINT"
+    return f"TRY_CAST(regexp_replace({ctx.text(column)}, '\\.0+$', '') AS BIGINT)"
 
 
 def _actors_sql(columns: Sequence[ActorColumn], monadic: bool) -> str:
     """One row per actor name; 'A and/or B' gives both names, each flagged uncertain.
 
-    The actor columns of the loaded rows are read once (a narrow table), then unpivoted.
+    The actor columns of the loaded rows are read once (a narrow table).  Each distinct cell of a column
+    (a few thousand, where the rows are millions) is split into its distinct names once; the rows are then
+    joined to their cell's names.  A row's names are distinct without a DISTINCT over every row: one
+    cell's names are distinct, and the columns of a row differ in role or ordinal (checked here).
     """
+    roles = [(c.role, c.ordinal) for c in columns]
+    side_b = [(c.role.replace("_a", "_b"), c.ordinal) for c in columns]
+    if len(set(roles)) < len(roles) or (monadic and len(set(side_b)) < len(side_b)):
+        raise AssertionError(f"actor columns share a role and ordinal: {roles}")
     cols = ", ".join(f"_actor{i}, _actor{i}_unc" for i in range(len(columns)))
-    parts = []
+    cells, parts = [], []
     for i, col in enumerate(columns):
         role = lit(col.role)
         if monadic:  # the n-th row of an event names its n-th actor: row 1 → side A, row 2 → side B
             role = f"CASE WHEN _rank = 1 THEN {lit(col.role)} ELSE {lit(col.role.replace('_a', '_b'))} END"
         split = (
-            f"string_split(_actor{i}, {lit(col.separator)})"
+            f"string_split(cell, {lit(col.separator)})"
             if col.separator != "\x1f"
-            else f"CASE WHEN contains(_actor{i}, chr(31)) THEN string_split(_actor{i}, chr(31)) ELSE [_actor{i}] END"
+            else "CASE WHEN contains(cell, chr(31)) THEN string_split(cell, chr(31)) ELSE [cell] END"
         )
+        cells.append(f"""_cells{i} AS (
+            SELECT DISTINCT cell, name, _split
+            FROM (SELECT cell, trim(unnest(CASE WHEN contains(_piece, ' and/or ') THEN string_split(_piece, ' and/or ')
+                                                ELSE [_piece] END)) AS name,
+                         contains(_piece, ' and/or ') AS _split
+                  FROM (SELECT cell, unnest({split}) AS _piece
+                        FROM (SELECT DISTINCT _actor{i} AS cell FROM loaded WHERE _actor{i} IS NOT NULL)))
+            WHERE name <> '')""")
+        row = f"SELECT _row, event_id, {role} AS role, {col.ordinal} + (_rank - 1) * 100 AS ordinal, c.name"
+        if (
+            col.uncertain == "false"
+        ):  # the row adds no doubt: a name is uncertain when split from 'A and/or B'
+            parts.append(
+                f"{row}, c._split AS uncertain FROM loaded JOIN _cells{i} c ON c.cell = loaded._actor{i}"
+            )
+            continue
         parts.append(
-            f"""SELECT _row, event_id, {role} AS role, {col.ordinal} + (_rank - 1) * 100 AS ordinal,
-                       unnest({split}) AS _piece, _actor{i}_unc AS _unc
-                FROM loaded WHERE _actor{i} IS NOT NULL"""
+            f"{row}, c._split AS uncertain FROM loaded JOIN _cells{i} c ON c.cell = loaded._actor{i} "
+            f"WHERE NOT coalesce(_actor{i}_unc, false)"
         )
-    union = " UNION ALL ".join(parts)
+        parts.append(  # a row flagged uncertain: every name uncertain, each once
+            f"{row}, true AS uncertain FROM loaded JOIN (SELECT DISTINCT cell, name FROM _cells{i}) c "
+            f"ON c.cell = loaded._actor{i} WHERE coalesce(_actor{i}_unc, false)"
+        )
     return f"""
         WITH loaded AS MATERIALIZED (SELECT _row, event_id, _rank, {cols} FROM _n WHERE _ok),
-        pieces AS ({union}),
-        candidates AS (
-            SELECT _row, event_id, role, ordinal, _unc,
-                   unnest(CASE WHEN contains(_piece, ' and/or ') THEN string_split(_piece, ' and/or ')
-                               ELSE [_piece] END) AS name,
-                   contains(_piece, ' and/or ') AS _split
-            FROM pieces
-        )
-        SELECT DISTINCT event_id, role, ordinal, trim(name) AS name, coalesce(_unc, false) OR _split AS uncertain,
-               _row
-        FROM candidates WHERE trim(name) <> ''
+        {", ".join(cells)}
+        SELECT event_id, role, ordinal, name, uncertain, _row FROM ({" UNION ALL ".join(parts)})
     """
 
 
@@ -404,7 +435,7 @@ def _stage_rows(
     _stage_notes(con, notes)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {_source_view_sql(loader, match, names)}")
     _stage_normalised(con, loader, ctx, match.layout.monadic)
-    _stage_stamps(con, loader, ctx, match.layout.monadic)
+    _stage_stamps(con, match.layout.monadic)
     events = scalar(con, "SELECT count(*) FROM _stage_event_ids")
     quarantined = scalar(con, "SELECT count(DISTINCT row_number) FROM _stage_quarantine")
     return Staged(
@@ -427,20 +458,14 @@ def _stage_rows(
     )
 
 
-def _stage_stamps(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool) -> None:
-    """``_stage_stamps (event_id, stamp)``: when the source last changed each staged event (ACLED's
-    ``timestamp``, seconds since 1970), NULL where the source does not say.  The store compares it with
+def _stage_stamps(con: duckdb.DuckDBPyConnection, monadic: bool) -> None:
+    """``_stage_stamps (event_id, stamp)``: when the source last changed each staged event (NULL where the
+    source does not say), from the id-check pass (no second read of the rows).  The store compares it with
     the stored version's to tell an edit from an older copy (:mod:`spillover.versions`)."""
-    column = loader.update_stamp_column
-    stamp = (
-        f"TRY_CAST(regexp_replace({ctx.text(column)}, '\\.0+$', '') AS BIGINT)"
-        if column and ctx.has(column)
-        else "NULL::BIGINT"
-    )
     if monadic:  # the rows of an event may say different times: the latest
-        select = f"SELECT s.event_id, max({stamp}) AS stamp FROM _src JOIN _status s USING (_row) WHERE s._ok GROUP BY s.event_id"
+        select = "SELECT event_id, max(_stamp) AS stamp FROM _status WHERE _ok GROUP BY event_id"
     else:  # one loaded row per event
-        select = f"SELECT s.event_id, {stamp} AS stamp FROM _src JOIN _status s USING (_row) WHERE s._ok"
+        select = "SELECT event_id, _stamp AS stamp FROM _status WHERE _ok"
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_stamps AS {select}")
 
 
@@ -499,7 +524,8 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
     # _n0 joined to it (_n), each pass computing only the columns it needs.
     con.execute(f"CREATE OR REPLACE TEMP VIEW _n0 AS {_normalised_sql(loader, ctx)}")
     # Ids: a missing id is a problem; a repeated id is a duplicate (except in monadic files, where the
-    # rows of one event share its id); identical id-less rows get an occurrence suffix.
+    # rows of one event share its id); identical id-less rows get an occurrence suffix.  A row's rank and
+    # the first row of its id come from one window (its first row is the minimum: one sort, not two).
     has_ids = any(ctx.has(c) for c in loader.id_columns)
     dup_problem = (
         "CASE WHEN _rank > 1 THEN [{'field': 'id', 'value': _sid, 'reason': 'duplicate id (first seen in row ' "
@@ -520,19 +546,19 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _status AS
         WITH r AS (
-            SELECT _row, _sid, {lit(loader.source)} || ':' || _sid AS _eid, _problems,
-                   row_number() OVER (PARTITION BY _sid ORDER BY _row) AS _rank,
-                   min(_row) OVER (PARTITION BY _sid) AS _first
+            SELECT _row, _sid, {lit(loader.source)} || ':' || _sid AS _eid, _problems, _stamp,
+                   row_number() OVER w AS _rank, first_value(_row) OVER w AS _first
             FROM _n0
+            WINDOW w AS (PARTITION BY _sid ORDER BY _row)
         )
         SELECT _row, _sid, _rank, _eid{suffix} AS event_id,
                list_concat(_problems, {dup_problem}, {missing_id}) AS _problems,
-               coalesce({ok}, false) AS _ok
+               coalesce({ok}, false) AS _ok, _stamp
         FROM r
     """)
     con.execute("""
         CREATE OR REPLACE TEMP VIEW _n AS
-        SELECT n.* EXCLUDE (_problems, _sid), s._sid, s.event_id, s._rank, s._ok
+        SELECT n.* EXCLUDE (_problems, _sid, _stamp), s._sid, s.event_id, s._rank, s._ok
         FROM _n0 n JOIN _status s USING (_row)
     """)
     con.execute("""
