@@ -6,7 +6,8 @@ one transaction, so an ingest interrupted at any point leaves the store as it wa
 Staged tables (all TEMP, replaced at each call):
 
 * ``_stage_events``  — the event schema, one row per event (a view: read it once); ``_stage_event_ids`` its ids;
-* ``_stage_actors``  — ``event_id, role, ordinal, name, uncertain``;
+* ``_stage_actors``  — ``event_id, role, ordinal, name, uncertain`` (from ``_stage_cells``, the names of each
+  distinct actor cell, :mod:`spillover.sources.actorsql`), and ``_stage_attribution``;
 * ``_stage_raw``     — ``row_number, event_id``: every row, linked to its event (NULL when quarantined);
 and the original values (``c1 … cN``, named by ``Staged.header``) are in the raw Parquet file a CSV was read
 into (``Staged.raw_path``), or in memory as an Arrow table (``Staged.table``); the SQL reads them as ``_file``;
@@ -33,7 +34,8 @@ from spillover.countries import prepare as prepare_countries
 from spillover.countries import to_iso3
 from spillover.errors import InputError
 from spillover.schema import EVENT_COLUMNS
-from spillover.sources.base import ActorColumn, Context, Loader, lit, q
+from spillover.sources.actorsql import actors_sql, attribution_join, attribution_sql, cells_sql
+from spillover.sources.base import Context, Loader, lit, q
 from spillover.sources.layouts import LayoutError, Match, match_layout
 from spillover.sources.rawcopy import ParquetSink, TableSink
 from spillover.sources.reading import (
@@ -194,60 +196,6 @@ def _stamp_sql(loader: Loader, ctx: Context) -> str:
     if not column or not ctx.has(column):
         return "NULL::BIGINT"
     return f"TRY_CAST(regexp_replace({ctx.text(column)}, '\\.0+$', '') AS BIGINT)"
-
-
-def _actors_sql(columns: Sequence[ActorColumn], monadic: bool) -> str:
-    """One row per actor name; 'A and/or B' gives both names, each flagged uncertain.
-
-    The actor columns of the loaded rows are read once (a narrow table).  Each distinct cell of a column
-    (a few thousand, where the rows are millions) is split into its distinct names once; the rows are then
-    joined to their cell's names.  A row's names are distinct without a DISTINCT over every row: one
-    cell's names are distinct, and the columns of a row differ in role or ordinal (checked here).
-    """
-    roles = [(c.role, c.ordinal) for c in columns]
-    side_b = [(c.role.replace("_a", "_b"), c.ordinal) for c in columns]
-    if len(set(roles)) < len(roles) or (monadic and len(set(side_b)) < len(side_b)):
-        raise AssertionError(f"actor columns share a role and ordinal: {roles}")
-    cols = ", ".join(f"_actor{i}, _actor{i}_unc" for i in range(len(columns)))
-    cells, parts = [], []
-    for i, col in enumerate(columns):
-        role = lit(col.role)
-        if monadic:  # the n-th row of an event names its n-th actor: row 1 → side A, row 2 → side B
-            role = f"CASE WHEN _rank = 1 THEN {lit(col.role)} ELSE {lit(col.role.replace('_a', '_b'))} END"
-        split = (
-            f"string_split(cell, {lit(col.separator)})"
-            if col.separator != "\x1f"
-            else "CASE WHEN contains(cell, chr(31)) THEN string_split(cell, chr(31)) ELSE [cell] END"
-        )
-        cells.append(f"""_cells{i} AS (
-            SELECT DISTINCT cell, name, _split
-            FROM (SELECT cell, trim(unnest(CASE WHEN contains(_piece, ' and/or ') THEN string_split(_piece, ' and/or ')
-                                                ELSE [_piece] END)) AS name,
-                         contains(_piece, ' and/or ') AS _split
-                  FROM (SELECT cell, unnest({split}) AS _piece
-                        FROM (SELECT DISTINCT _actor{i} AS cell FROM loaded WHERE _actor{i} IS NOT NULL)))
-            WHERE name <> '')""")
-        row = f"SELECT _row, event_id, {role} AS role, {col.ordinal} + (_rank - 1) * 100 AS ordinal, c.name"
-        if (
-            col.uncertain == "false"
-        ):  # the row adds no doubt: a name is uncertain when split from 'A and/or B'
-            parts.append(
-                f"{row}, c._split AS uncertain FROM loaded JOIN _cells{i} c ON c.cell = loaded._actor{i}"
-            )
-            continue
-        parts.append(
-            f"{row}, c._split AS uncertain FROM loaded JOIN _cells{i} c ON c.cell = loaded._actor{i} "
-            f"WHERE NOT coalesce(_actor{i}_unc, false)"
-        )
-        parts.append(  # a row flagged uncertain: every name uncertain, each once
-            f"{row}, true AS uncertain FROM loaded JOIN (SELECT DISTINCT cell, name FROM _cells{i}) c "
-            f"ON c.cell = loaded._actor{i} WHERE coalesce(_actor{i}_unc, false)"
-        )
-    return f"""
-        WITH loaded AS MATERIALIZED (SELECT _row, event_id, _rank, {cols} FROM _n WHERE _ok),
-        {", ".join(cells)}
-        SELECT event_id, role, ordinal, name, uncertain, _row FROM ({" UNION ALL ".join(parts)})
-    """
 
 
 def stage_file(
@@ -584,7 +532,10 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
         UNION ALL
         SELECT row_number, NULL FROM _stage_skipped
     """)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_actors AS {_actors_sql(loader.actors(ctx), monadic)}")
+    actors = loader.actors(ctx)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_cells AS {cells_sql(actors)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_actors AS {actors_sql(actors, monadic)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_attribution AS {attribution_sql(actors)}")
     _stage_events(con, loader, ctx, monadic)
 
 
@@ -633,10 +584,6 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
             select.append(f"n.{c.name}")
         else:
             select.append(f"NULL::{c.duckdb_type} AS {c.name}")
-    # Attribution from the actor names: several perpetrators → joint; any 'and/or' or 'suspected' → uncertain.
-    # Grouped by the row that named them, which is the event's row: the main role is named on an event's
-    # first row only (in a monadic file, the second row names side B), and a loaded row is one event.
-    main_role = "perpetrator" if any(a.role == "perpetrator" for a in loader.actors(ctx)) else "side_a"
     # names split from one 'A and/or B' cell share an ordinal: ties broken by name, so every run agrees
     side_b = (
         """LEFT JOIN (SELECT event_id, string_agg(name, '; ' ORDER BY ordinal, name) AS _side_b FROM _stage_actors
@@ -655,12 +602,7 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
             FROM _n n
             LEFT JOIN _stage_iso m ON m.country = n.country
             LEFT JOIN _stage_row_flags rf ON rf.row_number = n._row
-            LEFT JOIN (SELECT _row,
-                              CASE WHEN bool_or(uncertain) THEN 'uncertain'
-                                   WHEN min(name) <> max(name) THEN 'joint' ELSE 'single' END AS _attribution
-                       FROM _stage_actors
-                       WHERE role = {lit(main_role)} AND NOT (starts_with(name, 'Unknown') OR starts_with(name, 'Unidentified'))
-                       GROUP BY _row) a ON a._row = n._row
+            LEFT JOIN _stage_attribution a ON {attribution_join(loader.actors(ctx))}
             {side_b}
             WHERE n._ok {"AND n._rank = 1" if monadic else ""}
         """)
@@ -680,6 +622,8 @@ def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP VIEW IF EXISTS _file")
     for table in (
         "_stage_actors",
+        "_stage_cells",
+        "_stage_attribution",
         "_stage_iso",
         "_stage_quarantine",
         "_stage_malformed",
