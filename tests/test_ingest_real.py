@@ -142,3 +142,44 @@ def test_monadic_rows_become_one_event_with_both_sides(real_data, loaded_store) 
     assert set(map(tuple, roles.values.tolist())) >= {("side_a", first), ("side_b", second)} or set(
         map(tuple, roles.values.tolist())
     ) >= {("side_a", second), ("side_b", first)}
+
+
+def _names_of_cell(cell: str, separator: str) -> set[tuple[str, bool]]:
+    """An ACLED actor cell as its codebook reads it, in Python (an oracle independent of the staging SQL):
+    several names separated by ``separator`` (associated actors: '; '), 'A and/or B' both names, each
+    uncertain; names trimmed of spaces, empty ones dropped, each once."""
+    names = set()
+    for piece in cell.split(separator):
+        doubtful = " and/or " in piece
+        for name in piece.split(" and/or ") if doubtful else [piece]:
+            if name.strip(" "):
+                names.add((name.strip(" "), doubtful))
+    return names
+
+
+def test_acled_actor_names_of_every_event_follow_its_cells(real_data: Path, tmp_path: Path) -> None:
+    """Every loaded event of a real ACLED file has exactly the actor names (role, name, uncertain) its four
+    actor cells give, each once: as many names as the cells hold, none lost, none repeated."""
+    from spillover.store import Store
+
+    path = real_data / "events/acled_hdx_burkina_faso_1997_2020.csv.gz"
+    raw = _raw_frame(path)
+    cells = {"side_a": ("actor1", "\x1f"), "assoc_a": ("assoc_actor_1", "; ")}
+    cells |= {"side_b": ("actor2", "\x1f"), "assoc_b": ("assoc_actor_2", "; ")}
+    with Store(tmp_path / "s.duckdb") as store:
+        store.ingest(path)
+        loaded = set(store.query("SELECT event_id FROM events")["event_id"])
+        stored = store.query("SELECT event_id, role, name, uncertain FROM event_actors")
+    expected = set()
+    for _, row in raw.iterrows():
+        event = f"acled:{row['event_id_cnty'].strip(' ')}"
+        if event not in loaded:
+            continue
+        for role, (column, separator) in cells.items():
+            cell = row[column].strip(" ")
+            expected |= {
+                (event, role, name, doubt) for name, doubt in _names_of_cell(cell, separator) if cell
+            }
+    assert any(doubt for *_, doubt in expected) and any(r == "assoc_b" for _, r, *_ in expected)
+    assert len(stored) == len(expected), "an event's names are each stored once"
+    assert set(map(tuple, stored.values.tolist())) == expected

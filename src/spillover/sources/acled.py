@@ -171,6 +171,11 @@ DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y", "%d-%B-%y", "%d-%b-%Y", "%d-
 
 
 def _date(ctx: Context) -> str:
+    """The event's day: the shared value ``_day`` (:meth:`ACLEDLoader.shared_values`), parsed once per row."""
+    return "_day"
+
+
+def _parsed_date() -> str:
     formats = "[" + ", ".join(lit(f) for f in DATE_FORMATS) + "]"
     return f"try_strptime({txt('event_date')}, {formats})::DATE"
 
@@ -190,11 +195,16 @@ class ACLEDLoader(Loader):
         "Location and Event Dataset. Journal of Peace Research 47(5): 651–660. https://acleddata.com"
     )
 
+    def shared_values(self, ctx: Context) -> list[dict[str, str]]:
+        """The day, its precision and the primary tactic, each computed once per row."""
+        return [{"_day": _parsed_date(), "_prec": _precision_days(ctx), "_tactic": self._tactic(ctx)[0]}]
+
     def _tactic(self, ctx: Context) -> tuple[str, str]:
-        """(primary tactic, list of tactics) SQL."""
+        """(primary tactic, list of tactics) SQL; the list reads the primary tactic (``_tactic``) where it
+        is the only one."""
         if ctx.has("sub_event_type"):
             t = case_map(txt("sub_event_type"), SUB_EVENT_TACTIC, lit("other"))
-            return f"coalesce({t}, 'unknown')", f"[coalesce({t}, 'unknown')]"
+            return f"coalesce({t}, 'unknown')", "[_tactic]"
         base = case_map(txt("event_type"), EVENT_TYPE_TACTIC, lit("other"))
         found = description_tactics(txt("notes"))
         violent = f"{base} IN ('armed_assault', 'remote_violence', 'battle')"
@@ -202,9 +212,8 @@ class ACLEDLoader(Loader):
         return primary, f"list_distinct(list_concat([{base}], CASE WHEN {violent} THEN {found} ELSE [] END))"
 
     def fields(self, ctx: Context) -> dict[str, str]:
-        day = _date(ctx)
-        prec = _precision_days(ctx)
-        primary, tactics = self._tactic(ctx)
+        day, prec, primary = _date(ctx), "_prec", "_tactic"
+        tactics = self._tactic(ctx)[1]
         return {
             "date_start": f"CASE {prec} WHEN 'month' THEN date_trunc('month', {day}) WHEN 'week' THEN {day} - 3 "
             f"ELSE {day} END",

@@ -136,6 +136,13 @@ class Loader:
     def flags(self, ctx: Context) -> list[Flag]:
         return []
 
+    def shared_values(self, ctx: Context) -> list[dict[str, str]]:
+        """Values several fields and checks read, computed once per row before them: levels of name → SQL
+        over the source's columns (and the names of the levels before), referenced by name in the fields'
+        and checks' SQL.  DuckDB evaluates an expression written inside CASE expressions once per writing:
+        a date parsed in five fields and checks would be parsed five times."""
+        return []
+
     def content_id_values(self, ctx: Context) -> dict[str, str]:
         """For sources without ids: column → SQL of its value as the content id reads it, where the
         default (trimmed text, see :func:`spillover.sources.rowsql.normalised_text`) is not enough (a date

@@ -81,8 +81,13 @@ def _code(col: str) -> str:
     return f"regexp_replace({txt(col)}, '\\.0+$', '')"
 
 
-def _date(col: str) -> str:
+def _parsed_date(col: str) -> str:
     return f"TRY_CAST(left({txt(col)}, 10) AS DATE)"
+
+
+def _date(col: str) -> str:
+    """``date_start`` or ``date_end`` as a date: the shared values ``_start``, ``_end`` (parsed once)."""
+    return {"date_start": "_start", "date_end": "_end"}[col]
 
 
 class GEDLoader(Loader):
@@ -95,7 +100,18 @@ class GEDLoader(Loader):
         "Journal of Peace Research 50(4): 523–532. https://ucdp.uu.se/downloads/ (CC BY 4.0)"
     )
 
+    def shared_values(self, ctx: Context) -> list[dict[str, str]]:
+        """The two dates and the violence type's code, computed once per row."""
+        return [
+            {
+                "_start": _parsed_date("date_start"),
+                "_end": _parsed_date("date_end"),
+                "_violence": _code("type_of_violence"),
+            }
+        ]
+
     def fields(self, ctx: Context) -> dict[str, str]:
+        violence = "_violence"
         return {
             "date_start": _date("date_start"),
             "date_end": f"coalesce({_date('date_end')}, {_date('date_start')})",
@@ -112,9 +128,9 @@ class GEDLoader(Loader):
             "geo_precision_raw": _code("where_prec"),
             "side_a": txt("side_a"),
             "side_b": txt("side_b"),
-            "event_type_raw": case_map(_code("type_of_violence"), VIOLENCE, txt("type_of_violence")),
-            "tactic": case_map(_code("type_of_violence"), VIOLENCE_TACTIC, lit("unknown")),
-            "tactics": f"[{case_map(_code('type_of_violence'), VIOLENCE_TACTIC, lit('unknown'))}]",
+            "event_type_raw": case_map(violence, VIOLENCE, txt("type_of_violence")),
+            "tactic": case_map(violence, VIOLENCE_TACTIC, lit("unknown")),
+            "tactics": f"[{case_map(violence, VIOLENCE_TACTIC, lit('unknown'))}]",
             "fatalities": count("best"),
             "fatalities_low": count("low"),
             "fatalities_high": count("high"),

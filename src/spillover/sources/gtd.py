@@ -168,16 +168,31 @@ class GTDLoader(Loader):
     )
 
     def _date_parts(self) -> tuple[str, str, str]:
-        """Year, month and day as numbers; one too large to be a date part (2147483648) is no number, so
-        the row is quarantined instead of the whole file failing on an integer overflow."""
-        return tuple(
-            f"CASE WHEN abs({num(c)}) < 100000 THEN {num(c)} END" for c in ("iyear", "imonth", "iday")
-        )  # type: ignore[return-value]
+        """Year, month and day as numbers (the shared values ``_y``, ``_m``, ``_d``)."""
+        return ("_y", "_m", "_d")
+
+    def shared_values(self, ctx: Context) -> list[dict[str, str]]:
+        """Year, month and day as numbers, computed once per row; one too large to be a date part
+        (2147483648) is no number, so the row is quarantined instead of the whole file failing on an
+        integer overflow; the attack types as tactics and the suicide flag.  Then the day they name
+        (``_ymd``) and the first of the month (``_month1``)."""
+        parts = {
+            f"_{c[1]}": f"CASE WHEN abs({num(c)}) < 100000 THEN {num(c)} END"
+            for c in ("iyear", "imonth", "iday")
+        }
+        attacks = {f"_attack{i}": _attack(ctx, i) for i in (1, 2, 3)}
+        suicide = {"_suicide": f"{txt('suicide')} IN ('1', 'True', 'TRUE', 'true')"}
+        return [
+            parts | attacks | suicide,
+            {
+                "_ymd": "TRY_CAST(printf('%04d-%02d-%02d', _y::BIGINT, _m::BIGINT, _d::BIGINT) AS DATE)",
+                "_month1": "TRY_CAST(printf('%04d-%02d-01', _y::BIGINT, _m::BIGINT) AS DATE)",
+            },
+        ]
 
     def fields(self, ctx: Context) -> dict[str, str]:
         y, m, d = self._date_parts()
-        ymd = f"TRY_CAST(printf('%04d-%02d-%02d', {y}::BIGINT, {m}::BIGINT, {d}::BIGINT) AS DATE)"
-        month1 = f"TRY_CAST(printf('%04d-%02d-01', {y}::BIGINT, {m}::BIGINT) AS DATE)"
+        ymd, month1 = "_ymd", "_month1"
         # country: country_txt in official files; some subsets put the name in `country`.
         country = (
             ctx.text("country_txt")
@@ -188,8 +203,8 @@ class GTDLoader(Loader):
                 else ctx.text("country")
             )
         )
-        suicide = f"{txt('suicide')} IN ('1', 'True', 'TRUE', 'true')"
-        attacks = [_attack(ctx, i) for i in (1, 2, 3)]
+        suicide = "_suicide"
+        attacks = ["_attack1", "_attack2", "_attack3"]
         return {
             "date_start": f"CASE WHEN coalesce({m}, 0) = 0 THEN make_date({y}::BIGINT, 1, 1) "
             f"WHEN coalesce({d}, 0) = 0 THEN {month1} ELSE {ymd} END",
@@ -225,7 +240,7 @@ class GTDLoader(Loader):
 
     def checks(self, ctx: Context) -> list[Check]:
         y, m, d = self._date_parts()
-        ymd = f"TRY_CAST(printf('%04d-%02d-%02d', {y}::BIGINT, {m}::BIGINT, {d}::BIGINT) AS DATE)"
+        ymd = "_ymd"
         return [
             Check(
                 "iyear",

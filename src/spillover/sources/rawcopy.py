@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from types import TracebackType
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -117,6 +119,43 @@ class ParquetSink(RawSink):
     @property
     def rows(self) -> int:
         return self._rows
+
+
+class BackgroundWriter:
+    """Writes the batches given to it into ``sink`` in a thread of its own, one batch at a time, so that
+    the next block of a file is parsed while the last one is compressed (both release the GIL: on two
+    cores the read takes the longer of the two, not their sum).  At most one batch waits to be written.
+
+    Use as a context manager: leaving the block waits for the last write; a write's failure is raised by
+    the next :meth:`write` or on leaving (unless the block itself raised)."""
+
+    def __init__(self, sink: RawSink) -> None:
+        self.sink = sink
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spillover-rawcopy")
+        self._pending: Future[None] | None = None
+
+    def write(self, batch: pa.RecordBatch | pa.Table) -> None:
+        self._wait()
+        self._pending = self._pool.submit(self.sink.write, batch)
+
+    def _wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def __enter__(self) -> BackgroundWriter:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if kind is None:
+                self._wait()
+            elif self._pending is not None:  # the block's own error is the one raised
+                self._pending.exception()
+        finally:
+            self._pool.shutdown(wait=True)
 
 
 def write_raw_table(table: pa.Table, target: Path) -> Path:

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from spillover.errors import InputError
-from spillover.sources.rawcopy import RawSink, TableSink
+from spillover.sources.rawcopy import BackgroundWriter, RawSink, TableSink
 
 _CHUNK = 1 << 22
 #: Bytes per block of the CSV reader (each block is parsed by one thread).
@@ -224,21 +224,22 @@ def read_csv_into(path: Path, width: int, encoding: str, sink: RawSink) -> TextR
     following = 1  # the number the next kept record may have
     raw = HashingReader(path)
     try:
-        for batch in _open_text(path, width, encoding, invalid, raw):
-            if len(invalid) > seen:  # the serial reader reports a block's bad records before the block
-                pending += [m.row for m in _malformed(path, invalid[seen:])]
-                seen = len(invalid)
-            window = np.arange(following, following + batch.num_rows + len(pending), dtype=np.int64)
-            numbers = window[~np.isin(window, np.asarray(pending, dtype=np.int64))][: batch.num_rows]
-            if batch.num_rows:
-                following = int(numbers[-1]) + 1
-                pending = [n for n in pending if n >= following]
-                if read.first is None:
-                    read.first = {k: v[0] for k, v in batch.slice(0, 1).to_pydict().items()} | {
-                        "_row": int(numbers[0])
-                    }
-            sink.write(batch.append_column("_row", pa.array(numbers, pa.int64())))
-            read.rows += batch.num_rows
+        with BackgroundWriter(sink) as writer:  # a block is parsed while the one before is written
+            for batch in _open_text(path, width, encoding, invalid, raw):
+                if len(invalid) > seen:  # the serial reader reports a block's bad records before the block
+                    pending += [m.row for m in _malformed(path, invalid[seen:])]
+                    seen = len(invalid)
+                window = np.arange(following, following + batch.num_rows + len(pending), dtype=np.int64)
+                numbers = window[~np.isin(window, np.asarray(pending, dtype=np.int64))][: batch.num_rows]
+                if batch.num_rows:
+                    following = int(numbers[-1]) + 1
+                    pending = [n for n in pending if n >= following]
+                    if read.first is None:
+                        read.first = {k: v[0] for k, v in batch.slice(0, 1).to_pydict().items()} | {
+                            "_row": int(numbers[0])
+                        }
+                writer.write(batch.append_column("_row", pa.array(numbers, pa.int64())))
+                read.rows += batch.num_rows
     except pa.ArrowInvalid as exc:
         sink.abort()
         if "UTF8" in str(exc) or "UTF-8" in str(exc):

@@ -6,33 +6,39 @@ and run by the staging (:mod:`spillover.sources.stage`) over the file's rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from spillover.sources.base import Check, Context, Loader, lit
 
 #: Dates before this year are not in any source's coverage: a typo or a placeholder (e.g. 1800-01-01).
 FIRST_YEAR = 1900
 
 
-def date_range_checks(loader: Loader, ctx: Context) -> list[Check]:
+def date_range_checks(loader: Loader, ctx: Context, computed: Mapping[str, str] | None = None) -> list[Check]:
     """Every source: a date before :data:`FIRST_YEAR` or more than a year from today is impossible (a typo,
-    a placeholder such as 9999-01-01): the row is quarantined, naming the source's date column."""
-    fields = loader.fields(ctx)
+    a placeholder such as 9999-01-01): the row is quarantined, naming the source's date column.
+
+    ``computed``: the SQL of a normalised date already computed for the row (a column), by field name, read
+    instead of the field's expression (which would be evaluated a second time)."""
+    fields = {**loader.fields(ctx), **(computed or {})}
     column = loader.date_field
     value = ctx.text(column) if ctx.has(column) else "NULL"
     outside = [
         f"({fields[key]})::DATE NOT BETWEEN DATE '{FIRST_YEAR}-01-01' AND current_date + INTERVAL 1 YEAR"
         for key in ("date_start", "date_end")
-        if key in fields
+        if key in loader.fields(ctx)
     ]
     if not outside:
         return []
     return [Check(column, " OR ".join(outside), f"date outside {FIRST_YEAR} – one year from today", value)]
 
 
-def problems_sql(loader: Loader, ctx: Context) -> str:
+def problems_sql(loader: Loader, ctx: Context, computed: Mapping[str, str] | None = None) -> str:
+    """The list of a row's problems (field, value, reason); ``computed`` as in :func:`date_range_checks`."""
     items = [
         f"CASE WHEN coalesce({c.bad}, false) THEN {{'field': {lit(c.field)}, 'value': ({c.value})::VARCHAR, "
         f"'reason': {lit(c.reason)}}} END"
-        for c in loader.checks(ctx) + date_range_checks(loader, ctx)
+        for c in loader.checks(ctx) + date_range_checks(loader, ctx, computed)
     ]
     return f"list_filter([{', '.join(items)}], lambda x: x IS NOT NULL)" if items else "[]"
 

@@ -6,7 +6,8 @@ one transaction, so an ingest interrupted at any point leaves the store as it wa
 Staged tables (all TEMP, replaced at each call):
 
 * ``_stage_events``  — the event schema, one row per event (a view: read it once); ``_stage_event_ids`` its ids;
-* ``_stage_actors``  — ``event_id, role, ordinal, name, uncertain``;
+* ``_stage_actors``  — ``event_id, role, ordinal, name, uncertain`` (from ``_stage_cells``, the names of each
+  distinct actor cell, :mod:`spillover.sources.actorsql`), and ``_stage_attribution``;
 * ``_stage_raw``     — ``row_number, event_id``: every row, linked to its event (NULL when quarantined);
 and the original values (``c1 … cN``, named by ``Staged.header``) are in the raw Parquet file a CSV was read
 into (``Staged.raw_path``), or in memory as an Arrow table (``Staged.table``); the SQL reads them as ``_file``;
@@ -20,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import zipfile
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +30,12 @@ import pandas as pd
 import pyarrow as pa
 
 from spillover._duck import scalar
+from spillover.countries import prepare as prepare_countries
 from spillover.countries import to_iso3
 from spillover.errors import InputError
 from spillover.schema import EVENT_COLUMNS
-from spillover.sources.base import ActorColumn, Context, Loader, lit, q
+from spillover.sources.actorsql import actors_sql, attribution_join, attribution_sql, cells_sql
+from spillover.sources.base import Context, Loader, lit, q
 from spillover.sources.layouts import LayoutError, Match, match_layout
 from spillover.sources.rawcopy import ParquetSink, TableSink
 from spillover.sources.reading import (
@@ -157,64 +161,41 @@ def _source_view_sql(loader: Loader, match: Match, names: list[str]) -> str:
 
 
 def _normalised_sql(loader: Loader, ctx: Context) -> str:
+    """Per raw row: its id, problems, flags, update stamp, normalised values and actor names.
+
+    The normalised values are computed in an inner SELECT, once each: the date range checks read the dates
+    from there (DuckDB does not share an expression between a CASE and the select list); below it, the
+    loader's shared values (:meth:`Loader.shared_values`)."""
     fields = loader.fields(ctx)
     unknown = set(fields) - {c.name for c in EVENT_COLUMNS}
     if unknown:
         raise AssertionError(f"loader {loader.source} maps unknown schema columns {unknown}")
     generic = {"event_id", "source", "source_id", "file_id", "row_number", "flags", "attribution"}
-    exprs = [
-        f"({fields.get(c.name, 'NULL')})::{c.duckdb_type} AS {c.name}"
-        for c in EVENT_COLUMNS
-        if c.name not in generic
-    ]
+    columns = [c for c in EVENT_COLUMNS if c.name not in generic]
+    computed = {c.name: q(f"_f_{c.name}") for c in columns}
+    inner = [f"({fields.get(c.name, 'NULL')})::{c.duckdb_type} AS {computed[c.name]}" for c in columns]
+    exprs = [f"{computed[c.name]} AS {c.name}" for c in columns]
     actors = [
         f"({a.name})::VARCHAR AS _actor{i}, ({a.uncertain})::BOOLEAN AS _actor{i}_unc"
         for i, a in enumerate(loader.actors(ctx))
     ]
+    rows = "_src"
+    for level in loader.shared_values(ctx):
+        rows = f"(SELECT *, {', '.join(f'{sql} AS {q(name)}' for name, sql in level.items())} FROM {rows})"
     return f"""
         SELECT _row, {source_id_sql(loader, ctx)} AS _sid,
-               {problems_sql(loader, ctx)} AS _problems, {flags_sql(loader, ctx)} AS _flags,
-               {", ".join(exprs + actors)}
-        FROM _src
+               {problems_sql(loader, ctx, computed)} AS _problems, {flags_sql(loader, ctx)} AS _flags,
+               {_stamp_sql(loader, ctx)} AS _stamp, {", ".join(exprs + actors)}
+        FROM (SELECT *, {", ".join(inner)} FROM {rows})
     """
 
 
-def _actors_sql(columns: Sequence[ActorColumn], monadic: bool) -> str:
-    """One row per actor name; 'A and/or B' gives both names, each flagged uncertain.
-
-    The actor columns of the loaded rows are read once (a narrow table), then unpivoted.
-    """
-    cols = ", ".join(f"_actor{i}, _actor{i}_unc" for i in range(len(columns)))
-    parts = []
-    for i, col in enumerate(columns):
-        role = lit(col.role)
-        if monadic:  # the n-th row of an event names its n-th actor: row 1 → side A, row 2 → side B
-            role = f"CASE WHEN _rank = 1 THEN {lit(col.role)} ELSE {lit(col.role.replace('_a', '_b'))} END"
-        split = (
-            f"string_split(_actor{i}, {lit(col.separator)})"
-            if col.separator != "\x1f"
-            else f"CASE WHEN contains(_actor{i}, chr(31)) THEN string_split(_actor{i}, chr(31)) ELSE [_actor{i}] END"
-        )
-        parts.append(
-            f"""SELECT _row, event_id, {role} AS role, {col.ordinal} + (_rank - 1) * 100 AS ordinal,
-                       unnest({split}) AS _piece, _actor{i}_unc AS _unc
-                FROM loaded WHERE _actor{i} IS NOT NULL"""
-        )
-    union = " UNION ALL ".join(parts)
-    return f"""
-        WITH loaded AS MATERIALIZED (SELECT _row, event_id, _rank, {cols} FROM _n WHERE _ok),
-        pieces AS ({union}),
-        candidates AS (
-            SELECT _row, event_id, role, ordinal, _unc,
-                   unnest(CASE WHEN contains(_piece, ' and/or ') THEN string_split(_piece, ' and/or ')
-                               ELSE [_piece] END) AS name,
-                   contains(_piece, ' and/or ') AS _split
-            FROM pieces
-        )
-        SELECT DISTINCT event_id, role, ordinal, trim(name) AS name, coalesce(_unc, false) OR _split AS uncertain,
-               _row
-        FROM candidates WHERE trim(name) <> ''
-    """
+def _stamp_sql(loader: Loader, ctx: Context) -> str:
+    """When the source last changed the row's event (ACLED's ``timestamp``, seconds since 1970), else NULL."""
+    column = loader.update_stamp_column
+    if not column or not ctx.has(column):
+        return "NULL::BIGINT"
+    return f"TRY_CAST(regexp_replace({ctx.text(column)}, '\\.0+$', '') AS BIGINT)"
 
 
 def stage_file(
@@ -288,18 +269,21 @@ def _stage_csv(
     except UnicodeDecodeError:
         encoding = detect_encoding(path, ("cp1252",))
         header = read_header(path, encoding)
-    while True:
-        names = unique_names(header)
-        loader, match = choose_loader(names, path.name, source, allow_extra, provided)
-        sink: ParquetSink | TableSink = ParquetSink(raw_path) if raw_path is not None else TableSink()
-        try:
-            read = read_csv_into(path, len(names), encoding, sink)
-            break
-        except NotUTF8:  # a byte deep in the file is not UTF-8: read it again in the encoding that fits
-            if encoding != "utf-8":
-                raise
-            encoding = detect_encoding(path, ("cp1252",))
-            header = read_header(path, encoding)
+    # the country names are converted once the rows are read: the converter (~0.4 s) loads meanwhile
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spillover-countries") as pool:
+        pool.submit(prepare_countries)
+        while True:
+            names = unique_names(header)
+            loader, match = choose_loader(names, path.name, source, allow_extra, provided)
+            sink: ParquetSink | TableSink = ParquetSink(raw_path) if raw_path is not None else TableSink()
+            try:
+                read = read_csv_into(path, len(names), encoding, sink)
+                break
+            except NotUTF8:  # a byte deep in the file is not UTF-8: read it again in the encoding that fits
+                if encoding != "utf-8":
+                    raise
+                encoding = detect_encoding(path, ("cp1252",))
+                header = read_header(path, encoding)
     notes = RowNotes()
     try:
         padded, malformed = pad_short_rows(read.malformed, len(names), notes)
@@ -404,7 +388,7 @@ def _stage_rows(
     _stage_notes(con, notes)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {_source_view_sql(loader, match, names)}")
     _stage_normalised(con, loader, ctx, match.layout.monadic)
-    _stage_stamps(con, loader, ctx, match.layout.monadic)
+    _stage_stamps(con, match.layout.monadic)
     events = scalar(con, "SELECT count(*) FROM _stage_event_ids")
     quarantined = scalar(con, "SELECT count(DISTINCT row_number) FROM _stage_quarantine")
     return Staged(
@@ -427,20 +411,14 @@ def _stage_rows(
     )
 
 
-def _stage_stamps(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool) -> None:
-    """``_stage_stamps (event_id, stamp)``: when the source last changed each staged event (ACLED's
-    ``timestamp``, seconds since 1970), NULL where the source does not say.  The store compares it with
+def _stage_stamps(con: duckdb.DuckDBPyConnection, monadic: bool) -> None:
+    """``_stage_stamps (event_id, stamp)``: when the source last changed each staged event (NULL where the
+    source does not say), from the id-check pass (no second read of the rows).  The store compares it with
     the stored version's to tell an edit from an older copy (:mod:`spillover.versions`)."""
-    column = loader.update_stamp_column
-    stamp = (
-        f"TRY_CAST(regexp_replace({ctx.text(column)}, '\\.0+$', '') AS BIGINT)"
-        if column and ctx.has(column)
-        else "NULL::BIGINT"
-    )
     if monadic:  # the rows of an event may say different times: the latest
-        select = f"SELECT s.event_id, max({stamp}) AS stamp FROM _src JOIN _status s USING (_row) WHERE s._ok GROUP BY s.event_id"
+        select = "SELECT event_id, max(_stamp) AS stamp FROM _status WHERE _ok GROUP BY event_id"
     else:  # one loaded row per event
-        select = f"SELECT s.event_id, {stamp} AS stamp FROM _src JOIN _status s USING (_row) WHERE s._ok"
+        select = "SELECT event_id, _stamp AS stamp FROM _status WHERE _ok"
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_stamps AS {select}")
 
 
@@ -499,7 +477,8 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
     # _n0 joined to it (_n), each pass computing only the columns it needs.
     con.execute(f"CREATE OR REPLACE TEMP VIEW _n0 AS {_normalised_sql(loader, ctx)}")
     # Ids: a missing id is a problem; a repeated id is a duplicate (except in monadic files, where the
-    # rows of one event share its id); identical id-less rows get an occurrence suffix.
+    # rows of one event share its id); identical id-less rows get an occurrence suffix.  A row's rank and
+    # the first row of its id come from one window (its first row is the minimum: one sort, not two).
     has_ids = any(ctx.has(c) for c in loader.id_columns)
     dup_problem = (
         "CASE WHEN _rank > 1 THEN [{'field': 'id', 'value': _sid, 'reason': 'duplicate id (first seen in row ' "
@@ -520,19 +499,19 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _status AS
         WITH r AS (
-            SELECT _row, _sid, {lit(loader.source)} || ':' || _sid AS _eid, _problems,
-                   row_number() OVER (PARTITION BY _sid ORDER BY _row) AS _rank,
-                   min(_row) OVER (PARTITION BY _sid) AS _first
+            SELECT _row, _sid, {lit(loader.source)} || ':' || _sid AS _eid, _problems, _stamp,
+                   row_number() OVER w AS _rank, first_value(_row) OVER w AS _first
             FROM _n0
+            WINDOW w AS (PARTITION BY _sid ORDER BY _row)
         )
         SELECT _row, _sid, _rank, _eid{suffix} AS event_id,
                list_concat(_problems, {dup_problem}, {missing_id}) AS _problems,
-               coalesce({ok}, false) AS _ok
+               coalesce({ok}, false) AS _ok, _stamp
         FROM r
     """)
     con.execute("""
         CREATE OR REPLACE TEMP VIEW _n AS
-        SELECT n.* EXCLUDE (_problems, _sid), s._sid, s.event_id, s._rank, s._ok
+        SELECT n.* EXCLUDE (_problems, _sid, _stamp), s._sid, s.event_id, s._rank, s._ok
         FROM _n0 n JOIN _status s USING (_row)
     """)
     con.execute("""
@@ -553,7 +532,10 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
         UNION ALL
         SELECT row_number, NULL FROM _stage_skipped
     """)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_actors AS {_actors_sql(loader.actors(ctx), monadic)}")
+    actors = loader.actors(ctx)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_cells AS {cells_sql(actors)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_actors AS {actors_sql(actors, monadic)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_attribution AS {attribution_sql(actors)}")
     _stage_events(con, loader, ctx, monadic)
 
 
@@ -602,10 +584,6 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
             select.append(f"n.{c.name}")
         else:
             select.append(f"NULL::{c.duckdb_type} AS {c.name}")
-    # Attribution from the actor names: several perpetrators → joint; any 'and/or' or 'suspected' → uncertain.
-    # Grouped by the row that named them, which is the event's row: the main role is named on an event's
-    # first row only (in a monadic file, the second row names side B), and a loaded row is one event.
-    main_role = "perpetrator" if any(a.role == "perpetrator" for a in loader.actors(ctx)) else "side_a"
     # names split from one 'A and/or B' cell share an ordinal: ties broken by name, so every run agrees
     side_b = (
         """LEFT JOIN (SELECT event_id, string_agg(name, '; ' ORDER BY ordinal, name) AS _side_b FROM _stage_actors
@@ -624,12 +602,7 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
             FROM _n n
             LEFT JOIN _stage_iso m ON m.country = n.country
             LEFT JOIN _stage_row_flags rf ON rf.row_number = n._row
-            LEFT JOIN (SELECT _row,
-                              CASE WHEN bool_or(uncertain) THEN 'uncertain'
-                                   WHEN min(name) <> max(name) THEN 'joint' ELSE 'single' END AS _attribution
-                       FROM _stage_actors
-                       WHERE role = {lit(main_role)} AND NOT (starts_with(name, 'Unknown') OR starts_with(name, 'Unidentified'))
-                       GROUP BY _row) a ON a._row = n._row
+            LEFT JOIN _stage_attribution a ON {attribution_join(loader.actors(ctx))}
             {side_b}
             WHERE n._ok {"AND n._rank = 1" if monadic else ""}
         """)
@@ -649,6 +622,8 @@ def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP VIEW IF EXISTS _file")
     for table in (
         "_stage_actors",
+        "_stage_cells",
+        "_stage_attribution",
         "_stage_iso",
         "_stage_quarantine",
         "_stage_malformed",
