@@ -333,7 +333,7 @@ def test_cli_sources_writes_the_report(loaded_store: Store, tmp_path: Path) -> N
 def test_place_names_and_pair_groups_are_computed_once_per_distinct_value(loaded_store: Store) -> None:
     """The matcher normalises each distinct place name once and joins each pair's groups without a call per
     pair: the same answers as the rule applied to every row (real place names of the store, gaps included)."""
-    from spillover.fusion.matching import _joined, normalised_places, normalise_place
+    from spillover.fusion.matching import _joined, normalise_place, normalised_places
 
     places = loaded_store.query(
         "SELECT location FROM events WHERE source IN ('acled', 'gtd') ORDER BY event_id LIMIT 3000"
