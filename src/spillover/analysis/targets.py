@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +20,6 @@ import pandas as pd
 from spillover.analysis._common import Periods, assign_periods, ids, load_data_yaml, named_periods, with_dates
 
 GROUPS_FILE = "country_groups.yaml"
-_NOT_FOUND = "\x00"
 
 
 @dataclass
@@ -58,19 +56,14 @@ def load_country_groups(path: str | Path | None = None) -> dict[str, frozenset[s
     return {name: resolve(name) for name in spec}
 
 
-def _converter() -> Any:  # a country_converter.CountryConverter
-    from spillover.countries import converter
-
-    return converter()
-
-
 @cache
 def _nationality_iso3(name: str, path: str | None) -> str | None:
     aliases = load_data_yaml(GROUPS_FILE, path).get("nationality_aliases", {})
     if name in aliases:
         return aliases[name]
-    code = _converter().convert(name, to="ISO3", not_found=_NOT_FOUND)
-    return code if isinstance(code, str) and code != _NOT_FOUND else None
+    from spillover.countries import iso3
+
+    return iso3(name)  # None where the wording names no single country
 
 
 def nationality_iso3(names: pd.Series, path: str | Path | None = None) -> pd.Series:

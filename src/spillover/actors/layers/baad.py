@@ -182,13 +182,10 @@ def _match_shortened(countries: dict[str, tuple[tuple[str, ...], int, str]], nam
 def _groups(
     attrs: pd.DataFrame, countries: dict[str, tuple[tuple[str, ...], int, str]], skipped: list[Skipped]
 ) -> dict[str, BaadGroup]:
-    from spillover.countries import converter
+    from spillover.countries import code_to_iso3
 
-    # each distinct code converted once (country_converter takes ~4 ms a value)
-    codes = list(dict.fromkeys(c for c in attrs["homecountry"] if c.strip().isdigit()))
-    gw = converter().convert([int(c) for c in codes], src="GWcode", to="ISO3", not_found="-") if codes else []
-    gw = [gw] if len(codes) == 1 else gw  # one value in: one value out
-    gw_of = {k: v for k, v in zip(codes, gw, strict=True) if v != "-"}
+    codes = dict.fromkeys(c for c in attrs["homecountry"] if c.strip().isdigit())
+    gw_of = {c: code for c in codes if (code := code_to_iso3(int(c), "GWcode")) is not None}
     groups: dict[str, BaadGroup] = {}
     for i, row in enumerate(attrs.to_dict("records"), start=1):
         name = repair_name(row["group"])
