@@ -472,3 +472,12 @@ def default_resolver() -> Resolver:
         _RESOLVERS.clear()
         _RESOLVERS[id(registry)] = Resolver(registry)
     return _RESOLVERS[id(registry)]
+
+
+def resolver_inputs(resolver: Resolver) -> str | None:
+    """What a resolver's answers depend on, to key results kept with it (:mod:`spillover.memo`): its
+    registry's inputs (:func:`~spillover.actors.registry.registry_inputs`); None for a subclass (it may answer
+    otherwise) or a registry not built from files, whose results are not kept."""
+    from spillover.actors.registry import registry_inputs
+
+    return registry_inputs(resolver.registry) if type(resolver) is Resolver else None

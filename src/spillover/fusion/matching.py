@@ -598,12 +598,12 @@ def match_events(
     The links among a given set of events with the default registry are kept between runs
     (:mod:`spillover.memo`), keyed by the rule, the store's content and the ids: every selection of a group
     (the command line, each section of an assessment, the web app) matches its events once per store content."""
-    from spillover.actors.registry import registry_inputs
+    from spillover.actors.resolver import resolver_inputs
     from spillover.memo import ids_key, kept, store_content
 
     rule = rule or MatchRule()
     resolver = resolver or Resolver()
-    built_from = registry_inputs(resolver.registry) if type(resolver) is Resolver else None
+    built_from = resolver_inputs(resolver)
     ids = _event_ids(events)
     if ids is None or built_from is None:
         return _matched(store, ids, rule, resolver)

@@ -244,9 +244,9 @@ def resolved_store_names(store: Store, resolver: Resolver) -> pd.DataFrame:
         def compute() -> pd.DataFrame:
             return resolver.resolve_names(store_names(store), name_col="name", source_col="source")
 
-        from spillover.actors.registry import registry_inputs
+        from spillover.actors.resolver import resolver_inputs
 
-        built_from = registry_inputs(resolver.registry) if type(resolver) is Resolver else None
+        built_from = resolver_inputs(resolver)
         # with the default registry, kept on disk between runs too (keyed by the store's content)
         _RESOLVED_NAMES[key] = (
             compute() if built_from is None else kept("store-names", (content, built_from), compute)
@@ -304,12 +304,11 @@ def select(
         return select_on(source, group, include=include, certainty=certainty, since=since, until=until)
     from spillover.actors import default_registry
     from spillover.actors.registry import registry_inputs
+    from spillover.actors.resolver import resolver_inputs
     from spillover.memo import store_content
 
-    if resolver is None:  # the default resolver is built only when the selection is not kept (it indexes
-        built_from = registry_inputs(default_registry())  # every alias: ~0.1 s)
-    else:
-        built_from = registry_inputs(resolver.registry) if type(resolver) is Resolver else None
+    # the default resolver is built only when the selection is not kept (it indexes every alias: ~0.1 s)
+    built_from = registry_inputs(default_registry()) if resolver is None else resolver_inputs(resolver)
     if built_from is None or links is not None:
         resolver = resolver or default_resolver()
         return _select_store(source, group, include, view, since, until, certainty, resolver, links)

@@ -77,12 +77,12 @@ def event_labels(events: pd.DataFrame, store: object, resolver: Resolver | None 
     group's events for its ties and for its theatres: computed once)."""
     if not isinstance(store, Store) or events.empty:
         return pd.DataFrame(columns=LABEL_COLUMNS)
-    from spillover.actors.registry import registry_inputs
+    from spillover.actors.resolver import resolver_inputs
     from spillover.memo import ids_key, kept, store_content
 
     resolver = resolver or default_resolver()
     behind = view_to_stored(events)
-    built_from = registry_inputs(resolver.registry) if type(resolver) is Resolver else None
+    built_from = resolver_inputs(resolver)
     if built_from is None:
         return _labels(store, behind, resolver)
     rows = behind["event_id"].astype(str) + "\x1f" + behind["stored_id"].astype(str)
@@ -113,7 +113,7 @@ def labelled_activity(
     wanted = sorted(set(group_ids))
     if not isinstance(store, Store) or not wanted:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS)
-    from spillover.actors.registry import registry_inputs
+    from spillover.actors.resolver import resolver_inputs
     from spillover.memo import kept_each, store_content
 
     resolver = resolver or default_resolver()
@@ -122,7 +122,7 @@ def labelled_activity(
         found = _activity(store, set(groups), resolver)
         return {g: part.reset_index(drop=True) for g, part in _by_group(found, groups)}
 
-    built_from = registry_inputs(resolver.registry) if type(resolver) is Resolver else None
+    built_from = resolver_inputs(resolver)
     if built_from is None:
         per_group = compute(wanted)
     else:
