@@ -9,6 +9,7 @@ from spillover.instability.registry import (
     country_iso3,
     load_onsets,
     onsets_for,
+    onsets_within,
     read_onsets_yaml,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "country_iso3",
     "load_onsets",
     "onsets_for",
+    "onsets_within",
     "read_onsets_yaml",
 ]

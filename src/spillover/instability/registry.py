@@ -573,9 +573,17 @@ def onsets_for(
     selected = onsets[onsets["country_iso3"] == code]
     if kinds is not None:
         selected = selected[selected["kind"].isin(list(kinds))]
-    first, last = period_bounds(since, until)  # "2012" as a bound: all of 2012
+    return onsets_within(selected, since, until).reset_index(drop=True)
+
+
+def onsets_within(onsets: pd.DataFrame, since: Any = None, until: Any = None) -> pd.DataFrame:
+    """The onsets dated within ``since``–``until`` (read by :func:`~spillover.period.period_bounds`: "2012"
+    as a bound is all of 2012; an onset is a day)."""
+    first, last = period_bounds(since, until)
+    dates = pd.to_datetime(onsets["date"])
+    keep = pd.Series(True, index=onsets.index)
     if first is not None:
-        selected = selected[selected["date"] >= pd.Timestamp(first)]
+        keep &= dates >= pd.Timestamp(first)
     if last is not None:
-        selected = selected[selected["date"] <= pd.Timestamp(last)]
-    return selected.reset_index(drop=True)
+        keep &= dates <= pd.Timestamp(last)
+    return onsets[keep.to_numpy()]

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from spillover.actors import NON_ARMED_KINDS
+from spillover.instability import onsets_within
 from spillover.period import period_bounds
 from spillover.query.events_table import EventFilter, where_clause
 from spillover.results import jsonable, number, records
@@ -51,7 +52,7 @@ class CountryMixin:
         onsets = self.onsets()
         country_onsets = (
             records(
-                _in_period(onsets[onsets["country_iso3"] == iso3], since, until),
+                onsets_within(onsets[onsets["country_iso3"] == iso3], since, until),
                 ["date", "kind", "detail", "source"],
             )
             if onsets is not None
@@ -113,14 +114,3 @@ class CountryMixin:
 
 def _day(iso: str | None) -> dt.date | None:
     return dt.date.fromisoformat(iso) if iso else None
-
-
-def _in_period(onsets: pd.DataFrame, since: str | None, until: str | None) -> pd.DataFrame:
-    """The onsets dated within the period (an onset is a day)."""
-    dates = pd.to_datetime(onsets["date"])
-    keep = pd.Series(True, index=onsets.index)
-    if since:
-        keep &= dates >= pd.Timestamp(since)
-    if until:
-        keep &= dates <= pd.Timestamp(until)
-    return onsets[keep.to_numpy()]
