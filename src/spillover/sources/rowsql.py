@@ -20,13 +20,14 @@ def date_range_checks(loader: Loader, ctx: Context, computed: Mapping[str, str] 
 
     ``computed``: the SQL of a normalised date already computed for the row (a column), by field name, read
     instead of the field's expression (which would be evaluated a second time)."""
-    fields = {**loader.fields(ctx), **(computed or {})}
+    own = loader.fields(ctx)
+    fields = {**own, **(computed or {})}
     column = loader.date_field
     value = ctx.text(column) if ctx.has(column) else "NULL"
     outside = [
         f"({fields[key]})::DATE NOT BETWEEN DATE '{FIRST_YEAR}-01-01' AND current_date + INTERVAL 1 YEAR"
         for key in ("date_start", "date_end")
-        if key in loader.fields(ctx)
+        if key in own
     ]
     if not outside:
         return []
