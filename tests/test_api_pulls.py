@@ -12,10 +12,10 @@ import pytest
 from api_standin import EMAIL, PASSWORD, UCDP_TOKEN, StandIn, acled_records, ged_records, serve
 from typer.testing import CliRunner
 
+from spillover.loading.pulls import EmptyResult, pull_acled, pull_ucdp
 from spillover.sources.api.acled import ACLEDQuery
 from spillover.sources.api.credentials import ACLEDTokens, TokenCache
 from spillover.sources.api.http import APIError, CredentialsError
-from spillover.sources.api.pulls import EmptyResult, pull_acled, pull_ucdp
 from spillover.sources.api.ucdp import UCDPQuery
 from spillover.sources.layouts import LayoutError
 from spillover.store import Store
@@ -139,7 +139,7 @@ def test_an_interrupted_pull_resumes_without_duplicates(standin, file_store, tmp
 
 
 def test_ctrl_c_during_a_pull_keeps_the_pages_done(standin, file_store, tmp_path) -> None:  # noqa: ANN001
-    from spillover.sources.api.pulls import PullProgress
+    from spillover.loading.pulls import PullProgress
 
     def stop_after_page_2(phase: str, page: int, records: int) -> None:
         if page == 2:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from spillover.gdelt_loading import export_gdelt_parquet, ingest_gdelt
+from spillover.loading.gdelt import export_gdelt_parquet, ingest_gdelt
 from spillover.sources.gdelt import (
     COLUMNS_V1,
     COLUMNS_V1_HISTORICAL,

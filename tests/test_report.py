@@ -23,12 +23,12 @@ from spillover.analysis.context import leaders, org_events
 from spillover.analysis.fragmentation import theatres
 from spillover.analysis.tactics import primary_tactics
 from spillover.analysis.ties import parent_window
+from spillover.fusion.files import file_coverage
 from spillover.instability import load_onsets
 from spillover.measures import autonomy_columns
 from spillover.report import assess
 from spillover.report import comparisons as measures
 from spillover.report.assess import SECTIONS
-from spillover.report.coverage import file_coverage
 from spillover.report.judgments import (
     clip_probability,
     estimative_term,

@@ -13,20 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from spillover._public import NAMES
+
 __version__ = "0.1.0"
-__all__ = [
-    "GroupSelection",
-    "assess",
-    "autonomy",
-    "check",
-    "expansion",
-    "open_store",
-    "opportunism",
-    "profile",
-    "select",
-    "tactics",
-    "theatres",
-]
+__all__ = list(NAMES)
 
 
 def __getattr__(name: str) -> Any:

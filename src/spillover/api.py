@@ -16,8 +16,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import spillover as _package
-from spillover import measures
+import spillover.measures as measures
+from spillover._public import NAMES
 from spillover.selection import GroupSelection as GroupSelection  # re-exported
 from spillover.selection import select as select  # re-exported
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 
 #: The public surface, named once (in the package, which loads these functions on first use).
-__all__ = list(_package.__all__)
+__all__ = list(NAMES)
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = True) -> Store:

@@ -225,3 +225,34 @@ def resolve_country(text: str) -> str:
         if code is None or code == query:
             raise CountryNotFound(text)
     return str(code)
+
+
+#: Words naming each Western state or its people (matched as whole words; 'US'/'UK' only in capitals).
+WESTERN_TERMS: dict[str, tuple[str, ...]] = {
+    "FRA": ("France", "French", "Frenchman", "Frenchmen", "Frenchwoman"),
+    "USA": ("United States", "U.S.", "US", "USA", "American", "Americans"),
+    "GBR": ("United Kingdom", "Britain", "British", "Briton", "Britons", "UK", "English", "Scottish"),
+    "DEU": ("Germany", "German", "Germans"),
+    "ITA": ("Italy", "Italian", "Italians"),
+    "ESP": ("Spain", "Spanish", "Spaniard", "Spaniards"),
+    "BEL": ("Belgium", "Belgian", "Belgians"),
+    "NLD": ("Netherlands", "Dutch"),
+    "CHE": ("Switzerland", "Swiss"),
+    "AUT": ("Austria", "Austrian", "Austrians"),
+    "CAN": ("Canada", "Canadian", "Canadians"),
+    "AUS": ("Australia", "Australian", "Australians"),
+    "NZL": ("New Zealand", "New Zealander", "New Zealanders"),
+    "SWE": ("Sweden", "Swedish", "Swede", "Swedes"),
+    "NOR": ("Norway", "Norwegian", "Norwegians"),
+    "DNK": ("Denmark", "Danish", "Dane", "Danes"),
+    "FIN": ("Finland", "Finnish", "Finn", "Finns"),
+    "IRL": ("Ireland", "Irish"),
+    "PRT": ("Portugal", "Portuguese"),
+    "GRC": ("Greece", "Greek", "Greeks"),
+    "POL": ("Poland", "Polish", "Pole", "Poles"),
+    "ROU": ("Romania", "Romanian", "Romanians"),
+    "CZE": ("Czech Republic", "Czechia", "Czech", "Czechs"),
+    "HUN": ("Hungary", "Hungarian", "Hungarians"),
+    "LUX": ("Luxembourg",),
+    "ISL": ("Iceland", "Icelandic"),
+}

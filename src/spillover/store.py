@@ -18,7 +18,7 @@ columnar and compressed (GTD's 135 columns shrink ~30×) and DuckDB, Spark or pa
 * ``event_versions``, ``event_actor_versions``, ``event_stamps``, ``deleted_events`` — the superseded and
   deleted versions of events and when the source changed each (:mod:`spillover.versions`); ``events`` holds
   the current version only.  Pulls from the APIs keep their state in ``pulls`` and ``pull_pages``
-  (:mod:`spillover.sources.api.pulls`) and commit each page like a file.
+  (:mod:`spillover.loading.pulls`) and commit each page like a file.
 
 A file none of whose rows loads is refused (:class:`spillover.errors.NothingLoads`), not recorded; a
 loaded file and everything it brought can be taken out again with :func:`remove_file`.
@@ -50,6 +50,7 @@ from spillover._duck import scalar
 from spillover.config import default_store_path
 from spillover.errors import InputError, NothingLoads
 from spillover.schema import events_table_ddl
+from spillover.sources import MONADIC_LAYOUTS
 from spillover.sources.base import Loader
 from spillover.sources.layouts import Match
 from spillover.sources.rawcopy import write_raw_table
@@ -430,7 +431,7 @@ class Store:
             UNION ALL SELECT event_id FROM _stage_blocked
         """)
         known = scalar(self.con, "SELECT count(*) FROM _known")
-        updated = supersede_edited(self.con, file_id, self._is_monadic(staged))
+        updated = supersede_edited(self.con, file_id, staged.layout in MONADIC_LAYOUTS)
         self.con.execute(
             """
             INSERT INTO events SELECT * REPLACE (? AS file_id) FROM _stage_events
@@ -453,13 +454,6 @@ class Store:
         )
         self.con.execute("DROP TABLE _known")
         return int(known), updated
-
-    @staticmethod
-    def _is_monadic(staged: Staged) -> bool:
-        from spillover.sources import LOADERS
-
-        layouts = LOADERS[staged.source].layouts if staged.source in LOADERS else ()
-        return any(layout.monadic and layout.name == staged.layout for layout in layouts)
 
     def _quarantine_reasons(self, file_id: str) -> dict[str, int]:
         rows = self.con.execute(

@@ -34,6 +34,7 @@ import pyarrow as pa
 
 from spillover._duck import scalar
 from spillover.schema import EVENT_COLUMN_NAMES, EVENT_COLUMNS
+from spillover.sources import MONADIC_LAYOUTS
 
 #: Columns that say where a row was read, not what the source says about the event.
 _LOCATION_COLUMNS = ("file_id", "row_number")
@@ -95,7 +96,7 @@ def supersede_edited(con: duckdb.DuckDBPyConnection, file_id: str, monadic: bool
         WHERE s.stamp IS NOT NULL AND (es.stamp IS NULL OR s.stamp > es.stamp)
           AND (f.layout IN (SELECT unnest(?))) = ?
         """,
-        [_monadic_layouts(), monadic],
+        [sorted(MONADIC_LAYOUTS), monadic],
     )
     if not scalar(con, "SELECT count(*) FROM _stage_newer"):
         con.execute("CREATE OR REPLACE TEMP TABLE _replaced (event_id VARCHAR)")
@@ -120,12 +121,6 @@ def supersede_edited(con: duckdb.DuckDBPyConnection, file_id: str, monadic: bool
         _archive(con, "_replaced", ended_by="edited", ended_in=file_id)
         con.execute("DELETE FROM _known WHERE event_id IN (SELECT event_id FROM _replaced)")
     return replaced
-
-
-def _monadic_layouts() -> list[str]:
-    from spillover.sources import LOADERS
-
-    return [layout.name for loader in LOADERS.values() for layout in loader.layouts if layout.monadic]
 
 
 def _archive(con: duckdb.DuckDBPyConnection, ids_table: str, *, ended_by: str, ended_in: str) -> None:

@@ -26,7 +26,7 @@ import pandas as pd
 from spillover.claims.dates import When
 from spillover.claims.extract import Claim
 from spillover.countries import iso3_to_name
-from spillover.report.coverage import file_coverage, overlapping
+from spillover.fusion.files import file_coverage, overlapping
 from spillover.store import Store
 
 #: Events of any actor per country-year a file must hold for the country-year to count as covered.

@@ -27,6 +27,7 @@ from spillover.claims.mentions import (
     place_names,
 )
 from spillover.claims.text import HEDGES, NUM, QUAL, sentences
+from spillover.countries import WESTERN_TERMS
 from spillover.store import Store
 
 ONSET_WORDS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
@@ -302,8 +303,6 @@ def _nearest_date(dates: list[When], pos: int, clause: str) -> When | None:
 
 
 def _interveners(text: str) -> list[str]:
-    from spillover.report.comparisons import WESTERN_TERMS
-
     found = []
     for code, words in WESTERN_TERMS.items():
         if any(re.search(r"(?<![\w.])" + re.escape(w) + r"(?![\w])", text) for w in words):

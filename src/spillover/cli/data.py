@@ -20,7 +20,7 @@ from spillover.cli.output import Format, console, say
 from spillover.cli.pulls import register as register_pulls
 
 if TYPE_CHECKING:
-    from spillover.loading import LoadSummary
+    from spillover.loading.files import LoadSummary
 
 app = commands("Get data and load it into the store.")
 # data pull acled|ucdp-ged|ucdp-candidate, data pulls, data history (spillover.cli.pulls)
@@ -54,7 +54,7 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
 def ingest_with_progress(store: Path, paths: list[Path], **options: Any) -> LoadSummary:
     """Load the files one by one, with a progress bar over the files when there are several (on a terminal;
     piped, one plain line per step on stderr); a bad file is named with its reason as it fails and the load
-    goes on (:func:`spillover.loading.load_files`)."""
+    goes on (:func:`spillover.loading.files.load_files`)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -64,7 +64,7 @@ def ingest_with_progress(store: Path, paths: list[Path], **options: Any) -> Load
         TimeElapsedColumn,
     )
 
-    from spillover.loading import FileFailure, load_files
+    from spillover.loading.files import FileFailure, load_files
     from spillover.store import Store
 
     columns = (

@@ -30,7 +30,7 @@ from spillover.cli.options import StoreOpt
 if (
     TYPE_CHECKING
 ):  # the pull machinery (httpx, DuckDB, pandas) is imported when a command runs, not for --help
-    from spillover.sources.api.pulls import PullProgress, PullState
+    from spillover.loading.pulls import PullProgress, PullState
 
 CountryOption = Annotated[
     list[str] | None, typer.Option("--country", "-c", help="Country name (repeat for several).")
@@ -58,7 +58,7 @@ def _progress(err: Console) -> Iterator[PullProgress]:
     """A rich progress bar over the pages of a pull (the total when the API says it); when stderr is a
     pipe or a file, one plain line per page instead; nothing with ``--quiet``."""
     from spillover.cli import output
-    from spillover.sources.api.pulls import PullProgress
+    from spillover.loading.pulls import PullProgress
 
     if not err.is_terminal:
         if not output.progress_shown():
@@ -132,8 +132,8 @@ def pull_acled_command(
     store: StoreOpt = None,
 ) -> None:
     """Pull ACLED events (OAuth: ACLED_EMAIL and ACLED_PASSWORD); a later pull fetches only changes."""
+    from spillover.loading.pulls import pull_acled
     from spillover.sources.api.acled import ACLEDQuery
-    from spillover.sources.api.pulls import pull_acled
 
     try:
         query = ACLEDQuery(tuple(country or ()), region, _date(since, "--since"), _date(until, "--until"))
@@ -149,7 +149,7 @@ def _ucdp(dataset: str) -> Callable[..., None]:
         country: CountryOption = None,
         store: StoreOpt = None,
     ) -> None:
-        from spillover.sources.api.pulls import pull_ucdp
+        from spillover.loading.pulls import pull_ucdp
         from spillover.sources.api.ucdp import UCDPQuery, check_version
 
         try:
@@ -180,7 +180,7 @@ def _date(text: str | None, option: str) -> date | None:
 def pulls_command(store: StoreOpt = None) -> None:
     """The pulls made into the store, newest first, with what each added, edited and deleted."""
     from spillover.config import default_store_path
-    from spillover.sources.api.pulls import pulls_table
+    from spillover.loading.pulls import pulls_table
     from spillover.store import Store
 
     out, err = _console()

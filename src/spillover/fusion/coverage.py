@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
@@ -26,8 +26,6 @@ from spillover.store import Store
 
 if TYPE_CHECKING:
     import altair as alt
-
-    from spillover.selection import GroupSelection
 
 
 #: Files with fewer events a year than this in a country are samples, not coverage of that country.
@@ -451,9 +449,18 @@ class SourcesReport:
         )
 
 
+class Selected(Protocol):
+    """What the coverage report needs of a group's selection (:class:`spillover.selection.GroupSelection`
+    has it; fusion sits below the selection, so it names only these)."""
+
+    group_id: str
+    name: str
+    events: pd.DataFrame
+
+
 def sources_report(
     store: Store,
-    selection: GroupSelection,
+    selection: Selected,
     *,
     rule: MatchRule | None = None,
     out_dir: str | Path | None = None,

@@ -9,7 +9,7 @@ Every query function takes an Ibis backend whose catalogue holds the store's tab
   (``events.parquet``) or by :func:`spillover.synthetic.generate` (``events/part-*.parquet``) — read in place
   by DuckDB, never loaded.  A folder whose parts are *co-partitioned* (every event's actor rows in the
   ``event_actors`` part of the same name as its ``events`` part, declared by a :data:`PARTS_MARKER` file,
-  as the synthetic generator and :func:`spillover.gdelt_loading.export_gdelt_parquet` write) is aggregated
+  as the synthetic generator and :func:`spillover.loading.gdelt.export_gdelt_parquet` write) is aggregated
   part by part: each batch of parts is joined and aggregated alone and the partial results combined, so
   memory stays at one batch and time grows linearly with the data (:func:`run_partitioned`);
 * a ``SparkSession`` — its catalogue must hold the tables (see :func:`register_parquet_in_spark`);
@@ -333,7 +333,7 @@ def open_engine(
         if parquet is None:
             raise ValueError(
                 "Spark reads Parquet tables, not the DuckDB store. Fix: write them with "
-                "`spillover data export DIR` (or export GDELT with spillover.gdelt_loading.export_gdelt_parquet) "
+                "`spillover data export DIR` (or export GDELT with spillover.loading.gdelt.export_gdelt_parquet) "
                 "and pass --parquet DIR"
             )
         return connect_spark(spark_session(spark_master), parquet)

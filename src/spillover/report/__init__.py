@@ -31,8 +31,8 @@ __all__ = [
     "run_analyses",
 ]
 
-#: where each name lives, imported on first use (PEP 562): ``spillover check`` reads
-#: ``spillover.report.coverage``, and importing it must not load the analyses, scipy and altair
+#: where each name lives, imported on first use (PEP 562): importing one module of the package must not
+#: load the analyses, scipy and altair
 _LAZY = {
     "Parameters": "spillover.report.analyses",
     "Results": "spillover.report.analyses",

@@ -30,9 +30,9 @@ from spillover.analysis.opportunism import OpportunismResult, onset_relation
 from spillover.analysis.profile import Profile
 from spillover.analysis.tactics import TacticChanges, TacticProfile, tactic_changes
 from spillover.analysis.targets import TargetProfile, target_profile
+from spillover.fusion.files import file_coverage
 from spillover.measures import Parameters, Unmeasured
 from spillover.report import comparisons
-from spillover.report.coverage import file_coverage
 from spillover.selection import DEFAULT_VIEW, VIEW_ALL, GroupSelection, select
 from spillover.selection.group import normalise_flags
 from spillover.store import Store

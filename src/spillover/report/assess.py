@@ -33,13 +33,13 @@ import pandas as pd
 
 from spillover._alloc import collector_paused
 from spillover._lazy import lazy_module
+from spillover.fusion.files import files_behind
 from spillover.palette import source_name
 from spillover.report import sections
 from spillover.report import sections_appraisal as appraisal
 from spillover.report.ach import Matrix, matrices
 from spillover.report.analyses import Parameters, Results, run_analyses, view_sentence
 from spillover.report.annex import evidence_frame, report_stem, write_evidence_csv
-from spillover.report.coverage import files_behind
 from spillover.report.judgments import (
     CONFIDENCE_LEVELS,
     ENTRIES,

@@ -163,7 +163,7 @@ def activity_chart(
     """Events per year, stacked by source, every year of the span on the axis (a year without events is a
     zero); years in ``uncovered`` (no source covers the group's countries) are grey bands — no data, not
     zero; the organisational changes of the lineage are rules."""
-    from spillover.report.coverage import source_label
+    from spillover.fusion.files import source_label
 
     label_room = 0
     counts = (

@@ -42,8 +42,8 @@ from spillover.analysis._common import ids, uses_tactic, with_dates
 from spillover.analysis.fragmentation import Fragmentation
 from spillover.analysis.tactics import primary_tactics
 from spillover.analysis.targets import classify_targets, load_country_groups
-from spillover.countries import iso3_to_name
-from spillover.report.coverage import covering_files, files_behind, sources_behind
+from spillover.countries import WESTERN_TERMS, iso3_to_name
+from spillover.fusion.files import covering_files, files_behind, sources_behind
 from spillover.report.judgments import (
     Posterior,
     p_rate_lower,
@@ -54,35 +54,6 @@ from spillover.report.judgments import (
 from spillover.selection.group import stored_ids
 from spillover.store import Store
 
-#: Words naming each Western state or its people (matched as whole words; 'US'/'UK' only in capitals).
-WESTERN_TERMS: dict[str, tuple[str, ...]] = {
-    "FRA": ("France", "French", "Frenchman", "Frenchmen", "Frenchwoman"),
-    "USA": ("United States", "U.S.", "US", "USA", "American", "Americans"),
-    "GBR": ("United Kingdom", "Britain", "British", "Briton", "Britons", "UK", "English", "Scottish"),
-    "DEU": ("Germany", "German", "Germans"),
-    "ITA": ("Italy", "Italian", "Italians"),
-    "ESP": ("Spain", "Spanish", "Spaniard", "Spaniards"),
-    "BEL": ("Belgium", "Belgian", "Belgians"),
-    "NLD": ("Netherlands", "Dutch"),
-    "CHE": ("Switzerland", "Swiss"),
-    "AUT": ("Austria", "Austrian", "Austrians"),
-    "CAN": ("Canada", "Canadian", "Canadians"),
-    "AUS": ("Australia", "Australian", "Australians"),
-    "NZL": ("New Zealand", "New Zealander", "New Zealanders"),
-    "SWE": ("Sweden", "Swedish", "Swede", "Swedes"),
-    "NOR": ("Norway", "Norwegian", "Norwegians"),
-    "DNK": ("Denmark", "Danish", "Dane", "Danes"),
-    "FIN": ("Finland", "Finnish", "Finn", "Finns"),
-    "IRL": ("Ireland", "Irish"),
-    "PRT": ("Portugal", "Portuguese"),
-    "GRC": ("Greece", "Greek", "Greeks"),
-    "POL": ("Poland", "Polish", "Pole", "Poles"),
-    "ROU": ("Romania", "Romanian", "Romanians"),
-    "CZE": ("Czech Republic", "Czechia", "Czech", "Czechs"),
-    "HUN": ("Hungary", "Hungarian", "Hungarians"),
-    "LUX": ("Luxembourg",),
-    "ISL": ("Iceland", "Icelandic"),
-}
 #: Opponents that are international but not one Western state (counted as foreign, not Western).
 INTERNATIONAL_ACTORS = re.compile(
     r"\b(MINUSMA|MINURSO|UN\b|United Nations|Multinational|International|AFISMA|MNJTF|G5 Sahel|AMISOM|ECOWAS)",

@@ -14,11 +14,11 @@ import pandas as pd
 from spillover.analysis._common import ids
 from spillover.analysis.autonomy import OK
 from spillover.countries import iso3_to_name
+from spillover.fusion.files import all_sources
 from spillover.palette import source_name
 from spillover.report.ach import Matrix
 from spillover.report.analyses import Results, view_sentence
 from spillover.report.comparisons import BeforeAfter, data_end
-from spillover.report.coverage import all_sources
 from spillover.report.judgments import (
     ENTRIES,
     EVENTS,

@@ -20,9 +20,9 @@ from spillover.analysis.tactics import describe_tactics
 from spillover.analysis.targets import describe_targets
 from spillover.countries import iso3_to_name
 from spillover.formatting import date_at, number, relation_words
+from spillover.fusion.files import sources_behind
 from spillover.palette import source_name
 from spillover.report.analyses import Results
-from spillover.report.coverage import sources_behind
 from spillover.report.judgments import ESTIMATIVE_BANDS, KeyJudgment, percent
 from spillover.report.key_judgments import fmt_p, tactic_label
 from spillover.report.naming import dates_at, group_name, relation_date

@@ -14,10 +14,10 @@ from spillover._lazy import lazy_module
 from spillover.analysis.autonomy import describe_autonomy
 from spillover.analysis.fragmentation import describe_fragmentation
 from spillover.countries import iso3_to_name
+from spillover.fusion.files import sources_behind
 from spillover.palette import source_name
 from spillover.report.analyses import Results
 from spillover.report.comparisons import data_end
-from spillover.report.coverage import sources_behind
 from spillover.report.judgments import KeyJudgment
 from spillover.report.key_judgments import main_intervention
 from spillover.report.render import table

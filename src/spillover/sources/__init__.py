@@ -20,4 +20,10 @@ LOADERS: dict[str, Loader] = {
     loader.source: loader for loader in (GEDLoader(), GTDLoader(), ACLEDLoader(), RANDLoader(), GDELTLoader())
 }
 
-__all__ = ["LOADERS", "Layout", "LayoutError", "Loader"]
+#: The layouts with one row per actor (ACLED's monadic exports): a file of one is never an edit of a file of
+#: the others (:func:`spillover.versions.supersede_edited`).  Layout names are unique across loaders.
+MONADIC_LAYOUTS: frozenset[str] = frozenset(
+    layout.name for loader in LOADERS.values() for layout in loader.layouts if layout.monadic
+)
+
+__all__ = ["LOADERS", "MONADIC_LAYOUTS", "Layout", "LayoutError", "Loader"]

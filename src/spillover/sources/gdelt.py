@@ -36,9 +36,9 @@ globe, a Goldstein score outside [-10, 10], …) are quarantined with the field 
 other sources; a file whose rows do not have the layout's number of columns is refused with the file,
 row and counts in the message.
 
-Many files form one data set: :func:`spillover.gdelt_loading.ingest_gdelt` loads them one by one (each in its own transaction,
+Many files form one data set: :func:`spillover.loading.gdelt.ingest_gdelt` loads them one by one (each in its own transaction,
 idempotent by content hash, so an interrupted load of thousands of files resumes where it stopped) with a
-progress bar; :func:`spillover.gdelt_loading.export_gdelt_parquet` normalises them straight to Parquet for Spark when the events
+progress bar; :func:`spillover.loading.gdelt.export_gdelt_parquet` normalises them straight to Parquet for Spark when the events
 do not belong in one store.
 
 Citation: Leetaru, Kalev and Philip A. Schrodt (2013). GDELT: Global Data on Events, Location and Tone,

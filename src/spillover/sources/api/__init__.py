@@ -1,1 +1,1 @@
-"""Pulls from the ACLED and UCDP APIs into the store (see :mod:`spillover.sources.api.pulls`)."""
+"""Clients of the ACLED and UCDP APIs: pages of records, retried and rate-limited (pulled into the store by :mod:`spillover.loading.pulls`)."""
