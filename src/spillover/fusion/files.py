@@ -54,14 +54,19 @@ def file_coverage(store: Store) -> pd.DataFrame:
     return store.coverage_by_file()
 
 
+def _file_spans(coverage: pd.DataFrame, country: str | None) -> pd.DataFrame:
+    """Per file: its first and last event date and its events in ``country`` (every country when None)."""
+    rows = coverage if country is None else coverage[coverage["country_iso3"] == country]
+    return rows.groupby(["file_id", "file", "source"], as_index=False).agg(
+        first=("first", "min"), last=("last", "max"), events=("events", "sum")
+    )
+
+
 def covering(
     coverage: pd.DataFrame, country: str | None, start: pd.Timestamp, end: pd.Timestamp
 ) -> pd.DataFrame:
     """Files whose events in ``country`` (any country when None) span ``start`` … ``end``."""
-    rows = coverage if country is None else coverage[coverage["country_iso3"] == country]
-    spans = rows.groupby(["file_id", "file", "source"], as_index=False).agg(
-        first=("first", "min"), last=("last", "max"), events=("events", "sum")
-    )
+    spans = _file_spans(coverage, country)
     return spans[(spans["first"] <= pd.Timestamp(start)) & (spans["last"] >= pd.Timestamp(end))].reset_index(
         drop=True
     )
@@ -72,10 +77,7 @@ def overlapping(
 ) -> pd.DataFrame:
     """Files with events in ``country`` whose span overlaps ``start`` … ``end`` (they could have seen an
     event then; used to say where to look, not to compare counts)."""
-    rows = coverage if country is None else coverage[coverage["country_iso3"] == country]
-    spans = rows.groupby(["file_id", "file", "source"], as_index=False).agg(
-        first=("first", "min"), last=("last", "max"), events=("events", "sum")
-    )
+    spans = _file_spans(coverage, country)
     return spans[(spans["first"] <= pd.Timestamp(end)) & (spans["last"] >= pd.Timestamp(start))].reset_index(
         drop=True
     )
