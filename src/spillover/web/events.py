@@ -39,7 +39,7 @@ from spillover.query.events_table import (
 from spillover.schema import TACTICS
 from spillover.selection import DEFAULT_VIEW, VIEW_ALL
 from spillover.web.api import ExplorerDep, GroupParam, View
-from spillover.web.pages import render, view_links
+from spillover.web.pages import country_choice, render, view_links
 from spillover.web.service import Explorer
 
 router = APIRouter(include_in_schema=False)
@@ -378,12 +378,3 @@ def country_events_download(
         sort,
         order,
     )
-
-
-def country_choice(request: Request, text: str, exc: Exception, suffix: str = "") -> Response:
-    """The answer to a country name that names several countries (which one?) or none (404)."""
-    candidates = getattr(exc, "candidates", [])
-    return render(
-        request, "country_choice.html", status_code=300 if candidates else 404, text=text,
-        candidates=[{"iso3": c, "name": n, "href": f"/countries/{c}{suffix}"} for c, n in candidates],
-    )  # fmt: skip

@@ -58,6 +58,15 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
+def country_choice(request: Request, text: str, exc: Exception, suffix: str = "") -> Response:
+    """The answer to a country name that names several countries (which one?) or none (404)."""
+    candidates = getattr(exc, "candidates", [])
+    return render(
+        request, "country_choice.html", status_code=300 if candidates else 404, text=text,
+        candidates=[{"iso3": c, "name": n, "href": f"/countries/{c}{suffix}"} for c, n in candidates],
+    )  # fmt: skip
+
+
 #: What each view is called on the switcher.
 VIEW_LABELS = {"fused": "each event once (fused)", "all": "every stored report (all)"}
 
@@ -202,7 +211,6 @@ def country_page(
     countries share ("Congo") asks which one.  ``since``/``until`` restrict its figures, groups, chart and
     onsets to those dates."""
     from spillover.countries import AmbiguousCountry, CountryNotFound, resolve_country
-    from spillover.web.events import country_choice
 
     try:
         code = resolve_country(country)
