@@ -3,11 +3,15 @@
 The registry is data, not code: every fact about a group (its names in each dataset, who led it, whom it
 split from or pledged to, and when) is written in YAML with a source, and these models are its schema.
 They forbid unknown keys, so a misspelt field is an error rather than a silently ignored line.
+Beside them, what a loaded registry is made of and how it fails: a name's claim on a group
+(:class:`AliasClaim`) and the error naming the file, group and field at fault (:class:`RegistryError`).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -288,3 +292,51 @@ class RegistryFile(Strict):
     patterns: list[PatternRule] = Field(default_factory=list)
     aliases: list[AliasAssignment] = Field(default_factory=list)
     groups: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class RegistryError(ValueError):
+    """A registry file that cannot be used, with the file, group and field at fault."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        group: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file, self.group, self.field = (str(file) if file else None), group, field
+        where = ", ".join(
+            p
+            for p in (
+                f"file {self.file}" if self.file else "",
+                f"group {group!r}" if group else "",
+                f"field {field!r}" if field else "",
+            )
+            if p
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+@dataclass(frozen=True)
+class AliasClaim:
+    """A normalised name that points at a group, in one dataset, for a period."""
+
+    norm: str
+    alias: str
+    dataset: str
+    group_id: str
+    start: FuzzyDate | None = None
+    end: FuzzyDate | None = None
+    layer: str = "curated"  # curated | ucdp
+    weak: bool = False  # descriptive names (translations): used for suggestions only
+    countries: tuple[str, ...] = ()  # where the name means this group (empty: everywhere)
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    @property
+    def scoped(self) -> bool:
+        """Valid only for a period or in some countries: resolving it needs the event's date and place."""
+        return self.dated or bool(self.countries)

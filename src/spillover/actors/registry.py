@@ -31,13 +31,14 @@ from pydantic import ValidationError
 
 from spillover._lazy import lazy_module
 from spillover.actors import ucdp
-from spillover.actors.dates import FuzzyDate
 from spillover.actors.models import (
     Alias,
+    AliasClaim,
     Citation,
     Group,
     NameRule,
     PatternRule,
+    RegistryError,
     RegistryFile,
     Relation,
     SourceRef,
@@ -50,54 +51,6 @@ log = logging.getLogger(__name__)
 
 SHIPPED = "registry.yaml"
 UCDP_FILE_LABEL = "UCDP actor list"
-
-
-class RegistryError(ValueError):
-    """A registry file that cannot be used, with the file, group and field at fault."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | Path | None = None,
-        group: str | None = None,
-        field: str | None = None,
-    ) -> None:
-        self.file, self.group, self.field = (str(file) if file else None), group, field
-        where = ", ".join(
-            p
-            for p in (
-                f"file {self.file}" if self.file else "",
-                f"group {group!r}" if group else "",
-                f"field {field!r}" if field else "",
-            )
-            if p
-        )
-        super().__init__(f"{where}: {message}" if where else message)
-
-
-@dataclass(frozen=True)
-class AliasClaim:
-    """A normalised name that points at a group, in one dataset, for a period."""
-
-    norm: str
-    alias: str
-    dataset: str
-    group_id: str
-    start: FuzzyDate | None = None
-    end: FuzzyDate | None = None
-    layer: str = "curated"  # curated | ucdp
-    weak: bool = False  # descriptive names (translations): used for suggestions only
-    countries: tuple[str, ...] = ()  # where the name means this group (empty: everywhere)
-
-    @property
-    def dated(self) -> bool:
-        return self.start is not None or self.end is not None
-
-    @property
-    def scoped(self) -> bool:
-        """Valid only for a period or in some countries: resolving it needs the event's date and place."""
-        return self.dated or bool(self.countries)
 
 
 @dataclass
@@ -213,31 +166,6 @@ class Registry:
             "note",
         ]
         return pd.DataFrame(rows, columns=columns)
-
-    # --- parents (the rule is spillover.actors.hierarchy's) ----------------------------------------
-
-    def parents(self, gid: str, at: Any = None) -> list[str]:
-        """Parents of ``gid`` on ``at`` (default: relations without an end), the group's earlier names
-        read when it has none of its own; a rival is never a parent (:func:`spillover.actors.hierarchy.parents`)."""
-        from spillover.actors import hierarchy
-        from spillover.actors.dates import to_date
-        from spillover.actors.lineage import identity_chain
-
-        chain = [link.group_id for link in identity_chain(gid, self)]
-        return hierarchy.parents(self, gid, chain, None if at is None else to_date(at))
-
-    def branches(self, parent_id: str, at: Any = None) -> list[str]:
-        """The parent's branches (its affiliates and pledged groups, transitively) on ``at`` (default: ever)
-        (:func:`spillover.actors.hierarchy.branches`)."""
-        from spillover.actors import hierarchy
-
-        return hierarchy.branches(self, parent_id, at=at)
-
-    def is_armed_group(self, gid: str) -> bool:
-        """False for states, civilians, parties and other kinds that are not armed groups."""
-        from spillover.actors import hierarchy
-
-        return hierarchy.is_armed_group(self, gid)
 
     # --- generated entries -------------------------------------------------------------------------
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from spillover._lazy import lazy_module
 from spillover.actors.dates import FuzzyDate, overlaps
-from spillover.actors.models import SourceRef
-from spillover.actors.registry import AliasClaim, Registry, RegistryError
+from spillover.actors.models import AliasClaim, RegistryError, SourceRef
+
+if TYPE_CHECKING:  # the registry calls these checks as it is built
+    from spillover.actors.registry import Registry
 
 nx = lazy_module("networkx")  # imported when a graph is built (~0.2 s)
 
