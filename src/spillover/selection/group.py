@@ -111,10 +111,17 @@ class GroupSelection:
     def reselect(self, group: str, *, include: Iterable[str] = ()) -> GroupSelection:
         """Another group (e.g. the parent) selected from the same source with the same view, period and
         certainty, by default without its family."""
+        return self.reselect_each([group], include=include)[group]
+
+    def reselect_each(
+        self, groups: Iterable[str], *, include: Iterable[str] = ()
+    ) -> dict[str, GroupSelection]:
+        """Other groups (the parent and its branches) selected as :meth:`reselect` does, in one pass over the
+        store (:func:`select_each`)."""
         if self.source is None:
             raise ValueError("this selection does not know its source; select the other group with select()")
-        return select(
-            self.source, group, include=tuple(include), view=self.view, since=self.since, until=self.until,
+        return select_each(
+            self.source, groups, include=tuple(include), view=self.view, since=self.since, until=self.until,
             certainty=self.certainty,
         )  # fmt: skip
 
@@ -293,7 +300,6 @@ def select(
     ('fused', True)
     """
     include, certainty = tuple(include), tuple(certainty)
-    since, until = period_bounds(since, until)
     if not isinstance(source, Store):
         from spillover.selection.engine import select_on
 
@@ -301,34 +307,64 @@ def select(
             raise UnknownView(
                 f"view {view!r} is not available on a query engine (its rows are not fused): use view 'all'"
             )
+        since, until = period_bounds(since, until)
         return select_on(source, group, include=include, certainty=certainty, since=since, until=until)
+    return select_each(
+        source, [group], include=include, view=view, since=since, until=until, certainty=certainty,
+        resolver=resolver, links=links,
+    )[group]  # fmt: skip
+
+
+def select_each(
+    source: Store,
+    groups: Iterable[str],
+    *,
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    view: str = DEFAULT_VIEW,
+    since: str | None = None,
+    until: str | None = None,
+    certainty: Iterable[str] = DEFAULT_CERTAINTY,
+    resolver: Resolver | None = None,
+    links: pd.DataFrame | None = None,
+) -> dict[str, GroupSelection]:
+    """:func:`select` of each of ``groups`` from a store, with the same arguments: the selections not kept yet
+    are made in one pass (one query of the actor rows and one of the events for all of them; each group's
+    rows are then attributed, fused and kept as :func:`select` alone would).
+
+    Why: an assessment selects the parent and every branch of it (autonomy's peers); one store query per
+    group cost more than the attribution.  ``links`` (with one group only) fuse with given links."""
+    include, certainty, groups = tuple(include), tuple(certainty), list(dict.fromkeys(groups))
+    since, until = period_bounds(since, until)
+    if links is not None and len(groups) != 1:
+        raise ValueError("links can be given for one group only")
     from spillover.actors import default_registry
     from spillover.actors.registry import registry_inputs
     from spillover.actors.resolver import resolver_inputs
-    from spillover.memo import store_content
+    from spillover.memo import kept_each, store_content
 
     # the default resolver is built only when the selection is not kept (it indexes every alias: ~0.1 s)
     built_from = registry_inputs(default_registry()) if resolver is None else resolver_inputs(resolver)
     if built_from is None or links is not None:
         resolver = resolver or default_resolver()
-        return _select_store(source, group, include, view, since, until, certainty, resolver, links)
+        return _select_store(source, groups, include, view, since, until, certainty, resolver, links)
     # with the default registry, kept between runs (spillover.memo): an assessment selects the group, its
     # parent and the parent's branches, each once per store content
-    key = (group, include, view, since, until, certainty, store_content(source), built_from)
-    kept_sel = kept(
-        "selection", key,
-        lambda: _select_store(
-            source, group, include, view, since, until, certainty, resolver or default_resolver(), None
+    parts = (include, view, since, until, certainty, store_content(source), built_from)
+    chosen = kept_each(
+        "selection", parts, groups,
+        lambda missing: _select_store(
+            source, missing, include, view, since, until, certainty, resolver or default_resolver(), None
         ),
     )  # fmt: skip
-    kept_sel.source, kept_sel.memo = source, (repr(key), id(kept_sel.events), len(kept_sel.events))
-    return kept_sel
+    for group, sel in chosen.items():
+        sel.source, sel.memo = source, (repr((group, *parts)), id(sel.events), len(sel.events))
+    return chosen
 
 
 @collector_paused()  # the registry, the store's names, the events and links (spillover._alloc says why)
 def _select_store(
     source: Store,
-    group: str,
+    groups: list[str],
     include: tuple[str, ...],
     view: str,
     since: str | None,
@@ -336,21 +372,30 @@ def _select_store(
     certainty: tuple[str, ...],
     resolver: Resolver,
     links: pd.DataFrame | None,
-) -> GroupSelection:
+) -> dict[str, GroupSelection]:
     check_view(source, view)
-    gid = resolve_group(group, resolver)
-    fam = family(gid, include=include, registry=resolver.registry)
-    names = family_names(resolved_store_names(source, resolver), fam.ids)
-    stored = within_period(_attributed_events(source, names, fam, resolver, set(CERTAINTIES)), since, until)
-    kept = stored[stored["certainty"].isin(certainty)].reset_index(drop=True)
-    kept, scoped_out = within_family(tagged_in_order(kept, fam, resolver), fam)
-    shown, used = apply_view(source, kept, view, links=links, resolver=resolver)
-    return GroupSelection(
-        group_id=gid, name=resolver.registry.group(gid).name, family=fam,
-        events=normalise_flags(with_rows_behind(shown, kept)), names=names, include=include, view=view,
-        source_events=kept, links=used, certainty=certainty, since=since, until=until,
-        n_left_out=int((~stored["certainty"].isin(certainty)).sum()), scoped_out=scoped_out, source=source,
-    )  # fmt: skip
+    resolved = resolved_store_names(source, resolver)
+    plans = {}
+    for group in groups:
+        gid = resolve_group(group, resolver)
+        fam = family(gid, include=include, registry=resolver.registry)
+        plans[group] = (gid, fam, family_names(resolved, fam.ids))
+    attributed = _attributed_each(
+        source, {group: (names, fam) for group, (_, fam, names) in plans.items()}, resolver, set(CERTAINTIES)
+    )
+    out = {}
+    for group, (gid, fam, names) in plans.items():
+        stored = within_period(attributed[group], since, until)
+        kept = stored[stored["certainty"].isin(certainty)].reset_index(drop=True)
+        kept, scoped_out = within_family(tagged_in_order(kept, fam, resolver), fam)
+        shown, used = apply_view(source, kept, view, links=links, resolver=resolver)
+        out[group] = GroupSelection(
+            group_id=gid, name=resolver.registry.group(gid).name, family=fam,
+            events=normalise_flags(with_rows_behind(shown, kept)), names=names, include=include, view=view,
+            source_events=kept, links=used, certainty=certainty, since=since, until=until,
+            n_left_out=int((~stored["certainty"].isin(certainty)).sum()), scoped_out=scoped_out, source=source,
+        )  # fmt: skip
+    return out
 
 
 def within_family(events: pd.DataFrame, fam: Family) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -489,16 +534,24 @@ def apply_view(
     return fused, links
 
 
-def _attributed_events(
-    store: Store, names: pd.DataFrame, fam: Family, resolver: Resolver, certainty: set[str]
-) -> pd.DataFrame:
-    if names.empty:
-        return store.query("SELECT * FROM events LIMIT 0").assign(
+def _attributed_each(
+    store: Store, wanted: dict[str, tuple[pd.DataFrame, Family]], resolver: Resolver, certainty: set[str]
+) -> dict[str, pd.DataFrame]:
+    """Each group's stored events with their best attribution to its family (``wanted``: the family's
+    matched names and the family, by group), read with one query of the actor rows and one of the events.
+
+    Each group is attributed from the actor rows of its own family's names only, as if it were selected alone
+    (another family's names on the same event play no part: the "joint" rule reads the rows given)."""
+    every = [names[["source", "name"]] for names, _ in wanted.values() if not names.empty]
+    if len(every) < len(wanted):
+        empty = store.query("SELECT * FROM events LIMIT 0").assign(
             group_id=pd.Series(dtype="object"),
             certainty=pd.Series(dtype="object"),
             via=pd.Series(dtype="object"),
         )
-    with store.registered(_sel_names=names[["source", "name"]]):
+    if not every:
+        return {group: empty.copy() for group in wanted}
+    with store.registered(_sel_names=pd.concat(every, ignore_index=True).drop_duplicates()):
         actors = store.query(
             """
             SELECT a.event_id, e.source, a.role, a.name, a.ordinal, a.uncertain, e.date_start AS date,
@@ -507,10 +560,24 @@ def _attributed_events(
             JOIN _sel_names n ON n.name = a.name AND n.source = e.source
             """
         )
-    best = best_attributions(actors, resolver, fam, certainty)
-    with store.registered(_sel_ids=best[["event_id"]]):
+    pairs = pd.MultiIndex.from_frame(actors[["source", "name"]].astype(object))
+    best = {}
+    for group, (names, fam) in wanted.items():
+        if names.empty:
+            continue
+        mine = pairs.isin(pd.MultiIndex.from_frame(names[["source", "name"]].astype(object)))
+        best[group] = best_attributions(actors[mine].reset_index(drop=True), resolver, fam, certainty)
+    ids = pd.concat([b[["event_id"]] for b in best.values()], ignore_index=True).drop_duplicates()
+    with store.registered(_sel_ids=ids):
         events = store.query("SELECT e.* FROM events e SEMI JOIN _sel_ids s ON s.event_id = e.event_id")
-    return events.merge(best, on="event_id", how="inner")
+    return {
+        group: events[events["event_id"].isin(best[group]["event_id"])].merge(
+            best[group], on="event_id", how="inner"
+        )
+        if group in best
+        else empty.copy()
+        for group in wanted
+    }
 
 
 def best_attributions(
