@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,8 @@ from spillover.actors import FAMILY_PARTS, Resolver, family
 from spillover.actors.hierarchy import GENERIC_KINDS, NON_ARMED_KINDS
 from spillover.actors.registry import Registry
 from spillover.store import Store
+
+H = TypeVar("H")
 
 #: Version of the matching rule written with every link; bump it whenever scores or decisions change.
 RULE_VERSION = "fusion-1"
@@ -596,25 +599,68 @@ def match_events(
     scores and details, and the raw figures compared (dates, places, fatalities).
 
     The links among a given set of events with the default registry are kept between runs
-    (:mod:`spillover.memo`), keyed by the rule, the store's content and the ids: every selection of a group
-    (the command line, each section of an assessment, the web app) matches its events once per store content."""
+    (:mod:`spillover.memo`), keyed by the rule, the store's content and the ids (:func:`match_each`)."""
+    if events is None:
+        rule, resolver = rule or MatchRule(), resolver or Resolver()
+        return _matched(store, None, rule, resolver)
+    return match_each(store, {0: events}, rule=rule, resolver=resolver)[0]
+
+
+def match_each(
+    store: Store,
+    sets: Mapping[H, pd.DataFrame | Iterable[str]],
+    *,
+    rule: MatchRule | None = None,
+    resolver: Resolver | None = None,
+) -> dict[H, pd.DataFrame]:
+    """:func:`match_events` of each set of events (e.g. each group's): the sets not kept yet are blocked together
+    (one pairs query and one actors query for all), then each set's own pairs scored and merged as if alone:
+    a pair's blocking tests read its two events only, so a set's pairs are the union's with both ends in it;
+    every selection of a group (each section of an assessment, the web app) matches once per store content."""
     from spillover.actors.resolver import resolver_inputs
-    from spillover.memo import ids_key, kept, store_content
+    from spillover.memo import ids_key, kept_each, store_content
 
     rule = rule or MatchRule()
     resolver = resolver or Resolver()
+    ids = {key: _event_ids(events) or [] for key, events in sets.items()}
     built_from = resolver_inputs(resolver)
-    ids = _event_ids(events)
-    if ids is None or built_from is None:
-        return _matched(store, ids, rule, resolver)
-    key = (repr(rule), store_content(store), ids_key(ids), built_from)
-    return kept("links", key, lambda: _matched(store, ids, rule, resolver))
+    if built_from is None:
+        return _matched_each(store, ids, rule, resolver)
+    by_hash = {ids_key(each): each for each in ids.values()}
+    found = kept_each(
+        "links", (repr(rule), store_content(store), built_from), list(by_hash),
+        lambda missing: _matched_each(store, {h: by_hash[h] for h in missing}, rule, resolver),
+    )  # fmt: skip
+    return {key: found[ids_key(each)] for key, each in ids.items()}
+
+
+def _matched_each(
+    store: Store, ids: Mapping[H, list[str]], rule: MatchRule, resolver: Resolver
+) -> dict[H, pd.DataFrame]:
+    """The links of each set of ids among its own events, the candidate pairs and perpetrators read once."""
+    pairs = candidate_pairs(store, list(dict.fromkeys(i for each in ids.values() for i in each)), rule)
+    groups = perpetrator_groups(store, _linked(pairs), resolver)
+    out = {}
+    for key, each in ids.items():
+        mine = pairs[(pairs["event_id_a"].isin(each) & pairs["event_id_b"].isin(each)).to_numpy()]
+        mine = mine.reset_index(drop=True)
+        out[key] = _scored(
+            mine, groups[groups["event_id"].isin(_linked(mine))].reset_index(drop=True), rule, resolver
+        )
+    return out
 
 
 def _matched(store: Store, ids: list[str] | None, rule: MatchRule, resolver: Resolver) -> pd.DataFrame:
     pairs = candidate_pairs(store, ids, rule)
-    ids = pd.concat([pairs["event_id_a"], pairs["event_id_b"]]).unique()
-    groups = perpetrator_groups(store, ids, resolver)
+    return _scored(pairs, perpetrator_groups(store, _linked(pairs), resolver), rule, resolver)
+
+
+def _linked(pairs: pd.DataFrame) -> np.ndarray:
+    return pd.concat([pairs["event_id_a"], pairs["event_id_b"]]).unique()
+
+
+def _scored(pairs: pd.DataFrame, groups: pd.DataFrame, rule: MatchRule, resolver: Resolver) -> pd.DataFrame:
+    """Candidate pairs scored, with ``merged`` decided among them, best first."""
     scored = score_pairs(pairs, groups, resolver.registry, rule)
     scored["merged"] = decide_merges(scored, rule)
     scored["rule_version"] = rule.version

@@ -383,12 +383,23 @@ def _select_store(
     attributed = _attributed_each(
         source, {group: (names, fam) for group, (_, fam, names) in plans.items()}, resolver, set(CERTAINTIES)
     )
-    out = {}
-    for group, (gid, fam, names) in plans.items():
+    made = {}
+    for group, (_, fam, _) in plans.items():
         stored = within_period(attributed[group], since, until)
         kept = stored[stored["certainty"].isin(certainty)].reset_index(drop=True)
-        kept, scoped_out = within_family(tagged_in_order(kept, fam, resolver), fam)
-        shown, used = apply_view(source, kept, view, links=links, resolver=resolver)
+        made[group] = (stored, *within_family(tagged_in_order(kept, fam, resolver), fam))
+    if (
+        links is None and view != VIEW_ALL
+    ):  # every group's links matched in one pass (each among its own events)
+        from spillover.fusion.matching import match_each
+
+        rows = {group: view_rows(kept, view) for group, (_, kept, _) in made.items()}
+        found = match_each(source, {g: r for g, r in rows.items() if len(r)}, resolver=resolver)
+    out = {}
+    for group, (gid, fam, names) in plans.items():
+        stored, kept, scoped_out = made[group]
+        given = links if links is not None or view == VIEW_ALL else found.get(group)
+        shown, used = apply_view(source, kept, view, links=given, resolver=resolver)
         out[group] = GroupSelection(
             group_id=gid, name=resolver.registry.group(gid).name, family=fam,
             events=normalise_flags(with_rows_behind(shown, kept)), names=names, include=include, view=view,
@@ -522,7 +533,7 @@ def apply_view(
     from spillover.fusion.fused import fused_events
     from spillover.fusion.matching import LINK_COLUMNS, match_events
 
-    rows = events if view == VIEW_FUSED else events[events["source"] == view].reset_index(drop=True)
+    rows = view_rows(events, view)
     if links is None:
         links = (
             match_events(store, rows, resolver=resolver) if len(rows) else pd.DataFrame(columns=LINK_COLUMNS)
@@ -532,6 +543,13 @@ def apply_view(
         fused["view"] = view
         fused.attrs["view"] = view
     return fused, links
+
+
+def view_rows(events: pd.DataFrame, view: str) -> pd.DataFrame:
+    """The stored rows a view is made of: every source's for ``all`` and ``fused``, one source's otherwise."""
+    return (
+        events if view in (VIEW_ALL, VIEW_FUSED) else events[events["source"] == view].reset_index(drop=True)
+    )
 
 
 def _attributed_each(
