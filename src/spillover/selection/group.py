@@ -556,46 +556,60 @@ def _attributed_each(
     store: Store, wanted: dict[str, tuple[pd.DataFrame, Family]], resolver: Resolver, certainty: set[str]
 ) -> dict[str, pd.DataFrame]:
     """Each group's stored events with their best attribution to its family (``wanted``: the family's
-    matched names and the family, by group), read with one query of the actor rows and one of the events.
+    matched names and the family, by group), the store's actor rows and events read once for all groups.
 
     Each group is attributed from the actor rows of its own family's names only, as if it were selected alone
-    (another family's names on the same event play no part: the "joint" rule reads the rows given)."""
+    (another family's names on the same event play no part: the "joint" rule reads the rows given), and its
+    frames are read from the rows kept for all, by SQL, so that their types are those of a group alone (a
+    flag column without a missing value is ``bool``, with one ``boolean``)."""
     every = [names[["source", "name"]] for names, _ in wanted.values() if not names.empty]
+    out: dict[str, pd.DataFrame] = {}
     if len(every) < len(wanted):
         empty = store.query("SELECT * FROM events LIMIT 0").assign(
             group_id=pd.Series(dtype="object"),
             certainty=pd.Series(dtype="object"),
             via=pd.Series(dtype="object"),
         )
+        out = {group: empty.copy() for group, (names, _) in wanted.items() if names.empty}
     if not every:
-        return {group: empty.copy() for group in wanted}
-    with store.registered(_sel_names=pd.concat(every, ignore_index=True).drop_duplicates()):
-        actors = store.query(
-            """
-            SELECT a.event_id, e.source, a.role, a.name, a.ordinal, a.uncertain, e.date_start AS date,
-                   e.country_iso3 AS country
-            FROM event_actors a JOIN events e USING (event_id)
-            JOIN _sel_names n ON n.name = a.name AND n.source = e.source
-            """
-        )
-    pairs = pd.MultiIndex.from_frame(actors[["source", "name"]].astype(object))
-    best = {}
-    for group, (names, fam) in wanted.items():
-        if names.empty:
-            continue
-        mine = pairs.isin(pd.MultiIndex.from_frame(names[["source", "name"]].astype(object)))
-        best[group] = best_attributions(actors[mine].reset_index(drop=True), resolver, fam, certainty)
-    ids = pd.concat([b[["event_id"]] for b in best.values()], ignore_index=True).drop_duplicates()
-    with store.registered(_sel_ids=ids):
-        events = store.query("SELECT e.* FROM events e SEMI JOIN _sel_ids s ON s.event_id = e.event_id")
-    return {
-        group: events[events["event_id"].isin(best[group]["event_id"])].merge(
-            best[group], on="event_id", how="inner"
-        )
-        if group in best
-        else empty.copy()
-        for group in wanted
-    }
+        return out
+    con = store.con
+    try:
+        with store.registered(_sel_names=pd.concat(every, ignore_index=True).drop_duplicates()):
+            con.execute(
+                """
+                CREATE OR REPLACE TEMP TABLE _sel_actors AS
+                SELECT a.event_id, e.source, a.role, a.name, a.ordinal, a.uncertain, e.date_start AS date,
+                       e.country_iso3 AS country
+                FROM event_actors a JOIN events e USING (event_id)
+                JOIN _sel_names n ON n.name = a.name AND n.source = e.source
+                """
+            )
+        best = {}
+        for group, (names, fam) in wanted.items():
+            if group in out:
+                continue
+            with store.registered(_sel_names=names[["source", "name"]]):
+                actors = store.query(
+                    "SELECT a.* FROM _sel_actors a SEMI JOIN _sel_names n ON n.name = a.name AND n.source = a.source"
+                )
+            best[group] = best_attributions(actors, resolver, fam, certainty)
+        ids = pd.concat([b[["event_id"]] for b in best.values()], ignore_index=True).drop_duplicates()
+        with store.registered(_sel_ids=ids):
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _sel_events AS "
+                "SELECT e.* FROM events e SEMI JOIN _sel_ids s ON s.event_id = e.event_id"
+            )
+        for group, found in best.items():
+            with store.registered(_sel_ids=found[["event_id"]]):
+                events = store.query(
+                    "SELECT e.* FROM _sel_events e SEMI JOIN _sel_ids s ON s.event_id = e.event_id"
+                )
+            out[group] = events.merge(found, on="event_id", how="inner")
+    finally:
+        for table in ("_sel_actors", "_sel_events"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    return {group: out[group] for group in wanted}
 
 
 def best_attributions(
