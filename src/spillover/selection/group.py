@@ -328,8 +328,9 @@ def select_each(
     links: pd.DataFrame | None = None,
 ) -> dict[str, GroupSelection]:
     """:func:`select` of each of ``groups`` from a store, with the same arguments: the selections not kept yet
-    are made in one pass (one query of the actor rows and one of the events for all of them; each group's
-    rows are then attributed, fused and kept as :func:`select` alone would).
+    are made in one pass (one query of the actor rows, one of the events and one blocking of the fusion's
+    candidate pairs for all of them; each group's rows are then attributed, matched, fused and kept as
+    :func:`select` alone would).
 
     Why: an assessment selects the parent and every branch of it (autonomy's peers); one store query per
     group cost more than the attribution.  ``links`` (with one group only) fuse with given links."""
@@ -388,18 +389,11 @@ def _select_store(
         stored = within_period(attributed[group], since, until)
         kept = stored[stored["certainty"].isin(certainty)].reset_index(drop=True)
         made[group] = (stored, *within_family(tagged_in_order(kept, fam, resolver), fam))
-    if (
-        links is None and view != VIEW_ALL
-    ):  # every group's links matched in one pass (each among its own events)
-        from spillover.fusion.matching import match_each
-
-        rows = {group: view_rows(kept, view) for group, (_, kept, _) in made.items()}
-        found = match_each(source, {g: r for g, r in rows.items() if len(r)}, resolver=resolver)
+    found = _links_each(source, {group: kept for group, (_, kept, _) in made.items()}, view, resolver, links)
     out = {}
     for group, (gid, fam, names) in plans.items():
         stored, kept, scoped_out = made[group]
-        given = links if links is not None or view == VIEW_ALL else found.get(group)
-        shown, used = apply_view(source, kept, view, links=given, resolver=resolver)
+        shown, used = apply_view(source, kept, view, links=found.get(group), resolver=resolver)
         out[group] = GroupSelection(
             group_id=gid, name=resolver.registry.group(gid).name, family=fam,
             events=normalise_flags(with_rows_behind(shown, kept)), names=names, include=include, view=view,
@@ -407,6 +401,21 @@ def _select_store(
             n_left_out=int((~stored["certainty"].isin(certainty)).sum()), scoped_out=scoped_out, source=source,
         )  # fmt: skip
     return out
+
+
+def _links_each(
+    store: Store, kept: dict[str, pd.DataFrame], view: str, resolver: Resolver, links: pd.DataFrame | None
+) -> dict[str, pd.DataFrame]:
+    """The links each group's view is fused with: ``links`` when given, else every group's links matched in
+    one pass, each among its own rows (none for the ``all`` view, nor for a group without rows)."""
+    if view == VIEW_ALL:
+        return {}
+    if links is not None:
+        return dict.fromkeys(kept, links)
+    from spillover.fusion.matching import match_each
+
+    rows = {group: view_rows(events, view) for group, events in kept.items()}
+    return match_each(store, {group: r for group, r in rows.items() if len(r)}, resolver=resolver)
 
 
 def within_family(events: pd.DataFrame, fam: Family) -> tuple[pd.DataFrame, pd.DataFrame]:
