@@ -301,13 +301,18 @@ def autonomy(
     from spillover.analysis import context
     from spillover.analysis.autonomy import autonomy_index, describe_autonomy
     from spillover.analysis.ties import describe_ties, parent_window, tie_context, up_to
+    from spillover.selection.group import resolve_group
 
     reg = default_registry()
     as_of = as_of if as_of is not None else sel.until  # a selection ending on a date is read as of it
     day = to_date(as_of) if as_of is not None else None
     candidates = parents(reg, sel.group_id, sel.family.ids, at=day)
     parent_from = "given" if parent else "registry"
-    parent_sel = sel.reselect(parent) if parent else (sel.reselect(candidates[0]) if candidates else None)
+    chosen = parent or (candidates[0] if candidates else None)
+    # the parent and its branches (the peers) are selected together, in one pass over the store
+    branch_ids = branches(reg, resolve_group(chosen), sel.family.ids, at=day) if chosen else []
+    selected = sel.reselect_each([chosen, *branch_ids]) if chosen else {}
+    parent_sel = selected.get(chosen)
     base = {"group_id": sel.group_id, "group": sel.name, "parent_candidates": candidates}
     if parent_sel is None:
         why = no_parent_reason(reg, sel.group_id, sel.family.ids)
@@ -317,8 +322,8 @@ def autonomy(
                               as_of=day, ties=ties)  # fmt: skip
     window = parent_window(sel.group_id, parent_sel.group_id, day)
     peer_events, peer_ids = {}, {}
-    for pid in branches(reg, parent_sel.group_id, sel.family.ids, at=day):
-        events = up_to(sel.reselect(pid).events, day)
+    for pid in branch_ids:
+        events = up_to(selected[pid].events, day)
         events = events[parent_window(pid, parent_sel.group_id, day).holds(events["date_start"])]
         if len(events):
             name = reg.group(pid).name

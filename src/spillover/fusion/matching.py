@@ -19,9 +19,9 @@ ACLED exports numbered differently) that are likely the same event.  Four compon
 * **toll** — fatalities, compared by relative difference; unknown on a side scores in the middle.  Tolls
   never veto: a disagreement in tolls is exactly what the coverage report wants to show.
 
-Blocking is done in DuckDB SQL on (country, month) so that only events of one country and month meet;
-scoring is vectorised in pandas/numpy.  :func:`decide_merges` applies the merge rule (see its docstring)
-and the links are kept in the store table ``event_links`` (appended, never overwritten).
+Blocking is done in DuckDB SQL on (country, month) (:mod:`spillover.fusion.blocking`) so that only events of
+one country and month meet; scoring is vectorised in pandas/numpy.  :func:`decide_merges` applies the merge
+rule (see its docstring) and the links are kept in the store table ``event_links`` (appended, never overwritten).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from spillover._duck import scalar
 from spillover.actors import FAMILY_PARTS, Resolver, family
 from spillover.actors.hierarchy import GENERIC_KINDS, NON_ARMED_KINDS
 from spillover.actors.registry import Registry
+from spillover.fusion.blocking import H, candidate_pairs, ids_of, pairs_each
 from spillover.store import Store
 
 #: Version of the matching rule written with every link; bump it whenever scores or decisions change.
@@ -53,9 +54,6 @@ NON_PERPETRATOR_KINDS = NON_ARMED_KINDS | GENERIC_KINDS
 #: Family links that make two groups "compatible perpetrators": datasets disagree exactly there (GED's
 #: "Jama'atu Ahlis Sunna" vs ACLED's "Islamic State (West Africa)", GTD's AQIM vs ACLED's JNIM).
 FAMILY_LINKS = FAMILY_PARTS
-
-#: Coordinates of these precisions locate nothing (a country centroid, or none at all).
-COARSE_GEO = ("country", "none")
 
 LINK_COLUMNS = [
     "event_id_a",
@@ -130,129 +128,6 @@ class MatchRule:
             f"{dict(self.place_tolerance_km)} km or same place name, no conflicting armed group), greedy by score, "
             "at most one event per source" + (" file" if self.across_files else "") + " in each fused event"
         )
-
-
-# --- blocking ---------------------------------------------------------------------------------------------
-
-
-def _case(column: str, mapping: Mapping[str, float], default: float) -> str:
-    whens = " ".join(f"WHEN '{k}' THEN {float(v)}" for k, v in mapping.items())
-    return f"(CASE {column} {whens} ELSE {float(default)} END)"
-
-
-def _haversine_sql(a: str, b: str) -> str:
-    return (
-        f"2 * 6371.0088 * asin(least(1, sqrt(pow(sin(radians({b}.latitude - {a}.latitude) / 2), 2) + "
-        f"cos(radians({a}.latitude)) * cos(radians({b}.latitude)) * "
-        f"pow(sin(radians({b}.longitude - {a}.longitude) / 2), 2))))"
-    )
-
-
-def _prepare_events_sql(rule: MatchRule, scoped: bool) -> str:
-    """One row per matchable event, with its widened interval, its usable coordinates and its origin."""
-    tol_days = _case("date_precision", rule.date_tolerance_days, 1)
-    tol_km = _case("geo_precision", rule.place_tolerance_km, 0)
-    origin = "source || ':' || coalesce(file_id, '')" if rule.across_files else "source"
-    coarse = ", ".join(f"'{g}'" for g in COARSE_GEO)
-    scope = "AND event_id IN (SELECT event_id FROM _fx_scope)" if scoped else ""
-    splits = ", ".join(f"'{x}'" for x in rule.split_sources) or "NULL"
-    split_key = (
-        f"CASE WHEN source IN ({splits}) THEN concat_ws('|', {origin}, date_start, latitude, longitude, "
-        "location) ELSE event_id END"
-    )
-    return f"""
-        CREATE OR REPLACE TEMP TABLE _fx_ev AS
-        SELECT event_id, source, {origin} AS origin, {split_key} AS split_key, country_iso3, date_start, date_end, date_precision,
-               CAST(date_start - CAST(round({tol_days}) AS INTEGER) AS DATE) AS lo,
-               CAST(date_end + CAST(round({tol_days}) AS INTEGER) AS DATE) AS hi,
-               {tol_days} AS tol_days,
-               CASE WHEN latitude IS NOT NULL AND longitude IS NOT NULL
-                         AND coalesce(geo_precision, 'none') NOT IN ({coarse})
-                    THEN latitude END AS latitude,
-               CASE WHEN latitude IS NOT NULL AND longitude IS NOT NULL
-                         AND coalesce(geo_precision, 'none') NOT IN ({coarse})
-                    THEN longitude END AS longitude,
-               coalesce(geo_precision, 'none') AS geo_precision, {tol_km} AS tol_km,
-               CASE WHEN lower(trim(location)) = lower(trim(country)) THEN NULL ELSE location END AS location,
-               admin1, fatalities
-        FROM events
-        WHERE country_iso3 IS NOT NULL AND date_start IS NOT NULL AND date_end IS NOT NULL
-          AND date_end - date_start <= {int(rule.max_interval_days)} {scope}
-    """
-
-
-_BLOCKS_SQL = """
-    CREATE OR REPLACE TEMP TABLE _fx_blk AS
-    SELECT event_id, country_iso3, origin,
-           unnest(generate_series(date_trunc('month', lo), date_trunc('month', hi), INTERVAL 1 MONTH)) AS month
-    FROM _fx_ev
-"""
-
-
-def _pairs_sql() -> str:
-    """Pairs that share a (country, month) block, counted once (in the first month both touch), whose
-    intervals are within tolerance and whose coordinates, where both have them, are within tolerance."""
-    dist = _haversine_sql("a", "b")
-    return f"""
-        WITH joined AS (
-            SELECT ba.event_id AS ida, bb.event_id AS idb, ba.month
-            FROM _fx_blk ba JOIN _fx_blk bb
-              ON ba.country_iso3 = bb.country_iso3 AND ba.month = bb.month
-             AND ba.event_id < bb.event_id AND ba.origin <> bb.origin
-        ), cand AS (
-            SELECT a.event_id AS event_id_a, b.event_id AS event_id_b,
-                   a.source AS source_a, b.source AS source_b, a.origin AS origin_a, b.origin AS origin_b,
-                   a.split_key AS split_key_a, b.split_key AS split_key_b,
-                   a.country_iso3,
-                   greatest(0, date_diff('day', least(a.date_end, b.date_end),
-                                         greatest(a.date_start, b.date_start))) AS date_gap_days,
-                   greatest(a.tol_days, b.tol_days) AS date_tolerance_days,
-                   greatest(date_diff('day', a.date_start, a.date_end),
-                            date_diff('day', b.date_start, b.date_end)) + 1 AS interval_days,
-                   a.date_start AS date_a, b.date_start AS date_b,
-                   CASE WHEN a.latitude IS NOT NULL AND b.latitude IS NOT NULL THEN {dist} END AS distance_km,
-                   greatest(a.tol_km, b.tol_km) AS place_tolerance_km,
-                   CASE WHEN a.tol_km >= b.tol_km THEN a.geo_precision ELSE b.geo_precision END AS coarser_geo,
-                   a.geo_precision AS geo_a, b.geo_precision AS geo_b,
-                   a.location AS location_a, b.location AS location_b, a.admin1 AS admin1_a, b.admin1 AS admin1_b,
-                   a.fatalities AS fatalities_a, b.fatalities AS fatalities_b, j.month
-            FROM joined j JOIN _fx_ev a ON a.event_id = j.ida JOIN _fx_ev b ON b.event_id = j.idb
-            WHERE j.month = greatest(date_trunc('month', a.lo), date_trunc('month', b.lo))
-        )
-        SELECT * FROM cand
-        WHERE date_gap_days <= date_tolerance_days
-          AND (distance_km IS NULL OR distance_km <= place_tolerance_km)
-    """
-
-
-def candidate_pairs(
-    store: Store, events: pd.DataFrame | Iterable[str] | None = None, rule: MatchRule | None = None
-) -> pd.DataFrame:
-    """Pairs of events of different origins that pass the date and distance tests (DuckDB blocking on
-    country and month).  ``events`` (a frame with ``event_id`` or ids) limits both sides to those events."""
-    rule = rule or MatchRule()
-    con = store.con
-    ids = _event_ids(events)
-    if ids is not None:
-        with store.registered(_fx_scope_df=pd.DataFrame({"event_id": ids})):
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE _fx_scope AS SELECT DISTINCT event_id FROM _fx_scope_df"
-            )
-    try:
-        con.execute(_prepare_events_sql(rule, scoped=ids is not None))
-        con.execute(_BLOCKS_SQL)
-        return con.execute(_pairs_sql() + " ORDER BY event_id_a, event_id_b").fetchdf()
-    finally:
-        for table in ("_fx_blk", "_fx_ev", "_fx_scope"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-
-
-def _event_ids(events: pd.DataFrame | Iterable[str] | None) -> list[str] | None:
-    if events is None:
-        return None
-    if isinstance(events, pd.DataFrame):
-        return events["event_id"].dropna().astype(str).unique().tolist()
-    return list(dict.fromkeys(str(e) for e in events))
 
 
 # --- actors ------------------------------------------------------------------------------------------------
@@ -596,25 +471,69 @@ def match_events(
     scores and details, and the raw figures compared (dates, places, fatalities).
 
     The links among a given set of events with the default registry are kept between runs
-    (:mod:`spillover.memo`), keyed by the rule, the store's content and the ids: every selection of a group
-    (the command line, each section of an assessment, the web app) matches its events once per store content."""
+    (:mod:`spillover.memo`), keyed by the rule, the store's content and the ids (:func:`match_each`)."""
+    if events is None:
+        rule, resolver = rule or MatchRule(), resolver or Resolver()
+        return _matched(store, None, rule, resolver)
+    return match_each(store, {0: events}, rule=rule, resolver=resolver)[0]
+
+
+def match_each(
+    store: Store,
+    sets: Mapping[H, pd.DataFrame | Iterable[str]],
+    *,
+    rule: MatchRule | None = None,
+    resolver: Resolver | None = None,
+) -> dict[H, pd.DataFrame]:
+    """:func:`match_events` of each set of events (e.g. each group's): the sets not kept yet are blocked together
+    (one pairs query and one actors query for all), then each set's own pairs scored and merged as if alone:
+    a pair's blocking tests read its two events only, so a set's pairs are the union's with both ends in it;
+    every selection of a group (each section of an assessment, the web app) matches once per store content."""
     from spillover.actors.resolver import resolver_inputs
-    from spillover.memo import ids_key, kept, store_content
+    from spillover.memo import ids_key, kept_each, store_content
 
     rule = rule or MatchRule()
     resolver = resolver or Resolver()
+    ids = {key: ids_of(events) or [] for key, events in sets.items()}
     built_from = resolver_inputs(resolver)
-    ids = _event_ids(events)
-    if ids is None or built_from is None:
-        return _matched(store, ids, rule, resolver)
-    key = (repr(rule), store_content(store), ids_key(ids), built_from)
-    return kept("links", key, lambda: _matched(store, ids, rule, resolver))
+    if built_from is None:
+        return _matched_each(store, ids, rule, resolver)
+    by_hash = {ids_key(each): each for each in ids.values()}
+    found = kept_each(
+        "links", (repr(rule), store_content(store), built_from), list(by_hash),
+        lambda missing: _matched_each(store, {h: by_hash[h] for h in missing}, rule, resolver),
+    )  # fmt: skip
+    return {key: found[ids_key(each)] for key, each in ids.items()}
+
+
+def _matched_each(
+    store: Store, ids: Mapping[H, list[str]], rule: MatchRule, resolver: Resolver
+) -> dict[H, pd.DataFrame]:
+    """The links of each set of ids among its own events, the candidate pairs and perpetrators read once."""
+    if not ids:
+        return {}
+    pairs = pairs_each(store, ids, rule)
+    linked = pd.unique(np.concatenate([_linked(p) for p in pairs.values()]))
+    groups = perpetrator_groups(store, linked, resolver)
+    out = {}
+    for key, mine in pairs.items():
+        out[key] = _scored(
+            mine, groups[groups["event_id"].isin(_linked(mine))].reset_index(drop=True), rule, resolver
+        )
+    return out
 
 
 def _matched(store: Store, ids: list[str] | None, rule: MatchRule, resolver: Resolver) -> pd.DataFrame:
     pairs = candidate_pairs(store, ids, rule)
-    ids = pd.concat([pairs["event_id_a"], pairs["event_id_b"]]).unique()
-    groups = perpetrator_groups(store, ids, resolver)
+    return _scored(pairs, perpetrator_groups(store, _linked(pairs), resolver), rule, resolver)
+
+
+def _linked(pairs: pd.DataFrame) -> np.ndarray:
+    return pd.concat([pairs["event_id_a"], pairs["event_id_b"]]).unique()
+
+
+def _scored(pairs: pd.DataFrame, groups: pd.DataFrame, rule: MatchRule, resolver: Resolver) -> pd.DataFrame:
+    """Candidate pairs scored, with ``merged`` decided among them, best first."""
     scored = score_pairs(pairs, groups, resolver.registry, rule)
     scored["merged"] = decide_merges(scored, rule)
     scored["rule_version"] = rule.version

@@ -111,10 +111,17 @@ class GroupSelection:
     def reselect(self, group: str, *, include: Iterable[str] = ()) -> GroupSelection:
         """Another group (e.g. the parent) selected from the same source with the same view, period and
         certainty, by default without its family."""
+        return self.reselect_each([group], include=include)[group]
+
+    def reselect_each(
+        self, groups: Iterable[str], *, include: Iterable[str] = ()
+    ) -> dict[str, GroupSelection]:
+        """Other groups (the parent and its branches) selected as :meth:`reselect` does, in one pass over the
+        store (:func:`select_each`)."""
         if self.source is None:
             raise ValueError("this selection does not know its source; select the other group with select()")
-        return select(
-            self.source, group, include=tuple(include), view=self.view, since=self.since, until=self.until,
+        return select_each(
+            self.source, groups, include=tuple(include), view=self.view, since=self.since, until=self.until,
             certainty=self.certainty,
         )  # fmt: skip
 
@@ -293,7 +300,6 @@ def select(
     ('fused', True)
     """
     include, certainty = tuple(include), tuple(certainty)
-    since, until = period_bounds(since, until)
     if not isinstance(source, Store):
         from spillover.selection.engine import select_on
 
@@ -301,34 +307,65 @@ def select(
             raise UnknownView(
                 f"view {view!r} is not available on a query engine (its rows are not fused): use view 'all'"
             )
+        since, until = period_bounds(since, until)
         return select_on(source, group, include=include, certainty=certainty, since=since, until=until)
+    return select_each(
+        source, [group], include=include, view=view, since=since, until=until, certainty=certainty,
+        resolver=resolver, links=links,
+    )[group]  # fmt: skip
+
+
+def select_each(
+    source: Store,
+    groups: Iterable[str],
+    *,
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    view: str = DEFAULT_VIEW,
+    since: str | None = None,
+    until: str | None = None,
+    certainty: Iterable[str] = DEFAULT_CERTAINTY,
+    resolver: Resolver | None = None,
+    links: pd.DataFrame | None = None,
+) -> dict[str, GroupSelection]:
+    """:func:`select` of each of ``groups`` from a store, with the same arguments: the selections not kept yet
+    are made in one pass (one query of the actor rows, one of the events and one blocking of the fusion's
+    candidate pairs for all of them; each group's rows are then attributed, matched, fused and kept as
+    :func:`select` alone would).
+
+    Why: an assessment selects the parent and every branch of it (autonomy's peers); one store query per
+    group cost more than the attribution.  ``links`` (with one group only) fuse with given links."""
+    include, certainty, groups = tuple(include), tuple(certainty), list(dict.fromkeys(groups))
+    since, until = period_bounds(since, until)
+    if links is not None and len(groups) != 1:
+        raise ValueError("links can be given for one group only")
     from spillover.actors import default_registry
     from spillover.actors.registry import registry_inputs
     from spillover.actors.resolver import resolver_inputs
-    from spillover.memo import store_content
+    from spillover.memo import kept_each, store_content
 
     # the default resolver is built only when the selection is not kept (it indexes every alias: ~0.1 s)
     built_from = registry_inputs(default_registry()) if resolver is None else resolver_inputs(resolver)
     if built_from is None or links is not None:
         resolver = resolver or default_resolver()
-        return _select_store(source, group, include, view, since, until, certainty, resolver, links)
+        return _select_store(source, groups, include, view, since, until, certainty, resolver, links)
     # with the default registry, kept between runs (spillover.memo): an assessment selects the group, its
     # parent and the parent's branches, each once per store content
-    key = (group, include, view, since, until, certainty, store_content(source), built_from)
-    kept_sel = kept(
-        "selection", key,
-        lambda: _select_store(
-            source, group, include, view, since, until, certainty, resolver or default_resolver(), None
+    parts = (include, view, since, until, certainty, store_content(source), built_from)
+    chosen = kept_each(
+        "selection", parts, groups,
+        lambda missing: _select_store(
+            source, missing, include, view, since, until, certainty, resolver or default_resolver(), None
         ),
     )  # fmt: skip
-    kept_sel.source, kept_sel.memo = source, (repr(key), id(kept_sel.events), len(kept_sel.events))
-    return kept_sel
+    for group, sel in chosen.items():
+        sel.source, sel.memo = source, (repr((group, *parts)), id(sel.events), len(sel.events))
+    return chosen
 
 
 @collector_paused()  # the registry, the store's names, the events and links (spillover._alloc says why)
 def _select_store(
     source: Store,
-    group: str,
+    groups: list[str],
     include: tuple[str, ...],
     view: str,
     since: str | None,
@@ -336,21 +373,49 @@ def _select_store(
     certainty: tuple[str, ...],
     resolver: Resolver,
     links: pd.DataFrame | None,
-) -> GroupSelection:
+) -> dict[str, GroupSelection]:
     check_view(source, view)
-    gid = resolve_group(group, resolver)
-    fam = family(gid, include=include, registry=resolver.registry)
-    names = family_names(resolved_store_names(source, resolver), fam.ids)
-    stored = within_period(_attributed_events(source, names, fam, resolver, set(CERTAINTIES)), since, until)
-    kept = stored[stored["certainty"].isin(certainty)].reset_index(drop=True)
-    kept, scoped_out = within_family(tagged_in_order(kept, fam, resolver), fam)
-    shown, used = apply_view(source, kept, view, links=links, resolver=resolver)
-    return GroupSelection(
-        group_id=gid, name=resolver.registry.group(gid).name, family=fam,
-        events=normalise_flags(with_rows_behind(shown, kept)), names=names, include=include, view=view,
-        source_events=kept, links=used, certainty=certainty, since=since, until=until,
-        n_left_out=int((~stored["certainty"].isin(certainty)).sum()), scoped_out=scoped_out, source=source,
-    )  # fmt: skip
+    resolved = resolved_store_names(source, resolver)
+    plans = {}
+    for group in groups:
+        gid = resolve_group(group, resolver)
+        fam = family(gid, include=include, registry=resolver.registry)
+        plans[group] = (gid, fam, family_names(resolved, fam.ids))
+    attributed = _attributed_each(
+        source, {group: (names, fam) for group, (_, fam, names) in plans.items()}, resolver, set(CERTAINTIES)
+    )
+    made = {}
+    for group, (_, fam, _) in plans.items():
+        stored = within_period(attributed[group], since, until)
+        kept = stored[stored["certainty"].isin(certainty)].reset_index(drop=True)
+        made[group] = (stored, *within_family(tagged_in_order(kept, fam, resolver), fam))
+    found = _links_each(source, {group: kept for group, (_, kept, _) in made.items()}, view, resolver, links)
+    out = {}
+    for group, (gid, fam, names) in plans.items():
+        stored, kept, scoped_out = made[group]
+        shown, used = apply_view(source, kept, view, links=found.get(group), resolver=resolver)
+        out[group] = GroupSelection(
+            group_id=gid, name=resolver.registry.group(gid).name, family=fam,
+            events=normalise_flags(with_rows_behind(shown, kept)), names=names, include=include, view=view,
+            source_events=kept, links=used, certainty=certainty, since=since, until=until,
+            n_left_out=int((~stored["certainty"].isin(certainty)).sum()), scoped_out=scoped_out, source=source,
+        )  # fmt: skip
+    return out
+
+
+def _links_each(
+    store: Store, kept: dict[str, pd.DataFrame], view: str, resolver: Resolver, links: pd.DataFrame | None
+) -> dict[str, pd.DataFrame]:
+    """The links each group's view is fused with: ``links`` when given, else every group's links matched in
+    one pass, each among its own rows (none for the ``all`` view, nor for a group without rows)."""
+    if view == VIEW_ALL:
+        return {}
+    if links is not None:
+        return dict.fromkeys(kept, links)
+    from spillover.fusion.matching import match_each
+
+    rows = {group: view_rows(events, view) for group, events in kept.items()}
+    return match_each(store, {group: r for group, r in rows.items() if len(r)}, resolver=resolver)
 
 
 def within_family(events: pd.DataFrame, fam: Family) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -477,7 +542,7 @@ def apply_view(
     from spillover.fusion.fused import fused_events
     from spillover.fusion.matching import LINK_COLUMNS, match_events
 
-    rows = events if view == VIEW_FUSED else events[events["source"] == view].reset_index(drop=True)
+    rows = view_rows(events, view)
     if links is None:
         links = (
             match_events(store, rows, resolver=resolver) if len(rows) else pd.DataFrame(columns=LINK_COLUMNS)
@@ -489,28 +554,71 @@ def apply_view(
     return fused, links
 
 
-def _attributed_events(
-    store: Store, names: pd.DataFrame, fam: Family, resolver: Resolver, certainty: set[str]
-) -> pd.DataFrame:
-    if names.empty:
-        return store.query("SELECT * FROM events LIMIT 0").assign(
+def view_rows(events: pd.DataFrame, view: str) -> pd.DataFrame:
+    """The stored rows a view is made of: every source's for ``all`` and ``fused``, one source's otherwise."""
+    return (
+        events if view in (VIEW_ALL, VIEW_FUSED) else events[events["source"] == view].reset_index(drop=True)
+    )
+
+
+def _attributed_each(
+    store: Store, wanted: dict[str, tuple[pd.DataFrame, Family]], resolver: Resolver, certainty: set[str]
+) -> dict[str, pd.DataFrame]:
+    """Each group's stored events with their best attribution to its family (``wanted``: the family's
+    matched names and the family, by group), the store's actor rows and events read once for all groups.
+
+    Each group is attributed from the actor rows of its own family's names only, as if it were selected alone
+    (another family's names on the same event play no part: the "joint" rule reads the rows given), and its
+    frames are read from the rows kept for all, by SQL, so that their types are those of a group alone (a
+    flag column without a missing value is ``bool``, with one ``boolean``)."""
+    every = [names[["source", "name"]] for names, _ in wanted.values() if not names.empty]
+    out: dict[str, pd.DataFrame] = {}
+    if len(every) < len(wanted):
+        empty = store.query("SELECT * FROM events LIMIT 0").assign(
             group_id=pd.Series(dtype="object"),
             certainty=pd.Series(dtype="object"),
             via=pd.Series(dtype="object"),
         )
-    with store.registered(_sel_names=names[["source", "name"]]):
-        actors = store.query(
-            """
-            SELECT a.event_id, e.source, a.role, a.name, a.ordinal, a.uncertain, e.date_start AS date,
-                   e.country_iso3 AS country
-            FROM event_actors a JOIN events e USING (event_id)
-            JOIN _sel_names n ON n.name = a.name AND n.source = e.source
-            """
-        )
-    best = best_attributions(actors, resolver, fam, certainty)
-    with store.registered(_sel_ids=best[["event_id"]]):
-        events = store.query("SELECT e.* FROM events e SEMI JOIN _sel_ids s ON s.event_id = e.event_id")
-    return events.merge(best, on="event_id", how="inner")
+        out = {group: empty.copy() for group, (names, _) in wanted.items() if names.empty}
+    if not every:
+        return out
+    con = store.con
+    try:
+        with store.registered(_sel_names=pd.concat(every, ignore_index=True).drop_duplicates()):
+            con.execute(
+                """
+                CREATE OR REPLACE TEMP TABLE _sel_actors AS
+                SELECT a.event_id, e.source, a.role, a.name, a.ordinal, a.uncertain, e.date_start AS date,
+                       e.country_iso3 AS country
+                FROM event_actors a JOIN events e USING (event_id)
+                JOIN _sel_names n ON n.name = a.name AND n.source = e.source
+                """
+            )
+        best = {}
+        for group, (names, fam) in wanted.items():
+            if group in out:
+                continue
+            with store.registered(_sel_names=names[["source", "name"]]):
+                actors = store.query(
+                    "SELECT a.* FROM _sel_actors a SEMI JOIN _sel_names n ON n.name = a.name AND n.source = a.source"
+                )
+            best[group] = best_attributions(actors, resolver, fam, certainty)
+        ids = pd.concat([b[["event_id"]] for b in best.values()], ignore_index=True).drop_duplicates()
+        with store.registered(_sel_ids=ids):
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _sel_events AS "
+                "SELECT e.* FROM events e SEMI JOIN _sel_ids s ON s.event_id = e.event_id"
+            )
+        for group, found in best.items():
+            with store.registered(_sel_ids=found[["event_id"]]):
+                events = store.query(
+                    "SELECT e.* FROM _sel_events e SEMI JOIN _sel_ids s ON s.event_id = e.event_id"
+                )
+            out[group] = events.merge(found, on="event_id", how="inner")
+    finally:
+        for table in ("_sel_actors", "_sel_events"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    return {group: out[group] for group in wanted}
 
 
 def best_attributions(
