@@ -25,8 +25,8 @@ from spillover._lazy import lazy_attributes
 #: :mod:`spillover.fusion.files` without the matching and the fused view.
 _LAZY = {
     "CoverageWarning": "spillover.fusion.coverage",
-    "MatchRule": "spillover.fusion.matching",
-    "RULE_VERSION": "spillover.fusion.matching",
+    "MatchRule": "spillover.fusion.rule",
+    "RULE_VERSION": "spillover.fusion.rule",
     "SourcesReport": "spillover.fusion.coverage",
     "TOLL_RULES": "spillover.fusion.fused",
     "VIEW_FUSED": "spillover.fusion.fused",

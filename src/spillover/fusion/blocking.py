@@ -8,14 +8,12 @@ coarser side's tolerance.  Each test reads the pair's two events only.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import pandas as pd
 
+from spillover.fusion.rule import MatchRule
 from spillover.store import Store
-
-if TYPE_CHECKING:
-    from spillover.fusion.matching import MatchRule
 
 H = TypeVar("H")
 
@@ -120,8 +118,6 @@ def candidate_pairs(
     country and month).  ``events`` (a frame with ``event_id`` or ids) limits both sides to those events."""
     ids = ids_of(events)
     if rule is None:
-        from spillover.fusion.matching import MatchRule
-
         rule = MatchRule()
     return pairs_each(store, None if ids is None else {0: ids}, rule)[0]
 
