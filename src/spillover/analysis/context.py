@@ -69,18 +69,20 @@ def leaders(group_ids: Iterable[str], registry: Registry | None = None) -> pd.Da
             "start_precision": _precision(leader.start),
             "end_precision": _precision(leader.end),
         }
-        for gid in group_ids
+        for gid in sorted(group_ids)
         if gid in reg.groups
         for leader in reg.groups[gid].leaders
     ]
-    return pd.DataFrame(rows, columns=LEADER_COLUMNS)
+    # in order of tenure (then group), whatever the order of ``group_ids`` (a family's members are a set)
+    frame = pd.DataFrame(rows, columns=LEADER_COLUMNS)
+    return frame.sort_values(["start", "group_id"], na_position="last", kind="stable", ignore_index=True)
 
 
 def factions(group_ids: Iterable[str], registry: Registry | None = None) -> pd.DataFrame:
     """Sub-commands and factions the registry knows, for describing theatres."""
     reg = registry or default_registry()
     rows = []
-    for gid in group_ids:
+    for gid in sorted(group_ids):  # one order whatever the order of ``group_ids`` (often a set)
         group = reg.groups.get(gid)
         if group is None:
             continue
