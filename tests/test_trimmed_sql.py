@@ -1,4 +1,4 @@
-"""``sources.base.trimmed``: DuckDB's ``trim`` called only where an end may be white space, same results."""
+"""``sources.base.trimmed`` (``long_txt``): DuckDB's ``trim`` called only where an end may be white space, same results."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from spillover.sources.base import trimmed, txt
+from spillover.sources.base import long_txt, trimmed
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "events"
 
@@ -39,7 +39,7 @@ def test_trimmed_equals_trim_on_every_space_and_edge_character() -> None:
     stripped = con.execute("SELECT count(*) FROM t WHERE v IS DISTINCT FROM trim(v)").fetchone()
     assert stripped is not None and stripped[0] > 400
     assert _disagreements(con) == []
-    assert con.execute(f"SELECT {txt('v')} FROM (SELECT ' \u3000 ' AS v)").fetchone() == (None,)
+    assert con.execute(f"SELECT {long_txt('v')} FROM (SELECT ' \u3000 ' AS v)").fetchone() == (None,)
 
 
 @pytest.mark.parametrize(
