@@ -9,6 +9,8 @@ Staged tables (all TEMP, replaced at each call):
 * ``_stage_actors``  — ``event_id, role, ordinal, name, uncertain`` (from ``_stage_cells``, the names of each
   distinct actor cell, :mod:`spillover.sources.actorsql`), and ``_stage_attribution``;
 * ``_stage_raw``     — ``row_number, event_id``: every row, linked to its event (NULL when quarantined);
+* ``_facts``, ``_status`` — what the whole-file steps read of each row (:mod:`spillover.sources.blockfacts`) and
+  what the id checks decided (``event_id``, ``_rank``, ``_ok``);
 and the original values (``c1 … cN``, named by ``Staged.header``) are in the raw Parquet file a CSV was read
 into (``Staged.raw_path``), or in memory as an Arrow table (``Staged.table``); the SQL reads them as ``_file``;
 * ``_stage_quarantine`` — ``row_number, field, value, reason`` for rows that were not loaded, among them
@@ -504,9 +506,10 @@ def _describe_match(match: Match) -> str:
 
 
 def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool) -> None:
-    # The normalised rows are a view (_n0) over the raw rows, never materialised: what the id checks decide
-    # per row is computed once into a narrow table (_status), and the actors and the events are read from
-    # _n0 joined to it (_n), each pass computing only the columns it needs.
+    # The normalised rows are a view (_n0) over the raw rows, never materialised: what the whole-file steps
+    # read of each row is in the narrow _facts (a CSV's computed as it was read, spillover.sources.blockfacts);
+    # what the id checks decide per row goes into _status; the actors are read from _facts joined to it, and
+    # the events from _n0 joined to it (_n).
     # Ids: a missing id is a problem; a repeated id is a duplicate (except in monadic files, where the
     # rows of one event share its id); identical id-less rows get an occurrence suffix.  A row's rank and
     # the first row of its id come from one window (its first row is the minimum: one sort, not two).
