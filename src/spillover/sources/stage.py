@@ -38,7 +38,7 @@ from spillover.errors import InputError
 from spillover.schema import EVENT_COLUMNS
 from spillover.sources.actorsql import actors_sql, attribution_join, attribution_sql, cells_sql
 from spillover.sources.base import Context, Loader, lit, q
-from spillover.sources.blockfacts import FACTS, FactsSink, TeeSink, facts_sql
+from spillover.sources.blockfacts import FACTS, FACTS_FIELDS, FACTS_ROWS, FactsSink, TeeSink, facts_sql
 from spillover.sources.layouts import LayoutError, Match, match_layout
 from spillover.sources.rawcopy import ParquetSink, RawSink, TableSink
 from spillover.sources.reading import (
@@ -163,8 +163,9 @@ def _source_view_sql(loader: Loader, match: Match, names: list[str]) -> str:
     )
 
 
-def _normalised_sql(loader: Loader, ctx: Context) -> str:
-    """Per raw row: its id, problems, flags, update stamp, normalised values and actor names.
+def _normalised_sql(loader: Loader, ctx: Context, keep: frozenset[str] | None = None) -> str:
+    """Per raw row: its id, problems, flags, update stamp, normalised values (those in ``keep``, default all)
+    and actor names.
 
     The normalised values are computed in an inner SELECT, once each: the date range checks read the dates
     from there (DuckDB does not share an expression between a CASE and the select list); below it, the
@@ -174,7 +175,7 @@ def _normalised_sql(loader: Loader, ctx: Context) -> str:
     if unknown:
         raise AssertionError(f"loader {loader.source} maps unknown schema columns {unknown}")
     generic = {"event_id", "source", "source_id", "file_id", "row_number", "flags", "attribution"}
-    columns = [c for c in EVENT_COLUMNS if c.name not in generic]
+    columns = [c for c in EVENT_COLUMNS if c.name not in generic and (keep is None or c.name in keep)]
     computed = {c.name: q(f"_f_{c.name}") for c in columns}
     inner = [f"({fields.get(c.name, 'NULL')})::{c.duckdb_type} AS {computed[c.name]}" for c in columns]
     exprs = [f"{computed[c.name]} AS {c.name}" for c in columns]
@@ -392,6 +393,7 @@ def _row_views(
     _stage_notes(con, notes if notes is not None else RowNotes())
     con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {_source_view_sql(loader, match, names)}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW _n0 AS {_normalised_sql(loader, ctx)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {FACTS_ROWS} AS {_normalised_sql(loader, ctx, FACTS_FIELDS)}")
     return ctx
 
 
@@ -660,7 +662,7 @@ def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
     """Free the staging tables once they are committed (or abandoned)."""
     con.execute("DROP VIEW IF EXISTS _stage_raw")
     _drop_stage_actors(con)
-    for view in ("_stage_events", "_stage_event_ids", "_n", "_n0", "_src"):
+    for view in ("_stage_events", "_stage_event_ids", "_n", "_n0", FACTS_ROWS, "_src"):
         con.execute(f"DROP VIEW IF EXISTS {view}")
     with contextlib.suppress(duckdb.Error):
         con.unregister("_file")
