@@ -2,8 +2,8 @@
 
 An actor column holds a few thousand distinct cells where the rows are millions, so each distinct cell is
 split into its names once (``_stage_cells``) and the rows are joined to their cells' names: no split, trim
-or DISTINCT per row.  Run by the staging (:mod:`spillover.sources.stage`) over ``_facts`` (every row's
-actor cells, :mod:`spillover.sources.blockfacts`) and ``_status`` (its id and ``_ok``); ``_actor{i}`` and ``_actor{i}_unc`` are the name
+or DISTINCT per row.  Run by the staging (:mod:`spillover.sources.stage`) over ``_n0`` (every row,
+normalised) and ``_n`` (the same, with ids and ``_ok``); ``_actor{i}`` and ``_actor{i}_unc`` are the name
 and the uncertain flag of the loader's i-th :class:`~spillover.sources.base.ActorColumn`.
 """
 
@@ -30,7 +30,7 @@ def cells_sql(columns: Sequence[ActorColumn]) -> str:
         )
         parts.append(
             f"SELECT {i} AS i, cell, unnest({split}) AS _piece "
-            f"FROM (SELECT DISTINCT _actor{i} AS cell FROM _facts WHERE _actor{i} IS NOT NULL)"
+            f"FROM (SELECT DISTINCT _actor{i} AS cell FROM _n0 WHERE _actor{i} IS NOT NULL)"
         )
     return f"""
         SELECT DISTINCT i, cell, name, _split
@@ -74,7 +74,7 @@ def actors_sql(columns: Sequence[ActorColumn], monadic: bool) -> str:
             f"ON c.i = {i} AND c.cell = loaded._actor{i} WHERE coalesce(_actor{i}_unc, false)"
         )
     return f"""
-        WITH loaded AS MATERIALIZED (SELECT _row, event_id, _rank, {cols} FROM _facts JOIN _status USING (_row) WHERE _ok)
+        WITH loaded AS MATERIALIZED (SELECT _row, event_id, _rank, {cols} FROM _n WHERE _ok)
         SELECT event_id, role, ordinal, name, uncertain, _row FROM ({" UNION ALL ".join(parts)})
     """
 
@@ -108,7 +108,7 @@ def attribution_sql(columns: Sequence[ActorColumn]) -> str:
     )
     unknown = " OR ".join(f"starts_with(name, {lit(p)})" for p in UNKNOWN_PREFIXES)
     return f"""
-        WITH combos AS (SELECT DISTINCT {combos} FROM _facts)
+        WITH combos AS (SELECT DISTINCT {combos} FROM _n0)
         SELECT {", ".join(key)},
                CASE WHEN bool_or(uncertain) THEN 'uncertain'
                     WHEN min(name) <> max(name) THEN 'joint' ELSE 'single' END AS _attribution

@@ -9,8 +9,6 @@ Staged tables (all TEMP, replaced at each call):
 * ``_stage_actors``  — ``event_id, role, ordinal, name, uncertain`` (from ``_stage_cells``, the names of each
   distinct actor cell, :mod:`spillover.sources.actorsql`), and ``_stage_attribution``;
 * ``_stage_raw``     — ``row_number, event_id``: every row, linked to its event (NULL when quarantined);
-* ``_facts``, ``_status`` — what the whole-file steps read of each row (:mod:`spillover.sources.blockfacts`) and
-  what the id checks decided (``event_id``, ``_rank``, ``_ok``);
 and the original values (``c1 … cN``, named by ``Staged.header``) are in the raw Parquet file a CSV was read
 into (``Staged.raw_path``), or in memory as an Arrow table (``Staged.table``); the SQL reads them as ``_file``;
 * ``_stage_quarantine`` — ``row_number, field, value, reason`` for rows that were not loaded, among them
@@ -38,9 +36,8 @@ from spillover.errors import InputError
 from spillover.schema import EVENT_COLUMNS
 from spillover.sources.actorsql import actors_sql, attribution_join, attribution_sql, cells_sql
 from spillover.sources.base import Context, Loader, lit, q
-from spillover.sources.blockfacts import FACTS, FACTS_FIELDS, FACTS_ROWS, FactsSink, TeeSink, facts_sql
 from spillover.sources.layouts import LayoutError, Match, match_layout
-from spillover.sources.rawcopy import ParquetSink, RawSink, TableSink
+from spillover.sources.rawcopy import ParquetSink, TableSink
 from spillover.sources.reading import (
     MalformedRow,
     NotUTF8,
@@ -163,9 +160,8 @@ def _source_view_sql(loader: Loader, match: Match, names: list[str]) -> str:
     )
 
 
-def _normalised_sql(loader: Loader, ctx: Context, keep: frozenset[str] | None = None) -> str:
-    """Per raw row: its id, problems, flags, update stamp, normalised values (those in ``keep``, default all)
-    and actor names.
+def _normalised_sql(loader: Loader, ctx: Context) -> str:
+    """Per raw row: its id, problems, flags, update stamp, normalised values and actor names.
 
     The normalised values are computed in an inner SELECT, once each: the date range checks read the dates
     from there (DuckDB does not share an expression between a CASE and the select list); below it, the
@@ -175,7 +171,7 @@ def _normalised_sql(loader: Loader, ctx: Context, keep: frozenset[str] | None = 
     if unknown:
         raise AssertionError(f"loader {loader.source} maps unknown schema columns {unknown}")
     generic = {"event_id", "source", "source_id", "file_id", "row_number", "flags", "attribution"}
-    columns = [c for c in EVENT_COLUMNS if c.name not in generic and (keep is None or c.name in keep)]
+    columns = [c for c in EVENT_COLUMNS if c.name not in generic]
     computed = {c.name: q(f"_f_{c.name}") for c in columns}
     inner = [f"({fields.get(c.name, 'NULL')})::{c.duckdb_type} AS {computed[c.name]}" for c in columns]
     exprs = [f"{computed[c.name]} AS {c.name}" for c in columns]
@@ -280,18 +276,8 @@ def _stage_csv(
             names = unique_names(header)
             loader, match = choose_loader(names, path.name, source, allow_extra, provided)
             sink: ParquetSink | TableSink = ParquetSink(raw_path) if raw_path is not None else TableSink()
-            if raw_path is not None:  # each block's facts computed while the next one is parsed
-                empty = {raw_column(i): pa.array([], pa.string()) for i in range(1, len(names) + 1)}
-                con.register("_file", pa.table(empty | {"_row": pa.array([], pa.int64())}))
-                try:  # the views are bound to the columns of the raw rows
-                    ctx = _row_views(con, loader, match, names, provided)
-                finally:
-                    con.unregister("_file")
-                rows_sink: RawSink = TeeSink(sink, FactsSink(con, len(loader.actors(ctx))))
-            else:
-                rows_sink = sink
             try:
-                read = read_csv_into(path, len(names), encoding, rows_sink)
+                read = read_csv_into(path, len(names), encoding, sink)
                 break
             except NotUTF8:  # a byte deep in the file is not UTF-8: read it again in the encoding that fits
                 if encoding != "utf-8":
@@ -305,13 +291,13 @@ def _stage_csv(
         check_malformed(path, kept, malformed, len(names))
         first = read.first
         if padded is not None:
-            rows_sink.write(padded)  # after the rows read: row numbers, not positions, order the raw rows
+            sink.write(padded)  # after the rows read: row numbers, not positions, order the raw rows
             if first is None or int(padded["_row"][0].as_py()) < int(first["_row"]):  # type: ignore[call-overload]
                 first = first_row(padded)
         skip_hxl_row(first, notes)
-        rows_sink.close()
+        sink.close()
     except BaseException:
-        rows_sink.abort()
+        sink.abort()
         raise
     if isinstance(sink, ParquetSink):
         rows: pa.Table | Path = sink.path
@@ -330,7 +316,6 @@ def _stage_csv(
         provided=provided,
         malformed=malformed,
         notes=notes,
-        facts_ready=rows_sink is not sink,
     )
     staged.sha256 = read.sha256
     return staged
@@ -378,25 +363,6 @@ def _register_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table | Path) -> Non
         )
 
 
-def _row_views(
-    con: duckdb.DuckDBPyConnection,
-    loader: Loader,
-    match: Match,
-    names: list[str],
-    provided: Mapping[str, str],
-    notes: RowNotes | None = None,
-) -> Context:
-    """The rows' context, the rows the reader noted (``_stage_skipped``, ``_stage_row_flags``; none yet
-    before a read) and the views over the raw rows ``_file``: ``_src`` (by canonical name) and ``_n0``."""
-    canonical_present = {c for c in match.layout.canonical(names)} & set(match.layout.columns)
-    ctx = Context(layout=match.layout, present=canonical_present, provided=dict(provided), width=len(names))
-    _stage_notes(con, notes if notes is not None else RowNotes())
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {_source_view_sql(loader, match, names)}")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _n0 AS {_normalised_sql(loader, ctx)}")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {FACTS_ROWS} AS {_normalised_sql(loader, ctx, FACTS_FIELDS)}")
-    return ctx
-
-
 def _stage_rows(
     con: duckdb.DuckDBPyConnection,
     rows: pa.Table | Path,
@@ -410,19 +376,17 @@ def _stage_rows(
     provided: Mapping[str, str] | None = None,
     malformed: Sequence[MalformedRow] = (),
     notes: RowNotes | None = None,
-    facts_ready: bool = False,
 ) -> Staged:
     """Stage ``kept`` well-formed raw rows (an Arrow table, or the raw Parquet file they were written to)."""
     provided = dict(provided or {})
     names = unique_names(list(header))
     notes = notes if notes is not None else RowNotes()
+    canonical_present = {c for c in match.layout.canonical(names)} & set(match.layout.columns)
+    ctx = Context(layout=match.layout, present=canonical_present, provided=provided, width=len(names))
     _register_rows(con, rows)
     _stage_malformed(con, malformed)
-    ctx = _row_views(con, loader, match, names, provided, notes)
-    if not facts_ready:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {FACTS} AS {facts_sql(len(loader.actors(ctx)))}")
-    elif notes.skipped:  # computed block by block before the skipped rows were known
-        con.execute(f"DELETE FROM {FACTS} WHERE _row IN (SELECT row_number FROM _stage_skipped)")
+    _stage_notes(con, notes)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {_source_view_sql(loader, match, names)}")
     _stage_normalised(con, loader, ctx, match.layout.monadic)
     _stage_stamps(con, match.layout.monadic)
     events = scalar(con, "SELECT count(*) FROM _stage_event_ids")
@@ -508,10 +472,10 @@ def _describe_match(match: Match) -> str:
 
 
 def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool) -> None:
-    # The normalised rows are a view (_n0) over the raw rows, never materialised: what the whole-file steps
-    # read of each row is in the narrow _facts (a CSV's computed as it was read, spillover.sources.blockfacts);
-    # what the id checks decide per row goes into _status; the actors are read from _facts joined to it, and
-    # the events from _n0 joined to it (_n).
+    # The normalised rows are a view (_n0) over the raw rows, never materialised: what the id checks decide
+    # per row is computed once into a narrow table (_status), and the actors and the events are read from
+    # _n0 joined to it (_n), each pass computing only the columns it needs.
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _n0 AS {_normalised_sql(loader, ctx)}")
     # Ids: a missing id is a problem; a repeated id is a duplicate (except in monadic files, where the
     # rows of one event share its id); identical id-less rows get an occurrence suffix.  A row's rank and
     # the first row of its id come from one window (its first row is the minimum: one sort, not two).
@@ -537,7 +501,7 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
         WITH r AS (
             SELECT _row, _sid, {lit(loader.source)} || ':' || _sid AS _eid, _problems, _stamp,
                    row_number() OVER w AS _rank, first_value(_row) OVER w AS _first
-            FROM {FACTS}
+            FROM _n0
             WINDOW w AS (PARTITION BY _sid ORDER BY _row)
         )
         SELECT _row, _sid, _rank, _eid{suffix} AS event_id,
@@ -581,8 +545,7 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
 def _country_codes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """ISO3 codes for the distinct country names, through country_converter."""
     names = [
-        r[0]
-        for r in con.execute(f"SELECT DISTINCT country FROM {FACTS} WHERE country IS NOT NULL").fetchall()
+        r[0] for r in con.execute("SELECT DISTINCT country FROM _n0 WHERE country IS NOT NULL").fetchall()
     ]
     return pd.DataFrame(list(to_iso3(names).items()), columns=["country", "iso3"], dtype="object")
 
@@ -662,7 +625,7 @@ def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
     """Free the staging tables once they are committed (or abandoned)."""
     con.execute("DROP VIEW IF EXISTS _stage_raw")
     _drop_stage_actors(con)
-    for view in ("_stage_events", "_stage_event_ids", "_n", "_n0", FACTS_ROWS, "_src"):
+    for view in ("_stage_events", "_stage_event_ids", "_n", "_n0", "_src"):
         con.execute(f"DROP VIEW IF EXISTS {view}")
     with contextlib.suppress(duckdb.Error):
         con.unregister("_file")
@@ -677,6 +640,5 @@ def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
         "_stage_skipped",
         "_stage_row_flags",
         "_status",
-        FACTS,
     ):
         con.execute(f"DROP TABLE IF EXISTS {table}")
