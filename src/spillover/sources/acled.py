@@ -26,6 +26,7 @@ from spillover.sources.base import (
     count_checks,
     description_tactics,
     lit,
+    long_txt,
     num,
     txt,
 )
@@ -206,7 +207,7 @@ class ACLEDLoader(Loader):
             t = case_map(txt("sub_event_type"), SUB_EVENT_TACTIC, lit("other"))
             return f"coalesce({t}, 'unknown')", "[_tactic]"
         base = case_map(txt("event_type"), EVENT_TYPE_TACTIC, lit("other"))
-        found = description_tactics(txt("notes"))
+        found = description_tactics(long_txt("notes"))
         violent = f"{base} IN ('armed_assault', 'remote_violence', 'battle')"
         primary = f"CASE WHEN {violent} AND len({found}) > 0 THEN {found}[1] ELSE {base} END"
         return primary, f"list_distinct(list_concat([{base}], CASE WHEN {violent} THEN {found} ELSE [] END))"
@@ -239,7 +240,7 @@ class ACLEDLoader(Loader):
             f"NULLIF(regexp_extract({txt('actor2')}, {lit(NATIONALITY_IN_PARENS)}, 1), ''))",
             "target_type": case_map(f"regexp_replace({txt('inter2')}, '\\.0+$', '')", INTER),
             "fatalities": count("fatalities"),
-            "description": txt("notes"),
+            "description": long_txt("notes"),
         }
 
     def checks(self, ctx: Context) -> list[Check]:

@@ -29,9 +29,28 @@ def lit(value: str | None) -> str:
     return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
 
 
+def trimmed(sql: str) -> str:
+    """DuckDB's ``trim(sql)``, calling it only where the first or the last character may be white space.
+
+    ``trim`` strips the Unicode space separators (category Zs: ' ', U+00A0, U+2000–U+200A, U+3000 …) and
+    finds a string's end by decoding it from the start: ~1 µs for a 300-character description, where
+    comparing its first and last characters is O(1).  A text whose first and last characters are both
+    printable ASCII ('!' … '~') has nothing to strip, so it is kept as it is; any other goes through
+    ``trim`` (same result, checked against ``trim`` in the tests)."""
+    printable = "BETWEEN '!' AND chr(127)"
+    return f"CASE WHEN {sql} {printable} AND {sql}[-1] {printable} THEN {sql} ELSE trim({sql}) END"
+
+
 def txt(col: str) -> str:
     """The column's trimmed text, NULL when empty."""
     return f"NULLIF(trim({q(col)}), '')"
+
+
+def long_txt(col: str) -> str:
+    """:func:`txt` of a column of long free text (a description), trimmed by :func:`trimmed`: faster where
+    the text is long, slower than ``trim`` on short values (and DuckDB does not share a CASE between the
+    expressions that repeat it), so only for descriptions."""
+    return f"NULLIF({trimmed(q(col))}, '')"
 
 
 def num(col: str) -> str:

@@ -23,6 +23,7 @@ from spillover.sources.base import (
     count_checks,
     fractional,
     lit,
+    long_txt,
     num,
     txt,
 )
@@ -134,7 +135,7 @@ class GEDLoader(Loader):
             "fatalities": count("best"),
             "fatalities_low": count("low"),
             "fatalities_high": count("high"),
-            "description": f"coalesce({txt('source_headline')}, {txt('where_description')})"
+            "description": f"coalesce({long_txt('source_headline')}, {long_txt('where_description')})"
             if ctx.has("where_description")
             else txt("source_headline"),
         }

@@ -23,6 +23,7 @@ from spillover.sources.base import (
     count_checks,
     fractional,
     lit,
+    long_txt,
     num,
     txt,
     unknown_code,
@@ -235,7 +236,7 @@ class GTDLoader(Loader):
             "ransom_demanded": f"CASE {txt('ransom')} WHEN '1' THEN true WHEN '0' THEN false END",
             "ransom_amount": f"CASE WHEN {num('ransomamt')} >= 0 THEN {num('ransomamt')} END",
             "ransom_paid": f"CASE WHEN {num('ransompaid')} >= 0 THEN {num('ransompaid')} END",
-            "description": f"coalesce({txt('summary')}, {txt('motive')})",
+            "description": f"coalesce({long_txt('summary')}, {long_txt('motive')})",
         }
 
     def checks(self, ctx: Context) -> list[Check]:

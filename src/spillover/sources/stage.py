@@ -534,7 +534,10 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
     """)
     actors = loader.actors(ctx)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_cells AS {cells_sql(actors)}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_actors AS {actors_sql(actors, monadic)}")
+    # a view where the commit reads it once (into event_actors), a table where the events' side B reads it too
+    kind = "TABLE" if monadic else "VIEW"
+    _drop_stage_actors(con)  # a table left by a failed staging of the other kind would refuse the replace
+    con.execute(f"CREATE OR REPLACE TEMP {kind} _stage_actors AS {actors_sql(actors, monadic)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_attribution AS {attribution_sql(actors)}")
     _stage_events(con, loader, ctx, monadic)
 
@@ -612,16 +615,22 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
     """)
 
 
+def _drop_stage_actors(con: duckdb.DuckDBPyConnection) -> None:
+    for kind in ("VIEW", "TABLE"):
+        with contextlib.suppress(duckdb.CatalogException):  # _stage_actors is either, by the file's layout
+            con.execute(f"DROP {kind} IF EXISTS _stage_actors")
+
+
 def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
     """Free the staging tables once they are committed (or abandoned)."""
     con.execute("DROP VIEW IF EXISTS _stage_raw")
+    _drop_stage_actors(con)
     for view in ("_stage_events", "_stage_event_ids", "_n", "_n0", "_src"):
         con.execute(f"DROP VIEW IF EXISTS {view}")
     with contextlib.suppress(duckdb.Error):
         con.unregister("_file")
     con.execute("DROP VIEW IF EXISTS _file")
     for table in (
-        "_stage_actors",
         "_stage_cells",
         "_stage_attribution",
         "_stage_iso",
