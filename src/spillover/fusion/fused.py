@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from spillover._frames import column_or_missing
+from spillover._frames import column_or_missing, concat_rows
 from spillover._lazy import lazy_module
 from spillover.fusion.matching import MatchRule, match_events, normalised_places
 from spillover.schema import EVENT_COLUMN_NAMES, GEO_PRECISIONS
@@ -376,7 +376,7 @@ def fused_events(
     sizes = frame["_cluster"].map(frame["_cluster"].value_counts())
     single = _single_rows(frame[sizes == 1])
     multi = fuse_clusters(frame[sizes > 1], toll_rule) if (sizes > 1).any() else None
-    fused = single if multi is None else pd.concat([single, multi], ignore_index=True)
+    fused = single if multi is None else concat_rows([single, multi])
     fused["n_sources"] = fused["sources"].map(len)
     fused["source"] = fused["sources"].map("+".join)
     fused["view"] = VIEW_FUSED

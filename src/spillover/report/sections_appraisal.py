@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from spillover._frames import concat_rows
 from spillover._lazy import lazy_module
 from spillover.analysis.autonomy import describe_autonomy
 from spillover.analysis.fragmentation import describe_fragmentation
@@ -192,7 +193,7 @@ def outlook(r: Results, judgments: list[KeyJudgment]) -> dict[str, Any]:
 def evidence_events(r: Results) -> pd.DataFrame:
     """The events an evidence id can name: the group's and, for autonomy, the parent's."""
     frames = [r.events] + ([r.parent.events] if r.parent is not None and len(r.parent.events) else [])
-    return pd.concat(frames, ignore_index=True).drop_duplicates("event_id") if len(frames) > 1 else r.events
+    return concat_rows(frames).drop_duplicates("event_id") if len(frames) > 1 else r.events
 
 
 def evidence(r: Results, judgments: list[KeyJudgment]) -> dict[str, Any]:
