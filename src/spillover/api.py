@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from spillover.store import Store
 
 
-#: The public surface, named once (in the package, which loads these functions on first use).
+#: The public surface, named once (`spillover._public`, which the package face reads too).
 __all__ = list(NAMES)
 
 
