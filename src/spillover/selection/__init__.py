@@ -25,13 +25,13 @@ from spillover.selection.defaults import (
 )
 
 if TYPE_CHECKING:
+    from spillover.selection.entry import select
     from spillover.selection.group import (
         GroupSelection,
         UnknownGroup,
         UnknownView,
         check_view,
         resolve_group,
-        select,
         store_sources,
         view_choices,
     )
@@ -43,14 +43,16 @@ _FROM_GROUP = frozenset(
         "UnknownView",
         "check_view",
         "resolve_group",
-        "select",
         "store_sources",
         "view_choices",
     }
 )
 
 
-__getattr__ = lazy_attributes(__name__, dict.fromkeys(_FROM_GROUP, "spillover.selection.group"))
+__getattr__ = lazy_attributes(
+    __name__,
+    dict.fromkeys(_FROM_GROUP, "spillover.selection.group") | {"select": "spillover.selection.entry"},
+)
 
 
 __all__ = [
