@@ -108,7 +108,7 @@ def coverage_table(
     """Per source, country and year: the group's events and a ``status`` — ``events``, ``zero`` (the source
     covers the country that year and reports none) or ``no data`` (it does not cover it).
 
-    ``events`` is a per-source event frame (e.g. ``select_group(...).events``); ``coverage`` is
+    ``events`` is a per-source event frame (e.g. ``select(store, group, view="all").events``); ``coverage`` is
     :func:`source_coverage`.  Countries default to those of the events, years to their span."""
     ev = events.dropna(subset=["country_iso3", "year"])
     countries = countries or sorted(ev["country_iso3"].unique())

@@ -2,16 +2,16 @@
 
 An analyst asks about "AQIM" and means the right events of every dataset: GTD's "Al-Qaida in the Islamic
 Maghreb (AQIM)", ACLED's "AQIM: Al Qaeda in the Islamic Maghreb", RAND's "Al-Qaeda in the Islamic
-Maghreb" and, with predecessors, the GSPC and GIA under all their spellings.  :func:`select_group`
-resolves every distinct actor name in the store once, keeps the names that stand for a member of the
-group's family, and attributes their events with a certainty (certain / joint / uncertain) that every
-analysis can filter on.  Each event is tagged with the organisation as it was on the event's date.
+Maghreb" and, with predecessors, the GSPC and GIA under all their spellings.  :func:`select_each` (what
+:func:`spillover.selection.select` calls for a store) resolves every distinct actor name in the store
+once, keeps the names that stand for a member of the group's family, and attributes their events with a
+certainty (certain / joint / uncertain) that every analysis can filter on.  Each event is tagged with the organisation as it was on the event's date.
 
 Several datasets often report one attack, so the selection is shown in a *view* (``view=``):
 
 * ``"all"`` — every row of every source and file, as stored: an attack that GTD and ACLED both report, or
-  that two ACLED exports both hold, is counted twice.  It is the library default (``select_group``'s
-  callers that count per source rely on it) and the raw material of the other views.
+  that two ACLED exports both hold, is counted twice.  What counts per source reads it, and it is the raw
+  material of the other views.
 * ``"fused"`` (:data:`DEFAULT_VIEW`, the analysis commands' default) — one row per real-world event:
   events that :mod:`spillover.fusion` links (matched among the selection's own events, as
   ``spillover sources`` does) collapse to one row with the reconciled tolls, the ``sources`` and
