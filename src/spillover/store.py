@@ -50,7 +50,6 @@ from spillover._duck import scalar
 from spillover.config import default_store_path
 from spillover.errors import InputError, NothingLoads
 from spillover.schema import events_table_ddl
-from spillover.sources import MONADIC_LAYOUTS
 from spillover.sources.base import Loader
 from spillover.sources.layouts import Match
 from spillover.sources.rawcopy import write_raw_table
@@ -440,7 +439,7 @@ class Store:
             UNION ALL SELECT event_id FROM _stage_blocked
         """)
         known = scalar(self.con, "SELECT count(*) FROM _known")
-        updated = supersede_edited(self.con, file_id, staged.layout in MONADIC_LAYOUTS)
+        updated = supersede_edited(self.con, file_id, staged.monadic)
         self.con.execute(
             """
             INSERT INTO events SELECT * REPLACE (? AS file_id) FROM _stage_events

@@ -75,6 +75,8 @@ class Staged:
     layout: str
     layout_description: str
     encoding: str
+    #: One row per actor (the layout's flag, as staged): its events are never edits of a dyadic file's.
+    monadic: bool
     rows: int
     events: int
     quarantined_rows: int
@@ -397,6 +399,7 @@ def _stage_rows(
         layout=match.layout.name,
         layout_description=_describe_match(match),
         encoding=encoding,
+        monadic=match.layout.monadic,
         rows=kept + len(malformed),
         events=events,
         quarantined_rows=quarantined,
