@@ -5,7 +5,8 @@ Maghreb (AQIM)", ACLED's "AQIM: Al Qaeda in the Islamic Maghreb", RAND's "Al-Qae
 Maghreb" and, with predecessors, the GSPC and GIA under all their spellings.  :func:`select_each` (what
 :func:`spillover.selection.select` calls for a store) resolves every distinct actor name in the store
 once, keeps the names that stand for a member of the group's family, and attributes their events with a
-certainty (certain / joint / uncertain) that every analysis can filter on.  Each event is tagged with the organisation as it was on the event's date.
+certainty (certain / joint / uncertain) that every analysis can filter on.  Each event is tagged with the
+organisation as it was on the event's date.
 
 Several datasets often report one attack, so the selection is shown in a *view* (``view=``):
 
