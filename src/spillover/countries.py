@@ -227,7 +227,7 @@ def resolve_country(text: str) -> str:
     return str(code)
 
 
-#: Words naming each Western state or its people (matched as whole words; 'US'/'UK' only in capitals).
+#: Words naming each Western state or its people, as written (matched by :func:`western_words`).
 WESTERN_TERMS: dict[str, tuple[str, ...]] = {
     "FRA": ("France", "French", "Frenchman", "Frenchmen", "Frenchwoman"),
     "USA": ("United States", "U.S.", "US", "USA", "American", "Americans"),
@@ -256,3 +256,23 @@ WESTERN_TERMS: dict[str, tuple[str, ...]] = {
     "LUX": ("Luxembourg",),
     "ISL": ("Iceland", "Icelandic"),
 }
+
+
+@lru_cache(maxsize=64)
+def western_words(codes: frozenset[str]) -> re.Pattern[str]:
+    """The one matcher of words naming these Western states or their people (:data:`WESTERN_TERMS`), for
+    every surface that reads them: the report's Western-target test and the claim checker's interveners.
+
+    A word matches whole (not inside another word, and 'U.S.' not inside 'U.S.A.') and as written, with its
+    capitals: 'Poles' and 'French' are peoples, 'poles' and 'french fries' are not; 'US' is a state, 'us' is
+    not; and RAND's capitalised place heading ('UNITED STATES.  The Soviet embassy was bombed') names where
+    the event happened, not whom it targeted."""
+    words = sorted({w for c in codes for w in WESTERN_TERMS.get(c, ())}, key=len, reverse=True)
+    if not words:
+        return re.compile(r"(?!)")  # no state: nothing matches
+    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
+
+
+def western_states_named(text: str) -> list[str]:
+    """The Western states (ISO3, in :data:`WESTERN_TERMS` order) a text names, by :func:`western_words`."""
+    return [code for code in WESTERN_TERMS if western_words(frozenset({code})).search(text)]

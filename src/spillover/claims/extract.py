@@ -27,7 +27,7 @@ from spillover.claims.mentions import (
     place_names,
 )
 from spillover.claims.text import HEDGES, NUM, QUAL, sentences
-from spillover.countries import WESTERN_TERMS
+from spillover.countries import western_states_named
 from spillover.store import Store
 
 ONSET_WORDS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
@@ -247,7 +247,7 @@ def _onset_claims(s: _Sentence) -> list[tuple[int, Claim]]:
             if place is None or when is None:
                 continue
             interveners = (
-                _interveners(s.text[max(0, m.start() - 40) : m.end() + 5])
+                western_states_named(s.text[max(0, m.start() - 40) : m.end() + 5])
                 if "foreign_intervention" in kinds
                 else []
             )
@@ -300,14 +300,6 @@ def _nearest_date(dates: list[When], pos: int, clause: str) -> When | None:
         return inside[0]
     after = [w for w in dates if w.position >= pos and w.precision in ("day", "month", "year", "decade")]
     return after[0] if after and after[0].position - pos < 100 else None
-
-
-def _interveners(text: str) -> list[str]:
-    found = []
-    for code, words in WESTERN_TERMS.items():
-        if any(re.search(r"(?<![\w.])" + re.escape(w) + r"(?![\w])", text) for w in words):
-            found.append(code)
-    return found
 
 
 def _relation_claims(s: _Sentence, default_actor: str) -> list[tuple[int, Claim]]:

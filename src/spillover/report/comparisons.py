@@ -11,7 +11,8 @@ turns them into sentences and probabilities.  The rules, in short:
   nationality is in the "western" country group of ``analysis/data/country_groups.yaml``, or (2) the
   group's opponent is named after a Western state (e.g. ACLED "Military Forces of France (2012-2017)",
   "Civilians (France)"), or (3) for GTD and RAND, whose description tells the attack of the perpetrator,
-  the description names a Western state or nationality ("French", "U.S.", "Italian" …).  ACLED and UCDP
+  the description names a Western state or nationality ("French", "U.S.", "Italian" …; one matcher,
+  :func:`spillover.countries.western_words`, with the claim checker: whole words with their capitals).  ACLED and UCDP
   descriptions are not read: they tell clashes from either side ("French forces killed …").  It is
   *foreign or international* when it hits Western interests, a target of another nationality than the
   event's country, "International"/"Multinational" targets, or a UN or multinational force.
@@ -33,7 +34,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -42,7 +42,7 @@ from spillover.analysis._common import ids, uses_tactic, with_dates
 from spillover.analysis.fragmentation import Fragmentation
 from spillover.analysis.tactics import primary_tactics
 from spillover.analysis.targets import classify_targets, load_country_groups
-from spillover.countries import WESTERN_TERMS, iso3_to_name
+from spillover.countries import iso3_to_name, western_words
 from spillover.fusion.files import covering_files, files_behind, sources_behind
 from spillover.report.judgments import (
     Posterior,
@@ -61,17 +61,6 @@ INTERNATIONAL_ACTORS = re.compile(
 )
 #: Sources whose description tells the perpetrator's attack (so a nationality in it is the target's).
 ATTACK_DESCRIPTION_SOURCES = frozenset({"gtd", "rand"})
-
-
-@cache
-def _western_pattern(codes: frozenset[str]) -> re.Pattern[str]:
-    words = sorted({w for c in codes for w in WESTERN_TERMS.get(c, ())}, key=len, reverse=True)
-    caps = {w for w in words if w.isupper() and len(w) <= 3}
-    parts = [re.escape(w) for w in words if w not in caps]
-    text = r"(?i:\b(?:" + "|".join(parts) + r")\b)"
-    if caps:
-        text += r"|\b(?:" + "|".join(re.escape(w) for w in sorted(caps)) + r")\b"
-    return re.compile(text)
 
 
 def group_side(events: pd.DataFrame, names: Iterable[str]) -> pd.Series:
@@ -100,7 +89,7 @@ def western_flags(
 ) -> pd.DataFrame:
     """``western``, ``foreign`` and ``rule`` for each event (see the module docstring for the rules)."""
     codes = western if western is not None else load_country_groups()["western"]
-    pattern = _western_pattern(frozenset(codes))
+    pattern = western_words(frozenset(codes))
     by_nationality = classify_targets(events, codes)
     nat_western = by_nationality["western"].eq(True)
     nat_foreign = by_nationality["foreign"].eq(True)
