@@ -201,6 +201,32 @@ def test_unexpected_crash_is_one_line_and_a_log_file(
     )
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["check", "article.txt"], "Missing option '--group'"),
+        (["assess"], "Missing argument 'group'"),
+        (["profile", "AQIM", "--bogus"], "No such option: --bogus"),
+        (["profile", "AQIM", "--draws", "x"], "No such option: --draws"),
+        (["assess", "AQIM", "--draws", "many"], "Invalid value for '--draws'"),
+    ],
+)
+def test_usage_errors_are_usage_errors_not_crashes(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    said: str,
+) -> None:
+    # Typer 0.2x raises its vendored click's errors: once read as crashes (exit 70 and a crash log)
+    monkeypatch.setenv("SPILLOVER_LOG_DIR", str(tmp_path / "logs"))
+    code = run_guarded(app, args)
+    err = capsys.readouterr().err
+    assert code == EXIT_INPUT, err
+    assert said in err and "unexpected failure" not in err
+    assert not (tmp_path / "logs").exists()
+
+
 def test_folder_loads_every_good_file_and_names_each_bad_one(real_data: Path, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 #: Exit code of a command the store failed (locked, read-only, disk full); bad input exits with 2 (the
 #: command line's per-command boundary, :mod:`spillover.cli.options`); an unexpected crash exits with 70
@@ -167,23 +168,49 @@ def report(exc: BaseException, *, stream: object = None) -> int:
     return EXIT_CRASH
 
 
+def _click_signals() -> tuple[tuple[type[BaseException], ...], ...]:
+    """The usage-error, exit and abort exception classes of the click that Typer runs on, and of the click
+    package: since Typer 0.2x Typer raises its own vendored click's classes (``typer._click``), which the
+    click package's ``ClickException`` does not catch (a missing option then read as a crash).  Found from
+    Typer's public ``BadParameter``, so whichever click Typer uses, a usage error stays a usage error."""
+    import typer
+
+    usage = [c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"]
+    exits: list[type[BaseException]] = [typer.Exit]
+    aborts: list[type[BaseException]] = [typer.Abort, KeyboardInterrupt]
+    vendored = sys.modules.get(usage[0].__module__) if usage else None
+    for module in (vendored, _click_exceptions()):
+        for name, kind in (("ClickException", usage), ("Exit", exits), ("Abort", aborts)):
+            found = getattr(module, name, None)  # the vendored click raises Typer's own Exit and Abort
+            if found is not None:
+                kind.append(found)
+    return tuple(usage), tuple(exits), tuple(aborts)
+
+
+def _click_exceptions() -> ModuleType | None:
+    try:
+        import click.exceptions
+    except ImportError:  # Typer that vendors click need not install it
+        return None
+    return click.exceptions
+
+
 def run_guarded(app: Callable[..., object], args: Sequence[str] | None = None) -> int:
     """Run a Typer/Click app inside the error boundary; returns the exit code (never raises, except
     KeyboardInterrupt, which ends the program as the user asked)."""
-    import click
-
+    usage_errors, exits, aborts = _click_signals()
     try:
         code = app(
             args=list(args) if args is not None else None, prog_name="spillover", standalone_mode=False
         )
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-    except click.exceptions.Exit as stop:
-        return stop.exit_code
-    except click.ClickException as usage:
-        usage.show()
-        return usage.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except exits as stop:
+        return int(stop.exit_code)  # type: ignore[attr-defined]
+    except usage_errors as usage:
+        usage.show()  # type: ignore[attr-defined]
+        return int(usage.exit_code)  # type: ignore[attr-defined]
+    except aborts:
         return 130
     except Exception as exc:  # noqa: BLE001 - the boundary: every failure becomes one line
         return report(exc)
