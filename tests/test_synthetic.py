@@ -131,3 +131,18 @@ def test_actor_rows_match_the_events(events: pd.DataFrame, actors: pd.DataFrame)
     assoc = actors.loc[actors["role"] == "assoc_a", "event_id"]
     assert set(joint) == set(assoc) and 0 < len(joint) < 0.1 * N
     assert len(actors) == 2 * N + len(assoc)
+
+
+def test_pinned_country_table_is_natural_earths(real_data: Path) -> None:
+    # the table beside the module is exactly what its documented derivation gives from the shared file
+    from importlib import resources
+
+    from spillover.synthetic import COUNTRY_TABLE, country_table_from_natural_earth
+
+    pinned = resources.files("spillover").joinpath(COUNTRY_TABLE).read_text(encoding="utf-8")
+    header, body = pinned.split("\n", 1)
+    assert header == "iso3,name,lat,lon,lat_min,lat_max,lon_min,lon_max"
+    assert body == country_table_from_natural_earth(real_data / "ne_110m_admin_0_countries.geojson.gz")
+    table = countries()
+    assert len(table.iso3) == len(body.splitlines()) == len(set(table.iso3))
+    assert ((table.lat_min <= table.lat) & (table.lat <= table.lat_max)).all()
