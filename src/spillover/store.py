@@ -49,7 +49,7 @@ import pyarrow as pa
 from spillover._duck import scalar
 from spillover.config import default_store_path
 from spillover.errors import InputError, NothingLoads
-from spillover.schema import events_table_ddl
+from spillover.schema import EVENT_ID_DDL, events_table_ddl
 from spillover.sources.base import Loader
 from spillover.sources.layouts import Match
 from spillover.sources.rawcopy import write_raw_table
@@ -81,9 +81,9 @@ _DDL = [
         rows_quarantined BIGINT, absent_columns VARCHAR[], extra_columns VARCHAR[], header VARCHAR[],
         raw_file VARCHAR, options VARCHAR, ingested_at TIMESTAMP)""",
     events_table_ddl("events"),
-    """CREATE TABLE IF NOT EXISTS event_actors (
-        event_id VARCHAR, role VARCHAR, ordinal INTEGER, name VARCHAR, uncertain BOOLEAN)""",
-    """CREATE TABLE IF NOT EXISTS raw_rows (file_id VARCHAR, row_number BIGINT, event_id VARCHAR)""",
+    f"""CREATE TABLE IF NOT EXISTS event_actors (
+        {EVENT_ID_DDL}, role VARCHAR, ordinal INTEGER, name VARCHAR, uncertain BOOLEAN)""",
+    f"""CREATE TABLE IF NOT EXISTS raw_rows (file_id VARCHAR, row_number BIGINT, {EVENT_ID_DDL})""",
     """CREATE TABLE IF NOT EXISTS quarantine (
         file_id VARCHAR, row_number BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS skipped_rows (

@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 
 from spillover._duck import scalar
-from spillover.schema import EVENT_COLUMN_NAMES, EVENT_COLUMNS
+from spillover.schema import EVENT_COLUMN_NAMES, EVENT_COLUMNS, EVENT_ID_DDL
 from spillover.sources import MONADIC_LAYOUTS
 
 #: Columns that say where a row was read, not what the source says about the event.
@@ -47,13 +47,13 @@ VERSION_TABLES = ("event_stamps", "event_versions", "event_actor_versions", "del
 _VERSION_DDL = [
     # one row per event, kept so by record_stamps (delete, then insert); no key index: keeping one up to date
     # cost a 2M-event file ~10% of its ingest (stores made before keep theirs, which does no harm)
-    "CREATE TABLE IF NOT EXISTS event_stamps (event_id VARCHAR, stamp BIGINT)",
+    f"CREATE TABLE IF NOT EXISTS event_stamps ({EVENT_ID_DDL}, stamp BIGINT)",
     "CREATE TABLE IF NOT EXISTS event_versions (\n  "
-    + ",\n  ".join(f"{c.name} {c.duckdb_type}" for c in EVENT_COLUMNS)
+    + ",\n  ".join(c.ddl for c in EVENT_COLUMNS)
     + ",\n  version INTEGER, stamp BIGINT, valid_from TIMESTAMP, valid_to TIMESTAMP, ended_by VARCHAR,"
     " ended_in VARCHAR)",
-    """CREATE TABLE IF NOT EXISTS event_actor_versions (
-        event_id VARCHAR, version INTEGER, role VARCHAR, ordinal INTEGER, name VARCHAR, uncertain BOOLEAN)""",
+    f"""CREATE TABLE IF NOT EXISTS event_actor_versions (
+        {EVENT_ID_DDL}, version INTEGER, role VARCHAR, ordinal INTEGER, name VARCHAR, uncertain BOOLEAN)""",
     """CREATE TABLE IF NOT EXISTS deleted_events (
         event_id VARCHAR, source VARCHAR, source_id VARCHAR, deleted_at TIMESTAMP, pull_id INTEGER,
         recorded_at TIMESTAMP, was_current BOOLEAN)""",

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 #: The raw rows' number column: ``_row`` while staging, ``row_number`` in the store's Parquet file.
@@ -25,10 +26,29 @@ STORED_ROW = "row_number"
 #: loaded 2-core machine): zstd 14.0/15.2 CPU s and 36 MB, lz4 15.6/13.0 s and 59 MB, snappy 16.0/14.0 s
 #: and 59 MB: no difference the noise does not hide, so the smallest copy.
 RAW_COMPRESSION = "zstd"
+#: Rows encoded per step of the Parquet writer: a whole block (Arrow's default, 1,024, makes a data page every
+#: ~1 MB and checks its size after each step).  ACLED 2M, writing alone: 2.55 → 2.35 CPU s, 145 → 126 MB.
+RAW_WRITE_BATCH = 1 << 16
+#: A column is dictionary-encoded in the raw copy unless more than this share of the first block's values
+#: are distinct (ids, long free text): their dictionary only costs (Arrow fills it up to 1 MB a row group
+#: before it falls back to plain values).  ACLED 2M, writing alone, with RAW_WRITE_BATCH: 2.35 → 2.1 CPU s,
+#: 126 → 112 MB.
+RAW_DICTIONARY_MAX_DISTINCT = 0.5
 
 
 def _stored(schema: pa.Schema) -> pa.Schema:
     return pa.schema([f.with_name(STORED_ROW) if f.name == ROW else f for f in schema])
+
+
+def _dictionary_columns(batch: pa.RecordBatch | pa.Table) -> list[str]:
+    """The text columns of the first block whose values repeat enough to pay for a dictionary
+    (:data:`RAW_DICTIONARY_MAX_DISTINCT`), by their stored names."""
+    limit = RAW_DICTIONARY_MAX_DISTINCT * batch.num_rows
+    return [
+        name
+        for name, column in zip(batch.schema.names, batch.columns, strict=True)
+        if name != ROW and pa.types.is_string(column.type) and pc.count_distinct(column).as_py() <= limit
+    ]
 
 
 class RawSink:
@@ -72,8 +92,9 @@ class TableSink(RawSink):
 
 class ParquetSink(RawSink):
     """Writes the rows to a Parquet file as they come (zstd; min/max statistics only for ``row_number``,
-    which look-ups of raw rows filter on: writing them for the text columns costs ~20%).  A failure or
-    :meth:`abort` removes the partial file (a full disk must not stay full)."""
+    which look-ups of raw rows filter on: writing them for the text columns costs ~20%; a dictionary only
+    for the columns whose values repeat in the first block).  A failure or :meth:`abort` removes the partial
+    file (a full disk must not stay full)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -89,6 +110,8 @@ class ParquetSink(RawSink):
                     _stored(batch.schema),
                     compression=RAW_COMPRESSION,
                     write_statistics=[STORED_ROW],
+                    use_dictionary=_dictionary_columns(batch),
+                    write_batch_size=RAW_WRITE_BATCH,
                 )
             renamed = batch.rename_columns([STORED_ROW if c == ROW else c for c in batch.schema.names])
             if isinstance(renamed, pa.RecordBatch):
