@@ -80,4 +80,9 @@ def load_files(
         summary.reports.append(report)
         if on_done:
             on_done(path, report)
+    if any(r.status == "ingested" for r in summary.reports):
+        # the names the files added, resolved once here rather than by every first command after the load
+        from spillover.selection.resolutions import keep_after_load
+
+        keep_after_load(store)
     return summary

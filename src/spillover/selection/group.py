@@ -250,7 +250,10 @@ def resolved_store_names(store: Store, resolver: Resolver) -> pd.DataFrame:
             _RESOLVED_NAMES.clear()
 
         def compute() -> pd.DataFrame:
-            return resolver.resolve_names(store_names(store), name_col="name", source_col="source")
+            from spillover.selection.resolutions import resolve_store_names
+
+            # the resolutions a load kept in the store are read, the rest resolved (selection/resolutions.py)
+            return resolve_store_names(store, store_names(store), resolver)
 
         from spillover.actors.resolver import resolver_inputs
 

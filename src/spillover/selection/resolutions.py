@@ -1,0 +1,148 @@
+"""The store's actor names as the registry resolves them, kept in the store when files are loaded.
+
+Why: every selection starts from the store's distinct (source, actor name) pairs resolved through the
+registry (:func:`spillover.selection.group.resolved_store_names`: ~5,600 names, ~0.3 CPU s).  Kept between
+runs in the user's cache (:mod:`spillover.memo`), that was still paid by the first command after every load,
+by each user and after each upgrade.  A load (:func:`spillover.loading.files.load_files`) resolves the names
+it added and writes their resolutions into a table of the store, so that the first command reads them.
+
+What a row holds is the resolver's answer for one (source, name) — :meth:`Resolver.resolve_names`'s columns —
+keyed by what that answer depends on: the registry's inputs (content hashes of the UCDP actor list and the
+user registries, :func:`~spillover.actors.registry.registry_inputs`) and the package's source (the shipped
+registry and the resolution rules, :func:`spillover.memo.code_fingerprint`).  A row of another key is never
+read (the next load replaces them); a name without a row is resolved as before.  Plain columns, not pickles:
+a store file may come from someone else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from spillover.actors.resolver import Resolver
+    from spillover.store import Store
+
+log = logging.getLogger(__name__)
+
+TABLE = "actor_resolutions"
+#: the columns :meth:`~spillover.actors.resolver.Resolver.resolve_names` adds, in its order
+COLUMNS = (
+    "status",
+    "group_ids",
+    "candidate_ids",
+    "group_id",
+    "matched_alias",
+    "via",
+    "category",
+    "uncertain",
+    "joint",
+)
+_DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+    resolver_key VARCHAR, source VARCHAR, name VARCHAR, status VARCHAR, group_ids VARCHAR[],
+    candidate_ids VARCHAR[], group_id VARCHAR, matched_alias VARCHAR, via VARCHAR, category VARCHAR,
+    uncertain BOOLEAN, joint BOOLEAN)"""
+
+
+def resolver_key(resolver: Resolver) -> str | None:
+    """What a resolver's answers depend on, as a key; None for a resolver whose answers are not kept (a
+    subclass, or a registry not built from files)."""
+    from spillover.actors.resolver import resolver_inputs
+    from spillover.memo import code_fingerprint
+
+    built_from = resolver_inputs(resolver)
+    if built_from is None:
+        return None
+    return hashlib.sha256(f"{code_fingerprint()}|{built_from}".encode()).hexdigest()[:24]
+
+
+def _has_table(store: Store) -> bool:
+    return bool(
+        store.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [TABLE]
+        ).fetchone()[0]
+    )
+
+
+def keep_resolutions(store: Store, resolver: Resolver | None = None) -> int:
+    """Resolve the store's names that have no row for the resolver's key and write them (rows of another
+    key are dropped); the number of names resolved.  Called after a load, on a store open for writing."""
+    from spillover.actors.resolver import default_resolver
+
+    resolver = resolver or default_resolver()
+    key = resolver_key(resolver)
+    if key is None:
+        return 0
+    con = store.con
+    con.execute(_DDL)
+    missing = store.query(
+        f"""SELECT DISTINCT e.source, a.name FROM event_actors a JOIN events e USING (event_id)
+        WHERE NOT EXISTS (SELECT 1 FROM {TABLE} k WHERE k.resolver_key = ?
+            AND k.source IS NOT DISTINCT FROM e.source AND k.name IS NOT DISTINCT FROM a.name)
+        ORDER BY ALL""",
+        [key],
+    )
+    stale = con.execute(f"SELECT count(*) FROM {TABLE} WHERE resolver_key <> ?", [key]).fetchone()[0]
+    if missing.empty and not stale:
+        return 0
+    resolved = resolver.resolve_names(missing, name_col="name", source_col="source")
+    rows = resolved[["source", "name", *COLUMNS]].assign(resolver_key=key)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"DELETE FROM {TABLE} WHERE resolver_key <> ?", [key])
+        with store.registered(_resolved=rows):
+            con.execute(
+                f"INSERT INTO {TABLE} SELECT resolver_key, source, name, {', '.join(COLUMNS)} FROM _resolved"
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(missing)
+
+
+def resolve_store_names(store: Store, names: pd.DataFrame, resolver: Resolver) -> pd.DataFrame:
+    """``resolver.resolve_names(names)`` (``names``: :func:`~spillover.selection.group.store_names`), with
+    the resolutions the store keeps for the resolver's key read instead of computed; the names it does not
+    keep are resolved."""
+    kept = _kept(store, resolver)
+    if not kept:
+        return resolver.resolve_names(names, name_col="name", source_col="source")
+    keys = list(zip(names["name"].astype("string").fillna(""), names["source"].astype("object"), strict=True))
+    missing = [i for i, k in enumerate(keys) if k not in kept]
+    if missing:
+        rest = resolver.resolve_names(names.iloc[missing], name_col="name", source_col="source")
+        for k, values in zip(
+            (keys[i] for i in missing), rest[list(COLUMNS)].itertuples(index=False, name=None), strict=True
+        ):
+            kept[k] = values
+    out = names.copy()
+    columns = list(zip(*(kept[k] for k in keys), strict=True)) if keys else [[] for _ in COLUMNS]
+    for column, values in zip(COLUMNS, columns, strict=True):
+        out[column] = list(values)
+    return out
+
+
+def _kept(store: Store, resolver: Resolver) -> dict[tuple[str, Any], tuple]:
+    """The store's resolutions for the resolver's key, by (name, source) as resolve_names keys them."""
+    key = resolver_key(resolver)
+    if key is None or not _has_table(store):
+        return {}
+    rows = store.con.execute(
+        f"SELECT source, name, {', '.join(COLUMNS)} FROM {TABLE} WHERE resolver_key = ?", [key]
+    ).fetchall()
+    return {(name if name is not None else "", source): tuple(row) for source, name, *row in rows}
+
+
+def keep_after_load(store: Store) -> None:
+    """:func:`keep_resolutions` after a load; a failure is logged, never raised (the load itself is done,
+    and the first command resolves what is not kept)."""
+    try:
+        keep_resolutions(store)
+    except Exception as exc:  # noqa: BLE001 - keeping the resolutions is never needed for correctness
+        log.warning(
+            "the store's actor names were not resolved after the load (%s): the first command will", exc
+        )

@@ -1,0 +1,104 @@
+"""The store's actor names resolved at load time (spillover.selection.resolutions): what a command reads back
+is what the resolver answers, and a resolution of another registry or source tree is never read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from realdata import event_datasets, load_kwargs
+
+from spillover.actors import default_resolver
+from spillover.actors.resolver import Resolver
+from spillover.loading.files import load_files
+from spillover.selection.group import store_names
+from spillover.selection.resolutions import TABLE, keep_resolutions, resolve_store_names, resolver_key
+from spillover.store import Store
+
+MALI = "events/acled_hdx_mali_1997_2020.csv.gz"
+SOMALIA = "events/gtd_somalia_1975_2018_renamed.csv.gz"
+
+
+def _resolved_afresh(store: Store) -> pd.DataFrame:
+    """The store's names through a new resolver over the same registry (nothing kept, nothing shared)."""
+    return Resolver(default_resolver().registry).resolve_names(
+        store_names(store), name_col="name", source_col="source"
+    )
+
+
+@pytest.fixture
+def loaded(real_data: Path, tmp_path: Path) -> Path:
+    """A store that `spillover data add` loaded with an ACLED file of Mali."""
+    path = tmp_path / "store.duckdb"
+    with Store(path) as store:
+        summary = load_files(store, [real_data / MALI])
+        assert summary.ok
+    return path
+
+
+def test_a_load_keeps_every_name_resolved_as_the_resolver_resolves_it(loaded: Path) -> None:
+    with Store(loaded, read_only=True) as store:
+        names = store_names(store)
+        kept = store.query(
+            f"SELECT source, name FROM {TABLE} WHERE resolver_key = ?", [resolver_key(default_resolver())]
+        )
+        assert len(names) > 300 and len(kept) == len(names)
+        pd.testing.assert_frame_equal(
+            resolve_store_names(store, names, default_resolver()), _resolved_afresh(store)
+        )
+
+
+def test_names_the_store_does_not_keep_are_resolved(loaded: Path) -> None:
+    with Store(loaded) as store:
+        store.con.execute(f"DELETE FROM {TABLE} WHERE name LIKE 'M%' OR name LIKE 'JNIM%'")
+    with Store(loaded, read_only=True) as store:
+        left = store.query(f"SELECT count(*) AS n FROM {TABLE}")["n"].iloc[0]
+        assert 0 < left < len(store_names(store))
+        got = resolve_store_names(store, store_names(store), default_resolver())
+        pd.testing.assert_frame_equal(got, _resolved_afresh(store))
+        assert (
+            got["name"].str.startswith("Military Forces of Mali")
+            & (got["via"] == "pattern:acled-state-forces")
+        ).any()
+
+
+def test_resolutions_of_another_registry_or_source_tree_are_not_read_and_are_replaced(loaded: Path) -> None:
+    with Store(loaded) as store:
+        # what an older source tree or another UCDP actor list left: a wrong answer under another key
+        store.con.execute(
+            f"UPDATE {TABLE} SET resolver_key = 'older', group_ids = ['someone-else'], status = 'resolved'"
+        )
+    with Store(loaded, read_only=True) as store:
+        pd.testing.assert_frame_equal(
+            resolve_store_names(store, store_names(store), default_resolver()), _resolved_afresh(store)
+        )
+    with Store(loaded) as store:
+        assert keep_resolutions(store) == len(store_names(store))  # the next load resolves them again
+        keys = store.query(f"SELECT DISTINCT resolver_key FROM {TABLE}")["resolver_key"].tolist()
+        assert keys == [resolver_key(default_resolver())]
+
+
+def test_a_later_load_adds_the_names_of_its_file_only(loaded: Path, real_data: Path) -> None:
+    with Store(loaded) as store:
+        before = store.query(f"SELECT count(*) AS n FROM {TABLE}")["n"].iloc[0]
+        (somalia,) = [d for d in event_datasets() if d.file == SOMALIA]
+        assert load_files(store, [real_data / SOMALIA], **load_kwargs(somalia)).ok
+        after = store.query(f"SELECT source, name FROM {TABLE}")
+        assert len(after) == len(store_names(store)) > before
+        assert (after["source"] == "gtd").any()
+        assert keep_resolutions(store) == 0  # nothing left to resolve
+    with Store(loaded, read_only=True) as store:
+        pd.testing.assert_frame_equal(
+            resolve_store_names(store, store_names(store), default_resolver()), _resolved_afresh(store)
+        )
+
+
+def test_a_resolver_over_a_registry_not_built_from_files_keeps_nothing(loaded: Path) -> None:
+    class Careful(Resolver):
+        """A resolver that may answer otherwise than the registry's (its answers are not kept)."""
+
+    careful = Careful(default_resolver().registry)
+    assert resolver_key(careful) is None
+    with Store(loaded) as store:
+        assert keep_resolutions(store, careful) == 0
