@@ -63,7 +63,7 @@ def _has_table(store: Store) -> bool:
     return bool(
         store.con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [TABLE]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     )
 
 
@@ -85,7 +85,7 @@ def keep_resolutions(store: Store, resolver: Resolver | None = None) -> int:
         ORDER BY ALL""",
         [key],
     )
-    stale = con.execute(f"SELECT count(*) FROM {TABLE} WHERE resolver_key <> ?", [key]).fetchone()[0]
+    stale = con.execute(f"SELECT count(*) FROM {TABLE} WHERE resolver_key <> ?", [key]).fetchall()[0][0]
     if missing.empty and not stale:
         return 0
     resolved = resolver.resolve_names(missing, name_col="name", source_col="source")
