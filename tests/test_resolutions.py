@@ -79,15 +79,21 @@ def test_resolutions_of_another_registry_or_source_tree_are_not_read_and_are_rep
         assert keys == [resolver_key(default_resolver())]
 
 
-def test_a_later_load_adds_the_names_of_its_file_only(loaded: Path, real_data: Path) -> None:
+def test_a_later_load_resolves_the_store_names_under_its_source(loaded: Path, real_data: Path) -> None:
     with Store(loaded) as store:
-        before = store.query(f"SELECT count(*) AS n FROM {TABLE}")["n"].iloc[0]
+        before = store.query(f"SELECT source, name FROM {TABLE}")
         (somalia,) = [d for d in event_datasets() if d.file == SOMALIA]
         assert load_files(store, [real_data / SOMALIA], **load_kwargs(somalia)).ok
         after = store.query(f"SELECT source, name FROM {TABLE}")
-        assert len(after) == len(store_names(store)) > before
-        assert (after["source"] == "gtd").any()
-        assert keep_resolutions(store) == 0  # nothing left to resolve
+        names = store.query("SELECT DISTINCT name FROM event_actors")
+        # the ACLED rows stay, every name of the store is there under GTD, and every pair the store holds
+        assert set(after[after["source"] == "acled"]["name"]) == set(before["name"])
+        assert set(after[after["source"] == "gtd"]["name"]) == set(names["name"])
+        pairs = store_names(store)
+        assert set(zip(pairs["source"], pairs["name"], strict=True)) <= set(
+            zip(after["source"], after["name"], strict=True)
+        )
+        assert keep_resolutions(store, sources=["gtd"]) == 0  # nothing left to resolve under GTD
     with Store(loaded, read_only=True) as store:
         pd.testing.assert_frame_equal(
             resolve_store_names(store, store_names(store), default_resolver()), _resolved_afresh(store)

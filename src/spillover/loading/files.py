@@ -80,9 +80,10 @@ def load_files(
         summary.reports.append(report)
         if on_done:
             on_done(path, report)
-    if any(r.status == "ingested" for r in summary.reports):
+    loaded = [r.file_id for r in summary.reports if r.status == "ingested"]
+    if loaded:
         # the names the files added, resolved once here rather than by every first command after the load
         from spillover.selection.resolutions import keep_after_load
 
-        keep_after_load(store)
+        keep_after_load(store, loaded)
     return summary

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -67,9 +68,16 @@ def _has_table(store: Store) -> bool:
     )
 
 
-def keep_resolutions(store: Store, resolver: Resolver | None = None) -> int:
-    """Resolve the store's names that have no row for the resolver's key and write them (rows of another
-    key are dropped); the number of names resolved.  Called after a load, on a store open for writing."""
+def keep_resolutions(
+    store: Store, resolver: Resolver | None = None, *, sources: Iterable[str] | None = None
+) -> int:
+    """Resolve the store's actor names under each of ``sources`` (default: every source of the store) for
+    the pairs without a row for the resolver's key, and write them (rows of another key are dropped, and then
+    every source is done); the number of (source, name) pairs resolved.  Called after a load, on a store open for writing.
+
+    Every distinct name is paired with each source, whether or not that source wrote it: listing the
+    distinct names is ~50 times cheaper than joining the actor rows to their events (0.02 against 0.9 s for
+    two million ACLED events), and a pair that never occurs is simply never read."""
     from spillover.actors.resolver import default_resolver
 
     resolver = resolver or default_resolver()
@@ -78,16 +86,15 @@ def keep_resolutions(store: Store, resolver: Resolver | None = None) -> int:
         return 0
     con = store.con
     con.execute(_DDL)
-    missing = store.query(
-        f"""SELECT DISTINCT e.source, a.name FROM event_actors a JOIN events e USING (event_id)
-        WHERE NOT EXISTS (SELECT 1 FROM {TABLE} k WHERE k.resolver_key = ?
-            AND k.source IS NOT DISTINCT FROM e.source AND k.name IS NOT DISTINCT FROM a.name)
-        ORDER BY ALL""",
-        [key],
-    )
     stale = con.execute(f"SELECT count(*) FROM {TABLE} WHERE resolver_key <> ?", [key]).fetchall()[0][0]
-    if missing.empty and not stale:
+    if sources is None or stale:
+        sources = [r[0] for r in con.execute("SELECT DISTINCT source FROM events").fetchall()]
+    names = [r[0] for r in con.execute("SELECT DISTINCT name FROM event_actors ORDER BY name").fetchall()]
+    done = set(con.execute(f"SELECT source, name FROM {TABLE} WHERE resolver_key = ?", [key]).fetchall())
+    pairs = [(s, n) for s in sorted(set(sources), key=str) for n in names if (s, n) not in done]
+    if not pairs and not stale:
         return 0
+    missing = pd.DataFrame(pairs, columns=["source", "name"], dtype=object)
     resolved = resolver.resolve_names(missing, name_col="name", source_col="source")
     rows = resolved[["source", "name", *COLUMNS]].assign(resolver_key=key)
     con.execute("BEGIN TRANSACTION")
@@ -108,7 +115,7 @@ def resolve_store_names(store: Store, names: pd.DataFrame, resolver: Resolver) -
     """``resolver.resolve_names(names)`` (``names``: :func:`~spillover.selection.group.store_names`), with
     the resolutions the store keeps for the resolver's key read instead of computed; the names it does not
     keep are resolved."""
-    kept = _kept(store, resolver)
+    kept = _kept(store, names, resolver)
     if not kept:
         return resolver.resolve_names(names, name_col="name", source_col="source")
     keys = list(zip(names["name"].astype("string").fillna(""), names["source"].astype("object"), strict=True))
@@ -126,22 +133,34 @@ def resolve_store_names(store: Store, names: pd.DataFrame, resolver: Resolver) -
     return out
 
 
-def _kept(store: Store, resolver: Resolver) -> dict[tuple[str, Any], tuple]:
-    """The store's resolutions for the resolver's key, by (name, source) as resolve_names keys them."""
+def _kept(store: Store, names: pd.DataFrame, resolver: Resolver) -> dict[tuple[str, Any], tuple]:
+    """The store's resolutions of ``names``' (source, name) pairs for the resolver's key, by (name, source) as
+    resolve_names keys them."""
     key = resolver_key(resolver)
     if key is None or not _has_table(store):
         return {}
-    rows = store.con.execute(
-        f"SELECT source, name, {', '.join(COLUMNS)} FROM {TABLE} WHERE resolver_key = ?", [key]
-    ).fetchall()
+    with store.registered(_names=names[["source", "name"]]):
+        rows = store.con.execute(
+            f"""SELECT k.source, k.name, {", ".join(f"k.{c}" for c in COLUMNS)} FROM {TABLE} k
+            SEMI JOIN _names n ON k.source IS NOT DISTINCT FROM n.source AND k.name IS NOT DISTINCT FROM n.name
+            WHERE k.resolver_key = ?""",
+            [key],
+        ).fetchall()
     return {(name if name is not None else "", source): tuple(row) for source, name, *row in rows}
 
 
-def keep_after_load(store: Store) -> None:
-    """:func:`keep_resolutions` after a load; a failure is logged, never raised (the load itself is done,
-    and the first command resolves what is not kept)."""
+def keep_after_load(store: Store, file_ids: Iterable[str]) -> None:
+    """:func:`keep_resolutions` under the sources of the files just loaded; a failure is logged, never
+    raised (the load itself is done, and the first command resolves what is not kept)."""
     try:
-        keep_resolutions(store)
+        ids = list(file_ids)
+        sources = [
+            r[0]
+            for r in store.con.execute(
+                "SELECT DISTINCT source FROM events WHERE list_contains(?, file_id)", [ids]
+            ).fetchall()
+        ]
+        keep_resolutions(store, sources=sources)
     except Exception as exc:  # noqa: BLE001 - keeping the resolutions is never needed for correctness
         log.warning(
             "the store's actor names were not resolved after the load (%s): the first command will", exc
