@@ -88,22 +88,30 @@ def commands(out: Path, store: Path) -> list[tuple[str, list[str], str, float]]:
     ]  # fmt: skip
 
 
-def loaded(path: Path) -> Path:
+KEEP = """
+import sys
+from spillover.selection.resolutions import keep_resolutions
+from spillover.store import Store
+with Store(sys.argv[1]) as store:
+    keep_resolutions(store)
+"""
+
+
+def loaded(path: Path, env: dict[str, str], cwd: Path) -> Path:
     """The store as a load (``spillover data add``) leaves it: the actor names it holds resolved through the
     registry and kept in it (:func:`spillover.selection.resolutions.keep_resolutions`; nothing to do when
-    they are there already, for this source tree).  The time this takes is the load's, not a command's."""
-    from spillover.selection.resolutions import keep_resolutions
-    from spillover.store import Store
-
-    with Store(path) as store:
-        keep_resolutions(store)
+    they are there already).  Done by this repository's source tree in the commands' environment (same data
+    folder, configuration and so the same registry), with a cache folder of its own; its time is the load's,
+    not a command's.  An older ``--src`` tree does not read them."""
+    own = {**env, "PYTHONPATH": str(REPO / "src"), "SPILLOVER_CACHE": str(cwd / "cache-load")}
+    subprocess.run([sys.executable, "-c", KEEP, str(path)], env=own, cwd=cwd, check=True)
     return path
 
 
 def build_store(path: Path) -> Path:
     """A store with every event file of the catalogue, from the shared data folder (built once)."""
     if path.is_file():
-        return loaded(path)
+        return path
     from spillover.sources.catalogue import catalogue
     from spillover.store import Store
 
@@ -119,7 +127,6 @@ def build_store(path: Path) -> Path:
                 allow_extra=bool(opts.get("allow_extra", False)),
                 provided=dict(opts.get("provided", {})),
             )
-    loaded(partial)
     os.replace(partial, path)
     raw = partial.parent / (partial.name + ".raw")
     if raw.exists():
@@ -188,7 +195,7 @@ def main() -> int:
     )  # fmt: skip
     args = parser.parse_args()
 
-    store = (loaded(args.store) if args.store else build_store(work_dir() / "latency.duckdb")).resolve()
+    store = (args.store or build_store(work_dir() / "latency.duckdb")).resolve()
     with tempfile.TemporaryDirectory(prefix="spillover-latency-") as tmp:
         cwd = Path(tmp)
         env = {
@@ -196,6 +203,7 @@ def main() -> int:
             "SPILLOVER_DATA_DIR": str(data_dir()), "SPILLOVER_CONFIG": str(cwd / "spillover.toml"),
         }  # fmt: skip
         (cwd / "spillover.toml").write_text("", encoding="utf-8")
+        loaded(store, env, cwd)
         load = os.getloadavg()[0]
         floor = best_of([timed(FLOOR[1], env, cwd) for _ in range(max(args.repeat, 1))])
         rows = []
