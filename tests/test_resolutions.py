@@ -108,3 +108,12 @@ def test_a_resolver_over_a_registry_not_built_from_files_keeps_nothing(loaded: P
     assert resolver_key(careful) is None
     with Store(loaded) as store:
         assert keep_resolutions(store, careful) == 0
+
+
+def test_a_table_another_version_wrote_otherwise_is_resolved_afresh(loaded: Path) -> None:
+    with Store(loaded) as store:
+        store.con.execute(f"ALTER TABLE {TABLE} DROP COLUMN joint")
+    with Store(loaded, read_only=True) as store:
+        pd.testing.assert_frame_equal(
+            resolve_store_names(store, store_names(store), default_resolver()), _resolved_afresh(store)
+        )

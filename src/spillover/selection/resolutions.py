@@ -21,6 +21,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -100,9 +101,9 @@ def keep_resolutions(
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM {TABLE} WHERE resolver_key <> ?", [key])
-        with store.registered(_resolved=rows):
+        with store.registered(_resolutions_rows=rows):
             con.execute(
-                f"INSERT INTO {TABLE} SELECT resolver_key, source, name, {', '.join(COLUMNS)} FROM _resolved"
+                f"INSERT INTO {TABLE} SELECT resolver_key, source, name, {', '.join(COLUMNS)} FROM _resolutions_rows"
             )
         con.execute("COMMIT")
     except BaseException:
@@ -139,13 +140,18 @@ def _kept(store: Store, names: pd.DataFrame, resolver: Resolver) -> dict[tuple[s
     key = resolver_key(resolver)
     if key is None or not _has_table(store):
         return {}
-    with store.registered(_names=names[["source", "name"]]):
-        rows = store.con.execute(
-            f"""SELECT k.source, k.name, {", ".join(f"k.{c}" for c in COLUMNS)} FROM {TABLE} k
-            SEMI JOIN _names n ON k.source IS NOT DISTINCT FROM n.source AND k.name IS NOT DISTINCT FROM n.name
-            WHERE k.resolver_key = ?""",
-            [key],
-        ).fetchall()
+    try:
+        with store.registered(_resolutions_names=names[["source", "name"]]):
+            rows = store.con.execute(
+                f"""SELECT k.source, k.name, {", ".join(f"k.{c}" for c in COLUMNS)} FROM {TABLE} k
+                SEMI JOIN _resolutions_names n
+                    ON k.source IS NOT DISTINCT FROM n.source AND k.name IS NOT DISTINCT FROM n.name
+                WHERE k.resolver_key = ?""",
+                [key],
+            ).fetchall()
+    except duckdb.Error as exc:  # a table another version of the code wrote otherwise: resolved afresh
+        log.info("the store's kept actor resolutions are not readable (%s): resolved afresh", exc)
+        return {}
     return {(name if name is not None else "", source): tuple(row) for source, name, *row in rows}
 
 
