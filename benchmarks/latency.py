@@ -104,7 +104,11 @@ def loaded(path: Path, env: dict[str, str], cwd: Path) -> Path:
     folder, configuration and so the same registry), with a cache folder of its own; its time is the load's,
     not a command's.  An older ``--src`` tree does not read them."""
     own = {**env, "PYTHONPATH": str(REPO / "src"), "SPILLOVER_CACHE": str(cwd / "cache-load")}
-    subprocess.run([sys.executable, "-c", KEEP, str(path)], env=own, cwd=cwd, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", KEEP, str(path)], env=own, cwd=cwd, capture_output=True, text=True
+    )
+    if done.returncode:  # e.g. the store is open elsewhere: the commands then resolve the names themselves
+        print(f"note: the store's names were not kept in it ({done.stderr.strip().splitlines()[-1:]})")
     return path
 
 
