@@ -94,6 +94,12 @@ def test_complete_acled_pull_equals_the_files_events(standin, file_store, tmp_pa
         # each page is kept like a file: its rows, their raw values, and where each event came from
         row = store.raw_row("acled:MLI4111")[0]
         assert row["event_id_cnty"] == "MLI4111" and row["timestamp"] == "1596481840"
+        # the complete pull resolved the store's actor names as a load does (spillover.selection.resolutions)
+        kept = store.query("SELECT DISTINCT name FROM actor_resolutions WHERE source = 'acled'")["name"]
+        assert (
+            set(kept) == set(store.query("SELECT DISTINCT name FROM event_actors")["name"])
+            and len(kept) > 100
+        )
 
 
 def test_ged_pull_equals_the_files_events_and_filters_by_country(standin, file_store, tmp_path) -> None:  # noqa: ANN001

@@ -295,6 +295,11 @@ def _finish(
         "UPDATE pulls SET status = ?, phase = 'done', finished_at = ?, message = ? WHERE pull_id = ?",
         [status, _now(), message, state.pull_id],
     )
+    if status == "complete":
+        # the names the pull added, resolved once here rather than by every first command after it
+        from spillover.selection.resolutions import keep_after_load
+
+        keep_after_load(store)
     return _state(store, state.pull_id, resumed=state.resumed)
 
 

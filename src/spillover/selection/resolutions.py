@@ -155,17 +155,17 @@ def _kept(store: Store, names: pd.DataFrame, resolver: Resolver) -> dict[tuple[s
     return {(name if name is not None else "", source): tuple(row) for source, name, *row in rows}
 
 
-def keep_after_load(store: Store, file_ids: Iterable[str]) -> None:
-    """:func:`keep_resolutions` under the sources of the files just loaded; a failure is logged, never
-    raised (the load itself is done, and the first command resolves what is not kept)."""
+def keep_after_load(store: Store, file_ids: Iterable[str] | None = None) -> None:
+    """:func:`keep_resolutions` under the sources of the files just loaded (every source of the store when
+    they are not given: after an API pull); a failure is logged, never raised (the load itself is done, and
+    the first command resolves what is not kept)."""
     try:
-        ids = list(file_ids)
-        sources = [
-            r[0]
-            for r in store.con.execute(
-                "SELECT DISTINCT source FROM events WHERE list_contains(?, file_id)", [ids]
+        sources = None
+        if file_ids is not None:
+            found = store.con.execute(
+                "SELECT DISTINCT source FROM events WHERE list_contains(?, file_id)", [list(file_ids)]
             ).fetchall()
-        ]
+            sources = [r[0] for r in found]
         keep_resolutions(store, sources=sources)
     except Exception as exc:  # noqa: BLE001 - keeping the resolutions is never needed for correctness
         log.warning(
