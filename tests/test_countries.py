@@ -63,3 +63,21 @@ def test_codes_of_other_schemes_answer_as_convert_does() -> None:
             expected = said if isinstance(said, str) and said != value else None
             assert countries.code_to_iso3(value, scheme) == expected, (scheme, value, said)
     assert countries.code_to_iso3(432, "GWcode") == "MLI"
+
+
+def test_codes_kept_between_runs_are_the_converters(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """to_iso3 keeps each name's code between runs: read back, they are the converter's own answers, and a
+    run whose names were all seen before does not load the converter."""
+    monkeypatch.setenv("SPILLOVER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("SPILLOVER_NO_MEMO", raising=False)
+    names = ["Mali", "Burkina Faso", "Ivory Coast", "DR Congo (Zaire)", "Soviet Union", "Congo", "", None]
+    expected = {n: countries.iso3(n) for n in names if n}
+    assert expected["Mali"] == "MLI" and expected["Soviet Union"] is None  # both kinds of answer are kept
+    first = countries.to_iso3(names)
+    for cache in (countries._table, countries._converter, countries._one_to_iso3):
+        cache.cache_clear()  # a new process: nothing loaded
+    again = countries.to_iso3(reversed(names))
+    assert first == again == expected
+    assert countries._table.cache_info().currsize == 0  # answered from what was kept
+    assert countries.to_iso3(["Niger", "Mali"]) == {"Niger": "NER", "Mali": "MLI"}  # a new name: converted
+    assert countries._table.cache_info().currsize == 1

@@ -111,9 +111,23 @@ def prepare() -> None:
     _table()
 
 
+def codes_kept() -> bool:
+    """Whether :func:`to_iso3` keeps its answers between runs (else a caller may load the converter early)."""
+    from spillover.memo import enabled
+
+    return enabled()
+
+
 def to_iso3(names: Iterable[str | None]) -> dict[str, str | None]:
-    """Map each distinct non-empty name to its ISO3 code (or None when it has none)."""
-    return {n: _one_to_iso3(n) for n in {n for n in names if n}}
+    """Map each distinct non-empty name to its ISO3 code (or None when it has none).
+
+    Each name's code is country_converter's answer (:func:`iso3`), kept between runs (:mod:`spillover.memo`,
+    keyed by the package's source and country_converter's version, so never stale): an ingest whose country
+    names were all seen before codes them without loading the converter (~0.4 CPU s)."""
+    from spillover.memo import kept_each
+
+    wanted = sorted({n for n in names if n})
+    return kept_each("country-iso3", (), wanted, lambda missing: {n: _one_to_iso3(n) for n in missing})
 
 
 def code_to_iso3(value: object, scheme: str) -> str | None:

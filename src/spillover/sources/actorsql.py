@@ -46,36 +46,37 @@ def actors_sql(columns: Sequence[ActorColumn], monadic: bool) -> str:
     """One row per actor name of every loaded row (``event_id, role, ordinal, name, uncertain, _row``);
     'A and/or B' gives both names, each flagged uncertain.
 
-    The actor columns of the loaded rows are read once (a narrow table) and joined to their cells' names.
+    The actor cells of the loaded rows are unnested into one row per column (``i``) and joined once to their
+    cells' names (no per-column join of a materialised copy of the rows: ACLED 2M, 0.9–1.1 → 0.7 CPU s).
     A row's names are distinct without a DISTINCT over every row: one cell's names are distinct, and the
     columns of a row differ in role or ordinal (checked here)."""
     roles = [(c.role, c.ordinal) for c in columns]
     side_b = [(c.role.replace("_a", "_b"), c.ordinal) for c in columns]
     if len(set(roles)) < len(roles) or (monadic and len(set(side_b)) < len(side_b)):
         raise AssertionError(f"actor columns share a role and ordinal: {roles}")
-    cols = ", ".join(f"_actor{i}, _actor{i}_unc" for i in range(len(columns)))
-    parts = []
-    for i, col in enumerate(columns):
-        role = lit(col.role)
-        if monadic:  # the n-th row of an event names its n-th actor: row 1 → side A, row 2 → side B
-            role = f"CASE WHEN _rank = 1 THEN {lit(col.role)} ELSE {lit(col.role.replace('_a', '_b'))} END"
-        row = f"SELECT _row, event_id, {role} AS role, {col.ordinal} + (_rank - 1) * 100 AS ordinal, c.name"
-        names = f"_stage_cells c ON c.i = {i} AND c.cell = loaded._actor{i}"
-        if (
-            col.uncertain == "false"
-        ):  # the row adds no doubt: a name is uncertain when split from 'A and/or B'
-            parts.append(f"{row}, c._split AS uncertain FROM loaded JOIN {names}")
-            continue
-        parts.append(
-            f"{row}, c._split AS uncertain FROM loaded JOIN {names} WHERE NOT coalesce(_actor{i}_unc, false)"
-        )
-        parts.append(  # a row flagged uncertain: every name uncertain, each once
-            f"{row}, true AS uncertain FROM loaded JOIN (SELECT DISTINCT i, cell, name FROM _stage_cells) c "
-            f"ON c.i = {i} AND c.cell = loaded._actor{i} WHERE coalesce(_actor{i}_unc, false)"
-        )
+    nth = "[l.i + 1]"
+    role = f"[{', '.join(lit(c.role) for c in columns)}]{nth}"
+    if monadic:  # the n-th row of an event names its n-th actor: row 1 → side A, row 2 → side B
+        role_b = f"[{', '.join(lit(c.role.replace('_a', '_b')) for c in columns)}]{nth}"
+        role = f"CASE WHEN _rank = 1 THEN {role} ELSE {role_b} END"
+    ordinal = f"[{', '.join(str(c.ordinal) for c in columns)}]{nth} + (_rank - 1) * 100"
+    doubt = [c.uncertain != "false" for c in columns]
+    flagged = ", ".join(f"coalesce(_actor{i}_unc, false)" if d else "false" for i, d in enumerate(doubt))
+    loaded = (
+        f"SELECT _row, event_id, _rank, unnest(range({len(columns)})) AS i, "
+        f"unnest([{', '.join(f'_actor{i}' for i in range(len(columns)))}]) AS cell, unnest([{flagged}]) AS _unc "
+        "FROM _n WHERE _ok"
+    )
+    row = f"SELECT event_id, {role} AS role, {ordinal} AS ordinal, c.name"
+    names = "c ON c.i = l.i AND c.cell = l.cell"
+    if not any(doubt):  # the rows add no doubt: a name is uncertain when split from 'A and/or B'
+        return f"{row}, c._split AS uncertain, _row FROM ({loaded}) l JOIN _stage_cells {names}"
     return f"""
-        WITH loaded AS MATERIALIZED (SELECT _row, event_id, _rank, {cols} FROM _n WHERE _ok)
-        SELECT event_id, role, ordinal, name, uncertain, _row FROM ({" UNION ALL ".join(parts)})
+        WITH loaded AS MATERIALIZED ({loaded})
+        {row}, c._split AS uncertain, _row FROM loaded l JOIN _stage_cells {names} WHERE NOT l._unc
+        UNION ALL
+        {row}, true AS uncertain, _row FROM loaded l JOIN (SELECT DISTINCT i, cell, name FROM _stage_cells) {names}
+        WHERE l._unc
     """
 
 
