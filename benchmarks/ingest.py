@@ -691,10 +691,8 @@ def run_worker(
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def best_of(
-    kind: str, dataset: str, path: Path, repeat: int, profile: bool = False, src: Path | None = None
-) -> dict[str, object]:
-    runs = [run_worker(kind, dataset, path, profile, src) for _ in range(repeat)]
+def best_run(runs: list[dict[str, object]]) -> dict[str, object]:
+    """The fastest of a contender's runs (wall time), with every run's wall time beside it."""
     best = dict(min(runs, key=lambda r: r["seconds"]))
     best["all_seconds"] = [r["seconds"] for r in runs]
     return best
@@ -856,7 +854,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help=f"1/{QUICK_DIVISOR} of the full sizes (smoke run)")
     p.add_argument("--only", nargs="+", choices=list(DATASETS), help="run only these datasets")
     p.add_argument("--seed", type=int, default=20240501)
-    p.add_argument("--repeat", type=int, default=1, help="runs per contender; the fastest is reported")
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds; each contender runs once per round, in turn; its fastest run counts",
+    )
     p.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
     p.add_argument(
         "--before",
@@ -906,30 +909,26 @@ def main(argv: list[str] | None = None) -> int:
         with path.open(encoding="utf-8") as fh:
             columns = len(fh.readline().split(","))
         warm_cache(path)
-        say(f"[{name}] raw read (DuckDB read_csv into a table) …")
-        raw = best_of("rawread", name, path, args.repeat)
-        say(
-            f"[{name}]   {raw['seconds']:.2f} s, {raw['cpu_seconds']:.1f} CPU s, peak {raw['peak_mb']:.0f} MB"
-        )
-        say(f"[{name}] spillover ingest …")
-        spill = best_of("spillover", name, path, args.repeat, args.profile)
-        say(
-            f"[{name}]   {spill['seconds']:.2f} s, {spill['cpu_seconds']:.1f} CPU s, peak {spill['peak_mb']:.0f} MB"
-        )
-        before = None
+        # the contenders take turns, one run each per round (best of ``--repeat`` rounds): a machine that
+        # slows down for a minute then slows every contender alike, not the one whose runs fell in that minute
+        contenders = [("raw read", "rawread", None), ("spillover", "spillover", None)]
         if args.before:
-            say(f"[{name}] spillover ingest, source tree {args.before} …")
-            before = best_of("spillover", name, path, args.repeat, src=args.before)
-            say(
-                f"[{name}]   {before['seconds']:.2f} s, {before['cpu_seconds']:.1f} CPU s, peak {before['peak_mb']:.0f} MB"
-            )
-        base = None
+            contenders.append((f"spillover, source tree {args.before}", "before", args.before))
         if not args.no_pandas:
-            say(f"[{name}] pandas baseline …")
-            base = best_of("pandas", name, path, args.repeat)
-            say(
-                f"[{name}]   {base['seconds']:.2f} s, {base['cpu_seconds']:.1f} CPU s, peak {base['peak_mb']:.0f} MB"
-            )
+            contenders.append(("pandas baseline", "pandas", None))
+        runs: dict[str, list[dict]] = {key: [] for _, key, _ in contenders}
+        for round_ in range(1, args.repeat + 1):
+            for label, key, src in contenders:
+                say(f"[{name}] {label} (round {round_} of {args.repeat}) …")
+                kind = "spillover" if key == "before" else key
+                one = run_worker(kind, name, path, args.profile and key == "spillover", src)
+                runs[key].append(one)
+                say(
+                    f"[{name}]   {one['seconds']:.2f} s, {one['cpu_seconds']:.1f} CPU s, peak {one['peak_mb']:.0f} MB"
+                )
+        raw, spill = best_run(runs["rawread"]), best_run(runs["spillover"])
+        before = best_run(runs["before"]) if "before" in runs else None
+        base = best_run(runs["pandas"]) if "pandas" in runs else None
         results.append(
             {
                 "name": name,
