@@ -64,8 +64,6 @@ ATTRIBUTIONS: tuple[str, ...] = ("single", "joint", "uncertain", "none")
 #: both).  Queries cost the same (an ILIKE over the descriptions, joins of actors to events on the id).
 #: Tables made before keep DuckDB's default: the values are the same either way.
 TEXT_COMPRESSION = "zstd"
-#: The ``event_id`` column of the store's tables that hold one row per event or actor name.
-EVENT_ID_DDL = f"event_id VARCHAR USING COMPRESSION {TEXT_COMPRESSION}"
 
 
 @dataclass(frozen=True)
@@ -146,12 +144,15 @@ EVENT_COLUMNS: tuple[Column, ...] = (
 )
 
 EVENT_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in EVENT_COLUMNS)
+#: The event columns as the store declares them (``CREATE TABLE`` of ``events`` and ``event_versions``).
+EVENT_COLUMNS_DDL = ",\n  ".join(c.ddl for c in EVENT_COLUMNS)
+#: The ``event_id`` column, as ``events`` declares it, for the store's other tables keyed by event.
+EVENT_ID_DDL = next(c.ddl for c in EVENT_COLUMNS if c.name == "event_id")
 
 
 def events_table_ddl(table: str = "events") -> str:
     """DDL for a table of the store with the event schema."""
-    cols = ",\n  ".join(c.ddl for c in EVENT_COLUMNS)
-    return f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols}\n)"
+    return f"CREATE TABLE IF NOT EXISTS {table} (\n  {EVENT_COLUMNS_DDL}\n)"
 
 
 def schema_markdown() -> str:

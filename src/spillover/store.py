@@ -46,7 +46,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from spillover._duck import scalar
+from spillover._duck import has_table, scalar
 from spillover.config import default_store_path
 from spillover.errors import InputError, NothingLoads
 from spillover.schema import EVENT_ID_DDL, events_table_ddl
@@ -614,7 +614,7 @@ def remove_file(store: Store, file_or_id: str | Path) -> RemovedFile:
     its raw rows, quarantined and skipped rows, its ``files`` row, then its raw Parquet file."""
     file_id, name = find_file(store, file_or_id)
     con = store.con
-    links_exist = bool(scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'event_links'"))
+    links_exist = has_table(con, "event_links")
     con.execute("BEGIN TRANSACTION")
     try:
         # events of this file that another file also brought: re-attributed to that file's first row

@@ -32,8 +32,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from spillover._duck import scalar
-from spillover.schema import EVENT_COLUMN_NAMES, EVENT_COLUMNS, EVENT_ID_DDL
+from spillover._duck import has_table, scalar
+from spillover.schema import EVENT_COLUMN_NAMES, EVENT_COLUMNS_DDL, EVENT_ID_DDL
 from spillover.sources import MONADIC_LAYOUTS
 
 #: Columns that say where a row was read, not what the source says about the event.
@@ -49,7 +49,7 @@ _VERSION_DDL = [
     # cost a 2M-event file ~10% of its ingest (stores made before keep theirs, which does no harm)
     f"CREATE TABLE IF NOT EXISTS event_stamps ({EVENT_ID_DDL}, stamp BIGINT)",
     "CREATE TABLE IF NOT EXISTS event_versions (\n  "
-    + ",\n  ".join(c.ddl for c in EVENT_COLUMNS)
+    + EVENT_COLUMNS_DDL
     + ",\n  version INTEGER, stamp BIGINT, valid_from TIMESTAMP, valid_to TIMESTAMP, ended_by VARCHAR,"
     " ended_in VARCHAR)",
     f"""CREATE TABLE IF NOT EXISTS event_actor_versions (
@@ -249,11 +249,7 @@ def event_history(con: duckdb.DuckDBPyConnection, event_id: str) -> pd.DataFrame
 
 
 def _has_version_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(
-        scalar(
-            con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'event_versions' AND NOT temporary"
-        )
-    )
+    return has_table(con, "event_versions")
 
 
 #: An empty row of ``event_versions`` (for stores made before versions were kept).

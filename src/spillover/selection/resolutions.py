@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pandas as pd
 
+from spillover._duck import has_table, scalar
+
 if TYPE_CHECKING:
     from spillover.actors.resolver import Resolver
     from spillover.store import Store
@@ -61,14 +63,6 @@ def resolver_key(resolver: Resolver) -> str | None:
     return hashlib.sha256(f"{code_fingerprint()}|{built_from}".encode()).hexdigest()[:24]
 
 
-def _has_table(store: Store) -> bool:
-    return bool(
-        store.con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [TABLE]
-        ).fetchall()[0][0]
-    )
-
-
 def keep_resolutions(
     store: Store, resolver: Resolver | None = None, *, sources: Iterable[str] | None = None
 ) -> int:
@@ -87,7 +81,7 @@ def keep_resolutions(
         return 0
     con = store.con
     con.execute(_DDL)
-    stale = con.execute(f"SELECT count(*) FROM {TABLE} WHERE resolver_key <> ?", [key]).fetchall()[0][0]
+    stale = scalar(con, f"SELECT count(*) FROM {TABLE} WHERE resolver_key <> ?", [key])
     if sources is None or stale:
         sources = [r[0] for r in con.execute("SELECT DISTINCT source FROM events").fetchall()]
     names = [r[0] for r in con.execute("SELECT DISTINCT name FROM event_actors ORDER BY name").fetchall()]
@@ -138,7 +132,7 @@ def _kept(store: Store, names: pd.DataFrame, resolver: Resolver) -> dict[tuple[s
     """The store's resolutions of ``names``' (source, name) pairs for the resolver's key, by (name, source) as
     resolve_names keys them."""
     key = resolver_key(resolver)
-    if key is None or not _has_table(store):
+    if key is None or not has_table(store.con, TABLE):
         return {}
     try:
         with store.registered(_resolutions_names=names[["source", "name"]]):
