@@ -8,13 +8,18 @@ event file of the shared data folder (as the tests' ``loaded_store``), built onc
 ``benchmarks/_work/latency.duckdb``.
 
 Results kept between runs (:mod:`spillover.memo`, in ``SPILLOVER_CACHE``) are part of what is measured, so
-every command is run twice over:
+every command is run three times over, each in a cache folder of its own:
 
-* **first run**: the first run of the command with an empty cache folder (what the first command after a
-  load costs: the registry, the selection, the links and the measures are computed; the store's actor names
-  were resolved by the load, as ``spillover data add`` does: :func:`loaded`);
-* **again**: the best of ``--repeat`` further runs with the cache the first run left (the steady state: the
-  store has not changed).  The targets are read on this column.
+* **first run**: the first run of the command after a load, in the environment of the user who loaded:
+  its cache holds what ``spillover data add`` leaves there (:func:`loaded`: the load's last step,
+  :func:`spillover.selection.resolutions.keep_after_load`, run in the command's environment by the source
+  tree timed: the registry, and the store's names counted and resolved) and nothing else: the selection,
+  the links and the measures are computed;
+* **empty cache**: the first run with an empty cache folder (another user of the store, or the first
+  command after an upgrade of the package: the registry is built and the store's names are counted; their
+  resolutions are read from the store, where the load kept them);
+* **again**: the best of ``--repeat`` further runs in the first run's cache (the steady state: the store has
+  not changed).  The targets are read on this column; the first run's figure is printed beside it.
 
 The web app's row is its first full group page in a fresh server process (``create_app`` in the child, no
 warm-up thread): ``GET /groups/aqim``, then every section fragment and chart the page loads; the figures
@@ -90,26 +95,24 @@ def commands(out: Path, store: Path) -> list[tuple[str, list[str], str, float]]:
 
 KEEP = """
 import sys
-from spillover.selection.resolutions import keep_resolutions
+from spillover.selection.resolutions import keep_after_load
 from spillover.store import Store
 with Store(sys.argv[1]) as store:
-    keep_resolutions(store)
+    keep_after_load(store)
 """
 
 
-def loaded(path: Path, env: dict[str, str], cwd: Path) -> Path:
-    """The store as a load (``spillover data add``) leaves it: the actor names it holds resolved through the
-    registry and kept in it (:func:`spillover.selection.resolutions.keep_resolutions`; nothing to do when
-    they are there already).  Done by this repository's source tree in the commands' environment (same data
-    folder, configuration and so the same registry), with a cache folder of its own; its time is the load's,
-    not a command's.  An older ``--src`` tree does not read them."""
-    own = {**env, "PYTHONPATH": str(REPO / "src"), "SPILLOVER_CACHE": str(cwd / "cache-load")}
+def loaded(path: Path, env: dict[str, str], cwd: Path) -> None:
+    """What a load (``spillover data add``) leaves, once its files are in: the store's actor names resolved
+    and kept in the store, and what the load computed kept in the cache of ``env`` (the registry, the
+    store's names: :func:`spillover.selection.resolutions.keep_after_load`).  Run in a child with the
+    commands' environment and source tree (same data folder, configuration and so the same registry and
+    keys); its time is the load's, not a command's.  A tree without that step leaves the cache empty."""
     done = subprocess.run(
-        [sys.executable, "-c", KEEP, str(path)], env=own, cwd=cwd, capture_output=True, text=True
+        [sys.executable, "-c", KEEP, str(path)], env=env, cwd=cwd, capture_output=True, text=True
     )
-    if done.returncode:  # e.g. the store is open elsewhere: the commands then resolve the names themselves
-        print(f"note: the store's names were not kept in it ({done.stderr.strip().splitlines()[-1:]})")
-    return path
+    if done.returncode or "not resolved" in done.stderr:  # e.g. the store is open elsewhere
+        print(f"note: the load's last step failed ({done.stderr.strip().splitlines()[-1:]})")
 
 
 def build_store(path: Path) -> Path:
@@ -169,9 +172,9 @@ def best_of(runs: list[dict[str, float]]) -> dict[str, float]:
     }  # fmt: skip
 
 
-def verdict(row: dict, floor: dict) -> str:
-    """PASS or MISS of the row's target, read on the runs after the first."""
-    figures = row["again"]
+def verdict(row: dict, floor: dict, part: str = "again") -> str:
+    """PASS or MISS of the row's target, read on the runs after the first (or on ``part``)."""
+    figures = row[part]
     if row["unit"] == "ratio":
         value = figures["cpu_s"] / floor["cpu_s"] if floor["cpu_s"] else float("inf")
     else:
@@ -207,21 +210,32 @@ def main() -> int:
             "SPILLOVER_DATA_DIR": str(data_dir()), "SPILLOVER_CONFIG": str(cwd / "spillover.toml"),
         }  # fmt: skip
         (cwd / "spillover.toml").write_text("", encoding="utf-8")
-        loaded(store, env, cwd)
+        loaded(store, {**env, "SPILLOVER_CACHE": str(cwd / "cache-load")}, cwd)  # the store as loaded
         load = os.getloadavg()[0]
         floor = best_of([timed(FLOOR[1], env, cwd) for _ in range(max(args.repeat, 1))])
         rows = []
         for label, argv, unit, target in commands(cwd / "out", store):
             if args.only and not any(word in label for word in args.only):
                 continue
-            own = {**env, "SPILLOVER_CACHE": str(cwd / f"cache-{len(rows)}")}  # empty: the first run is cold
+            empty = timed(argv, {**env, "SPILLOVER_CACHE": str(cwd / f"empty-{len(rows)}")}, cwd)
+            own = {**env, "SPILLOVER_CACHE": str(cwd / f"cache-{len(rows)}")}
+            loaded(store, own, cwd)  # the cache as the load left it
             first = timed(argv, own, cwd)
             again = best_of([timed(argv, own, cwd) for _ in range(args.repeat)])
-            rows.append({"command": label, "unit": unit, "target": target, "first": first, "again": again})
+            rows.append(
+                {
+                    "command": label,
+                    "unit": unit,
+                    "target": target,
+                    "first": first,
+                    "empty": empty,
+                    "again": again,
+                }
+            )
         load_after = os.getloadavg()[0]
     for row in rows:
-        row["verdict"] = verdict(row, floor)
-        for part in ("first", "again"):
+        row["verdict"], row["first_verdict"] = verdict(row, floor), verdict(row, floor, "first")
+        for part in ("first", "empty", "again"):
             row[part]["cpu_ratio"] = row[part]["cpu_s"] / floor["cpu_s"] if floor["cpu_s"] else None
 
     result = {
@@ -235,19 +249,22 @@ def main() -> int:
             return 0
         Path(args.json).write_text(text, encoding="utf-8")
     print(
-        f"load average {load:.2f} → {load_after:.2f} on {os.cpu_count()} cores; first run (empty cache) and best "
-        f"of {args.repeat} further runs; store {store}; source tree {args.src}"
+        f"load average {load:.2f} → {load_after:.2f} on {os.cpu_count()} cores; first run after the load, first "
+        f"run with an empty cache, best of {args.repeat} further runs; store {store}; source tree {args.src}"
     )
-    print(f"{'command':<38}{'first: wall':>12}{'CPU':>7}{'again: wall':>13}{'CPU':>7}{'× floor':>9}  target")
-    print(f"{FLOOR[0]:<38}{'':>12}{'':>7}{floor['wall_s']:>13.2f}{floor['cpu_s']:>7.2f}{1:>9.1f}")
+    heads = f"{'first: wall':>12}{'CPU':>7}{'empty cache: wall':>19}{'CPU':>7}{'again: wall':>13}{'CPU':>7}"
+    print(f"{'command':<38}{heads}{'× floor':>9}  target (again; first)")
+    print(f"{FLOOR[0]:<38}{'':>38}{floor['wall_s']:>13.2f}{floor['cpu_s']:>7.2f}{1:>9.1f}")
     for row in rows:
-        f, a = row["first"], row["again"]
+        f, e, a = row["first"], row["empty"], row["again"]
         ratio = f"{a['cpu_ratio']:.1f}" if a["cpu_ratio"] is not None else "—"
-        failed = "" if a["exit"] == 0 and f["exit"] == 0 else f"  (exit {max(a['exit'], f['exit']):g})"
+        code = max(r["exit"] for r in (f, e, a))
+        failed = f"  (exit {code:g})" if code else ""
         extra = f"  (server start-up {a['startup_s']:.1f} s)" if "startup_s" in a else ""
         print(
-            f"{row['command']:<38}{f['wall_s']:>12.2f}{f['cpu_s']:>7.2f}{a['wall_s']:>13.2f}{a['cpu_s']:>7.2f}"
-            f"{ratio:>9}  {target_text(row)} {row['verdict']}{failed}{extra}"
+            f"{row['command']:<38}{f['wall_s']:>12.2f}{f['cpu_s']:>7.2f}{e['wall_s']:>19.2f}{e['cpu_s']:>7.2f}"
+            f"{a['wall_s']:>13.2f}{a['cpu_s']:>7.2f}{ratio:>9}  {target_text(row)} {row['verdict']}; "
+            f"{row['first_verdict']}{failed}{extra}"
         )
     return 0
 

@@ -161,7 +161,23 @@ def keep_after_load(store: Store, file_ids: Iterable[str] | None = None) -> None
             ).fetchall()
             sources = [r[0] for r in found]
         keep_resolutions(store, sources=sources)
+        keep_resolved_names(store)
     except Exception as exc:  # noqa: BLE001 - keeping the resolutions is never needed for correctness
         log.warning(
             "the store's actor names were not resolved after the load (%s): the first command will", exc
         )
+
+
+def keep_resolved_names(store: Store) -> None:
+    """The store's names with their event counts and resolutions
+    (:func:`~spillover.selection.group.resolved_store_names`), computed by the load and so kept in the
+    loading user's cache (:mod:`spillover.memo`, keyed by the store's content), where that user's first
+    command reads them instead of counting the store's names (0.1 CPU s for 200,000 events, 2.5 s for
+    2,000,000).  Nothing when results are not kept (``SPILLOVER_NO_MEMO``, a registry not from files)."""
+    from spillover.actors.resolver import default_resolver
+    from spillover.memo import enabled
+    from spillover.selection.group import resolved_store_names
+
+    resolver = default_resolver()
+    if enabled() and resolver_key(resolver) is not None:
+        resolved_store_names(store, resolver)
