@@ -130,8 +130,11 @@ def spherical_centroid(lat, lon) -> tuple[float, float]:
 
 
 def _local_projection(lat0: float, lon0: float, kind: str) -> pyproj.Transformer:
+    """Longitude/latitude on WGS84 to metres in a projection centred on (lat0, lon0).  From the projection's
+    own geographic CRS (WGS84 too): the same operation as from "EPSG:4326", built without searching PROJ's
+    database for it (0.3 against 4 ms; expansion builds one a year)."""
     crs = pyproj.CRS.from_proj4(f"+proj={kind} +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m")
-    return pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    return pyproj.Transformer.from_crs(crs.geodetic_crs, crs, always_xy=True)
 
 
 def convex_hull_area_km2(lat, lon) -> float:
