@@ -12,6 +12,7 @@ from realdata import event_datasets, load_kwargs
 from spillover.actors import default_resolver
 from spillover.actors.resolver import Resolver
 from spillover.loading.files import load_files
+from spillover.selection import group
 from spillover.selection.group import store_names
 from spillover.selection.resolutions import TABLE, keep_resolutions, resolve_store_names, resolver_key
 from spillover.store import Store
@@ -117,3 +118,35 @@ def test_a_table_another_version_wrote_otherwise_is_resolved_afresh(loaded: Path
         pd.testing.assert_frame_equal(
             resolve_store_names(store, store_names(store), default_resolver()), _resolved_afresh(store)
         )
+
+
+def _load_with_cache(real_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`spillover data add` of the Mali file by a user whose cache is ``tmp_path/cache``."""
+    monkeypatch.setenv("SPILLOVER_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "cached.duckdb"
+    with Store(path) as store:
+        assert load_files(store, [real_data / MALI]).ok
+    return path
+
+
+def test_the_loading_users_first_command_reads_the_store_names_the_load_counted(
+    real_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SPILLOVER_NO_MEMO", raising=False)
+    path = _load_with_cache(real_data, tmp_path, monkeypatch)
+    assert len(list((tmp_path / "cache" / "memo").glob("store-names-*.pickle"))) == 1
+    with Store(path, read_only=True) as store:
+        expected = _resolved_afresh(store)
+    # a new command: nothing in the process, and the store's names are not counted again
+    monkeypatch.setattr(group, "_RESOLVED_NAMES", {})
+    monkeypatch.setattr(group, "store_names", lambda store: pytest.fail("the names were counted again"))
+    with Store(path, read_only=True) as store:
+        pd.testing.assert_frame_equal(group.resolved_store_names(store, default_resolver()), expected)
+
+
+def test_a_load_keeps_nothing_in_the_cache_when_results_are_not_kept(
+    real_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPILLOVER_NO_MEMO", "1")
+    _load_with_cache(real_data, tmp_path, monkeypatch)
+    assert not list((tmp_path / "cache").rglob("store-names-*"))
