@@ -11,7 +11,8 @@ keyed by what that answer depends on: the registry's inputs (content hashes of t
 user registries, :func:`~spillover.actors.registry.registry_inputs`) and the package's source (the shipped
 registry and the resolution rules, :func:`spillover.memo.code_fingerprint`).  A row of another key is never
 read (the next load replaces them); a name without a row is resolved as before.  Plain columns, not pickles:
-a store file may come from someone else.
+a store file may come from someone else.  The load also leaves the names counted and resolved in its own
+user's cache (:func:`keep_resolved_names`), where that user's first command reads them.
 """
 
 from __future__ import annotations
