@@ -213,7 +213,6 @@ def main() -> int:
 
     store = (args.store or build_store(work_dir() / "latency.duckdb")).resolve()
     byte_compiled(args.src.resolve())
-    byte_compiled(REPO / "src")  # the load's tree (loaded)
     with tempfile.TemporaryDirectory(prefix="spillover-latency-") as tmp:
         cwd = Path(tmp)
         env = {
