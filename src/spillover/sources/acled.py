@@ -28,6 +28,7 @@ from spillover.sources.base import (
     lit,
     long_txt,
     num,
+    q,
     txt,
 )
 from spillover.sources.layouts import Layout
@@ -181,8 +182,20 @@ def _parsed_date() -> str:
     return f"try_strptime({txt('event_date')}, {formats})::DATE"
 
 
+def _trim(col: str) -> str:
+    """The column's trimmed text, empty kept empty: for a regular expression whose result the caller maps or
+    NULLIFs anyway (no pattern here matches an empty text, no mapping has an empty key, so the result is
+    that of :func:`txt`).  DuckDB then runs the expression once per distinct value of the raw Parquet's
+    dictionary instead of once per row (``NULLIF`` makes a vector of every row): ACLED 2M's nationalities
+    0.6 → 0.1 CPU s."""
+    return f"trim({q(col)})"
+
+
+assert "" not in TIME_PRECISION and "" not in INTER, "_trim: an empty text must map as NULL does"
+
+
 def _precision_days(ctx: Context) -> str:
-    return case_map(f"regexp_replace({txt('time_precision')}, '\\.0+$', '')", TIME_PRECISION, lit("day"))
+    return case_map(f"regexp_replace({_trim('time_precision')}, '\\.0+$', '')", TIME_PRECISION, lit("day"))
 
 
 class ACLEDLoader(Loader):
@@ -236,9 +249,9 @@ class ACLEDLoader(Loader):
             "tactic": primary,
             "tactics": tactics,
             "suicide": f"{primary} = 'suicide_attack'",
-            "target_nationality": f"coalesce(NULLIF(regexp_extract({txt('actor2')}, {lit(NATIONALITY_OF_FORCES)}, 1), ''), "
-            f"NULLIF(regexp_extract({txt('actor2')}, {lit(NATIONALITY_IN_PARENS)}, 1), ''))",
-            "target_type": case_map(f"regexp_replace({txt('inter2')}, '\\.0+$', '')", INTER),
+            "target_nationality": f"coalesce(NULLIF(regexp_extract({_trim('actor2')}, {lit(NATIONALITY_OF_FORCES)}, 1), ''), "
+            f"NULLIF(regexp_extract({_trim('actor2')}, {lit(NATIONALITY_IN_PARENS)}, 1), ''))",
+            "target_type": case_map(f"regexp_replace({_trim('inter2')}, '\\.0+$', '')", INTER),
             "fatalities": count("fatalities"),
             "description": long_txt("notes"),
         }

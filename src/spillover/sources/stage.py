@@ -507,7 +507,7 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _status AS
         WITH r AS (
-            SELECT _row, _sid, {lit(loader.source)} || ':' || _sid AS _eid, _problems, _stamp,
+            SELECT _row, _sid, {_event_id_sql(loader, "_sid")} AS _eid, _problems, _stamp,
                    row_number() OVER w AS _rank, first_value(_row) OVER w AS _first
             FROM _n0
             WINDOW w AS (PARTITION BY _sid ORDER BY _row)
@@ -517,11 +517,7 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
                coalesce({ok}, false) AS _ok, _stamp
         FROM r
     """)
-    con.execute("""
-        CREATE OR REPLACE TEMP VIEW _n AS
-        SELECT n.* EXCLUDE (_problems, _sid, _stamp), s._sid, s.event_id, s._rank, s._ok
-        FROM _n0 n JOIN _status s USING (_row)
-    """)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _n AS {_loaded_rows_sql(loader, has_ids and not monadic)}")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _stage_quarantine AS
         SELECT _row AS row_number, p.field AS field, p.value AS value, p.reason AS reason
@@ -548,6 +544,30 @@ def _stage_normalised(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Conte
     con.execute(f"CREATE OR REPLACE TEMP {kind} _stage_actors AS {actors_sql(actors, monadic)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_attribution AS {attribution_sql(actors)}")
     _stage_events(con, loader, ctx, monadic)
+
+
+def _event_id_sql(loader: Loader, sid: str) -> str:
+    """A row's event id from its source id (``sid``, SQL): the source's name, a colon, the id."""
+    return f"{lit(loader.source)} || ':' || {sid}"
+
+
+def _loaded_rows_sql(loader: Loader, first_only: bool) -> str:
+    """``_n``: the rows of ``_n0`` with their ids, rank and ``_ok`` from the id checks (``_status``).
+
+    ``first_only`` (one row per event, every event with its id): a loaded row is its id's first (a later
+    one is a duplicate, not loaded), so its event id is computed from the row and only the few rows that
+    do not load are looked up, instead of a hash join of every row to ``_status`` (ACLED 2M: the events'
+    and the actor rows' selects each ~0.3–0.5 CPU s less)."""
+    if not first_only:
+        return """
+            SELECT n.* EXCLUDE (_problems, _sid, _stamp), s._sid, s.event_id, s._rank, s._ok
+            FROM _n0 n JOIN _status s USING (_row)
+        """
+    return f"""
+        SELECT n.* EXCLUDE (_problems, _stamp), {_event_id_sql(loader, "n._sid")} AS event_id,
+               1::BIGINT AS _rank, true AS _ok
+        FROM _n0 n ANTI JOIN (SELECT _row FROM _status WHERE NOT _ok) USING (_row)
+    """
 
 
 def _country_codes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
