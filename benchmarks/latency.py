@@ -13,7 +13,7 @@ every command is run three times over, each in a cache folder of its own:
 
 * **first run**: the first run of the command after a load, in the environment of the user who loaded:
   its cache holds what ``spillover data add`` leaves there (:func:`loaded`: the load's last step,
-  :func:`spillover.selection.resolutions.keep_after_load`, run in the command's environment by the source
+  :func:`spillover.loading.after.keep_after_load`, run in the command's environment by the source
   tree timed: the registry, and the store's names counted and resolved) and nothing else: the selection,
   the links and the measures are computed;
 * **empty cache**: the first run with an empty cache folder (another user of the store, or the first
@@ -96,7 +96,7 @@ def commands(out: Path, store: Path) -> list[tuple[str, list[str], str, float]]:
 
 KEEP = """
 import sys
-from spillover.selection.resolutions import keep_after_load
+from spillover.loading.after import keep_after_load
 from spillover.store import Store
 with Store(sys.argv[1]) as store:
     keep_after_load(store)
@@ -106,7 +106,7 @@ with Store(sys.argv[1]) as store:
 def loaded(path: Path, env: dict[str, str], cwd: Path) -> None:
     """What a load (``spillover data add``) leaves, once its files are in: the store's actor names resolved
     and kept in the store, and what the load computed kept in the cache of ``env`` (the registry, the
-    store's names: :func:`spillover.selection.resolutions.keep_after_load`).  Run in a child with the
+    store's names: :func:`spillover.loading.after.keep_after_load`).  Run in a child with the
     commands' environment and source tree (same data folder, configuration and so the same registry and
     keys); its time is the load's, not a command's.  A tree without that step leaves the cache empty."""
     done = subprocess.run(

@@ -83,7 +83,7 @@ def load_files(
     loaded = [r.file_id for r in summary.reports if r.status == "ingested"]
     if loaded:
         # the names the files added, resolved once here rather than by every first command after the load
-        from spillover.selection.resolutions import keep_after_load
+        from spillover.loading.after import keep_after_load
 
         keep_after_load(store, loaded)
     return summary

@@ -297,7 +297,7 @@ def _finish(
     )
     if status == "complete":
         # the names the pull added, resolved once here rather than by every first command after it
-        from spillover.selection.resolutions import keep_after_load
+        from spillover.loading.after import keep_after_load
 
         keep_after_load(store)
     return _state(store, state.pull_id, resumed=state.resumed)

@@ -11,8 +11,7 @@ keyed by what that answer depends on: the registry's inputs (content hashes of t
 user registries, :func:`~spillover.actors.registry.registry_inputs`) and the package's source (the shipped
 registry and the resolution rules, :func:`spillover.memo.code_fingerprint`).  A row of another key is never
 read (the next load replaces them); a name without a row is resolved as before.  Plain columns, not pickles:
-a store file may come from someone else.  The load also leaves the names counted and resolved in its own
-user's cache (:func:`keep_resolved_names`), where that user's first command reads them.
+a store file may come from someone else.  What a load keeps, and when: :mod:`spillover.loading.after`.
 """
 
 from __future__ import annotations
@@ -148,37 +147,3 @@ def _kept(store: Store, names: pd.DataFrame, resolver: Resolver) -> dict[tuple[s
         log.info("the store's kept actor resolutions are not readable (%s): resolved afresh", exc)
         return {}
     return {(name if name is not None else "", source): tuple(row) for source, name, *row in rows}
-
-
-def keep_after_load(store: Store, file_ids: Iterable[str] | None = None) -> None:
-    """:func:`keep_resolutions` under the sources of the files just loaded (every source of the store when
-    they are not given: after an API pull); a failure is logged, never raised (the load itself is done, and
-    the first command resolves what is not kept)."""
-    try:
-        sources = None
-        if file_ids is not None:
-            found = store.con.execute(
-                "SELECT DISTINCT source FROM events WHERE list_contains(?, file_id)", [list(file_ids)]
-            ).fetchall()
-            sources = [r[0] for r in found]
-        keep_resolutions(store, sources=sources)
-        keep_resolved_names(store)
-    except Exception as exc:  # noqa: BLE001 - keeping the resolutions is never needed for correctness
-        log.warning(
-            "the store's actor names were not resolved after the load (%s): the first command will", exc
-        )
-
-
-def keep_resolved_names(store: Store) -> None:
-    """The store's names with their event counts and resolutions
-    (:func:`~spillover.selection.group.resolved_store_names`), computed by the load and so kept in the
-    loading user's cache (:mod:`spillover.memo`, keyed by the store's content), where that user's first
-    command reads them instead of counting the store's names (0.1 CPU s for 200,000 events, 2.5 s for
-    2,000,000).  Nothing when results are not kept (``SPILLOVER_NO_MEMO``, a registry not from files)."""
-    from spillover.actors.resolver import default_resolver
-    from spillover.memo import enabled
-    from spillover.selection.group import resolved_store_names
-
-    resolver = default_resolver()
-    if enabled() and resolver_key(resolver) is not None:
-        resolved_store_names(store, resolver)

@@ -1,0 +1,55 @@
+"""What a load keeps once its files are in, so that the first command after it starts from them.
+
+Two things, both computed with the registry the load builds anyway: the store's actor names resolved, kept in
+the store (:mod:`spillover.selection.resolutions`: for every user of the store file), and the store's names
+counted and resolved, kept in the loading user's cache (:mod:`spillover.memo`: a pickle, so never in the store,
+which may come from someone else).  Called by :func:`spillover.loading.files.load_files` and by a complete API
+pull (:mod:`spillover.loading.pulls`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from spillover.actors.resolver import default_resolver
+from spillover.memo import enabled
+from spillover.selection.group import resolved_store_names
+from spillover.selection.resolutions import keep_resolutions, resolver_key
+
+if TYPE_CHECKING:
+    from spillover.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def keep_after_load(store: Store, file_ids: Iterable[str] | None = None) -> None:
+    """The store's names resolved into its table (:func:`~spillover.selection.resolutions.keep_resolutions`)
+    under the sources of the files just loaded (every source of the store when they are not given: after an
+    API pull), then counted and resolved into the user's cache (:func:`keep_resolved_names`).  A failure is
+    logged, never raised: the load itself is done, and the first command resolves what is not kept."""
+    try:
+        sources = None
+        if file_ids is not None:
+            found = store.con.execute(
+                "SELECT DISTINCT source FROM events WHERE list_contains(?, file_id)", [list(file_ids)]
+            ).fetchall()
+            sources = [r[0] for r in found]
+        keep_resolutions(store, sources=sources)
+        keep_resolved_names(store)  # after the table: the names are resolved from it
+    except Exception as exc:  # noqa: BLE001 - keeping the resolutions is never needed for correctness
+        log.warning(
+            "the store's actor names were not resolved after the load (%s): the first command will", exc
+        )
+
+
+def keep_resolved_names(store: Store) -> None:
+    """The store's names with their event counts and resolutions
+    (:func:`~spillover.selection.group.resolved_store_names`), computed by the load and so kept in the
+    loading user's cache (:mod:`spillover.memo`, keyed by the store's content), where that user's first
+    command reads them instead of counting the store's names (0.1 CPU s for 200,000 events, 2.5 s for
+    2,000,000).  Nothing when results are not kept (``SPILLOVER_NO_MEMO``, a registry not from files)."""
+    resolver = default_resolver()
+    if enabled() and resolver_key(resolver) is not None:
+        resolved_store_names(store, resolver)
