@@ -54,7 +54,7 @@ REPO = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(REPO / "src"))
 
-from _common import data_dir, work_dir  # noqa: E402
+from _common import build_store, data_dir, work_dir  # noqa: E402
 
 FLOOR = ("floor: import typer, rich", [sys.executable, "-c", "import typer, rich"])
 REFERENCE = REPO.parent / "shared" / "reference" / "aqim-assessment.txt"
@@ -114,32 +114,6 @@ def loaded(path: Path, env: dict[str, str], cwd: Path) -> None:
     )
     if done.returncode or "not resolved" in done.stderr:  # e.g. the store is open elsewhere
         print(f"note: the load's last step failed ({done.stderr.strip().splitlines()[-1:]})")
-
-
-def build_store(path: Path) -> Path:
-    """A store with every event file of the catalogue, from the shared data folder (built once)."""
-    if path.is_file():
-        return path
-    from spillover.sources.catalogue import catalogue
-    from spillover.store import Store
-
-    events = [d for d in catalogue().values() if d.kind == "events"]
-    folder = data_dir()
-    partial = path.with_suffix(".building.duckdb")
-    partial.unlink(missing_ok=True)
-    with Store(partial) as store:
-        for ds in events:
-            opts = ds.load_options
-            store.ingest(
-                folder / ds.file,
-                allow_extra=bool(opts.get("allow_extra", False)),
-                provided=dict(opts.get("provided", {})),
-            )
-    os.replace(partial, path)
-    raw = partial.parent / (partial.name + ".raw")
-    if raw.exists():
-        raw.rename(path.parent / (path.name + ".raw"))
-    return path
 
 
 def holding_events(path: Path) -> Path:
