@@ -96,7 +96,10 @@ def commands(out: Path, store: Path) -> list[tuple[str, list[str], str, float]]:
 
 KEEP = """
 import sys
-from spillover.loading.after import keep_after_load
+try:
+    from spillover.loading.after import keep_after_load
+except ImportError:  # a tree from before round 8 (--src): the step lived there
+    from spillover.selection.resolutions import keep_after_load
 from spillover.store import Store
 with Store(sys.argv[1]) as store:
     keep_after_load(store)
