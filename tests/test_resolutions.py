@@ -150,3 +150,31 @@ def test_a_load_keeps_nothing_in_the_cache_when_results_are_not_kept(
     monkeypatch.setenv("SPILLOVER_NO_MEMO", "1")
     _load_with_cache(real_data, tmp_path, monkeypatch)
     assert not list((tmp_path / "cache").rglob("store-names-*"))
+
+
+def test_a_fetch_of_several_datasets_keeps_once_for_all_of_them(
+    real_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`spillover data fetch` loads its datasets one by one (each with its own options) and keeps what a load
+    keeps once, at the end: one kept count of the store's names, for the store as the fetch left it, and the
+    resolutions of every source it loaded."""
+    from typer.testing import CliRunner
+
+    from spillover.cli import app
+
+    monkeypatch.delenv("SPILLOVER_NO_MEMO", raising=False)
+    monkeypatch.setenv("SPILLOVER_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "fetched.duckdb"
+    names = ["gtd_somalia_1975_2018_renamed", "acled_hdx_niger_1997_2020"]
+    result = CliRunner().invoke(app, ["data", "fetch", *names, "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "cache" / "memo").glob("store-names-*.pickle"))) == 1
+    with Store(path, read_only=True) as store:
+        expected = _resolved_afresh(store)
+        kept = store.con.execute(f"SELECT DISTINCT source FROM {TABLE} ORDER BY 1").fetchall()
+        loaded = store.con.execute("SELECT DISTINCT source FROM events ORDER BY 1").fetchall()
+        assert len(loaded) == 2 and kept == loaded
+    monkeypatch.setattr(group, "_RESOLVED_NAMES", {})
+    monkeypatch.setattr(group, "store_names", lambda store: pytest.fail("the names were counted again"))
+    with Store(path, read_only=True) as store:
+        pd.testing.assert_frame_equal(group.resolved_store_names(store, default_resolver()), expected)

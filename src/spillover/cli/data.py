@@ -100,6 +100,16 @@ def ingest_with_progress(store: Path, paths: list[Path], **options: Any) -> Load
         return load_files(db, paths, on_file=on_file, on_done=on_done, **options)
 
 
+def _keep_after_load(store: Path, file_ids: list[str]) -> None:
+    """What a load keeps for the first command (:func:`spillover.loading.after.keep_after_load`), for files
+    loaded one by one with ``keep=False``."""
+    from spillover.loading.after import keep_after_load
+    from spillover.store import Store
+
+    with Store(store) as db, output.working("resolving the store's actor names…"):
+        keep_after_load(db, file_ids)
+
+
 def finish_load(summary: LoadSummary, files: int, chosen: Format) -> None:
     """The reports, a summary line when several files were given or one failed, exit 2 if any failed."""
     emit_reports([r.as_dict() for r in summary.reports], chosen)
@@ -257,21 +267,27 @@ def fetch(
     if unknown:
         raise InputError("; ".join(unknown))
     missing: list[str] = []
-    for name in chosen:
-        ds = dataset(name)
-        try:
-            path = fetch_dataset(name, progress=not output.settings.quiet)
-        except FetchError as exc:
-            missing.append(str(exc))
-            continue
-        say(f"[green]{name}[/]: {path} (sha256 verified)")
-        if load and ds.kind == "events":
-            opts = ds.load_options
-            summary = ingest_with_progress(
-                store_path(store), [path],
-                allow_extra=bool(opts.get("allow_extra", False)), provided=dict(opts.get("provided", {})),
-            )  # fmt: skip
-            finish_load(summary, 1, Format.table)
+    loaded: list[str] = []
+    try:
+        for name in chosen:
+            ds = dataset(name)
+            try:
+                path = fetch_dataset(name, progress=not output.settings.quiet)
+            except FetchError as exc:
+                missing.append(str(exc))
+                continue
+            say(f"[green]{name}[/]: {path} (sha256 verified)")
+            if load and ds.kind == "events":
+                opts = ds.load_options
+                summary = ingest_with_progress(
+                    store_path(store), [path], keep=False,
+                    allow_extra=bool(opts.get("allow_extra", False)), provided=dict(opts.get("provided", {})),
+                )  # fmt: skip
+                loaded += summary.loaded_ids()
+                finish_load(summary, 1, Format.table)
+    finally:
+        if loaded:  # once for every dataset loaded, not after each one
+            _keep_after_load(store_path(store), loaded)
     if missing:
         output.error(f"{len(missing)} of {len(chosen)} datasets need to be got by hand:")
         for reason in missing:

@@ -32,6 +32,10 @@ class LoadSummary:
     def ok(self) -> bool:
         return not self.failures
 
+    def loaded_ids(self) -> list[str]:
+        """The file ids of the files this load added (not those already in the store)."""
+        return [r.file_id for r in self.reports if r.status == "ingested"]
+
     def line(self) -> str:
         """One line: files loaded, already there and failed; rows, events, quarantined and skipped rows."""
         loaded = [r for r in self.reports if r.status == "ingested"]
@@ -59,10 +63,13 @@ def load_files(
     *,
     on_file: Callable[[Path], Callable[[str], None]] | None = None,
     on_done: Callable[[Path, IngestReport | FileFailure], None] | None = None,
+    keep: bool = True,
     **options: object,
 ) -> LoadSummary:
     """Ingest each file; bad files are noted with their one-line reason and the load goes on; a store
-    fault is raised (the files before it stay loaded)."""
+    fault is raised (the files before it stay loaded).  Then what a load keeps for the first command
+    (:func:`spillover.loading.after.keep_after_load`), unless ``keep`` is false: a caller that loads more
+    files right after (each with options of its own) keeps once, at its end."""
     summary = LoadSummary()
     for path in paths:
         step = on_file(path) if on_file else None
@@ -80,8 +87,8 @@ def load_files(
         summary.reports.append(report)
         if on_done:
             on_done(path, report)
-    loaded = [r.file_id for r in summary.reports if r.status == "ingested"]
-    if loaded:
+    loaded = summary.loaded_ids()
+    if loaded and keep:
         # the names the files added, resolved once here rather than by every first command after the load
         from spillover.loading.after import keep_after_load
 
