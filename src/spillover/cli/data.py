@@ -102,7 +102,10 @@ def ingest_with_progress(store: Path, paths: list[Path], **options: Any) -> Load
 
 def _keep_after_load(store: Path, file_ids: list[str]) -> None:
     """What a load keeps for the first command (:func:`spillover.loading.after.keep_after_load`), for files
-    loaded one by one with ``keep=False``."""
+    loaded one by one with ``keep=False``; nothing when none was added.  Not after a store fault: the
+    error is the store's, and the next load keeps what this one could not."""
+    if not file_ids:
+        return
     from spillover.loading.after import keep_after_load
     from spillover.store import Store
 
@@ -267,7 +270,7 @@ def fetch(
     if unknown:
         raise InputError("; ".join(unknown))
     missing: list[str] = []
-    loaded: list[str] = []
+    loaded: list[str] = []  # kept for once every dataset is in, not after each one
     try:
         for name in chosen:
             ds = dataset(name)
@@ -285,9 +288,10 @@ def fetch(
                 )  # fmt: skip
                 loaded += summary.loaded_ids()
                 finish_load(summary, 1, Format.table)
-    finally:
-        if loaded:  # once for every dataset loaded, not after each one
-            _keep_after_load(store_path(store), loaded)
+    except typer.Exit:  # a dataset failed to load: what the others added is kept all the same
+        _keep_after_load(store_path(store), loaded)
+        raise
+    _keep_after_load(store_path(store), loaded)
     if missing:
         output.error(f"{len(missing)} of {len(chosen)} datasets need to be got by hand:")
         for reason in missing:
