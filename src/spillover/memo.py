@@ -140,16 +140,15 @@ def store_content(store: Any) -> str:
     """What a store holds now, as a key: its files (:meth:`~spillover.store.Store.fingerprint`), the rows
     visible, the versions archived (an API pull that revised or deleted events) and, in a reading as of an
     API pull (:func:`spillover.versions.as_of_pull`: temporary views over the tables), the views' text."""
+    from spillover._duck import has_table  # here: the memo is imported where DuckDB is not
+
     con = store.con
     visible = con.execute(
         "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM event_actors)"
     ).fetchone()
-    tables = {
-        row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()
-    }
     versions = (
         con.execute("SELECT count(*), max(valid_to) FROM event_versions").fetchone()
-        if "event_versions" in tables
+        if has_table(con, "event_versions")
         else None
     )
     views = con.execute(

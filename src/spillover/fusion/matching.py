@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from spillover._duck import scalar
+from spillover._duck import has_table, scalar
 from spillover.actors import FAMILY_PARTS, Resolver, family
 from spillover.actors.hierarchy import GENERIC_KINDS, NON_ARMED_KINDS
 from spillover.actors.registry import Registry
@@ -509,8 +509,7 @@ def save_links(store: Store, links: pd.DataFrame, scope: str = "store") -> int:
 
 def load_links(store: Store, *, rule_version: str = RULE_VERSION, scope: str | None = None) -> pd.DataFrame:
     """Stored links of one rule version (and scope); an empty frame when the store has no ``event_links``."""
-    tables = set(store.query("SELECT table_name FROM duckdb_tables() WHERE NOT temporary")["table_name"])
-    if "event_links" not in tables:
+    if not has_table(store.con, "event_links"):
         return pd.DataFrame(columns=LINK_COLUMNS)
     where, params = "WHERE rule_version = ?", [rule_version]
     if scope is not None:
