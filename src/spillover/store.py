@@ -46,7 +46,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from spillover._duck import has_table, scalar
+from spillover._duck import has_table, scalar, transaction
 from spillover.config import default_store_path
 from spillover.errors import InputError, NothingLoads
 from spillover.schema import EVENT_ID_DDL, events_table_ddl
@@ -322,61 +322,58 @@ class Store:
         ``origin`` is ``(location, name, bytes)`` of rows that do not come from a local file (an API page);
         ``in_transaction`` runs just before the commit (a pull records its progress atomically with the page).
         """
-        self.con.execute("BEGIN TRANSACTION")
         try:
-            known, updated = self._commit_staged(file_id, staged)
-            report = IngestReport(
-                path=str(path),
-                file_id=file_id,
-                status="ingested",
-                source=staged.source,
-                layout=staged.layout,
-                layout_description=staged.layout_description,
-                encoding=staged.encoding,
-                rows=staged.rows,
-                events_added=staged.events - known,
-                events_known=known,
-                events_updated=updated,
-                rows_quarantined=staged.quarantined_rows,
-                absent_columns=staged.absent_columns,
-                extra_columns=staged.extra_columns,
-                quarantine_reasons=self._quarantine_reasons(file_id),
-                rows_skipped=staged.skipped,
-                skip_reasons=self._skip_reasons(file_id),
-            )
-            raw_file = self._finish_raw(file_id, staged, raw_written)
-            location, name, size = origin or (str(path.resolve()), path.name, path.stat().st_size)
-            self.con.execute(
-                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    file_id,
-                    location,
-                    name,
-                    size,
-                    staged.source,
-                    staged.layout,
-                    staged.layout_description,
-                    staged.encoding,
-                    staged.rows,
-                    report.events_added,
-                    known,
-                    staged.quarantined_rows,
-                    list(staged.absent_columns),
-                    list(staged.extra_columns),
-                    list(staged.header),
-                    raw_file.name,
-                    json.dumps(
-                        {"source": source, "allow_extra": allow_extra, "provided": dict(provided or {})}
-                    ),
-                    datetime.now(UTC).replace(tzinfo=None),
-                ],
-            )
-            if in_transaction is not None:
-                in_transaction(report)
-            self.con.execute("COMMIT")
+            with transaction(self.con):
+                known, updated = self._commit_staged(file_id, staged)
+                report = IngestReport(
+                    path=str(path),
+                    file_id=file_id,
+                    status="ingested",
+                    source=staged.source,
+                    layout=staged.layout,
+                    layout_description=staged.layout_description,
+                    encoding=staged.encoding,
+                    rows=staged.rows,
+                    events_added=staged.events - known,
+                    events_known=known,
+                    events_updated=updated,
+                    rows_quarantined=staged.quarantined_rows,
+                    absent_columns=staged.absent_columns,
+                    extra_columns=staged.extra_columns,
+                    quarantine_reasons=self._quarantine_reasons(file_id),
+                    rows_skipped=staged.skipped,
+                    skip_reasons=self._skip_reasons(file_id),
+                )
+                raw_file = self._finish_raw(file_id, staged, raw_written)
+                location, name, size = origin or (str(path.resolve()), path.name, path.stat().st_size)
+                self.con.execute(
+                    "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        file_id,
+                        location,
+                        name,
+                        size,
+                        staged.source,
+                        staged.layout,
+                        staged.layout_description,
+                        staged.encoding,
+                        staged.rows,
+                        report.events_added,
+                        known,
+                        staged.quarantined_rows,
+                        list(staged.absent_columns),
+                        list(staged.extra_columns),
+                        list(staged.header),
+                        raw_file.name,
+                        json.dumps(
+                            {"source": source, "allow_extra": allow_extra, "provided": dict(provided or {})}
+                        ),
+                        datetime.now(UTC).replace(tzinfo=None),
+                    ],
+                )
+                if in_transaction is not None:
+                    in_transaction(report)
         except BaseException:
-            with contextlib.suppress(duckdb.Error):  # a connection a full disk invalidated cannot roll back
-                self.con.execute("ROLLBACK")
             self._discard_raw(file_id, raw_written)
             if staged.raw_path is not None:
                 staged.raw_path.unlink(missing_ok=True)
@@ -615,51 +612,47 @@ def remove_file(store: Store, file_or_id: str | Path) -> RemovedFile:
     file_id, name = find_file(store, file_or_id)
     con = store.con
     links_exist = has_table(con, "event_links")
-    con.execute("BEGIN TRANSACTION")
     try:
-        # events of this file that another file also brought: re-attributed to that file's first row
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE _rehome AS
-               SELECT r.event_id, arg_min(r.file_id, (f.ingested_at, r.row_number)) AS file_id,
-                      arg_min(r.row_number, (f.ingested_at, r.row_number)) AS row_number
-               FROM raw_rows r JOIN files f USING (file_id)
-               WHERE r.file_id <> ? AND r.event_id IN (SELECT event_id FROM events WHERE file_id = ?)
-               GROUP BY r.event_id""",
-            [file_id, file_id],
-        )
-        kept = scalar(con, "SELECT count(*) FROM _rehome")
-        con.execute(
-            """UPDATE events SET file_id = h.file_id, row_number = h.row_number
-               FROM _rehome h WHERE events.event_id = h.event_id"""
-        )
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _gone AS SELECT event_id FROM events WHERE file_id = ?", [file_id]
-        )
-        events = scalar(con, "SELECT count(*) FROM _gone")
-        links = 0
-        if links_exist:
-            links = scalar(
-                con,
-                "SELECT count(*) FROM event_links WHERE event_id_a IN (SELECT event_id FROM _gone) "
-                "OR event_id_b IN (SELECT event_id FROM _gone)",
+        with transaction(con):
+            # events of this file that another file also brought: re-attributed to that file's first row
+            con.execute(
+                """CREATE OR REPLACE TEMP TABLE _rehome AS
+                   SELECT r.event_id, arg_min(r.file_id, (f.ingested_at, r.row_number)) AS file_id,
+                          arg_min(r.row_number, (f.ingested_at, r.row_number)) AS row_number
+                   FROM raw_rows r JOIN files f USING (file_id)
+                   WHERE r.file_id <> ? AND r.event_id IN (SELECT event_id FROM events WHERE file_id = ?)
+                   GROUP BY r.event_id""",
+                [file_id, file_id],
+            )
+            kept = scalar(con, "SELECT count(*) FROM _rehome")
+            con.execute(
+                """UPDATE events SET file_id = h.file_id, row_number = h.row_number
+                   FROM _rehome h WHERE events.event_id = h.event_id"""
             )
             con.execute(
-                "DELETE FROM event_links WHERE event_id_a IN (SELECT event_id FROM _gone) "
-                "OR event_id_b IN (SELECT event_id FROM _gone)"
+                "CREATE OR REPLACE TEMP TABLE _gone AS SELECT event_id FROM events WHERE file_id = ?",
+                [file_id],
             )
-        con.execute("DELETE FROM event_actors WHERE event_id IN (SELECT event_id FROM _gone)")
-        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _gone)")
-        counts = {}
-        for table in ("raw_rows", "quarantine", "skipped_rows"):
-            counts[table] = scalar(con, f"SELECT count(*) FROM {table} WHERE file_id = ?", [file_id])
-            con.execute(f"DELETE FROM {table} WHERE file_id = ?", [file_id])
-        raw_file = scalar(con, "SELECT raw_file FROM files WHERE file_id = ?", [file_id])
-        con.execute("DELETE FROM files WHERE file_id = ?", [file_id])
-        con.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
+            events = scalar(con, "SELECT count(*) FROM _gone")
+            links = 0
+            if links_exist:
+                links = scalar(
+                    con,
+                    "SELECT count(*) FROM event_links WHERE event_id_a IN (SELECT event_id FROM _gone) "
+                    "OR event_id_b IN (SELECT event_id FROM _gone)",
+                )
+                con.execute(
+                    "DELETE FROM event_links WHERE event_id_a IN (SELECT event_id FROM _gone) "
+                    "OR event_id_b IN (SELECT event_id FROM _gone)"
+                )
+            con.execute("DELETE FROM event_actors WHERE event_id IN (SELECT event_id FROM _gone)")
+            con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _gone)")
+            counts = {}
+            for table in ("raw_rows", "quarantine", "skipped_rows"):
+                counts[table] = scalar(con, f"SELECT count(*) FROM {table} WHERE file_id = ?", [file_id])
+                con.execute(f"DELETE FROM {table} WHERE file_id = ?", [file_id])
+            raw_file = scalar(con, "SELECT raw_file FROM files WHERE file_id = ?", [file_id])
+            con.execute("DELETE FROM files WHERE file_id = ?", [file_id])
     finally:
         with contextlib.suppress(duckdb.Error):
             con.execute("DROP TABLE IF EXISTS _rehome")

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from spillover._duck import scalar
+from spillover._duck import scalar, transaction
 from spillover.sources.api.acled import PAGE_SIZE as ACLED_PAGE_SIZE
 from spillover.sources.api.acled import ACLEDClient, ACLEDQuery, Page, deletion_rows
 from spillover.sources.api.http import APIError
@@ -261,13 +261,8 @@ def _commit_page(
 
 
 def _in_transaction(store: Store, work: Callable[[], None]) -> None:
-    store.con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(store.con):
         work()
-        store.con.execute("COMMIT")
-    except BaseException:
-        store.con.execute("ROLLBACK")
-        raise
 
 
 def _without_stored_versions(store: Store, page: Page, source: str, stamp_field: str) -> Page:

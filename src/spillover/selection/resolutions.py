@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pandas as pd
 
-from spillover._duck import has_table, scalar
+from spillover._duck import has_table, scalar, transaction
 
 if TYPE_CHECKING:
     from spillover.actors.resolver import Resolver
@@ -92,17 +92,12 @@ def keep_resolutions(
     missing = pd.DataFrame(pairs, columns=["source", "name"], dtype=object)
     resolved = resolver.resolve_names(missing, name_col="name", source_col="source")
     rows = resolved[["source", "name", *COLUMNS]].assign(resolver_key=key)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(f"DELETE FROM {TABLE} WHERE resolver_key <> ?", [key])
         with store.registered(_resolutions_rows=rows):
             con.execute(
                 f"INSERT INTO {TABLE} SELECT resolver_key, source, name, {', '.join(COLUMNS)} FROM _resolutions_rows"
             )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return len(missing)
 
 
