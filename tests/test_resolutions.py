@@ -178,3 +178,26 @@ def test_a_fetch_of_several_datasets_keeps_once_for_all_of_them(
     monkeypatch.setattr(group, "store_names", lambda store: pytest.fail("the names were counted again"))
     with Store(path, read_only=True) as store:
         pd.testing.assert_frame_equal(group.resolved_store_names(store, default_resolver()), expected)
+
+
+def test_the_first_analysis_after_a_load_reads_the_onsets_the_load_kept(
+    real_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load reads the data folder's instability onsets into the loading user's cache; the first analysis
+    reads them back (nothing parsed again) and they are the onsets a fresh read gives."""
+    from spillover.instability import registry
+    from spillover.instability.registry import load_onsets
+
+    monkeypatch.delenv("SPILLOVER_NO_MEMO", raising=False)
+    registry._load_cached.cache_clear()
+    _load_with_cache(real_data, tmp_path, monkeypatch)
+    assert len(list((tmp_path / "cache" / "memo").glob("onsets-*.pickle"))) == 1
+    monkeypatch.setenv("SPILLOVER_NO_MEMO", "1")
+    registry._load_cached.cache_clear()
+    expected = load_onsets()
+    # a new command: nothing in the process, and the onsets are not read from the data folder again
+    monkeypatch.delenv("SPILLOVER_NO_MEMO")
+    registry._load_cached.cache_clear()
+    monkeypatch.setattr(registry, "_read_onsets", lambda *a, **k: pytest.fail("the onsets were read again"))
+    pd.testing.assert_frame_equal(load_onsets(), expected)
+    assert len(expected) > 100

@@ -1,15 +1,17 @@
 """What a load keeps once its files are in, so that the first command after it starts from them.
 
-Two things, both computed with the registry the load builds anyway: the store's actor names resolved, kept in
-the store (:mod:`spillover.selection.resolutions`: for every user of the store file), and the store's names
-counted and resolved, kept in the loading user's cache (:mod:`spillover.memo`: a pickle, so never in the store,
-which may come from someone else).  Called by :func:`spillover.loading.files.load_files` and by a complete API
-pull (:mod:`spillover.loading.pulls`).
+Three things, the first two computed with the registry the load builds anyway: the store's actor names
+resolved, kept in the store (:mod:`spillover.selection.resolutions`: for every user of the store file); the
+store's names counted and resolved, kept in the loading user's cache (:mod:`spillover.memo`: a pickle, so never
+in the store, which may come from someone else); and the data folder's instability onsets, kept in the same
+cache (every analysis of a group reads them).  Called by :func:`spillover.loading.files.load_files` and by a
+complete API pull (:mod:`spillover.loading.pulls`).
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -27,8 +29,9 @@ log = logging.getLogger(__name__)
 def keep_after_load(store: Store, file_ids: Iterable[str] | None = None) -> None:
     """The store's names resolved into its table (:func:`~spillover.selection.resolutions.keep_resolutions`)
     under the sources of the files just loaded (every source of the store when they are not given: after an
-    API pull), then counted and resolved into the user's cache (:func:`keep_resolved_names`).  A failure is
-    logged, never raised: the load itself is done, and the first command resolves what is not kept."""
+    API pull), then counted and resolved into the user's cache (:func:`keep_resolved_names`); and the
+    instability onsets kept there (:func:`keep_onsets`).  A failure is logged, never raised: the load itself
+    is done, and the first command computes what is not kept."""
     try:
         sources = None
         if file_ids is not None:
@@ -42,6 +45,7 @@ def keep_after_load(store: Store, file_ids: Iterable[str] | None = None) -> None
         log.warning(
             "the store's actor names were not resolved after the load (%s): the first command will", exc
         )
+    keep_onsets()
 
 
 def keep_resolved_names(store: Store) -> None:
@@ -53,3 +57,21 @@ def keep_resolved_names(store: Store) -> None:
     resolver = default_resolver()
     if enabled() and resolver_key(resolver) is not None:
         resolved_store_names(store, resolver)
+
+
+def keep_onsets() -> None:
+    """The data folder's instability onsets (:func:`spillover.instability.load_onsets`, as the analyses call
+    it), read into the user's cache, where the first analysis after the load finds them: reading them
+    resolves every UCDP conflict's actors against the registry (0.2 CPU s).  They depend on the data folder's
+    files and the registry, not on the store.  Nothing is kept when results are not kept; a failure (a data
+    folder without the files: the analyses then say which are missing) is logged, never raised."""
+    if not enabled():
+        return
+    from spillover.instability import load_onsets
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # missing sources: the analysis that reads them says so
+            load_onsets()
+    except Exception as exc:  # noqa: BLE001 - keeping the onsets is never needed for correctness
+        log.info("the instability onsets were not kept after the load (%s)", exc)
