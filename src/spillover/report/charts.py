@@ -125,8 +125,8 @@ def solid_gradients(svg: str, stripes: int = GRADIENT_STRIPES) -> str:
 
 def _values(frame: pd.DataFrame) -> dict:
     """Inline data values with dates as ISO strings (JSON-safe).  A plain ``{"values": …}`` rather than
-    ``alt.Data``: Altair moves it to the spec's ``datasets`` as it is, without validating or walking each
-    value (the same drawing, ~10× less time on the map's outlines)."""
+    ``alt.Data``: Altair moves it to the spec's ``datasets`` as it is, without validating it or walking
+    each value (the same drawing; the charts' specs are checked once, in ``tests/test_report.py``)."""
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
