@@ -46,3 +46,21 @@ def test_help_imports_nothing_heavy() -> None:
         text=True, check=True,
     )  # fmt: skip
     assert done.stdout.strip().splitlines()[-1] == "heavy:", done.stdout[-300:]
+
+
+def test_the_web_app_starts_without_ibis_and_the_query_names_stay() -> None:
+    """The web app reads its events table with DuckDB (:mod:`spillover.query.events_table`): importing it
+    must not load Ibis through the query package (~0.4 s of the server's start-up); the package's names are
+    still there, imported on first use, and ``normalise`` is the function, not its module."""
+    code = (
+        "import sys, spillover.web.app\n"
+        "print('ibis' in sys.modules)\n"
+        "import spillover.query.normalise, spillover.query as q\n"
+        "from spillover.query import connect, normalise\n"
+        "print(callable(normalise), q.normalise is normalise, connect.__module__, 'ibis' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(SRC)}, capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+    assert done.stdout.split() == ["False", "True", "True", "spillover.query.engines", "True"], done.stdout

@@ -438,6 +438,26 @@ def test_pdf_names_events_without_raw_ids_and_titles_the_map_in_one_line(aqim, s
     assert "sustained presence: at least" in " ".join(text.split())
 
 
+def test_every_figure_is_drawn_from_a_valid_vega_lite_spec(aqim, loaded_store, monkeypatch) -> None:
+    """The report draws its charts from specs Altair does not check (:func:`charts.to_svg`: the schema check
+    costs more than the drawing); this is the one place each of them is checked against the Vega-Lite
+    schema, so that a chart that would render wrongly, or not in another renderer, still fails here."""
+    from spillover.report import charts
+    from spillover.report.assess import build_context
+
+    checked: dict[str, dict] = {}
+
+    def validated(chart, name: str) -> str:  # noqa: ANN001 - an Altair chart
+        checked[name] = chart.to_dict(validate=True)  # raises on a spec the schema rejects
+        return ""
+
+    monkeypatch.setattr(charts, "to_svg", validated)
+    context = build_context(aqim.results, aqim.key_judgments, aqim.matrices, loaded_store, aqim.claims)
+    assert context["failures"] == []
+    assert set(checked) == {"activity", "tactics", "coverage", "map", "countries", "study", "peers"}
+    assert all(spec.get("datasets") or spec.get("data") or spec.get("layer") for spec in checked.values())
+
+
 def test_html_needs_no_network(aqim) -> None:
     html = aqim.html.read_text(encoding="utf-8")
     parsed = parse(html)

@@ -395,11 +395,13 @@ def lineage_diagram(group_id: str, registry: Registry | None = None) -> Figure:
             bbox={"boxstyle": "round,pad=0.35", "facecolor": "#fde0c5" if gid == root else "white",
                   "edgecolor": "#333333" if gid == root else "#8a8a8a", "lw": 1.2 if gid == root else 0.8},
         )  # fmt: skip
-    fig.canvas.draw()  # the boxes' patches now have their size: arrows can stop at their edges
+    fig.draw_without_rendering()  # the boxes' patches now have their size: arrows can stop at their edges
     used: set[str] = set()
     for a, b, kind in graph.edges(keys=True):
         same_column = layers[a] == layers[b]
-        ax.add_patch(
+        # add_artist, not add_patch: the limits are set above, and add_patch would clip each curved arrow
+        # against both boxes once more only to widen the (unused) data limits
+        ax.add_artist(
             FancyArrowPatch(
                 pos[a], pos[b], patchA=boxes[a].get_bbox_patch(), patchB=boxes[b].get_bbox_patch(),
                 arrowstyle="-|>", mutation_scale=9, lw=1.1, color=RELATION_COLOURS.get(kind, "black"),

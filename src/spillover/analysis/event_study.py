@@ -152,7 +152,7 @@ def event_study_chart(study: EventStudyResult | pd.DataFrame, title: str | None 
         {"treated_mean": "country with onset", "control_mean": "comparable countries"}
     )
     lines = (
-        alt.Chart(alt.Data(values=long.to_dict(orient="records")))
+        alt.Chart({"values": long.to_dict(orient="records")})  # not alt.Data: see expansion_map
         .mark_line(point=True)
         .encode(
             x=alt.X(
@@ -168,9 +168,7 @@ def event_study_chart(study: EventStudyResult | pd.DataFrame, title: str | None 
             tooltip=["relative_month:Q", "series:N", alt.Tooltip("events:Q", format=".2f")],
         )
     )
-    onset_rule = (
-        alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(strokeDash=[4, 4], color="gray").encode(x="x:Q")
-    )
+    onset_rule = alt.Chart({"values": [{"x": 0}]}).mark_rule(strokeDash=[4, 4], color="gray").encode(x="x:Q")
     return alt.layer(lines, onset_rule).properties(
         width=560, height=280, title=title or "Event study around onset"
     )

@@ -504,7 +504,7 @@ def tactic_chart(
         order=lambda d: d["tactic"].map({t: i for i, t in enumerate(domain)}),
     )
     return (
-        alt.Chart(alt.Data(values=long.to_dict(orient="records")), title=title or "Tactic shares by year")
+        alt.Chart({"values": long.to_dict(orient="records")}, title=title or "Tactic shares by year")
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="Year", scale=alt.Scale(domain=all_years), axis=alt.Axis(labelAngle=-90)),

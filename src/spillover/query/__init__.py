@@ -15,37 +15,44 @@ connection string) to :func:`connect` to run the very same expressions on a dist
 Results are small pandas DataFrames with one documented normalisation (:mod:`spillover.query.normalise`).
 """
 
-from spillover.query.aggregations import (
-    actor_names,
-    actor_rows,
-    admin1_activity,
-    aggregate,
-    country_activity,
-    country_first_last,
-    events_for,
-    events_in_window,
-    group_events,
-    matching_names,
-    month_of,
-    monthly_series,
-    monthly_tactics,
-    primary_tactic,
-    tactic_totals,
-    target_profile,
-    yearly_activity,
-)
-from spillover.query.engines import (
-    connect,
-    connect_parquet,
-    connect_spark,
-    from_store,
-    local_spark_session,
-    open_engine,
-    register_parquet_in_spark,
-    spark_session,
-)
-from spillover.query.groups import GroupFilter, Groups, as_group_filters, memberships
-from spillover.query.normalise import normalise
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+from spillover._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from spillover.query.aggregations import (
+        actor_names,
+        actor_rows,
+        admin1_activity,
+        aggregate,
+        country_activity,
+        country_first_last,
+        events_for,
+        events_in_window,
+        group_events,
+        matching_names,
+        month_of,
+        monthly_series,
+        monthly_tactics,
+        primary_tactic,
+        tactic_totals,
+        target_profile,
+        yearly_activity,
+    )
+    from spillover.query.engines import (
+        connect,
+        connect_parquet,
+        connect_spark,
+        from_store,
+        local_spark_session,
+        open_engine,
+        register_parquet_in_spark,
+        spark_session,
+    )
+    from spillover.query.groups import GroupFilter, Groups, as_group_filters, memberships
+    from spillover.query.normalise import normalise
 
 __all__ = [
     "GroupFilter",
@@ -79,3 +86,53 @@ __all__ = [
     "target_profile",
     "yearly_activity",
 ]
+
+#: where each name lives, imported on first use (PEP 562): a module of the package that needs no Ibis (the
+#: web app's events table, :mod:`spillover.query.events_table`) must not load it (~0.4 s)
+_LAZY = {
+    "actor_names": "spillover.query.aggregations",
+    "actor_rows": "spillover.query.aggregations",
+    "admin1_activity": "spillover.query.aggregations",
+    "aggregate": "spillover.query.aggregations",
+    "country_activity": "spillover.query.aggregations",
+    "country_first_last": "spillover.query.aggregations",
+    "events_for": "spillover.query.aggregations",
+    "events_in_window": "spillover.query.aggregations",
+    "group_events": "spillover.query.aggregations",
+    "matching_names": "spillover.query.aggregations",
+    "month_of": "spillover.query.aggregations",
+    "monthly_series": "spillover.query.aggregations",
+    "monthly_tactics": "spillover.query.aggregations",
+    "primary_tactic": "spillover.query.aggregations",
+    "tactic_totals": "spillover.query.aggregations",
+    "target_profile": "spillover.query.aggregations",
+    "yearly_activity": "spillover.query.aggregations",
+    "connect": "spillover.query.engines",
+    "connect_parquet": "spillover.query.engines",
+    "connect_spark": "spillover.query.engines",
+    "from_store": "spillover.query.engines",
+    "local_spark_session": "spillover.query.engines",
+    "open_engine": "spillover.query.engines",
+    "register_parquet_in_spark": "spillover.query.engines",
+    "spark_session": "spillover.query.engines",
+    "GroupFilter": "spillover.query.groups",
+    "Groups": "spillover.query.groups",
+    "as_group_filters": "spillover.query.groups",
+    "memberships": "spillover.query.groups",
+    "normalise": "spillover.query.normalise",
+}
+
+__getattr__ = lazy_attributes(__name__, _LAZY)
+
+
+class _Package(types.ModuleType):
+    """``spillover.query.normalise`` is the function, as it always was: importing the submodule of that name
+    sets the package's attribute to the module, so the function is put there instead."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "normalise" and isinstance(value, types.ModuleType):
+            value = value.normalise
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

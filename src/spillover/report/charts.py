@@ -123,13 +123,15 @@ def solid_gradients(svg: str, stripes: int = GRADIENT_STRIPES) -> str:
     return _GRADIENT_BOX.sub(stripes_for, svg) if gradients else svg
 
 
-def _values(frame: pd.DataFrame) -> alt.Data:
-    """Inline data values with dates as ISO strings (JSON-safe)."""
+def _values(frame: pd.DataFrame) -> dict:
+    """Inline data values with dates as ISO strings (JSON-safe).  A plain ``{"values": …}`` rather than
+    ``alt.Data``: Altair moves it to the spec's ``datasets`` as it is, without validating it or walking
+    each value (the same drawing; the charts' specs are checked once, in ``tests/test_report.py``)."""
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
-    return alt.Data(values=out.to_dict(orient="records"))
+    return {"values": out.to_dict(orient="records")}
 
 
 def year_axis(years: list[int], title: str = "Year") -> alt.X:
