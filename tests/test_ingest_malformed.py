@@ -453,3 +453,41 @@ def test_attribution_from_the_perpetrator_names(tmp_path: Path, store: Store, re
     assert dict(zip(got["row_number"], got["attribution"], strict=True)) == {
         row + 1: want for row, (*_, want) in cases.items()
     }
+
+
+def test_utf8_check_of_the_bytes_in_chunks_agrees_with_decoding_the_whole(real_data: Path) -> None:
+    """The CSV reader checks a file's bytes as UTF-8 chunk by chunk (``reading.UTF8Bytes``, not Arrow per
+    value): a character cut by a chunk's end is checked with the next chunk; any byte that is not UTF-8,
+    or a file ending inside a character, makes the bytes not UTF-8, as Python's decoder says."""
+    import gzip
+    import random
+
+    from spillover.sources.reading import UTF8Bytes
+
+    text = gzip.decompress((real_data / "events/ucdp_ged_iraq_1989_2018_hdx.csv.gz").read_bytes())[:200_000]
+    assert len(text.decode("utf-8")) < len(text) - 1000  # real Arabic names: many multi-byte characters
+
+    def chunked(data: bytes, rnd: random.Random) -> bool:
+        check, at = UTF8Bytes(), 0
+        while at < len(data):
+            size = rnd.choice([1, 2, 3, 5, 64, 4096, 65_536])
+            if not check.feed(memoryview(data)[at : at + size]):
+                return False
+            at += size
+        return check.finish()
+
+    def decodes(data: bytes) -> bool:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    rnd = random.Random(17)
+    samples = [text, text[:-1], "é€𝄞".encode()[:-1], b"\xed\xa0\x80", b"\xc0\x80", b"\xf4\x90\x80\x80"]
+    for _ in range(200):
+        damaged = bytearray(text[: rnd.randrange(1, 20_000)])
+        damaged[rnd.randrange(len(damaged))] = rnd.randrange(128, 256)
+        samples.append(bytes(damaged))
+    outcomes = [chunked(s, rnd) == decodes(s) for s in samples]
+    assert all(outcomes) and decodes(text) and not all(decodes(s) for s in samples)

@@ -58,6 +58,7 @@ from spillover.sources.rowsql import (
     flags_sql,
     problems_sql,
     source_id_sql,
+    whole_id,
 )
 from spillover.sources.spreadsheet import read_spreadsheet
 
@@ -198,7 +199,7 @@ def _stamp_sql(loader: Loader, ctx: Context) -> str:
     column = loader.update_stamp_column
     if not column or not ctx.has(column):
         return "NULL::BIGINT"
-    return f"TRY_CAST(regexp_replace({ctx.text(column)}, '\\.0+$', '') AS BIGINT)"
+    return f"TRY_CAST({whole_id(ctx.text(column))} AS BIGINT)"
 
 
 def stage_file(
