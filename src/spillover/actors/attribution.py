@@ -135,11 +135,16 @@ def _certainty(found: pd.DataFrame) -> pd.Series:
 def _rollups(found: pd.DataFrame, resolver: Resolver) -> pd.DataFrame:
     """Extra rows crediting each umbrella a component belonged to on the event's date (each distinct group and
     date asked once)."""
-    dates = found["date"].astype(object).where(found["date"].notna(), None)
-    keys = list(zip(found["group_id"], dates, strict=True))
+    # a group that is a component of nothing on any date (its undated roll-up is empty: most groups) is not
+    # asked again for each of its dates
+    ever = {g for g in dict.fromkeys(found["group_id"]) if rollup(g, None, registry=resolver.registry)}
+    at = np.flatnonzero(found["group_id"].isin(ever).to_numpy())
+    part = found.iloc[at]
+    dates = part["date"].astype(object).where(part["date"].notna(), None)
+    keys = list(zip(part["group_id"], dates, strict=True))
     umbrellas = {key: rollup(key[0], key[1], registry=resolver.registry) for key in dict.fromkeys(keys)}
     rows, groups = [], []
-    for i, key in enumerate(keys):
+    for i, key in zip(at, keys, strict=True):
         for umbrella in umbrellas[key]:
             rows.append(i)
             groups.append(umbrella)

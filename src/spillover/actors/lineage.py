@@ -67,12 +67,28 @@ def _active(
     return within(day, r.start, r.end)
 
 
+#: the last registries' incoming indexes, with the group entries each was built from (see :func:`_incoming`)
+_INCOMING: dict[int, tuple[Registry, list[Group], dict[str, list[tuple[str, Relation]]]]] = {}
+
+
 def _incoming(reg: Registry) -> dict[str, list[tuple[str, Relation]]]:
-    """target id → [(source group id, relation)] (built on demand; registries are small)."""
+    """target id → [(source group id, relation)] (read only by its callers).
+
+    Built once per state of the registry: an assessment asks for ~60 families, identity chains and parents,
+    and each index walks every relation of the UCDP layer (~2 ms).  The index is rebuilt when any group entry
+    is not the one it was built from (a pattern rule added a group, an entry was replaced)."""
+    groups = list(reg.groups.values())
+    cached = _INCOMING.get(id(reg))
+    if cached is not None and cached[0] is reg and len(cached[1]) == len(groups):
+        if all(a is b for a, b in zip(cached[1], groups, strict=True)):
+            return cached[2]
     index: dict[str, list[tuple[str, Relation]]] = {}
-    for g in list(reg.groups.values()):
+    for g in groups:
         for r in g.relations:
             index.setdefault(r.target, []).append((g.id, r))
+    if len(_INCOMING) > 4:
+        _INCOMING.clear()
+    _INCOMING[id(reg)] = (reg, groups, index)
     return index
 
 

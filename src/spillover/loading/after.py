@@ -3,7 +3,8 @@
 Two things, both computed with the registry the load builds anyway: the store's actor names resolved, kept in
 the store (:mod:`spillover.selection.resolutions`: for every user of the store file), and the store's names
 counted and resolved, kept in the loading user's cache (:mod:`spillover.memo`: a pickle, so never in the store,
-which may come from someone else).  Called by :func:`spillover.loading.files.load_files` and by a complete API
+which may come from someone else).  With them, the data folder's relations datasets read into that cache
+(the first assessment's autonomy reads them).  Called by :func:`spillover.loading.files.load_files` and by a complete API
 pull (:mod:`spillover.loading.pulls`).
 """
 
@@ -13,6 +14,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from spillover.actors.relations import keep_dataset_relations
 from spillover.actors.resolver import default_resolver
 from spillover.memo import enabled
 from spillover.selection.group import resolved_store_names
@@ -38,6 +40,8 @@ def keep_after_load(store: Store, file_ids: Iterable[str] | None = None) -> None
             sources = [r[0] for r in found]
         keep_resolutions(store, sources=sources)
         keep_resolved_names(store)  # after the table: the names are resolved from it
+        if enabled():
+            keep_dataset_relations()  # not the store's: the data folder's, which the first autonomy reads
     except Exception as exc:  # noqa: BLE001 - keeping the resolutions is never needed for correctness
         log.warning(
             "the store's actor names were not resolved after the load (%s): the first command will", exc
