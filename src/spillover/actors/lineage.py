@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -80,7 +81,7 @@ def _incoming(reg: Registry) -> dict[str, list[tuple[str, Relation]]]:
     groups = list(reg.groups.values())
     cached = _INCOMING.get(id(reg))
     if cached is not None and cached[0] is reg and len(cached[1]) == len(groups):
-        if all(a is b for a, b in zip(cached[1], groups, strict=True)):
+        if all(map(operator.is_, cached[1], groups)):
             return cached[2]
     index: dict[str, list[tuple[str, Relation]]] = {}
     for g in groups:
