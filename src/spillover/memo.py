@@ -259,7 +259,12 @@ class _Pickler(pickle.Pickler):
 
     def reducer_override(self, obj: Any) -> Any:
         kind = type(obj)
-        if kind.__name__ == "ndarray" and kind.__module__ == "numpy" and obj.dtype.kind == "O" and obj.ndim == 1:
+        if (
+            kind.__name__ == "ndarray"
+            and kind.__module__ == "numpy"
+            and obj.dtype.kind == "O"
+            and obj.ndim == 1
+        ):
             return _object_vector, (obj.tolist(),)
         return NotImplemented
 

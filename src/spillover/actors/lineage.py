@@ -80,9 +80,13 @@ def _incoming(reg: Registry) -> dict[str, list[tuple[str, Relation]]]:
     is not the one it was built from (a pattern rule added a group, an entry was replaced)."""
     groups = list(reg.groups.values())
     cached = _INCOMING.get(id(reg))
-    if cached is not None and cached[0] is reg and len(cached[1]) == len(groups):
-        if all(map(operator.is_, cached[1], groups)):
-            return cached[2]
+    if (
+        cached is not None
+        and cached[0] is reg
+        and len(cached[1]) == len(groups)
+        and all(map(operator.is_, cached[1], groups))
+    ):
+        return cached[2]
     index: dict[str, list[tuple[str, Relation]]] = {}
     for g in groups:
         for r in g.relations:

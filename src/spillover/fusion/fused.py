@@ -404,7 +404,8 @@ def _single_rows(rows: pd.DataFrame) -> pd.DataFrame:
             ({e: float(v)} if k else {}) for e, v, k in zip(ids, out[column], known, strict=True)
         ]
         out[f"{column}_by_source"] = [
-            ({str(s): float(v)} if k else {}) for s, v, k in zip(out["source"], out[column], known, strict=True)
+            ({str(s): float(v)} if k else {})
+            for s, v, k in zip(out["source"], out[column], known, strict=True)
         ]
     out["date_by_event"] = [{e: t} for e, t in zip(ids, _date_texts(out), strict=True)]
     out["place_by_event"] = [{e: t} for e, t in zip(ids, _place_texts(out), strict=True)]
