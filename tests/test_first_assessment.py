@@ -150,6 +150,7 @@ def test_a_load_keeps_the_relations_datasets_the_first_autonomy_reads(
 
     monkeypatch.setenv("SPILLOVER_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("SPILLOVER_NO_MEMO", raising=False)
+    dataset_relations.cache_clear()  # as in the load's own process: not read yet
     with Store(tmp_path / "store.duckdb") as store:
         assert load_files(store, [real_data / MALI]).ok
     kept = list((tmp_path / "cache" / "memo").glob("dataset-relations-*.pickle"))
