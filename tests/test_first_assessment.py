@@ -140,6 +140,12 @@ def test_cells_holding_arrays_are_kept_as_they_were(tmp_path: Path, monkeypatch:
                 assert mine.dtype == theirs.dtype and mine.shape == theirs.shape
     assert type(again.loc["e1", "nested"][0]) is np.ndarray and again.loc["e1", "nested"][1] == ["b", "c"]
     assert pickle.loads(pickle.dumps(again)).equals(frame)
+    # a long object array (a column's values, not a cell's) is kept as numpy keeps it, the same
+    column = pd.Series([f"name {i}" if i % 7 else None for i in range(500)], dtype=object)
+    memo.kept("unit-cells", ("column",), lambda: column)
+    pd.testing.assert_series_equal(
+        memo.kept("unit-cells", ("column",), lambda: pytest.fail("computed")), column
+    )
 
 
 def test_a_load_keeps_the_relations_datasets_the_first_autonomy_reads(

@@ -250,9 +250,14 @@ def _write(folder: Path, path: Path, kind: str, value: Any) -> None:
         log.info("memo %s not written: %s", path, exc)
 
 
+#: object arrays up to this length are pickled as lists (see :class:`_Pickler`); longer ones (a column's values)
+#: as numpy does, whose reading fills them faster
+_CELL_ITEMS = 64
+
+
 class _Pickler(pickle.Pickler):
-    """A pickler that writes a one-dimensional object array (a frame cell holding a list: an event's tactics,
-    its flags) as the list of its items, rebuilt by :func:`_object_vector`.
+    """A pickler that writes a short one-dimensional object array (a frame cell holding a list: an event's
+    tactics, its flags) as the list of its items, rebuilt by :func:`_object_vector`.
 
     Why: numpy pickles each such array with its dtype and buffer state, ~4 µs apiece; a branch's selection
     holds ~20,000 of them, a third of the time its pickle took."""
@@ -264,6 +269,7 @@ class _Pickler(pickle.Pickler):
             and kind.__module__ == "numpy"
             and obj.dtype.kind == "O"
             and obj.ndim == 1
+            and len(obj) <= _CELL_ITEMS
         ):
             return _object_vector, (obj.tolist(),)
         return NotImplemented

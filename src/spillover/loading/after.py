@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 def keep_after_load(store: Store, file_ids: Iterable[str] | None = None) -> None:
     """The store's names resolved into its table (:func:`~spillover.selection.resolutions.keep_resolutions`)
     under the sources of the files just loaded (every source of the store when they are not given: after an
-    API pull), then counted and resolved into the user's cache (:func:`keep_resolved_names`).  A failure is
-    logged, never raised: the load itself is done, and the first command resolves what is not kept."""
+    API pull), then counted and resolved into the user's cache (:func:`keep_resolved_names`); and the data
+    folder's relations datasets kept there (:func:`~spillover.actors.relations.keep_dataset_relations`).  A
+    failure is logged, never raised: the load itself is done, and the first command computes what is not kept."""
     try:
         sources = None
         if file_ids is not None:
@@ -40,12 +41,12 @@ def keep_after_load(store: Store, file_ids: Iterable[str] | None = None) -> None
             sources = [r[0] for r in found]
         keep_resolutions(store, sources=sources)
         keep_resolved_names(store)  # after the table: the names are resolved from it
-        if enabled():
-            keep_dataset_relations()  # not the store's: the data folder's, which the first autonomy reads
     except Exception as exc:  # noqa: BLE001 - keeping the resolutions is never needed for correctness
         log.warning(
             "the store's actor names were not resolved after the load (%s): the first command will", exc
         )
+    if enabled():
+        keep_dataset_relations()  # not the store's: the data folder's, which the first autonomy reads
 
 
 def keep_resolved_names(store: Store) -> None:
