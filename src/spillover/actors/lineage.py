@@ -577,7 +577,7 @@ def _before_founding(
     cache: dict[dt.date, tuple[str, ...]] = {}
     # only rows without a link, dated before the day after the first start, can be before the founding (a
     # branch's thousands of events are looked at in numpy; the few left one by one)
-    untagged = np.fromiter((i is pd.NA for i in ids), dtype=bool, count=len(ids))
+    untagged = np.fromiter((found is pd.NA for found in ids), dtype=bool, count=len(ids))
     early = dates.to_numpy(dtype="datetime64[D]") <= np.datetime64(first)
     for i in np.flatnonzero(untagged & early):
         day = dates.iloc[i]

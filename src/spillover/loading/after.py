@@ -3,9 +3,9 @@
 Two things, both computed with the registry the load builds anyway: the store's actor names resolved, kept in
 the store (:mod:`spillover.selection.resolutions`: for every user of the store file), and the store's names
 counted and resolved, kept in the loading user's cache (:mod:`spillover.memo`: a pickle, so never in the store,
-which may come from someone else).  With them, the data folder's relations datasets read into that cache
-(the first assessment's autonomy reads them).  Called by :func:`spillover.loading.files.load_files` and by a complete API
-pull (:mod:`spillover.loading.pulls`).
+which may come from someone else).  With them, the data folder's relations datasets read into that cache (the
+first assessment's autonomy reads them).  Called by :func:`spillover.loading.files.load_files` and by a
+complete API pull (:mod:`spillover.loading.pulls`).
 """
 
 from __future__ import annotations
