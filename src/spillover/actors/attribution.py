@@ -50,12 +50,15 @@ def attribute_events(
     *,
     roles: tuple[str, ...] | None = None,
     with_rollup: bool = True,
+    per_role: bool = False,
 ) -> pd.DataFrame:
     """One row per (event_id, group_id): ``certainty`` (certain / joint / uncertain) and ``via``.
 
     ``event_actors`` has columns event_id, source, role, name, ordinal, uncertain, date and optionally
     country (ISO3) (one row per actor name of an event, as the store keeps them): a name whose aliases hold
     only for a period or in some countries is resolved again with the event's date and country.  ``roles`` limits the roles considered (default: all).
+    ``per_role``: one row per (event_id, group_id, role) instead, the roles one after the other in the order the
+    rows give them (what one call per role would give: the joint rule reads one role of an event anyway).
 
     Each distinct name is resolved once (each distinct name, date and country where its aliases are dated), and
     every row takes the groups of its resolution: no Python work per row beyond looking its resolution up.
@@ -77,11 +80,18 @@ def attribute_events(
         column_or_missing(frame, "country").to_numpy(dtype=object),
     )
     dated = [i for i, res in enumerate(resolved) if res.date_sensitive]
-    known_date = dates.notna().to_numpy()
-    day = dates.tolist()
-    for i in dated:
-        if known_date[i]:
-            resolved[i] = resolver.resolve(names[i], sources[i], day[i], countries[i])
+    if dated:
+        # each distinct name, source, date and country asked once (rows of one day and place repeat them)
+        known_date, raw = dates.notna().to_numpy(), dates.to_numpy()
+        stamp = raw.dtype.kind == "M"  # the resolver reads a Timestamp, as the column gives it
+        asked: dict[tuple[Any, ...], Resolution] = {}
+        for i in dated:
+            if known_date[i]:
+                key = (names[i], sources[i], raw[i], countries[i])
+                if key not in asked:
+                    day = pd.Timestamp(raw[i]) if stamp else raw[i]
+                    asked[key] = resolver.resolve(names[i], sources[i], day, countries[i])
+                resolved[i] = asked[key]
     leaves: dict[int, list[tuple[str, Resolution, bool]]] = {}
     rows, groups, uncertain, joint, via = [], [], [], [], []
     for i, res in enumerate(resolved):
@@ -109,9 +119,14 @@ def attribute_events(
         rolled = _rollups(found, resolver)
         if len(rolled):
             found = pd.concat([found, rolled], ignore_index=True)
+    if per_role:  # as one call per role would give them, one after the other (roles in the rows' order)
+        found["_b"] = found["role"].map({r: k for k, r in enumerate(pd.unique(frame["role"]))})
     found["_c"] = found["certainty"].map(CERTAINTY_RANK)
     found["_r"] = found["role"].map(ROLE_RANK).fillna(len(ROLE_RANK))
     found["_v"] = found["via"].str.startswith("rollup:").astype(int)
+    if per_role:
+        best = found.sort_values(["_b", "event_id", "group_id", "_c", "_v", "_r"], kind="stable")
+        return best.drop_duplicates(["_b", "event_id", "group_id"])[OUTPUT_COLUMNS].reset_index(drop=True)
     best = found.sort_values(["event_id", "group_id", "_c", "_v", "_r"], kind="stable")
     return best.drop_duplicates(["event_id", "group_id"])[OUTPUT_COLUMNS].reset_index(drop=True)
 
@@ -135,11 +150,16 @@ def _certainty(found: pd.DataFrame) -> pd.Series:
 def _rollups(found: pd.DataFrame, resolver: Resolver) -> pd.DataFrame:
     """Extra rows crediting each umbrella a component belonged to on the event's date (each distinct group and
     date asked once)."""
-    dates = found["date"].astype(object).where(found["date"].notna(), None)
-    keys = list(zip(found["group_id"], dates, strict=True))
+    # a group that is a component of nothing on any date (its undated roll-up is empty: most groups) is not
+    # asked again for each of its dates
+    ever = {g for g in dict.fromkeys(found["group_id"]) if rollup(g, None, registry=resolver.registry)}
+    at = np.flatnonzero(found["group_id"].isin(ever).to_numpy())
+    part = found.iloc[at]
+    dates = part["date"].astype(object).where(part["date"].notna(), None)
+    keys = list(zip(part["group_id"], dates, strict=True))
     umbrellas = {key: rollup(key[0], key[1], registry=resolver.registry) for key in dict.fromkeys(keys)}
     rows, groups = [], []
-    for i, key in enumerate(keys):
+    for i, key in zip(at, keys, strict=True):
         for umbrella in umbrellas[key]:
             rows.append(i)
             groups.append(umbrella)

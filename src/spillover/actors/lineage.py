@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -67,12 +68,32 @@ def _active(
     return within(day, r.start, r.end)
 
 
+#: the last registries' incoming indexes, with the group entries each was built from (see :func:`_incoming`)
+_INCOMING: dict[int, tuple[Registry, list[Group], dict[str, list[tuple[str, Relation]]]]] = {}
+
+
 def _incoming(reg: Registry) -> dict[str, list[tuple[str, Relation]]]:
-    """target id → [(source group id, relation)] (built on demand; registries are small)."""
+    """target id → [(source group id, relation)] (read only by its callers).
+
+    Built once per state of the registry: an assessment asks for ~60 families, identity chains and parents,
+    and each index walks every relation of the UCDP layer (~2 ms).  The index is rebuilt when any group entry
+    is not the one it was built from (a pattern rule added a group, an entry was replaced)."""
+    groups = list(reg.groups.values())
+    cached = _INCOMING.get(id(reg))
+    if (
+        cached is not None
+        and cached[0] is reg
+        and len(cached[1]) == len(groups)
+        and all(map(operator.is_, cached[1], groups))
+    ):
+        return cached[2]
     index: dict[str, list[tuple[str, Relation]]] = {}
-    for g in list(reg.groups.values()):
+    for g in groups:
         for r in g.relations:
             index.setdefault(r.target, []).append((g.id, r))
+    if len(_INCOMING) > 4:
+        _INCOMING.clear()
+    _INCOMING[id(reg)] = (reg, groups, index)
     return index
 
 
@@ -554,7 +575,12 @@ def _before_founding(
     if first is None:
         return ids, names
     cache: dict[dt.date, tuple[str, ...]] = {}
-    for i, day in enumerate(dates):
+    # only rows without a link, dated before the day after the first start, can be before the founding (a
+    # branch's thousands of events are looked at in numpy; the few left one by one)
+    untagged = np.fromiter((found is pd.NA for found in ids), dtype=bool, count=len(ids))
+    early = dates.to_numpy(dtype="datetime64[D]") <= np.datetime64(first)
+    for i in np.flatnonzero(untagged & early):
+        day = dates.iloc[i]
         if pd.isna(day) or not pd.isna(ids[i]) or day.date() >= first:
             continue
         key = day.date()

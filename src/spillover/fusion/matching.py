@@ -208,6 +208,14 @@ def _similarity(left: pd.Series, right: pd.Series) -> np.ndarray:
     return sims
 
 
+def _formatted(values: pd.Series | np.ndarray, spec: str) -> np.ndarray:
+    """``format(v, spec)`` of each number (``nan`` for a missing one), each distinct number formatted once:
+    a branch's ~15,000 candidate pairs repeat a few hundred distances, tolls and scores."""
+    numbers = np.ascontiguousarray(np.asarray(values, dtype=float))
+    codes, distinct = pd.factorize(numbers.view(np.int64))  # by bits: -0.0 stays "-0"
+    return np.array([format(v, spec) for v in distinct.view(np.float64).tolist()], dtype=object)[codes]
+
+
 def place_components(pairs: pd.DataFrame, rule: MatchRule) -> pd.DataFrame:
     """Per pair: ``place_mode`` (distance / name / admin1-name / coarse / names-differ), score and detail."""
     out = pd.DataFrame(index=pairs.index)
@@ -246,14 +254,15 @@ def place_components(pairs: pd.DataFrame, rule: MatchRule) -> pd.DataFrame:
 
 def _place_detail(pairs: pd.DataFrame, mode: np.ndarray, dist: pd.Series, sim: pd.Series) -> pd.Series:
     geo = pairs["geo_a"].astype(str) + "/" + pairs["geo_b"].astype(str)
-    tol = pairs["place_tolerance_km"].map(lambda v: f"{v:.0f}")
+    tol = _formatted(pairs["place_tolerance_km"], ".0f")
     names = pairs["location_a"].fillna("?").astype(str) + " ~ " + pairs["location_b"].fillna("?").astype(str)
+    similar = _formatted(sim, ".0f")
     detail = np.select(
         [mode == "distance", mode == "name", mode == "admin1-name", mode == "names-differ"],
         [
-            dist.map(lambda d: f"{d:.1f}") + " km (" + geo + ", tolerance " + tol + " km)",
-            "same place name " + names + " (" + sim.map(lambda s: f"{s:.0f}") + ")",
-            "place name ~ admin1 " + names + " (" + sim.map(lambda s: f"{s:.0f}") + ")",
+            _formatted(dist, ".1f") + " km (" + geo + ", tolerance " + tol + " km)",
+            "same place name " + names + " (" + similar + ")",
+            "place name ~ admin1 " + names + " (" + similar + ")",
             "different places " + names,
         ],
         default="place not comparable (" + geo + ")",
@@ -288,8 +297,8 @@ def toll_components(pairs: pd.DataFrame, rule: MatchRule) -> pd.DataFrame:
     score = 1 - (fa - fb).abs() / (np.maximum(fa, fb) + 1)
     out = pd.DataFrame(index=pairs.index)
     out["toll_score"] = score.where(known, rule.toll_unknown_score)
-    fmt = lambda s: s.map(lambda v: "?" if pd.isna(v) else f"{v:g}")  # noqa: E731
-    out["toll_detail"] = "deaths " + fmt(fa) + " vs " + fmt(fb)
+    texts = [np.where(f.isna().to_numpy(), "?", _formatted(f, "g")) for f in (fa, fb)]
+    out["toll_detail"] = "deaths " + texts[0].astype(object) + " vs " + texts[1].astype(object)
     return out
 
 
@@ -329,27 +338,16 @@ def score_pairs(
         ["different place names", "different armed groups"],
         default="",
     )
-    scored["reason"] = (
-        "date: "
-        + scored["date_detail"]
-        + f" ({w['date']:g}×"
-        + scored["date_score"].map("{:.2f}".format)
-        + ")"
-        + "; place: "
-        + scored["place_detail"]
-        + f" ({w['place']:g}×"
-        + scored["place_score"].map("{:.2f}".format)
-        + "); actor: "
-        + scored["actor_detail"]
-        + f" ({w['actor']:g}×"
-        + scored["actor_score"].map("{:.2f}".format)
-        + "); toll: "
-        + scored["toll_detail"]
-        + f" ({w['toll']:g}×"
-        + scored["toll_score"].map("{:.2f}".format)
-        + ")"
-        + np.where(scored["veto"] != "", "; VETO: " + scored["veto"], "")
-    )
+    parts = [
+        (scored[f"{c}_detail"].tolist(), f"{w[c]:g}", _formatted(scored[f"{c}_score"], ".2f").tolist())
+        for c in ("date", "place", "actor", "toll")
+    ]
+    (dd, dw, ds), (pd_, pw, ps), (ad, aw, as_), (td, tw, ts) = parts
+    scored["reason"] = [
+        f"date: {dd[i]} ({dw}×{ds[i]}); place: {pd_[i]} ({pw}×{ps[i]}); actor: {ad[i]} ({aw}×{as_[i]}); "
+        f"toll: {td[i]} ({tw}×{ts[i]})" + (f"; VETO: {v}" if v != "" else "")
+        for i, v in enumerate(scored["veto"].tolist())
+    ]
     return scored
 
 

@@ -3,9 +3,9 @@
 Three things, the first two computed with the registry the load builds anyway: the store's actor names
 resolved, kept in the store (:mod:`spillover.selection.resolutions`: for every user of the store file); the
 store's names counted and resolved, kept in the loading user's cache (:mod:`spillover.memo`: a pickle, so never
-in the store, which may come from someone else); and the data folder's instability onsets, kept in the same
-cache (every analysis of a group reads them).  Called by :func:`spillover.loading.files.load_files` and by a
-complete API pull (:mod:`spillover.loading.pulls`).
+in the store, which may come from someone else); and what every analysis of a group reads from the data
+folder, kept in the same cache: its relations datasets and its instability onsets.  Called by
+:func:`spillover.loading.files.load_files` and by a complete API pull (:mod:`spillover.loading.pulls`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from spillover.actors.relations import keep_dataset_relations
 from spillover.actors.resolver import default_resolver
 from spillover.memo import enabled
 from spillover.selection.group import resolved_store_names
@@ -29,9 +30,10 @@ log = logging.getLogger(__name__)
 def keep_after_load(store: Store, file_ids: Iterable[str] | None = None) -> None:
     """The store's names resolved into its table (:func:`~spillover.selection.resolutions.keep_resolutions`)
     under the sources of the files just loaded (every source of the store when they are not given: after an
-    API pull), then counted and resolved into the user's cache (:func:`keep_resolved_names`); and the
-    instability onsets kept there (:func:`keep_onsets`).  A failure is logged, never raised: the load itself
-    is done, and the first command computes what is not kept."""
+    API pull), then counted and resolved into the user's cache (:func:`keep_resolved_names`); and the data
+    folder's relations datasets (:func:`~spillover.actors.relations.keep_dataset_relations`) and instability
+    onsets (:func:`keep_onsets`) kept there.  A failure is logged, never raised: the load itself is done, and
+    the first command computes what is not kept."""
     try:
         sources = None
         if file_ids is not None:
@@ -45,7 +47,9 @@ def keep_after_load(store: Store, file_ids: Iterable[str] | None = None) -> None
         log.warning(
             "the store's actor names were not resolved after the load (%s): the first command will", exc
         )
-    keep_onsets()
+    if enabled():
+        keep_dataset_relations()  # not the store's: the data folder's, which the first autonomy reads
+        keep_onsets()  # the data folder's too, which every analysis of a group reads
 
 
 def keep_resolved_names(store: Store) -> None:
@@ -63,10 +67,8 @@ def keep_onsets() -> None:
     """The data folder's instability onsets (:func:`spillover.instability.load_onsets`, as the analyses call
     it), read into the user's cache, where the first analysis after the load finds them: reading them
     resolves every UCDP conflict's actors against the registry (0.2 CPU s).  They depend on the data folder's
-    files and the registry, not on the store.  Nothing is kept when results are not kept; a failure (a data
-    folder without the files: the analyses then say which are missing) is logged, never raised."""
-    if not enabled():
-        return
+    files and the registry, not on the store.  A failure (a data folder without the files: the analyses then
+    say which are missing) is logged, never raised."""
     from spillover.instability import load_onsets
 
     try:

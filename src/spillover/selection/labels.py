@@ -59,12 +59,11 @@ def _actor_rows(store: Store, where: str, **frames: pd.DataFrame) -> pd.DataFram
 
 def _attributed(actors: pd.DataFrame, resolver: Resolver) -> pd.DataFrame:
     """One row per (event, role, name, group) the names stand for on the event's date."""
+    actors = actors[actors["role"].notna()]
     if actors.empty:
         return pd.DataFrame(columns=["event_id", "source", "role", "name", "group_id", "certainty"])
-    found = []
-    for _, part in actors.groupby("role", sort=False):  # one attribution per role keeps every side's names
-        found.append(attribute_events(part, resolver, with_rollup=False))
-    out = pd.concat(found, ignore_index=True)
+    # one attribution per role keeps every side's names
+    out = attribute_events(actors, resolver, with_rollup=False, per_role=True)
     return out[["event_id", "source", "role", "name", "group_id", "certainty"]]
 
 
