@@ -14,10 +14,13 @@ import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 #: The raw rows' number column: ``_row`` while staging, ``row_number`` in the store's Parquet file.
 ROW = "_row"
@@ -110,6 +113,8 @@ class ParquetSink(RawSink):
     def write(self, batch: pa.RecordBatch | pa.Table) -> None:
         try:
             if self._writer is None:
+                import pyarrow.parquet as pq  # here: importing it (with pyarrow.fs, ssl) costs every command ~0.06 s
+
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._writer = pq.ParquetWriter(
                     self.path,
