@@ -869,3 +869,24 @@ def test_leaders_table_has_one_order_whatever_the_order_of_the_family() -> None:
     assert all(t.equals(tables[0]) for t in tables[1:])
     starts = tables[0]["start"].dropna()
     assert starts.is_monotonic_increasing  # in order of tenure
+
+
+def test_the_computing_time_note_gives_the_autonomy_its_own_time(loaded_store, monkeypatch) -> None:
+    """The report's "Computing time of the analyses" names each analysis's own time: the autonomy, computed
+    between the tactics' steps (its parent dates the identity pivot), is not counted as the tactics'."""
+    import time
+
+    from spillover import measures
+    from spillover.report.analyses import run_analyses
+
+    real = measures.autonomy
+
+    def slow_autonomy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - the measure's own signature
+        time.sleep(0.4)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(measures, "autonomy", slow_autonomy)
+    timings = run_analyses(loaded_store, few_event_group(loaded_store)).timings
+    steps = ["selection", "tactics", "autonomy", "expansion", "targets", "theatres and response"]
+    assert list(timings) == steps
+    assert timings["autonomy"] >= 0.4

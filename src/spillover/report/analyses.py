@@ -147,10 +147,10 @@ def run_analyses(
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
-    def lap(name: str) -> None:
+    def lap(name: str) -> None:  # added up: a step may run in two parts (the autonomy between the tactics')
         nonlocal clock
         now = time.perf_counter()
-        timings[name] = now - clock
+        timings[name] = timings.get(name, 0.0) + now - clock
         clock = now
 
     say("selecting the group's events")
@@ -173,7 +173,9 @@ def run_analyses(
     coverage = file_coverage(store)
     tac = measures.tactics(sel)
     changes = tactic_changes(sel.events, orgs, signal="counts") if len(sel.events) >= 12 else None
-    autonomy = measures.autonomy(sel, params, parent=parent)
+    lap("tactics")
+    autonomy = measures.autonomy(sel, params, parent=parent)  # its parent dates the identity pivot below
+    lap("autonomy")
     parent_id = autonomy.parent_id
     pivot = comparisons.identity_pivot(orgs, sel.group_id, parent_id)
     shift = (
