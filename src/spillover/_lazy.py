@@ -8,6 +8,7 @@ constants too.  ``stats = lazy_module("scipy.stats")`` keeps ``stats.beta(...)``
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
@@ -39,3 +40,16 @@ def lazy_attributes(module: str, where: Mapping[str, str]) -> Callable[[str], An
         raise AttributeError(f"module {module!r} has no attribute {name!r}")
 
     return __getattr__
+
+
+def function_over_submodule(package: str, name: str) -> None:
+    """Keep ``package.name`` the function of that name (lazily imported from its submodule of the same name)
+    when that submodule is imported: Python then sets the package's attribute to the module."""
+
+    class _Package(ModuleType):
+        def __setattr__(self, attr: str, value: Any) -> None:
+            if attr == name and isinstance(value, ModuleType):
+                value = getattr(value, name)
+            super().__setattr__(attr, value)
+
+    sys.modules[package].__class__ = _Package

@@ -15,11 +15,9 @@ connection string) to :func:`connect` to run the very same expressions on a dist
 Results are small pandas DataFrames with one documented normalisation (:mod:`spillover.query.normalise`).
 """
 
-import sys
-import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from spillover._lazy import lazy_attributes
+from spillover._lazy import function_over_submodule, lazy_attributes
 
 if TYPE_CHECKING:
     from spillover.query.aggregations import (
@@ -124,15 +122,4 @@ _LAZY = {
 
 __getattr__ = lazy_attributes(__name__, _LAZY)
 
-
-class _Package(types.ModuleType):
-    """``spillover.query.normalise`` is the function, as it always was: importing the submodule of that name
-    sets the package's attribute to the module, so the function is put there instead."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "normalise" and isinstance(value, types.ModuleType):
-            value = value.normalise
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+function_over_submodule(__name__, "normalise")  # the function, as it always was

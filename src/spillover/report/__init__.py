@@ -6,11 +6,9 @@ and ``spillover check`` tests a written assessment's factual claims against the 
 * :func:`check_claims` — extract the checkable claims of a text and judge each against the store.
 """
 
-import sys
-import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from spillover._lazy import lazy_attributes
+from spillover._lazy import function_over_submodule, lazy_attributes
 
 if TYPE_CHECKING:
     from spillover.claims import check_claims
@@ -50,15 +48,4 @@ _LAZY = {
 
 __getattr__ = lazy_attributes(__name__, _LAZY)
 
-
-class _Package(types.ModuleType):
-    """``spillover.report.assess`` is the function, as it always was: importing the submodule of that name
-    sets the package's attribute to the module, so the function is put there instead."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "assess" and isinstance(value, types.ModuleType):
-            value = value.assess
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+function_over_submodule(__name__, "assess")  # the function, as it always was
