@@ -244,7 +244,8 @@ def _commit_page(
         )
 
     if not page.records:  # every record is a version already stored: only the progress to record
-        _in_transaction(store, lambda: progress(None))
+        with transaction(store.con):
+            progress(None)
         return
     report = store.ingest_rows(
         records_table(page.records, match.layout.columns),
@@ -257,12 +258,8 @@ def _commit_page(
         in_transaction=progress,
     )
     if report.status != "ingested":  # the same records were loaded before: only the progress to record
-        _in_transaction(store, lambda: progress(None))
-
-
-def _in_transaction(store: Store, work: Callable[[], None]) -> None:
-    with transaction(store.con):
-        work()
+        with transaction(store.con):
+            progress(None)
 
 
 def _without_stored_versions(store: Store, page: Page, source: str, stamp_field: str) -> Page:
@@ -407,7 +404,8 @@ def _run_deletions(store: Store, state: PullState, client: ACLEDClient, progress
                 [state.pull_id, page.number, len(rows), _now()],
             )
 
-        _in_transaction(store, commit)
+        with transaction(store.con):
+            commit()
         progress.on_page("deletions", page.number, len(rows))
 
 
