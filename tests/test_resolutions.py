@@ -129,6 +129,16 @@ def _load_with_cache(real_data: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     return path
 
 
+def _a_new_command_reads_the_kept_names(
+    path: Path, expected: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new command (nothing in the process) gets ``expected`` for the store's names without counting them."""
+    monkeypatch.setattr(group, "_RESOLVED_NAMES", {})
+    monkeypatch.setattr(group, "store_names", lambda store: pytest.fail("the names were counted again"))
+    with Store(path, read_only=True) as store:
+        pd.testing.assert_frame_equal(group.resolved_store_names(store, default_resolver()), expected)
+
+
 def test_the_loading_users_first_command_reads_the_store_names_the_load_counted(
     real_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -137,11 +147,7 @@ def test_the_loading_users_first_command_reads_the_store_names_the_load_counted(
     assert len(list((tmp_path / "cache" / "memo").glob("store-names-*.pickle"))) == 1
     with Store(path, read_only=True) as store:
         expected = _resolved_afresh(store)
-    # a new command: nothing in the process, and the store's names are not counted again
-    monkeypatch.setattr(group, "_RESOLVED_NAMES", {})
-    monkeypatch.setattr(group, "store_names", lambda store: pytest.fail("the names were counted again"))
-    with Store(path, read_only=True) as store:
-        pd.testing.assert_frame_equal(group.resolved_store_names(store, default_resolver()), expected)
+    _a_new_command_reads_the_kept_names(path, expected, monkeypatch)
 
 
 def test_a_load_keeps_nothing_in_the_cache_when_results_are_not_kept(
@@ -174,10 +180,7 @@ def test_a_fetch_of_several_datasets_keeps_once_for_all_of_them(
         kept = store.con.execute(f"SELECT DISTINCT source FROM {TABLE} ORDER BY 1").fetchall()
         loaded = store.con.execute("SELECT DISTINCT source FROM events ORDER BY 1").fetchall()
         assert len(loaded) == 2 and kept == loaded
-    monkeypatch.setattr(group, "_RESOLVED_NAMES", {})
-    monkeypatch.setattr(group, "store_names", lambda store: pytest.fail("the names were counted again"))
-    with Store(path, read_only=True) as store:
-        pd.testing.assert_frame_equal(group.resolved_store_names(store, default_resolver()), expected)
+    _a_new_command_reads_the_kept_names(path, expected, monkeypatch)
 
 
 def test_the_first_analysis_after_a_load_reads_the_onsets_the_load_kept(
