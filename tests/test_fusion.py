@@ -207,6 +207,18 @@ def test_event_links_are_appended_never_overwritten(tmp_path: Path, nga_links: p
     assert {"event_id_a", "event_id_b", "score", "reason", "rule_version", "merged"} <= set(stored.columns)
 
 
+def test_a_group_whose_pairs_name_no_group_on_both_sides_is_fused(loaded_store: Store) -> None:
+    """GED's "Supporters of ANPP" (ucdp-580): its only candidate pair is two GED rows of one event, and no
+    perpetrator on both sides resolves to a group.  The actor test must read that as "unknown", not fail:
+    selecting it (and eight other groups of the registry) raised KeyError 'group_a' before."""
+    sel = select(loaded_store, "ucdp-580")
+    stored = sel.source_events
+    assert len(stored) > 0 and set(stored["source"]) == {"ged"}
+    assert len(sel.links) > 0
+    assert sel.links["reason"].str.contains("actor: no named armed group on either side").all()
+    assert len(sel.events) < len(stored)  # the duplicate rows are one event
+
+
 # --- fused view and report ---------------------------------------------------------------------------------------
 
 

@@ -147,7 +147,10 @@ def actor_compatibility(pairs: pd.DataFrame, groups: pd.DataFrame, registry: Reg
     )
     both = ga.merge(gb[["_pair", "group_b"]], on="_pair")
     related = related_groups(groups["group_id"], registry)
-    is_family = [(a, b) in related for a, b in zip(both["group_a"], both["group_b"], strict=True)]
+    # a boolean array, never a list: an empty list would select no *columns* of ``both``
+    is_family = np.fromiter(
+        ((a, b) in related for a, b in zip(both["group_a"], both["group_b"], strict=True)), bool, len(both)
+    )
     same = _joined(both[both["group_a"] == both["group_b"]], "group_a")
     fam = _joined(both[is_family].assign(_link=lambda d: d["group_a"] + "~" + d["group_b"]), "_link")
     groups_a = _joined(ga, "group_a").reindex(index["_pair"])
