@@ -329,6 +329,22 @@ def test_coverage_warnings_flag_source_starting_and_stopping(loaded_store: Store
         assert abs(w.change) > 0.5 and w.source in w.text
 
 
+def test_coverage_warnings_of_a_group_whose_sources_never_start_or_stop_there(loaded_store: Store) -> None:
+    """National Warriors: RAND events in South Africa only, where RAND's 57 events over four decades are too
+    sparse to count as coverage, so no start or stop is on record for the pair.  No warning, and no failure:
+    the changes' table was a Series when empty, so the tactics and the assessment of such a group raised
+    TypeError."""
+    import spillover.measures as measures
+    from spillover.fusion.coverage import _coverage_changes, source_coverage
+
+    sel = select(loaded_store, "national-warriors")
+    assert set(zip(sel.events["source"], sel.events["country_iso3"], strict=True)) == {("rand", "ZAF")}
+    changes = _coverage_changes(source_coverage(loaded_store), {("rand", "ZAF")})
+    assert changes.empty and "countries" in changes.columns
+    assert coverage_warnings(sel.events, loaded_store) == []
+    assert measures.tactics(sel).coverage_warnings == []
+
+
 def test_cli_sources_writes_the_report(loaded_store: Store, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

@@ -342,12 +342,9 @@ def _coverage_changes(coverage: pd.DataFrame, pairs: set[tuple[str, str]]) -> pd
     changes = pd.DataFrame(
         rows, columns=["source", "country_iso3", "coverage_change", "coverage_year", "effect_year"]
     )
-    return (
-        changes.groupby(["source", "coverage_change", "coverage_year", "effect_year"], as_index=False)[
-            "country_iso3"
-        ]
-        .agg(lambda c: tuple(sorted(c)))
-        .rename(columns={"country_iso3": "countries"})
+    # named aggregation: a frame even when no change is found (``[column].agg`` then gives a Series)
+    return changes.groupby(["source", "coverage_change", "coverage_year", "effect_year"], as_index=False).agg(
+        countries=("country_iso3", lambda c: tuple(sorted(c)))
     )
 
 
