@@ -141,7 +141,7 @@ def lineage(
 
     reg = _registry(registry, ucdp_actors)
     gid = _group_id(_resolver(reg), group, store)
-    output.console.print(lineage_tree_text(gid, reg), markup=False)
+    output.console.print(lineage_tree_text(gid, reg))
     if out is not None:
         for path in export_lineage(gid, out, reg):
             say(f"wrote {path}")
