@@ -27,6 +27,9 @@ from spillover.web.app import create_app
 
 app = create_app(sys.argv[1], report_dir=sys.argv[2], extra_hosts=("testserver",))
 client = TestClient(app, raise_server_exceptions=False)
+nigeria = client.get("/api/countries/NGA").json()
+print(" ".join(sorted(g["group_id"] for g in nigeria["groups"] if g["name"] == g["group_id"])) or "-")
+print(next(g["name"] for g in nigeria["other_actors"] if g["group_id"] == "civilians-NGA"))
 for url in (f"/api/groups/{sys.argv[3]}", f"/groups/{sys.argv[3]}"):
     print(url, client.get(url).status_code)
 """
@@ -70,4 +73,7 @@ def test_a_generated_group_is_known_by_id_in_a_fresh_process(kept_store: Path, t
     assert json.loads(engine.stdout)["group"] == "Fulani Ethnic Militia (Nigeria)"
     web = _fresh(["-c", WEB, str(kept_store), str(tmp_path / "web"), GENERATED], tmp_path / "web-cache")
     assert web.returncode == 0, web.stderr
-    assert web.stdout.split() == [f"/api/groups/{GENERATED}", "200", f"/groups/{GENERATED}", "200"]
+    # Nigeria's page names its generated groups and keeps civilians apart from the armed groups
+    unnamed, civilians, *pages = web.stdout.splitlines()
+    assert unnamed == "-" and civilians == "Civilians (Nigeria)"
+    assert pages == [f"/api/groups/{GENERATED} 200", f"/groups/{GENERATED} 200"]
