@@ -74,6 +74,14 @@ def test_theatres_and_lineage_and_instability(loaded_store, tmp_path: Path) -> N
     assert "2012-03-22" in _run("instability", "Mali")
 
 
+def test_lineage_prints_names_not_markup() -> None:
+    """The tree is rich markup with the names escaped: no '[bold]' tag printed as text (every group's lineage
+    showed them), and a name in brackets (UCDP's 'IZL [Etzel]') printed whole."""
+    aqim = _run("lineage", "AQIM")
+    assert "Salafist Group for Preaching and Combat (gspc)" in aqim and "[bold]" not in aqim
+    assert _run("lineage", "ucdp-166").startswith("IZL [Etzel] (ucdp-166)\n")
+
+
 def test_unknown_group_suggests_names(loaded_store) -> None:  # noqa: ANN001
     result = runner.invoke(
         app, ["expansion", "Al-Qaida in the Islamc Magreb", "--store", str(loaded_store.path)]

@@ -15,6 +15,7 @@ import pytest
 
 from spillover.fusion import (
     MatchRule,
+    candidate_pairs,
     coverage_warnings,
     events_view,
     fused_clusters,
@@ -217,6 +218,17 @@ def test_a_group_whose_pairs_name_no_group_on_both_sides_is_fused(loaded_store: 
     assert len(sel.links) > 0
     assert sel.links["reason"].str.contains("actor: no named armed group on either side").all()
     assert len(sel.events) < len(stored)  # the duplicate rows are one event
+
+
+def test_the_sources_report_of_a_group_none_of_whose_events_is_selected(loaded_store: Store) -> None:
+    """The Red Brigades-PCC's one report in the store is a suspected attribution, left out: its selection is
+    empty, and matching no events must find no pair (an empty list of ids reached DuckDB as a float column
+    and the sources command failed with a BinderException, for this group among others)."""
+    assert candidate_pairs(loaded_store, []).empty
+    sel = select(loaded_store, "red-brigades-fighting-communist-party", view="all")
+    assert sel.events.empty and sel.n_left_out == 1
+    report = sources_report(loaded_store, sel)
+    assert report.events == 0 and report.links.empty and "0 source events" in report.summary()
 
 
 # --- fused view and report ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from rich.tree import Tree
 
 from spillover._lazy import lazy_module
@@ -255,11 +256,12 @@ def export_lineage(group_id: str, out_dir: Path | str, registry: Registry | None
 
 
 def lineage_tree_text(group_id: str, registry: Registry | None = None) -> Tree:
-    """A terminal tree: predecessors (recursively), successors and splinters, memberships, components."""
+    """A terminal tree: predecessors (recursively), successors and splinters, memberships, components (rich
+    markup: names escaped)."""
     reg = _reg(registry)
     gid = reg.canonical_id(group_id)
     g = reg.group(gid)
-    tree = Tree(f"[bold]{g.name}[/] [dim]({gid}{_span(g)})[/]")
+    tree = Tree(f"[bold]{escape(g.name)}[/] [dim]({gid}{_span(g)})[/]")
     incoming = _incoming(reg)
     _add_predecessors(tree.add("[bold]predecessors[/]"), reg, gid, incoming, {gid})
     after = tree.add("[bold]successors and splinters[/]")
@@ -281,7 +283,7 @@ def lineage_tree_text(group_id: str, registry: Registry | None = None) -> Tree:
         leaders = tree.add("[bold]leaders[/]")
         for leader in g.leaders:
             kind = f", {leader.kind}" if leader.kind else ""
-            leaders.add(f"{leader.name} [dim]({leader.start or '?'}–{leader.end or ''}{kind})[/]")
+            leaders.add(f"{escape(leader.name)} [dim]({leader.start or '?'}–{leader.end or ''}{kind})[/]")
     return tree
 
 
@@ -312,7 +314,7 @@ def _span(g: Group) -> str:
 
 def _line(reg: Registry, gid: str, how: str, start: Any, end: Any) -> str:
     when = f"{start or '?'}" + (f"–{end}" if end else "")
-    return f"{reg.groups[gid].name} [dim]({gid})[/] — {how} [cyan]{when}[/]"
+    return f"{escape(reg.groups[gid].name)} [dim]({gid})[/] — {how} [cyan]{when}[/]"
 
 
 #: Point size of the lineage diagram's labels (legible in print: at least 8 pt at the size it is drawn).

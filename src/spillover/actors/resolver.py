@@ -383,6 +383,19 @@ class Resolver:
                 break
         return out
 
+    def hold_generated(self, resolved: pd.DataFrame) -> None:
+        """Resolve again each name of ``resolved`` (:meth:`resolve_names`' columns) that names a group the
+        registry does not hold, so that it holds it.
+
+        Why: a pattern rule's group (``ethnic-militia-fulani-NGA``) joins the registry when a name makes
+        it, and a resolution read from where it was kept (the store's table, the user cache) made none, so
+        in a fresh process :meth:`lookup` did not know the id of a group whose events are in the store."""
+        for name, source, ids in zip(
+            resolved["name"], resolved["source"], resolved["candidate_ids"], strict=True
+        ):
+            if any(g not in self.registry for g in (ids if ids is not None else ())):
+                self.resolve(name, source)
+
     def lookup(self, name_or_id: str) -> str:
         """A group id from an id or any name a user types; KeyError with suggestions when unknown.
 

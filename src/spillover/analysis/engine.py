@@ -64,13 +64,14 @@ def profile_on(
 
     if not raw_names:
         resolver = default_resolver()
+        # the names first: resolving them makes the groups of pattern rules (ethnic-militia-fulani-NGA)
+        resolved = resolver.resolve_names(actor_names(con), name_col="name", source_col="source")
         try:
             gid = resolve_group(group, resolver)
         except UnknownGroup:
             pass
         else:
             fam = family(gid, include=include, registry=resolver.registry)
-            resolved = resolver.resolve_names(actor_names(con), name_col="name", source_col="source")
             names = family_names(resolved, fam.ids)
             label = resolver.registry.group(gid).name
             if names.empty:

@@ -47,7 +47,7 @@ def check_claims(text: str, store: Store, group: str) -> CheckResult:
     The store is queried a fixed number of times whatever the length of the text."""
     from spillover.selection import resolve_group
 
-    gid = resolve_group(group)
+    gid = resolve_group(group, store=store)
     claims = extract_claims(text, store, gid)
     evidence = Evidence.load(store, gid, claims)
     judges = {"event": check_event, "entry": check_entry, "onset": check_onset, "relation": check_relation,

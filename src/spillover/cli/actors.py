@@ -5,6 +5,7 @@ Every command is a thin layer over a function of :mod:`spillover.actors`.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -55,11 +56,19 @@ def _registry(extra: list[Path] | None, ucdp_actors: Path | None) -> Registry:
     return load_registry(ucdp_actors=ucdp_actors, extra=extra or [])
 
 
-def _group_id(resolver: Resolver, name: str) -> str:
-    """An id from whatever the user typed, or an input error with suggestions."""
+def _group_id(resolver: Resolver, name: str, store: Path | None = None) -> str:
+    """An id from whatever the user typed, or an input error with suggestions.  A group that a pattern rule
+    makes of the store's actor names (``ethnic-militia-fulani-NGA``) is known when the store is there."""
     try:
         return resolver.lookup(name)
     except KeyError as exc:
+        path = store_path(store)
+        if path.is_file():
+            from spillover.selection import UnknownGroup, resolve_group
+            from spillover.store import Store
+
+            with Store(path, read_only=True) as db, suppress(UnknownGroup):
+                return resolve_group(name, resolver, db)
         raise InputError(str(exc.args[0])) from exc
 
 
@@ -125,13 +134,14 @@ def lineage(
     ] = None,
     registry: RegistryOpt = None,
     ucdp_actors: UcdpOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Predecessors, successors, components and leaders of a group as a tree, with dates."""
     from spillover.actors.graph import export_lineage, lineage_tree_text
 
     reg = _registry(registry, ucdp_actors)
-    gid = _group_id(_resolver(reg), group)
-    output.console.print(lineage_tree_text(gid, reg), markup=False)
+    gid = _group_id(_resolver(reg), group, store)
+    output.console.print(lineage_tree_text(gid, reg))
     if out is not None:
         for path in export_lineage(gid, out, reg):
             say(f"wrote {path}")
@@ -142,12 +152,13 @@ def show(
     group: Annotated[str, typer.Argument(help="Group id or any of its names")],
     registry: RegistryOpt = None,
     ucdp_actors: UcdpOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """A group's aliases per dataset, relations and leaders."""
     import pandas as pd
 
     reg = _registry(registry, ucdp_actors)
-    g = reg.group(_group_id(_resolver(reg), group))
+    g = reg.group(_group_id(_resolver(reg), group, store))
     span = f"{g.founded or '?'} – {g.dissolved or ''}"
     say(
         f"[bold]{output.escape(g.name)}[/] [dim]({g.id}, {g.kind}, {g.country or '?'}, {span}, "
@@ -234,12 +245,13 @@ def relations_command(
     format: FormatOpt = None,
     registry: RegistryOpt = None,
     ucdp_actors: UcdpOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """A group's dated ties (curated registry, Mapping Militants, BAAD1) with their sources."""
     from spillover.actors.relations import relations
 
     reg = _registry(registry, ucdp_actors)
-    gid = _group_id(_resolver(reg), group)
+    gid = _group_id(_resolver(reg), group, store)
     try:
         result = relations(gid, as_of=as_of, types=kind, registry=reg)
     except ValueError as exc:

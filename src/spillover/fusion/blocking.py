@@ -127,7 +127,7 @@ def pairs_each(store: Store, sets: Mapping[H, list[str]] | None, rule: MatchRule
     the union of the sets; each set's pairs are read by SQL, so that their types are those of the set alone."""
     con = store.con
     if sets is not None:
-        every = pd.DataFrame({"event_id": [i for each in sets.values() for i in each]})
+        every = _id_frame([i for each in sets.values() for i in each])
         with store.registered(_fx_scope_df=every):
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE _fx_scope AS SELECT DISTINCT event_id FROM _fx_scope_df"
@@ -141,7 +141,7 @@ def pairs_each(store: Store, sets: Mapping[H, list[str]] | None, rule: MatchRule
         con.execute("CREATE OR REPLACE TEMP TABLE _fx_pairs AS " + _pairs_sql())
         out = {}
         for key, each in sets.items():
-            with store.registered(_fx_set=pd.DataFrame({"event_id": each})):
+            with store.registered(_fx_set=_id_frame(each)):
                 out[key] = con.execute(
                     "SELECT * FROM _fx_pairs WHERE event_id_a IN (SELECT event_id FROM _fx_set) "
                     "AND event_id_b IN (SELECT event_id FROM _fx_set) ORDER BY event_id_a, event_id_b"
@@ -150,6 +150,13 @@ def pairs_each(store: Store, sets: Mapping[H, list[str]] | None, rule: MatchRule
     finally:
         for table in ("_fx_pairs", "_fx_blk", "_fx_ev", "_fx_scope"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _id_frame(ids: list[str]) -> pd.DataFrame:
+    """Event ids as a frame to register: typed as text even when empty (pandas makes an empty list a float
+    column, which DuckDB cannot compare with the store's ids: the sources report of a group none of whose
+    events is selected failed so)."""
+    return pd.DataFrame({"event_id": pd.Series(ids, dtype="string")})
 
 
 def ids_of(events: pd.DataFrame | Iterable[str] | None) -> list[str] | None:

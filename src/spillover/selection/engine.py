@@ -50,9 +50,10 @@ def select_on(
     from spillover.query import actor_names
 
     resolver = resolver or default_resolver()
+    # the names first: resolving them makes the groups of pattern rules (ethnic-militia-fulani-NGA)
+    resolved = resolver.resolve_names(actor_names(con), name_col="name", source_col="source")
     gid = resolve_group(group, resolver)
     fam = family(gid, include=include, registry=resolver.registry)
-    resolved = resolver.resolve_names(actor_names(con), name_col="name", source_col="source")
     names = family_names(resolved, fam.ids)
     stored = _empty_events() if names.empty else _attributed(con, names, fam, resolver, set(CERTAINTIES))
     stored = within_period(stored, since, until)

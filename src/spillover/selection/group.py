@@ -217,13 +217,22 @@ def stored_ids(events: pd.DataFrame, ids: Iterable[str] | None = None) -> list[s
     return [str(stored) for i in wanted for stored in behind.get(i, [i])]
 
 
-def resolve_group(group: str, resolver: Resolver | None = None) -> str:
-    """Registry id of a group name, alias or id; :class:`UnknownGroup` with suggestions otherwise."""
+def resolve_group(group: str, resolver: Resolver | None = None, store: Store | None = None) -> str:
+    """Registry id of a group name, alias or id; :class:`UnknownGroup` with suggestions otherwise.  With the
+    ``store``, the groups that pattern rules make of its actor names are known too, however the names'
+    resolutions were read (:meth:`~spillover.actors.resolver.Resolver.hold_generated`)."""
     resolver = resolver or default_resolver()
     try:
         return resolver.lookup(group)
     except KeyError as exc:
-        raise UnknownGroup(str(exc.args[0]) if exc.args else str(exc)) from exc
+        unknown = exc
+    if store is not None:
+        resolver.hold_generated(resolved_store_names(store, resolver))
+        try:
+            return resolver.lookup(group)
+        except KeyError as exc:
+            unknown = exc
+    raise UnknownGroup(str(unknown.args[0]) if unknown.args else str(unknown)) from unknown
 
 
 _RESOLVED_NAMES: dict[tuple[str, str, int], pd.DataFrame] = {}
@@ -318,6 +327,11 @@ def select_each(
     )  # fmt: skip
     for group, sel in chosen.items():
         sel.source, sel.memo = source, (repr((group, *parts)), id(sel.events), len(sel.events))
+    registry = resolver.registry if resolver is not None else default_registry()
+    if any(sel.group_id not in registry for sel in chosen.values()):
+        # a kept selection of a group a pattern rule made: the registry holds it, as selecting it afresh does
+        resolver = resolver or default_resolver()
+        resolver.hold_generated(resolved_store_names(source, resolver))
     return chosen
 
 
@@ -337,7 +351,7 @@ def _select_store(
     resolved = resolved_store_names(source, resolver)
     plans = {}
     for group in groups:
-        gid = resolve_group(group, resolver)
+        gid = resolve_group(group, resolver, source)
         fam = family(gid, include=include, registry=resolver.registry)
         plans[group] = (gid, fam, family_names(resolved, fam.ids))
     attributed = _attributed_each(

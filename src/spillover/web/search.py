@@ -38,6 +38,9 @@ class SearchMixin:
         def compute() -> pd.DataFrame:
             with self._store_lock:
                 resolved = resolved_store_names(self.store, self.resolver).copy()
+                # the groups pattern rules make of the names, with their names and kinds (civilians-NGA is
+                # not an armed group on Nigeria's page), however the resolutions were read
+                self.resolver.hold_generated(resolved)
             resolved["group_id"] = resolved["group_id"].where(resolved["status"] == "resolved", None)
             return resolved[["source", "name", "events", "group_id", "status"]]
 

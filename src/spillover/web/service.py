@@ -25,7 +25,14 @@ from spillover.actors.registry import Registry
 from spillover.formatting import dates_at
 from spillover.period import period_bounds
 from spillover.results import records
-from spillover.selection import DEFAULT_VIEW, GroupSelection, select, view_choices
+from spillover.selection import (
+    DEFAULT_VIEW,
+    GroupSelection,
+    UnknownGroup,
+    resolve_group,
+    select,
+    view_choices,
+)
 from spillover.store import Store
 from spillover.web.cache import LRUCache, Section
 from spillover.web.countries import CountryMixin, UnknownCountryError
@@ -95,8 +102,10 @@ class Explorer(SearchMixin, SectionsMixin, CountryMixin):
         if text in self.registry:
             return self.registry.canonical_id(text)
         try:
-            return self.resolver.lookup(text)
-        except (KeyError, ValueError) as exc:
+            # with the store: the groups pattern rules make of its names (ethnic-militia-fulani-NGA)
+            with self._store_lock:
+                return resolve_group(text, self.resolver, self.store)
+        except (UnknownGroup, ValueError) as exc:
             suggestions = [
                 {"group_id": s.group_id, "name": s.group_name, "alias": s.alias, "score": round(s.score, 1)}
                 for s in self.resolver.suggest(text[:200])
