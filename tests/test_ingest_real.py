@@ -183,3 +183,23 @@ def test_acled_actor_names_of_every_event_follow_its_cells(real_data: Path, tmp_
     assert any(doubt for *_, doubt in expected) and any(r == "assoc_b" for _, r, *_ in expected)
     assert len(stored) == len(expected), "an event's names are each stored once"
     assert set(map(tuple, stored.values.tolist())) == expected
+
+
+def test_a_country_code_that_is_no_iso_code_gives_way_to_the_country_name(loaded_store) -> None:  # noqa: ANN001
+    """ACLED's global export of 2020 writes ``ROM`` for Romania, no ISO 3166 code: its events are stored under
+    ROU, the name's code, where the country pages and the analyses look (the page of ROM was a 404 and
+    Romania's missed them); the raw row keeps what the file says.  On every real file, a country name with an
+    ISO code and the stored code agree."""
+    from spillover.countries import to_iso3
+
+    codes = loaded_store.query(
+        "SELECT source, country, country_iso3, count(*) AS n FROM events WHERE country IS NOT NULL GROUP BY ALL"
+    )
+    by_name = codes["country"].map(to_iso3(codes["country"]))
+    differing = codes[by_name.notna() & (by_name != codes["country_iso3"])]
+    assert differing.empty, differing.to_string()
+    romania = loaded_store.query(
+        "SELECT event_id, country_iso3 FROM events WHERE source = 'acled' AND country = 'Romania'"
+    )
+    assert len(romania) >= 5 and set(romania["country_iso3"]) == {"ROU"}
+    assert loaded_store.raw_row(romania["event_id"].iloc[0])[0]["iso3"] == "ROM"

@@ -571,18 +571,26 @@ def _loaded_rows_sql(loader: Loader, first_only: bool) -> str:
     """
 
 
-def _country_codes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """ISO3 codes for the distinct country names, through country_converter."""
-    names = [
-        r[0] for r in con.execute("SELECT DISTINCT country FROM _n0 WHERE country IS NOT NULL").fetchall()
-    ]
-    return pd.DataFrame(list(to_iso3(names).items()), columns=["country", "iso3"], dtype="object")
+def _country_codes(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[str]]:
+    """ISO3 codes for the distinct country names, through country_converter; and the codes the file itself
+    writes that are no ISO 3166 code while its country name has one (ACLED's ``ROM`` for Romania), which the
+    name's code replaces: kept, they would put the events under a country no page or analysis knows."""
+    pairs = con.execute("SELECT DISTINCT country, country_iso3 FROM _n0 WHERE country IS NOT NULL").fetchall()
+    codes = to_iso3(name for name, _ in pairs)
+    differing = {given for name, given in pairs if given and codes.get(name) not in (None, given)}
+    not_iso = sorted(code for code, iso in to_iso3(differing).items() if iso != code) if differing else []
+    return pd.DataFrame(list(codes.items()), columns=["country", "iso3"], dtype="object"), not_iso
 
 
 def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, monadic: bool) -> None:
     """``_stage_events`` in one pass over ``_n``, with the country codes, the attribution (from the actor
     names) and, in monadic files, side B (the actor named on an event's second row) joined in."""
     present = {r[0] for r in con.execute("DESCRIBE _n").fetchall()}
+    names, not_iso = _country_codes(con)
+    iso3 = "coalesce(n.country_iso3, m.iso3)"
+    if not_iso:  # the name's code where the file's is no ISO code (none in most files: nothing to test then)
+        listed = ", ".join(lit(code) for code in not_iso)
+        iso3 = f"CASE WHEN n.country_iso3 IN ({listed}) THEN coalesce(m.iso3, n.country_iso3) ELSE {iso3} END"
     select = []
     for c in EVENT_COLUMNS:
         if c.name == "event_id":
@@ -608,7 +616,7 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
         elif c.name == "attribution":
             select.append("coalesce(a._attribution, 'none') AS attribution")
         elif c.name == "country_iso3":
-            select.append("coalesce(n.country_iso3, m.iso3) AS country_iso3")
+            select.append(f"{iso3} AS country_iso3")
         elif c.name == "side_b" and monadic:
             original = "n.side_b" if "side_b" in present else "NULL::VARCHAR"
             select.append(f"coalesce(b._side_b, {original}) AS side_b")
@@ -623,7 +631,7 @@ def _stage_events(con: duckdb.DuckDBPyConnection, loader: Loader, ctx: Context, 
         if monadic
         else ""
     )
-    con.register("_iso_codes", _country_codes(con))
+    con.register("_iso_codes", names)
     con.execute("CREATE OR REPLACE TEMP TABLE _stage_iso AS SELECT * FROM _iso_codes")
     con.unregister("_iso_codes")
     # A view, not a table: the commit reads it once, straight into the store (the wide rows are not copied
